@@ -1,0 +1,234 @@
+//! The IDX file format of MNIST (LeCun et al.), plain or gzip-compressed.
+//!
+//! Layout: two zero bytes, a type byte (`0x08` for unsigned bytes, the only type MNIST uses),
+//! the number of dimensions, then each dimension as a big-endian `u32`, then the data,
+//! row-major. Every size is checked before anything is allocated: a 16-byte file that claims
+//! 2³² − 1 images is refused from its header alone.
+
+use std::io::Read;
+
+use crate::{Error, Result};
+
+/// The most data bytes an IDX file may declare (1 GiB; MNIST's largest is 47 MB).
+pub const MAX_IDX_BYTES: usize = 1 << 30;
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const TYPE_U8: u8 = 0x08;
+
+/// The contents of an IDX file of unsigned bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdxArray {
+    /// The dimensions, outermost first (`[60000, 28, 28]`).
+    pub dims: Vec<usize>,
+    /// The values, row-major.
+    pub data: Vec<u8>,
+}
+
+fn type_name(code: u8) -> &'static str {
+    match code {
+        0x08 => "unsigned byte",
+        0x09 => "signed byte",
+        0x0B => "short",
+        0x0C => "int",
+        0x0D => "float",
+        0x0E => "double",
+        _ => "unknown",
+    }
+}
+
+/// Reads and checks the header; returns the dimensions, the header's length and the number of
+/// data bytes the header promises.
+fn parse_header(bytes: &[u8], source: &str) -> Result<(Vec<usize>, usize, usize)> {
+    if bytes.len() < 4 {
+        return Err(Error::idx(
+            source,
+            format!(
+                "file holds {} bytes, too short for an IDX header",
+                bytes.len()
+            ),
+        ));
+    }
+    if bytes[0] != 0 || bytes[1] != 0 {
+        return Err(Error::idx(
+            source,
+            format!(
+                "not an IDX file: magic starts with {:#04x} {:#04x}, expected 0x00 0x00",
+                bytes[0], bytes[1]
+            ),
+        ));
+    }
+    if bytes[2] != TYPE_U8 {
+        return Err(Error::idx(
+            source,
+            format!(
+                "element type {:#04x} ({}) is not supported, only 0x08 (unsigned byte)",
+                bytes[2],
+                type_name(bytes[2])
+            ),
+        ));
+    }
+    let ndims = usize::from(bytes[3]);
+    if !(1..=4).contains(&ndims) {
+        return Err(Error::idx(
+            source,
+            format!("{ndims} dimensions; expected 1 to 4"),
+        ));
+    }
+    let header_len = 4 + 4 * ndims;
+    if bytes.len() < header_len {
+        return Err(Error::idx(
+            source,
+            format!(
+                "header needs {header_len} bytes for {ndims} dimensions but the file holds {}",
+                bytes.len()
+            ),
+        ));
+    }
+    let dims: Vec<usize> = bytes[4..header_len]
+        .chunks_exact(4)
+        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        .collect();
+    let total = dims
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .filter(|&t| t <= MAX_IDX_BYTES)
+        .ok_or_else(|| {
+            Error::idx(
+                source,
+                format!(
+                    "header claims dimensions {dims:?}, more than the {MAX_IDX_BYTES}-byte limit"
+                ),
+            )
+        })?;
+    Ok((dims, header_len, total))
+}
+
+fn describe(dims: &[usize]) -> String {
+    match dims {
+        [n] => format!("{n} labels"),
+        [n, rows, cols] => format!("{n} images of {rows}×{cols}"),
+        other => format!("dimensions {other:?}"),
+    }
+}
+
+/// Parses an IDX file held in memory, gunzipping it first when it starts with the gzip magic.
+/// `source` names the file in errors (`train-images`).
+pub fn parse_idx(bytes: &[u8], source: &str) -> Result<IdxArray> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        return parse_gzip(bytes, source);
+    }
+    let (dims, header_len, total) = parse_header(bytes, source)?;
+    let body = &bytes[header_len..];
+    if body.len() != total {
+        return Err(Error::idx(
+            source,
+            format!(
+                "header claims {} ({total} data bytes) but the file holds {} data bytes",
+                describe(&dims),
+                body.len()
+            ),
+        ));
+    }
+    Ok(IdxArray {
+        dims,
+        data: body.to_vec(),
+    })
+}
+
+fn parse_gzip(bytes: &[u8], source: &str) -> Result<IdxArray> {
+    let gz_error = |e: std::io::Error| Error::idx(source, format!("gzip stream is corrupt: {e}"));
+    let mut decoder = flate2::read::GzDecoder::new(bytes);
+    let mut head = [0u8; 4];
+    decoder.read_exact(&mut head).map_err(gz_error)?;
+    let ndims = usize::from(head[3]).min(4);
+    let mut header = head.to_vec();
+    header.resize(4 + 4 * ndims, 0);
+    decoder.read_exact(&mut header[4..]).map_err(gz_error)?;
+    let (dims, _, total) = parse_header(&header, source)?;
+    // Read at most one byte past what the header promises, so a lying header cannot make us
+    // inflate (or allocate) more than that.
+    let mut data = Vec::new();
+    (&mut decoder)
+        .take(total as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(gz_error)?;
+    if data.len() != total {
+        return Err(Error::idx(
+            source,
+            format!(
+                "header claims {} ({total} data bytes) but the gzip stream holds {}{} data bytes",
+                describe(&dims),
+                if data.len() > total { "more than " } else { "" },
+                data.len().min(total)
+            ),
+        ));
+    }
+    Ok(IdxArray { dims, data })
+}
+
+/// Builds an IDX file of unsigned bytes (for tests and tools).
+pub fn encode_idx(dims: &[usize], data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0, 0, TYPE_U8, dims.len() as u8];
+    for &d in dims {
+        out.extend_from_slice(&(d as u32).to_be_bytes());
+    }
+    out.extend_from_slice(data);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn reads_plain_and_gzipped_files_alike() {
+        let file = encode_idx(&[2, 2, 3], &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        let plain = parse_idx(&file, "images").unwrap();
+        assert_eq!(plain.dims, [2, 2, 3]);
+        assert_eq!(plain.data[11], 12);
+        assert_eq!(parse_idx(&gzip(&file), "images").unwrap(), plain);
+    }
+
+    #[test]
+    fn every_malformed_file_gets_its_own_message() {
+        let mut huge = encode_idx(&[u32::MAX as usize, 28, 28], &[]);
+        huge.truncate(16);
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (vec![0, 0], "too short"),
+            (vec![1, 2, 8, 1, 0, 0, 0, 0], "not an IDX file"),
+            (
+                vec![0, 0, 0x0D, 1, 0, 0, 0, 0],
+                "0x0d (float) is not supported",
+            ),
+            (vec![0, 0, 8, 0], "0 dimensions"),
+            (vec![0, 0, 8, 3, 0, 0], "header needs 16 bytes"),
+            (huge.clone(), "more than the"),
+            (
+                encode_idx(&[3, 2, 2], &[0; 5]),
+                "header claims 3 images of 2×2 (12 data bytes) but the file holds 5",
+            ),
+            (encode_idx(&[2], &[0; 3]), "header claims 2 labels"),
+            (gzip(&huge), "more than the"),
+            (
+                gzip(&encode_idx(&[3], &[0; 2])),
+                "gzip stream holds 2 data bytes",
+            ),
+            (
+                gzip(&encode_idx(&[3], &[0; 4])),
+                "gzip stream holds more than 3",
+            ),
+            (vec![0x1f, 0x8b, 8, 0, 0, 0], "gzip stream is corrupt"),
+        ];
+        for (bytes, expected) in cases {
+            let err = parse_idx(&bytes, "train-images").unwrap_err().to_string();
+            assert!(err.starts_with("train-images: "), "{err}");
+            assert!(err.contains(expected), "expected {expected:?} in {err:?}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The one error type of the engine.
+//!
+//! Every failure that a user, a file or a hyperparameter can cause is a variant here, carrying
+//! *what* went wrong and *where*, so that the CLI, the worker and the UI can show it as it is.
+//! Shape mismatches between the engine's own buffers are bugs, not errors: they panic.
+
+use std::fmt;
+
+/// Which input a data-file error is about, e.g. `train-images`.
+pub type Source = String;
+
+/// Everything that can go wrong in the engine because of its inputs.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum Error {
+    /// A hyperparameter or a model specification is out of range.
+    #[error("{field}: {reason}")]
+    InvalidConfig {
+        /// The field, as the user names it (e.g. `learning_rate`, `layers[1].units`).
+        field: String,
+        /// Why the value is refused.
+        reason: String,
+    },
+
+    /// An IDX file is malformed.
+    #[error("{source_name}: {reason}")]
+    Idx {
+        /// Which file (e.g. `train-images`).
+        source_name: Source,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// Two parts of a dataset disagree (e.g. image and label counts).
+    #[error("dataset: {0}")]
+    Dataset(String),
+
+    /// A model file is malformed or does not match its specification.
+    #[error("model file: {0}")]
+    ModelFile(String),
+
+    /// An image given for prediction cannot be used.
+    #[error("image: {0}")]
+    Image(String),
+
+    /// Reading or writing a file failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::InvalidConfig`] for `field`.
+    pub fn config(field: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Error::InvalidConfig {
+            field: field.into(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// An [`Error::Idx`] for the file called `source_name`.
+    pub fn idx(source_name: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Error::Idx {
+            source_name: source_name.into(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// An [`Error::Io`] for `path`.
+    pub fn io(path: impl fmt::Display, err: &std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_string(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// The engine's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

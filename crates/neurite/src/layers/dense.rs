@@ -1,0 +1,275 @@
+//! The fully connected layer `a = f(x·W + b)`.
+//!
+//! The kernel `W` has the Keras layout `[inputs, units]`, so a weight file moves to Keras as it
+//! is. Initialisation follows Keras: Glorot (Xavier) uniform by default,
+//! `W ~ U(−l, l)` with `l = √(6 / (fan_in + fan_out))` (Glorot & Bengio, 2010), or He uniform,
+//! `l = √(6 / fan_in)` (He et al., 2015), for ReLU stacks; the bias starts at zero.
+//!
+//! ```
+//! use neurite::layers::{Dense, Init, Layer};
+//! use neurite::Activation;
+//! use rand::SeedableRng;
+//!
+//! let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+//! let dense = Dense::<f32>::new("dense_1", 784, 128, Activation::Relu, Init::GlorotUniform, &mut rng);
+//! assert_eq!(dense.param_count(), 784 * 128 + 128);
+//! ```
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{ForwardContext, Layer, ParamMut, ParamRef};
+use crate::{Activation, Scalar};
+
+/// How a dense kernel is initialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// Keras's default: `U(−l, l)`, `l = √(6 / (fan_in + fan_out))`.
+    #[default]
+    GlorotUniform,
+    /// For ReLU stacks: `U(−l, l)`, `l = √(6 / fan_in)`.
+    HeUniform,
+}
+
+impl Init {
+    /// The half-width `l` of the uniform distribution for a `[fan_in, fan_out]` kernel.
+    pub fn limit(self, fan_in: usize, fan_out: usize) -> f64 {
+        match self {
+            Init::GlorotUniform => (6.0 / (fan_in + fan_out) as f64).sqrt(),
+            Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
+        }
+    }
+}
+
+/// A fully connected layer with its activation.
+pub struct Dense<F> {
+    name: String,
+    activation: Activation,
+    kernel: Array2<F>,
+    bias: Array1<F>,
+    kernel_grad: Array2<F>,
+    bias_grad: Array1<F>,
+}
+
+impl<F: Scalar> Dense<F> {
+    /// A layer from `inputs` to `units`, its kernel drawn by `init` from `rng`.
+    pub fn new(
+        name: impl Into<String>,
+        inputs: usize,
+        units: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut ChaCha8Rng,
+    ) -> Self {
+        let limit = init.limit(inputs, units);
+        let kernel = Array2::from_shape_simple_fn((inputs, units), || {
+            F::lit(rng.random_range(-limit..limit))
+        });
+        Self::from_parts(name, kernel, Array1::zeros(units), activation)
+    }
+
+    /// A layer with the given kernel (`[inputs, units]`) and bias (`[units]`).
+    ///
+    /// # Panics
+    /// If the bias length differs from the kernel's column count.
+    #[track_caller]
+    pub fn from_parts(
+        name: impl Into<String>,
+        kernel: Array2<F>,
+        bias: Array1<F>,
+        activation: Activation,
+    ) -> Self {
+        assert_eq!(kernel.ncols(), bias.len(), "dense: bias length != units");
+        let kernel = kernel.as_standard_layout().into_owned();
+        Dense {
+            name: name.into(),
+            activation,
+            kernel_grad: Array2::zeros(kernel.raw_dim()),
+            bias_grad: Array1::zeros(bias.len()),
+            kernel,
+            bias,
+        }
+    }
+
+    /// The kernel `W`, `[inputs, units]`.
+    pub fn kernel(&self) -> ArrayView2<'_, F> {
+        self.kernel.view()
+    }
+
+    /// The bias `b`, `[units]`.
+    pub fn bias(&self) -> ndarray::ArrayView1<'_, F> {
+        self.bias.view()
+    }
+
+    /// `∂L/∂W` from the last backward pass.
+    pub fn kernel_grad(&self) -> ArrayView2<'_, F> {
+        self.kernel_grad.view()
+    }
+
+    /// `∂L/∂b` from the last backward pass.
+    pub fn bias_grad(&self) -> ndarray::ArrayView1<'_, F> {
+        self.bias_grad.view()
+    }
+
+    /// The activation applied after the affine map.
+    pub fn activation(&self) -> Activation {
+        self.activation
+    }
+}
+
+impl<F: Scalar> Layer<F> for Dense<F> {
+    fn kind(&self) -> &'static str {
+        "Dense"
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn output_features(&self) -> usize {
+        self.kernel.ncols()
+    }
+
+    fn forward(
+        &mut self,
+        input: ArrayView2<'_, F>,
+        mut output: ArrayViewMut2<'_, F>,
+        _ctx: &mut ForwardContext<'_>,
+    ) {
+        general_mat_mul(F::one(), &input, &self.kernel, F::zero(), &mut output);
+        for mut row in output.rows_mut() {
+            row += &self.bias;
+        }
+        self.activation.apply_inplace(output);
+    }
+
+    fn backward(
+        &mut self,
+        input: ArrayView2<'_, F>,
+        output: ArrayView2<'_, F>,
+        mut grad_output: ArrayViewMut2<'_, F>,
+        grad_input: Option<ArrayViewMut2<'_, F>>,
+    ) {
+        // ∂L/∂z = f'(z) ⊙ ∂L/∂a; then ∂L/∂W = xᵀ·∂L/∂z, ∂L/∂b = Σ_batch ∂L/∂z, ∂L/∂x = ∂L/∂z·Wᵀ.
+        self.activation
+            .backward_inplace(output, grad_output.view_mut());
+        let grad_z = grad_output.view();
+        general_mat_mul(
+            F::one(),
+            &input.t(),
+            &grad_z,
+            F::zero(),
+            &mut self.kernel_grad,
+        );
+        self.bias_grad.fill(F::zero());
+        for row in grad_z.axis_iter(Axis(0)) {
+            Zip::from(&mut self.bias_grad)
+                .and(&row)
+                .for_each(|b, &g| *b += g);
+        }
+        if let Some(mut grad_input) = grad_input {
+            general_mat_mul(
+                F::one(),
+                &grad_z,
+                &self.kernel.t(),
+                F::zero(),
+                &mut grad_input,
+            );
+        }
+    }
+
+    fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
+        vec![
+            ParamMut {
+                name: "kernel",
+                shape: self.kernel.shape().to_vec(),
+                value: self
+                    .kernel
+                    .as_slice_mut()
+                    .expect("kernel is standard layout"),
+                grad: self
+                    .kernel_grad
+                    .as_slice_mut()
+                    .expect("grad is standard layout"),
+                penalized: true,
+            },
+            ParamMut {
+                name: "bias",
+                shape: self.bias.shape().to_vec(),
+                value: self.bias.as_slice_mut().expect("bias is contiguous"),
+                grad: self.bias_grad.as_slice_mut().expect("grad is contiguous"),
+                penalized: false,
+            },
+        ]
+    }
+
+    fn params(&self) -> Vec<ParamRef<'_, F>> {
+        vec![
+            ParamRef {
+                name: "kernel",
+                shape: self.kernel.shape().to_vec(),
+                value: self.kernel.as_slice().expect("kernel is standard layout"),
+            },
+            ParamRef {
+                name: "bias",
+                shape: self.bias.shape().to_vec(),
+                value: self.bias.as_slice().expect("bias is contiguous"),
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_layer;
+    use rand::SeedableRng;
+
+    fn dense(activation: Activation) -> Dense<f64> {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        Dense::new("dense_1", 5, 4, activation, Init::GlorotUniform, &mut rng)
+    }
+
+    #[test]
+    fn dense_gradients_match_finite_differences_for_every_activation() {
+        for activation in Activation::ALL {
+            check_layer(&mut dense(activation), 5, 3)
+                .unwrap_or_else(|e| panic!("dense + {}: {e}", activation.name()));
+        }
+    }
+
+    #[test]
+    fn glorot_kernel_stays_inside_its_limit_and_bias_starts_at_zero() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let layer = Dense::<f32>::new(
+            "d",
+            784,
+            128,
+            Activation::Relu,
+            Init::GlorotUniform,
+            &mut rng,
+        );
+        let limit = (6.0f32 / 912.0).sqrt();
+        assert!(layer.kernel().iter().all(|w| w.abs() <= limit));
+        assert!(layer.kernel().iter().any(|w| w.abs() > 0.9 * limit));
+        assert!(layer.bias().iter().all(|&b| b == 0.0));
+    }
+
+    #[test]
+    fn same_seed_gives_the_same_kernel() {
+        let a = dense(Activation::Relu);
+        let b = dense(Activation::Relu);
+        assert_eq!(a.kernel(), b.kernel());
+    }
+
+    #[test]
+    fn he_limit_depends_on_fan_in_only() {
+        assert_eq!(Init::HeUniform.limit(6, 1), 1.0);
+        assert_eq!(Init::HeUniform.limit(6, 100), 1.0);
+        assert_eq!(Init::GlorotUniform.limit(3, 3), 1.0);
+    }
+}

@@ -1,0 +1,100 @@
+//! Layers: the [`Layer`] trait and its implementations.
+//!
+//! A layer works on a batch as a 2-D array `[batch, features]`. The model owns every
+//! activation buffer and hands each layer its input and output; a layer keeps only its
+//! parameters, their gradients and what its backward pass needs beyond those two buffers
+//! (dropout's mask). Backward is explicit: it receives `∂L/∂output` and writes the parameter
+//! gradients and, unless it is the first layer, `∂L/∂input`.
+
+mod activation_layer;
+mod dense;
+mod dropout;
+mod flatten;
+
+pub use activation_layer::ActivationLayer;
+pub use dense::{Dense, Init};
+pub use dropout::Dropout;
+pub use flatten::Flatten;
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use rand_chacha::ChaCha8Rng;
+
+use crate::Scalar;
+
+/// What a forward pass needs besides its input.
+pub struct ForwardContext<'a> {
+    /// `true` while training: dropout drops. `false` for evaluation and prediction.
+    pub training: bool,
+    /// The seeded generator for stochastic layers.
+    pub rng: &'a mut ChaCha8Rng,
+}
+
+/// A trainable tensor of a layer, with its gradient.
+pub struct ParamMut<'a, F> {
+    /// The tensor's name inside its layer (`kernel`, `bias`).
+    pub name: &'static str,
+    /// Its shape (Keras layout: a dense kernel is `[inputs, units]`).
+    pub shape: Vec<usize>,
+    /// The values, row-major.
+    pub value: &'a mut [F],
+    /// `∂L/∂value` from the last backward pass, row-major.
+    pub grad: &'a mut [F],
+    /// Whether L1/L2 weight penalties apply (kernels yes, biases no — as Keras's
+    /// `kernel_regularizer`).
+    pub penalized: bool,
+}
+
+/// A read-only view of a trainable tensor.
+pub struct ParamRef<'a, F> {
+    /// The tensor's name inside its layer (`kernel`, `bias`).
+    pub name: &'static str,
+    /// Its shape.
+    pub shape: Vec<usize>,
+    /// The values, row-major.
+    pub value: &'a [F],
+}
+
+/// One layer of a [`crate::Sequential`] model.
+pub trait Layer<F: Scalar>: Send {
+    /// The layer's type as a summary shows it (`Dense`, `Flatten`, …).
+    fn kind(&self) -> &'static str;
+
+    /// The layer's name, unique in its model (`dense_1`).
+    fn name(&self) -> &str;
+
+    /// Features per sample this layer outputs.
+    fn output_features(&self) -> usize;
+
+    /// Computes `output` from `input`.
+    fn forward(
+        &mut self,
+        input: ArrayView2<'_, F>,
+        output: ArrayViewMut2<'_, F>,
+        ctx: &mut ForwardContext<'_>,
+    );
+
+    /// Given `∂L/∂output` in `grad_output` (which it may overwrite), stores the parameter
+    /// gradients and writes `∂L/∂input` into `grad_input` when one is asked for.
+    fn backward(
+        &mut self,
+        input: ArrayView2<'_, F>,
+        output: ArrayView2<'_, F>,
+        grad_output: ArrayViewMut2<'_, F>,
+        grad_input: Option<ArrayViewMut2<'_, F>>,
+    );
+
+    /// The trainable tensors with their gradients; empty for a layer without parameters.
+    fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
+        Vec::new()
+    }
+
+    /// The trainable tensors, read-only.
+    fn params(&self) -> Vec<ParamRef<'_, F>> {
+        Vec::new()
+    }
+
+    /// How many trainable numbers the layer holds.
+    fn param_count(&self) -> usize {
+        self.params().iter().map(|p| p.value.len()).sum()
+    }
+}

@@ -1,0 +1,416 @@
+//! [`Sequential`]: a stack of layers built from a [`ModelSpec`], with its forward and backward
+//! passes.
+//!
+//! The model owns every activation buffer (`acts[0]` is the batch, `acts[i + 1]` the output of
+//! layer `i`) and every gradient buffer (`grads[i] = ∂L/∂acts[i]`), resized only when the batch
+//! size changes, so a training step allocates nothing.
+//!
+//! When the last layer is a dense layer with a softmax or a sigmoid, that activation is kept
+//! apart as the model's *head*: the layers compute logits, [`Sequential::predict`] applies the
+//! head, and a cross-entropy loss takes the logits directly (see [`crate::loss`]).
+
+use std::fmt;
+
+use ndarray::{Array2, ArrayView2};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::layers::{
+    ActivationLayer, Dense, Dropout, Flatten, ForwardContext, Layer, ParamMut, ParamRef,
+};
+use crate::loss::{Loss, Targets};
+use crate::spec::{LayerSpec, ModelSpec};
+use crate::{Activation, Result, Scalar};
+
+/// Weight penalties added to the loss, as Keras's `kernel_regularizer=L1L2(l1, l2)`:
+/// `l1·Σ|w| + l2·Σw²` over every dense kernel.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Penalties {
+    /// The L1 factor.
+    pub l1: f64,
+    /// The L2 factor.
+    pub l2: f64,
+}
+
+impl Penalties {
+    fn is_zero(self) -> bool {
+        self.l1 == 0.0 && self.l2 == 0.0
+    }
+}
+
+/// A model: layers applied in order.
+pub struct Sequential<F: Scalar = f32> {
+    spec: ModelSpec,
+    layers: Vec<Box<dyn Layer<F>>>,
+    head: Activation,
+    acts: Vec<Array2<F>>,
+    grads: Vec<Array2<F>>,
+    probabilities: Array2<F>,
+    rng: ChaCha8Rng,
+}
+
+impl<F: Scalar> Sequential<F> {
+    /// Builds and initialises the model `spec` describes; `seed` fixes its initial weights and
+    /// its dropout masks.
+    pub fn from_spec(spec: &ModelSpec, seed: u64) -> Result<Self> {
+        spec.validate()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let names = spec.layer_names();
+        let mut features = spec.input_features();
+        let last = spec.layers.len() - 1;
+        let mut head = Activation::Linear;
+        let mut layers: Vec<Box<dyn Layer<F>>> = Vec::with_capacity(spec.layers.len());
+        for (i, (layer, name)) in spec.layers.iter().zip(names).enumerate() {
+            let built: Box<dyn Layer<F>> = match *layer {
+                LayerSpec::Flatten => Box::new(Flatten::new(name, features)),
+                LayerSpec::Dense {
+                    units,
+                    activation,
+                    init,
+                } => {
+                    let mut activation = activation;
+                    if i == last && matches!(activation, Activation::Softmax | Activation::Sigmoid)
+                    {
+                        head = activation;
+                        activation = Activation::Linear;
+                    }
+                    Box::new(Dense::new(
+                        name, features, units, activation, init, &mut rng,
+                    ))
+                }
+                LayerSpec::Activation { activation } => {
+                    Box::new(ActivationLayer::new(name, activation, features))
+                }
+                LayerSpec::Dropout { rate } => Box::new(Dropout::new(name, rate, features)),
+            };
+            features = built.output_features();
+            layers.push(built);
+        }
+        let mut model = Sequential {
+            spec: spec.clone(),
+            layers,
+            head,
+            acts: Vec::new(),
+            grads: Vec::new(),
+            probabilities: Array2::zeros((0, features)),
+            rng,
+        };
+        model.ensure_batch(0);
+        Ok(model)
+    }
+
+    /// The architecture.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// The layers, input to output.
+    pub fn layers(&self) -> &[Box<dyn Layer<F>>] {
+        &self.layers
+    }
+
+    /// The activation applied to the last layer's logits to give probabilities (`Linear` when
+    /// the model has none).
+    pub fn head(&self) -> Activation {
+        self.head
+    }
+
+    /// Features per input sample.
+    pub fn input_features(&self) -> usize {
+        self.spec.input_features()
+    }
+
+    /// Outputs per sample.
+    pub fn output_features(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.output_features())
+    }
+
+    /// Trainable numbers in the whole model.
+    pub fn param_count(&self) -> usize {
+        self.layers.iter().map(|l| l.param_count()).sum()
+    }
+
+    fn ensure_batch(&mut self, batch: usize) {
+        if self.acts.first().is_some_and(|a| a.nrows() == batch) {
+            return;
+        }
+        let mut widths = vec![self.input_features()];
+        widths.extend(self.layers.iter().map(|l| l.output_features()));
+        self.acts = widths.iter().map(|&w| Array2::zeros((batch, w))).collect();
+        self.grads = widths.iter().map(|&w| Array2::zeros((batch, w))).collect();
+        self.probabilities = Array2::zeros((batch, *widths.last().expect("input width")));
+    }
+
+    /// Runs the layers on `input` (`[batch, input_features]`) and returns the last layer's
+    /// output — logits when the model has a head. `training` switches dropout on.
+    ///
+    /// # Panics
+    /// If `input` does not have `input_features` columns.
+    #[track_caller]
+    pub fn forward(&mut self, input: ArrayView2<'_, F>, training: bool) -> ArrayView2<'_, F> {
+        assert_eq!(
+            input.ncols(),
+            self.input_features(),
+            "model: wrong input width"
+        );
+        self.ensure_batch(input.nrows());
+        self.acts[0].assign(&input);
+        let mut ctx = ForwardContext {
+            training,
+            rng: &mut self.rng,
+        };
+        for (i, layer) in self.layers.iter_mut().enumerate() {
+            let (before, after) = self.acts.split_at_mut(i + 1);
+            layer.forward(before[i].view(), after[0].view_mut(), &mut ctx);
+        }
+        self.acts.last().expect("model has layers").view()
+    }
+
+    /// Class probabilities (or outputs, for a model without a head) for `input`, in inference
+    /// mode.
+    pub fn predict(&mut self, input: ArrayView2<'_, F>) -> Array2<F> {
+        self.forward(input, false);
+        self.apply_head();
+        self.probabilities.clone()
+    }
+
+    fn apply_head(&mut self) {
+        self.probabilities
+            .assign(self.acts.last().expect("model has layers"));
+        self.head.apply_inplace(self.probabilities.view_mut());
+    }
+
+    /// The outputs of the last [`Sequential::forward`] after the head: probabilities.
+    pub fn last_probabilities(&mut self) -> ArrayView2<'_, F> {
+        self.apply_head();
+        self.probabilities.view()
+    }
+
+    /// The loss of the last forward pass against `targets`, plus the weight penalties.
+    pub fn loss(&mut self, loss: Loss, targets: Targets<'_, F>, penalties: Penalties) -> F {
+        let data_loss = if loss.fuses_with(self.head) {
+            loss.compute(
+                self.acts.last().expect("layers").view(),
+                targets,
+                true,
+                None,
+            )
+        } else {
+            self.apply_head();
+            loss.compute(self.probabilities.view(), targets, false, None)
+        };
+        data_loss + self.penalty(penalties)
+    }
+
+    /// `l1·Σ|w| + l2·Σw²` over the dense kernels.
+    pub fn penalty(&self, penalties: Penalties) -> F {
+        if penalties.is_zero() {
+            return F::zero();
+        }
+        let (l1, l2) = (F::lit(penalties.l1), F::lit(penalties.l2));
+        self.params()
+            .iter()
+            .filter(|p| p.name == "kernel")
+            .flat_map(|p| p.value.iter())
+            .map(|&w| l1 * w.abs() + l2 * w * w)
+            .sum()
+    }
+
+    /// Computes the loss of the last forward pass and back-propagates it, leaving every
+    /// parameter's gradient beside it. Returns the loss, penalties included.
+    ///
+    /// # Panics
+    /// If the targets do not match the last forward pass's batch.
+    #[track_caller]
+    pub fn backward(&mut self, loss: Loss, targets: Targets<'_, F>, penalties: Penalties) -> F {
+        let n = self.layers.len();
+        let fused = loss.fuses_with(self.head);
+        let data_loss = {
+            let logits = self.acts[n].view();
+            let grad = self.grads[n].view_mut();
+            if fused {
+                loss.compute(logits, targets, true, Some(grad))
+            } else {
+                self.probabilities.assign(&logits);
+                self.head.apply_inplace(self.probabilities.view_mut());
+                let value = loss.compute(self.probabilities.view(), targets, false, Some(grad));
+                self.head
+                    .backward_inplace(self.probabilities.view(), self.grads[n].view_mut());
+                value
+            }
+        };
+        for i in (0..n).rev() {
+            let (grads_before, grads_after) = self.grads.split_at_mut(i + 1);
+            let grad_input = (i > 0).then(|| grads_before[i].view_mut());
+            self.layers[i].backward(
+                self.acts[i].view(),
+                self.acts[i + 1].view(),
+                grads_after[0].view_mut(),
+                grad_input,
+            );
+        }
+        if !penalties.is_zero() {
+            let (l1, l2) = (F::lit(penalties.l1), F::lit(penalties.l2 * 2.0));
+            for p in self.params_mut().into_iter().filter(|p| p.penalized) {
+                for (g, &w) in p.grad.iter_mut().zip(p.value.iter()) {
+                    // d|w|/dw is taken as 0 at w = 0, as TensorFlow's sign().
+                    let sign = if w == F::zero() {
+                        F::zero()
+                    } else {
+                        w.signum()
+                    };
+                    *g += l1 * sign + l2 * w;
+                }
+            }
+        }
+        data_loss + self.penalty(penalties)
+    }
+
+    /// Every trainable tensor with its gradient, input to output.
+    pub fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut())
+            .collect()
+    }
+
+    /// Every trainable tensor, input to output, each with its layer's name.
+    pub fn named_params(&self) -> Vec<(String, ParamRef<'_, F>)> {
+        self.layers
+            .iter()
+            .flat_map(|l| {
+                l.params()
+                    .into_iter()
+                    .map(move |p| (format!("{}.{}", l.name(), p.name), p))
+            })
+            .collect()
+    }
+
+    fn params(&self) -> Vec<ParamRef<'_, F>> {
+        self.layers.iter().flat_map(|l| l.params()).collect()
+    }
+
+    /// Whether every gradient from the last backward pass is finite.
+    pub fn gradients_are_finite(&mut self) -> bool {
+        self.params_mut()
+            .iter()
+            .all(|p| p.grad.iter().copied().sum::<F>().is_finite())
+    }
+
+    /// Copies `values` (row-major) into the tensor called `name` (`dense_1.kernel`).
+    pub(crate) fn set_param(&mut self, name: &str, values: &[F]) -> bool {
+        for layer in &mut self.layers {
+            let layer_name = layer.name().to_owned();
+            for p in layer.params_mut() {
+                if format!("{layer_name}.{}", p.name) == name && p.value.len() == values.len() {
+                    p.value.copy_from_slice(values);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The weights of the first dense layer, `[inputs, units]` — for MNIST each column is a
+    /// 28×28 template.
+    pub fn first_dense_kernel(&self) -> Option<ArrayView2<'_, F>> {
+        self.layers.iter().find_map(|l| {
+            l.params()
+                .into_iter()
+                .find(|p| p.name == "kernel" && p.shape.len() == 2)
+                .map(|p| {
+                    ArrayView2::from_shape((p.shape[0], p.shape[1]), p.value).expect("kernel shape")
+                })
+        })
+    }
+
+    /// A Keras-like table of layers, output shapes and parameter counts.
+    pub fn summary(&self) -> Summary {
+        let rows = self
+            .spec
+            .layers
+            .iter()
+            .zip(&self.layers)
+            .map(|(spec, layer)| SummaryRow {
+                name: layer.name().to_owned(),
+                kind: layer.kind().to_owned(),
+                detail: match spec {
+                    LayerSpec::Dense { activation, .. } => activation.name().to_owned(),
+                    LayerSpec::Activation { activation } => activation.name().to_owned(),
+                    LayerSpec::Dropout { rate } => format!("rate {rate}"),
+                    LayerSpec::Flatten => String::new(),
+                },
+                output_features: layer.output_features(),
+                params: layer.param_count(),
+            })
+            .collect();
+        Summary {
+            input_shape: self.spec.input_shape.clone(),
+            rows,
+            total_params: self.param_count(),
+        }
+    }
+}
+
+impl<F: Scalar> fmt::Debug for Sequential<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sequential")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One row of a [`Summary`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SummaryRow {
+    /// The layer's name (`dense_1`).
+    pub name: String,
+    /// Its type (`Dense`).
+    pub kind: String,
+    /// Its activation or rate, if any.
+    pub detail: String,
+    /// Features per sample it outputs.
+    pub output_features: usize,
+    /// Its trainable numbers.
+    pub params: usize,
+}
+
+/// A model's layer table; `Display` prints it as Keras's `model.summary()` does.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    /// The input sample shape.
+    pub input_shape: Vec<usize>,
+    /// One row per layer.
+    pub rows: Vec<SummaryRow>,
+    /// Trainable numbers in all.
+    pub total_params: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let input: Vec<String> = self.input_shape.iter().map(usize::to_string).collect();
+        writeln!(f, "Input: (None, {})", input.join(", "))?;
+        writeln!(
+            f,
+            "{:<28}{:<16}{:>12}",
+            "Layer (type)", "Output Shape", "Param #"
+        )?;
+        writeln!(f, "{}", "=".repeat(56))?;
+        for row in &self.rows {
+            let label = format!(
+                "{} ({}{})",
+                row.name,
+                row.kind,
+                if row.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", row.detail)
+                }
+            );
+            let shape = format!("(None, {})", row.output_features);
+            writeln!(f, "{label:<28}{shape:<16}{:>12}", row.params)?;
+        }
+        writeln!(f, "{}", "=".repeat(56))?;
+        write!(f, "Total params: {}", self.total_params)
+    }
+}

@@ -1,0 +1,480 @@
+//! Optimizers: SGD (with momentum and Nesterov), Adam and RMSprop, with Keras's update rules
+//! and defaults.
+//!
+//! An [`OptimizerSpec`] is plain configuration; an [`Optimizer`] holds the per-parameter state
+//! (moments, velocities) and the step count. The learning rate is an argument of every
+//! [`Optimizer::step`], so a learner can change it while training runs.
+//!
+//! The update rules are those of Keras 3 (`keras/src/optimizers/{sgd,adam,rmsprop}.py`):
+//! - SGD: `v ← μv − ηg`; `w ← w + v`, or with Nesterov `w ← w + μv − ηg`; without momentum
+//!   `w ← w − ηg`.
+//! - Adam (Kingma & Ba, 2015, with the bias correction folded into the step size, as Keras
+//!   does): `m ← m + (g − m)(1 − β₁)`, `v ← v + (g² − v)(1 − β₂)`,
+//!   `α = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)`, `w ← w − α·m / (√v + ε)`.
+//! - RMSprop: `s ← ρs + (1 − ρ)g²`, `Δ = ηg / √(s + ε)`; `w ← w − Δ`, or with momentum
+//!   `u ← μu + Δ`, `w ← w − u`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::layers::ParamMut;
+use crate::{Error, Result, Scalar};
+
+fn default_beta_1() -> f64 {
+    0.9
+}
+fn default_beta_2() -> f64 {
+    0.999
+}
+fn default_epsilon() -> f64 {
+    1e-7
+}
+fn default_rho() -> f64 {
+    0.9
+}
+
+/// Which optimizer to use, with its hyperparameters (all but the learning rate).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OptimizerSpec {
+    /// Stochastic gradient descent; `momentum = 0` is plain SGD.
+    Sgd {
+        /// Momentum `μ`, in `[0, 1)`.
+        #[serde(default)]
+        momentum: f64,
+        /// Nesterov's look-ahead form.
+        #[serde(default)]
+        nesterov: bool,
+    },
+    /// Adam.
+    Adam {
+        /// Decay of the first moment, `β₁`.
+        #[serde(default = "default_beta_1")]
+        beta_1: f64,
+        /// Decay of the second moment, `β₂`.
+        #[serde(default = "default_beta_2")]
+        beta_2: f64,
+        /// `ε` added to `√v`.
+        #[serde(default = "default_epsilon")]
+        epsilon: f64,
+    },
+    /// RMSprop (Hinton's lecture 6e, in Keras's form).
+    Rmsprop {
+        /// Decay of the squared-gradient average, `ρ`.
+        #[serde(default = "default_rho")]
+        rho: f64,
+        /// Momentum `μ`, in `[0, 1)`.
+        #[serde(default)]
+        momentum: f64,
+        /// `ε` added to the squared average under the root.
+        #[serde(default = "default_epsilon")]
+        epsilon: f64,
+    },
+}
+
+impl Default for OptimizerSpec {
+    fn default() -> Self {
+        OptimizerSpec::adam()
+    }
+}
+
+impl OptimizerSpec {
+    /// Adam with Keras's defaults (β₁ 0.9, β₂ 0.999, ε 1e-7).
+    pub fn adam() -> Self {
+        OptimizerSpec::Adam {
+            beta_1: default_beta_1(),
+            beta_2: default_beta_2(),
+            epsilon: default_epsilon(),
+        }
+    }
+
+    /// Plain SGD.
+    pub fn sgd() -> Self {
+        OptimizerSpec::Sgd {
+            momentum: 0.0,
+            nesterov: false,
+        }
+    }
+
+    /// RMSprop with Keras's defaults (ρ 0.9, no momentum, ε 1e-7).
+    pub fn rmsprop() -> Self {
+        OptimizerSpec::Rmsprop {
+            rho: default_rho(),
+            momentum: 0.0,
+            epsilon: default_epsilon(),
+        }
+    }
+
+    /// The optimizer's short name (`sgd`, `adam`, `rmsprop`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            OptimizerSpec::Sgd { .. } => "sgd",
+            OptimizerSpec::Adam { .. } => "adam",
+            OptimizerSpec::Rmsprop { .. } => "rmsprop",
+        }
+    }
+
+    /// Keras's default learning rate for this optimizer.
+    pub fn default_learning_rate(&self) -> f64 {
+        match self {
+            OptimizerSpec::Sgd { .. } => 0.01,
+            OptimizerSpec::Adam { .. } | OptimizerSpec::Rmsprop { .. } => 0.001,
+        }
+    }
+
+    /// Checks every hyperparameter's range.
+    pub fn validate(&self) -> Result<()> {
+        let unit = |field: &str, v: f64| {
+            if v.is_finite() && (0.0..1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(Error::config(
+                    format!("optimizer.{field}"),
+                    format!("must be in [0, 1), got {v}"),
+                ))
+            }
+        };
+        let positive = |field: &str, v: f64| {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(Error::config(
+                    format!("optimizer.{field}"),
+                    format!("must be a positive number, got {v}"),
+                ))
+            }
+        };
+        match *self {
+            OptimizerSpec::Sgd { momentum, .. } => unit("momentum", momentum),
+            OptimizerSpec::Adam {
+                beta_1,
+                beta_2,
+                epsilon,
+            } => {
+                unit("beta_1", beta_1)?;
+                unit("beta_2", beta_2)?;
+                positive("epsilon", epsilon)
+            }
+            OptimizerSpec::Rmsprop {
+                rho,
+                momentum,
+                epsilon,
+            } => {
+                unit("rho", rho)?;
+                unit("momentum", momentum)?;
+                positive("epsilon", epsilon)
+            }
+        }
+    }
+}
+
+/// An optimizer's running state for one model.
+#[derive(Debug, Clone)]
+pub struct Optimizer<F> {
+    spec: OptimizerSpec,
+    steps: u64,
+    /// Per parameter tensor: the state vectors the rule needs (momentum; m and v; s and u).
+    slots: Vec<Vec<Vec<F>>>,
+}
+
+impl<F: Scalar> Optimizer<F> {
+    /// Fresh state for `spec` (validated by the caller's checked configuration).
+    pub fn new(spec: OptimizerSpec) -> Self {
+        Optimizer {
+            spec,
+            steps: 0,
+            slots: Vec::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn spec(&self) -> &OptimizerSpec {
+        &self.spec
+    }
+
+    /// How many updates have been applied.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Forgets all state, as a fresh optimizer.
+    pub fn reset(&mut self) {
+        self.steps = 0;
+        self.slots.clear();
+    }
+
+    fn slots_per_param(&self) -> usize {
+        match self.spec {
+            OptimizerSpec::Sgd { momentum, .. } => usize::from(momentum > 0.0),
+            OptimizerSpec::Adam { .. } => 2,
+            OptimizerSpec::Rmsprop { momentum, .. } => 1 + usize::from(momentum > 0.0),
+        }
+    }
+
+    /// Applies one update with learning rate `learning_rate` to every parameter, from the
+    /// gradients stored beside it.
+    ///
+    /// # Panics
+    /// If the parameter list changes shape between steps (a bug in the caller).
+    #[track_caller]
+    pub fn step(&mut self, learning_rate: f64, params: &mut [ParamMut<'_, F>]) {
+        if self.slots.is_empty() {
+            let per = self.slots_per_param();
+            self.slots = params
+                .iter()
+                .map(|p| vec![vec![F::zero(); p.value.len()]; per])
+                .collect();
+        }
+        assert_eq!(
+            self.slots.len(),
+            params.len(),
+            "optimizer: parameter count changed"
+        );
+        self.steps += 1;
+        let lr = F::lit(learning_rate);
+        let t = self.steps as f64;
+        for (param, slots) in params.iter_mut().zip(&mut self.slots) {
+            let (w, g) = (&mut *param.value, &*param.grad);
+            match self.spec {
+                OptimizerSpec::Sgd { momentum, nesterov } => {
+                    if let [velocity] = slots.as_mut_slice() {
+                        let mu = F::lit(momentum);
+                        for ((w, &g), v) in w.iter_mut().zip(g).zip(velocity) {
+                            *v = *v * mu - g * lr;
+                            *w += if nesterov { *v * mu - g * lr } else { *v };
+                        }
+                    } else {
+                        for (w, &g) in w.iter_mut().zip(g) {
+                            *w -= g * lr;
+                        }
+                    }
+                }
+                OptimizerSpec::Adam {
+                    beta_1,
+                    beta_2,
+                    epsilon,
+                } => {
+                    let alpha = F::lit(
+                        learning_rate * (1.0 - beta_2.powf(t)).sqrt() / (1.0 - beta_1.powf(t)),
+                    );
+                    let (b1, b2, eps) =
+                        (F::lit(1.0 - beta_1), F::lit(1.0 - beta_2), F::lit(epsilon));
+                    let [m, v] = slots.as_mut_slice() else {
+                        unreachable!("adam keeps two slots")
+                    };
+                    for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut())
+                    {
+                        *m += (g - *m) * b1;
+                        *v += (g * g - *v) * b2;
+                        *w -= alpha * *m / (v.sqrt() + eps);
+                    }
+                }
+                OptimizerSpec::Rmsprop {
+                    rho,
+                    momentum,
+                    epsilon,
+                } => {
+                    let (rho, keep, eps, mu) = (
+                        F::lit(rho),
+                        F::lit(1.0 - rho),
+                        F::lit(epsilon),
+                        F::lit(momentum),
+                    );
+                    let (square_avg, rest) = slots.split_first_mut().expect("rmsprop slot");
+                    for (i, (w, &g)) in w.iter_mut().zip(g).enumerate() {
+                        let s = &mut square_avg[i];
+                        *s = rho * *s + keep * g * g;
+                        let increment = lr * g / (*s + eps).sqrt();
+                        if let Some(u) = rest.first_mut() {
+                            u[i] = mu * u[i] + increment;
+                            *w -= u[i];
+                        } else {
+                            *w -= increment;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Expected values: two steps on w₀ = [1, −2] with g₁ = [0.5, −0.25], g₂ = [0.1, 0.3] and
+    // η = 0.1, computed in f64 by this Python transcription of Keras 3's update_step:
+    //
+    //   import math
+    //   w=[1.0,-2.0]; m=[0,0]; v=[0,0]
+    //   for t,g in enumerate([[0.5,-0.25],[0.1,0.3]],1):
+    //       a=0.1*math.sqrt(1-0.999**t)/(1-0.9**t)
+    //       for i in range(2):
+    //           m[i]+=(g[i]-m[i])*(1-0.9); v[i]+=(g[i]**2-v[i])*(1-0.999)
+    //           w[i]-=a*m[i]/(math.sqrt(v[i])+1e-7)
+    //       print(w)                                   # Adam
+    //   (SGD)     m[i]=m[i]*0.9-g[i]*0.1; w[i]+= m[i]*0.9-g[i]*0.1 if nesterov else m[i]
+    //   (RMSprop) s[i]=0.9*s[i]+0.1*g[i]**2; d=0.1*g[i]/math.sqrt(s[i]+1e-7)
+    //             u[i]=mu*u[i]+d; w[i]-=u[i]   (w[i]-=d when mu == 0)
+    //
+    // By hand for Adam's first step: m = 0.05, v = 2.5e-4, α = 0.1·√0.001/0.1 = 0.0316228, so
+    // the step is α·0.05/(0.0158114 + 1e-7) = 0.1·(1 − 6.3e-6): bias correction makes the
+    // first step almost exactly η·sign(g).
+    const GRADS: [[f64; 2]; 2] = [[0.5, -0.25], [0.1, 0.3]];
+
+    fn run(spec: OptimizerSpec) -> Vec<[f64; 2]> {
+        let mut optimizer = Optimizer::<f64>::new(spec);
+        let mut w = [1.0, -2.0];
+        GRADS
+            .iter()
+            .map(|g| {
+                let mut grad = *g;
+                let mut params = [ParamMut {
+                    name: "kernel",
+                    shape: vec![2],
+                    value: &mut w,
+                    grad: &mut grad,
+                    penalized: true,
+                }];
+                optimizer.step(0.1, &mut params);
+                w
+            })
+            .collect()
+    }
+
+    fn assert_close(actual: &[[f64; 2]], expected: &[[f64; 2]]) {
+        for (a, e) in actual.iter().flatten().zip(expected.iter().flatten()) {
+            assert!((a - e).abs() < 1e-12, "{actual:?} vs {expected:?}");
+        }
+    }
+
+    #[test]
+    fn adam_matches_keras_at_steps_one_and_two_including_bias_correction() {
+        assert_close(
+            &run(OptimizerSpec::adam()),
+            &[
+                [0.9000006324515321, -1.9000012648950642],
+                [0.819697032869824, -1.9142956221844034],
+            ],
+        );
+    }
+
+    #[test]
+    fn sgd_plain_steps_against_the_gradient() {
+        assert_close(
+            &run(OptimizerSpec::sgd()),
+            &[[0.95, -1.975], [0.94, -2.005]],
+        );
+    }
+
+    #[test]
+    fn sgd_with_momentum_matches_keras() {
+        let spec = OptimizerSpec::Sgd {
+            momentum: 0.9,
+            nesterov: false,
+        };
+        assert_close(
+            &run(spec),
+            &[[0.95, -1.975], [0.8949999999999999, -1.9825000000000002]],
+        );
+    }
+
+    #[test]
+    fn sgd_with_nesterov_matches_keras() {
+        let spec = OptimizerSpec::Sgd {
+            momentum: 0.9,
+            nesterov: true,
+        };
+        assert_close(&run(spec), &[[0.905, -1.9525], [0.8455, -1.98925]]);
+    }
+
+    #[test]
+    fn rmsprop_matches_keras() {
+        assert_close(
+            &run(OptimizerSpec::rmsprop()),
+            &[
+                [0.6837728664367967, -1.6837747637749327],
+                [0.6185401979242166, -1.9318433848569496],
+            ],
+        );
+    }
+
+    #[test]
+    fn rmsprop_with_momentum_matches_keras() {
+        let spec = OptimizerSpec::Rmsprop {
+            rho: 0.9,
+            momentum: 0.5,
+            epsilon: 1e-7,
+        };
+        assert_close(
+            &run(spec),
+            &[
+                [0.6837728664367967, -1.6837747637749327],
+                [0.4604266311426149, -1.773730766744416],
+            ],
+        );
+    }
+
+    #[test]
+    fn learning_rate_is_taken_per_step() {
+        let mut optimizer = Optimizer::<f64>::new(OptimizerSpec::sgd());
+        let mut w = [0.0];
+        for lr in [1.0, 0.5] {
+            let mut grad = [1.0];
+            let mut params = [ParamMut {
+                name: "bias",
+                shape: vec![1],
+                value: &mut w,
+                grad: &mut grad,
+                penalized: false,
+            }];
+            optimizer.step(lr, &mut params);
+        }
+        assert_eq!(w, [-1.5]);
+    }
+
+    #[test]
+    fn out_of_range_hyperparameters_are_refused() {
+        let bad = [
+            OptimizerSpec::Sgd {
+                momentum: 1.0,
+                nesterov: false,
+            },
+            OptimizerSpec::Adam {
+                beta_1: f64::NAN,
+                beta_2: 0.999,
+                epsilon: 1e-7,
+            },
+            OptimizerSpec::Adam {
+                beta_1: 0.9,
+                beta_2: 0.999,
+                epsilon: 0.0,
+            },
+            OptimizerSpec::Rmsprop {
+                rho: -0.1,
+                momentum: 0.0,
+                epsilon: 1e-7,
+            },
+        ];
+        for spec in bad {
+            assert!(
+                matches!(spec.validate(), Err(Error::InvalidConfig { .. })),
+                "{spec:?}"
+            );
+        }
+        assert!(OptimizerSpec::adam().validate().is_ok());
+    }
+
+    #[test]
+    fn specs_read_from_json_with_keras_defaults() {
+        let spec: OptimizerSpec = serde_json::from_str(r#"{"type":"adam"}"#).unwrap();
+        assert_eq!(spec, OptimizerSpec::adam());
+        let spec: OptimizerSpec = serde_json::from_str(r#"{"type":"sgd","momentum":0.9}"#).unwrap();
+        assert_eq!(
+            spec,
+            OptimizerSpec::Sgd {
+                momentum: 0.9,
+                nesterov: false
+            }
+        );
+    }
+}

@@ -1,0 +1,326 @@
+//! [`ModelSpec`]: a model's architecture as plain, serialisable data.
+//!
+//! The same JSON travels from the UI's controls, the URL, the CLI's `--model SPEC.json` and the
+//! worker protocol, and is stored inside every model file. [`ModelSpec::validate`] is the one
+//! place its ranges are checked.
+
+use serde::{Deserialize, Serialize};
+
+use crate::layers::Init;
+use crate::{Activation, Error, Result};
+
+/// The widest dense layer a model may have.
+pub const MAX_UNITS: usize = 4096;
+/// The most features one input sample may have.
+pub const MAX_INPUT_FEATURES: usize = 1 << 16;
+/// The most layers a model may have.
+pub const MAX_LAYERS: usize = 64;
+
+/// One layer of a [`ModelSpec`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LayerSpec {
+    /// Flattens each sample into a vector.
+    Flatten,
+    /// A fully connected layer, `f(x·W + b)`.
+    Dense {
+        /// Output width, 1 to [`MAX_UNITS`].
+        units: usize,
+        /// The activation `f`.
+        #[serde(default)]
+        activation: Activation,
+        /// How the kernel starts.
+        #[serde(default)]
+        init: Init,
+    },
+    /// A standalone activation.
+    Activation {
+        /// The function.
+        activation: Activation,
+    },
+    /// Inverted dropout with drop probability `rate`, in `[0, 1)`.
+    Dropout {
+        /// Probability of dropping each input while training.
+        rate: f64,
+    },
+}
+
+impl LayerSpec {
+    /// The layer's type as names show it (`dense`, `flatten`, …).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            LayerSpec::Flatten => "flatten",
+            LayerSpec::Dense { .. } => "dense",
+            LayerSpec::Activation { .. } => "activation",
+            LayerSpec::Dropout { .. } => "dropout",
+        }
+    }
+}
+
+/// A sequential model's architecture: the shape of one input sample and the layers in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// The shape of one sample, e.g. `[28, 28]` for MNIST.
+    pub input_shape: Vec<usize>,
+    /// The layers, input to output.
+    pub layers: Vec<LayerSpec>,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec::seed_mlp()
+    }
+}
+
+impl ModelSpec {
+    /// The seed program's model: `Flatten(28×28) → Dense(128, relu) → Dense(10, softmax)`.
+    pub fn seed_mlp() -> Self {
+        ModelSpec {
+            input_shape: vec![28, 28],
+            layers: vec![
+                LayerSpec::Flatten,
+                LayerSpec::Dense {
+                    units: 128,
+                    activation: Activation::Relu,
+                    init: Init::GlorotUniform,
+                },
+                LayerSpec::Dense {
+                    units: 10,
+                    activation: Activation::Softmax,
+                    init: Init::GlorotUniform,
+                },
+            ],
+        }
+    }
+
+    /// Reads a specification from JSON, with a message that names what is wrong.
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::config("model", e))
+    }
+
+    /// The specification as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a model spec always serialises")
+    }
+
+    /// Features per input sample (the product of `input_shape`).
+    pub fn input_features(&self) -> usize {
+        self.input_shape.iter().product()
+    }
+
+    /// Each layer's name, Keras-like and numbered per type from 1: `flatten_1`, `dense_1`, ….
+    pub fn layer_names(&self) -> Vec<String> {
+        let mut counts = std::collections::HashMap::<&str, usize>::new();
+        self.layers
+            .iter()
+            .map(|layer| {
+                let count = counts.entry(layer.type_name()).or_default();
+                *count += 1;
+                format!("{}_{count}", layer.type_name())
+            })
+            .collect()
+    }
+
+    /// Checks every range: a non-empty input, at least one dense layer, widths from 1 to
+    /// [`MAX_UNITS`], dropout rates in `[0, 1)`, and a flatten before layers that need flat input.
+    pub fn validate(&self) -> Result<()> {
+        if self.input_shape.is_empty() || self.input_shape.contains(&0) {
+            return Err(Error::config(
+                "input_shape",
+                format!(
+                    "every dimension must be at least 1, got {:?}",
+                    self.input_shape
+                ),
+            ));
+        }
+        let features = self
+            .input_shape
+            .iter()
+            .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+            .filter(|&f| f <= MAX_INPUT_FEATURES);
+        if features.is_none() {
+            return Err(Error::config(
+                "input_shape",
+                format!(
+                    "{:?} has more than {MAX_INPUT_FEATURES} features",
+                    self.input_shape
+                ),
+            ));
+        }
+        if self.layers.is_empty() {
+            return Err(Error::config(
+                "layers",
+                "the model is empty: add at least one dense layer",
+            ));
+        }
+        if self.layers.len() > MAX_LAYERS {
+            return Err(Error::config(
+                "layers",
+                format!("at most {MAX_LAYERS} layers, got {}", self.layers.len()),
+            ));
+        }
+        if !self
+            .layers
+            .iter()
+            .any(|l| matches!(l, LayerSpec::Dense { .. }))
+        {
+            return Err(Error::config(
+                "layers",
+                "the model has no dense layer, so nothing to train",
+            ));
+        }
+        let mut flat = self.input_shape.len() == 1;
+        for (i, layer) in self.layers.iter().enumerate() {
+            match *layer {
+                LayerSpec::Flatten => flat = true,
+                LayerSpec::Dense { units, .. } => {
+                    if !(1..=MAX_UNITS).contains(&units) {
+                        return Err(Error::config(
+                            format!("layers[{i}].units"),
+                            format!("a dense layer needs 1 to {MAX_UNITS} units, got {units}"),
+                        ));
+                    }
+                    if !flat {
+                        return Err(Error::config(
+                            format!("layers[{i}]"),
+                            format!(
+                                "a {:?} input must pass through a flatten layer before a dense layer",
+                                self.input_shape
+                            ),
+                        ));
+                    }
+                }
+                LayerSpec::Dropout { rate } => {
+                    if !(rate.is_finite() && (0.0..1.0).contains(&rate)) {
+                        return Err(Error::config(
+                            format!("layers[{i}].rate"),
+                            format!("dropout rate must be in [0, 1), got {rate}"),
+                        ));
+                    }
+                }
+                LayerSpec::Activation { .. } => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dense(units: usize) -> LayerSpec {
+        LayerSpec::Dense {
+            units,
+            activation: Activation::Relu,
+            init: Init::GlorotUniform,
+        }
+    }
+
+    #[test]
+    fn seed_model_is_valid_and_named_like_keras() {
+        let spec = ModelSpec::seed_mlp();
+        spec.validate().unwrap();
+        assert_eq!(spec.layer_names(), ["flatten_1", "dense_1", "dense_2"]);
+        assert_eq!(spec.input_features(), 784);
+    }
+
+    #[test]
+    fn spec_round_trips_through_json_with_defaults_filled_in() {
+        let json =
+            r#"{"input_shape":[28,28],"layers":[{"type":"flatten"},{"type":"dense","units":10}]}"#;
+        let spec = ModelSpec::from_json(json).unwrap();
+        assert_eq!(
+            spec.layers[1],
+            LayerSpec::Dense {
+                units: 10,
+                activation: Activation::Linear,
+                init: Init::GlorotUniform
+            }
+        );
+        assert_eq!(ModelSpec::from_json(&spec.to_json()).unwrap(), spec);
+    }
+
+    #[test]
+    fn unknown_layer_type_is_a_config_error() {
+        let err = ModelSpec::from_json(r#"{"input_shape":[4],"layers":[{"type":"conv2d"}]}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("conv2d"), "{err}");
+    }
+
+    #[test]
+    fn bad_architectures_are_refused_with_the_field_named() {
+        let cases: Vec<(ModelSpec, &str)> = vec![
+            (
+                ModelSpec {
+                    input_shape: vec![4],
+                    layers: vec![],
+                },
+                "layers",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![4],
+                    layers: vec![LayerSpec::Flatten],
+                },
+                "layers",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![4],
+                    layers: vec![dense(0)],
+                },
+                "layers[0].units",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![4],
+                    layers: vec![dense(4097)],
+                },
+                "layers[0].units",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![0],
+                    layers: vec![dense(3)],
+                },
+                "input_shape",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![usize::MAX, 2],
+                    layers: vec![dense(3)],
+                },
+                "input_shape",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![28, 28],
+                    layers: vec![dense(3)],
+                },
+                "layers[0]",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![4],
+                    layers: vec![LayerSpec::Dropout { rate: 1.0 }, dense(2)],
+                },
+                "layers[0].rate",
+            ),
+            (
+                ModelSpec {
+                    input_shape: vec![4],
+                    layers: vec![LayerSpec::Dropout { rate: f64::NAN }, dense(2)],
+                },
+                "layers[0].rate",
+            ),
+        ];
+        for (spec, field) in cases {
+            match spec.validate() {
+                Err(Error::InvalidConfig { field: f, .. }) => assert_eq!(f, field, "{spec:?}"),
+                other => panic!("{spec:?}: expected an error on {field}, got {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! [`Trainer`]: runs a checked configuration on a dataset, a few batches at a time.
+//!
+//! The browser worker calls [`Trainer::run_batches`] with a handful of batches per slice of
+//! time; the CLI calls it for a whole epoch. A call never crosses an epoch boundary, so the
+//! caller can evaluate between epochs. Each epoch visits the samples in a fresh permutation
+//! drawn from the seed; the last batch of an epoch may be smaller, as in Keras.
+//!
+//! If a loss or a gradient is not finite, the step is not applied: training stops with
+//! [`Outcome::Diverged`] and the model keeps its last finite weights.
+
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::loss::Targets;
+use crate::metrics::{Evaluation, evaluate, predicted_classes};
+use crate::model::Penalties;
+use crate::{CheckedConfig, Dataset, Error, Optimizer, Result, Sequential};
+
+/// Where a run stands after a call to [`Trainer::run_batches`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// More batches remain in this epoch.
+    Running,
+    /// The call finished an epoch; more epochs remain.
+    EpochComplete,
+    /// The call finished the last epoch.
+    Finished,
+    /// A loss or gradient became non-finite; the step was not applied.
+    Diverged,
+}
+
+/// Progress after a call to [`Trainer::run_batches`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    /// The epoch the call worked in, from 1.
+    pub epoch: usize,
+    /// Batches done in that epoch.
+    pub batch: usize,
+    /// Batches per epoch.
+    pub batches_per_epoch: usize,
+    /// Samples this call trained on.
+    pub samples: usize,
+    /// Mean loss over the epoch so far (what Keras's progress bar shows).
+    pub loss: f64,
+    /// Accuracy over the epoch so far.
+    pub accuracy: f64,
+    /// Loss of the call's last batch.
+    pub last_batch_loss: f64,
+    /// Where the run stands.
+    pub outcome: Outcome,
+}
+
+/// A model, its optimizer and its place in a training run.
+pub struct Trainer {
+    config: CheckedConfig,
+    model: Sequential<f32>,
+    optimizer: Optimizer<f32>,
+    epoch: usize,
+    batch: usize,
+    order: Vec<u32>,
+    loss_sum: f64,
+    correct: usize,
+    seen: usize,
+    diverged: bool,
+    inputs: Array2<f32>,
+    labels: Vec<u8>,
+}
+
+impl Trainer {
+    /// A fresh model initialised from the configuration's seed.
+    pub fn new(config: CheckedConfig) -> Result<Self> {
+        let model = Sequential::from_spec(&config.model, config.training.seed)?;
+        Ok(Trainer::with_model(config, model))
+    }
+
+    /// Continues training `model` (e.g. loaded from a file) under `config`.
+    pub fn with_model(config: CheckedConfig, model: Sequential<f32>) -> Self {
+        Trainer {
+            optimizer: Optimizer::new(config.training.optimizer),
+            config,
+            model,
+            epoch: 0,
+            batch: 0,
+            order: Vec::new(),
+            loss_sum: 0.0,
+            correct: 0,
+            seen: 0,
+            diverged: false,
+            inputs: Array2::zeros((0, 0)),
+            labels: Vec::new(),
+        }
+    }
+
+    /// The model being trained.
+    pub fn model(&self) -> &Sequential<f32> {
+        &self.model
+    }
+
+    /// The model, mutably (for predictions between steps).
+    pub fn model_mut(&mut self) -> &mut Sequential<f32> {
+        &mut self.model
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &CheckedConfig {
+        &self.config
+    }
+
+    /// Epochs completed.
+    pub fn epochs_done(&self) -> usize {
+        self.epoch
+    }
+
+    /// Optimizer updates applied so far.
+    pub fn steps(&self) -> u64 {
+        self.optimizer.steps()
+    }
+
+    /// Whether every epoch has run, or training diverged.
+    pub fn is_done(&self) -> bool {
+        self.diverged || self.epoch >= self.config.training.epochs
+    }
+
+    /// Changes the learning rate from the next step on.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        self.config.set_learning_rate(learning_rate)
+    }
+
+    /// Changes the batch size from the next step on.
+    pub fn set_batch_size(&mut self, batch_size: usize) -> Result<()> {
+        self.config.set_batch_size(batch_size)
+    }
+
+    fn penalties(&self) -> Penalties {
+        Penalties {
+            l1: self.config.training.l1,
+            l2: self.config.training.l2,
+        }
+    }
+
+    fn check_data(&self, data: &Dataset) -> Result<()> {
+        if data.is_empty() {
+            return Err(Error::Dataset("the training set is empty".into()));
+        }
+        if data.features() != self.model.input_features() {
+            return Err(Error::Dataset(format!(
+                "samples have {} features but the model takes {}",
+                data.features(),
+                self.model.input_features()
+            )));
+        }
+        let outputs = self.model.output_features();
+        let needed = if outputs == 1 { 2 } else { outputs };
+        if data.classes() > needed {
+            return Err(Error::Dataset(format!(
+                "the data has {} classes but the model outputs {outputs}",
+                data.classes()
+            )));
+        }
+        Ok(())
+    }
+
+    fn samples_in(&self, data: &Dataset) -> usize {
+        self.config
+            .training
+            .train_subset
+            .map_or(data.len(), |n| n.min(data.len()))
+    }
+
+    /// Trains on up to `max_batches` batches of `data`, stopping early at the end of an epoch.
+    pub fn run_batches(&mut self, data: &Dataset, max_batches: usize) -> Result<StepReport> {
+        self.check_data(data)?;
+        let samples = self.samples_in(data);
+        let batch_size = self.config.training.batch_size;
+        let batches_per_epoch = samples.div_ceil(batch_size);
+        if self.is_done() {
+            return Ok(self.report(batches_per_epoch, 0, f64::NAN, false));
+        }
+        if self.batch == 0 && self.seen == 0 {
+            self.start_epoch(samples);
+        }
+        let mut trained = 0;
+        let mut last_batch_loss = f64::NAN;
+        let loss = self.config.training.loss;
+        let pixels = self.config.training.pixels;
+        let penalties = self.penalties();
+        let mut done_batches = 0;
+        while done_batches < max_batches && self.seen < samples {
+            let start = self.seen;
+            let end = (start + batch_size).min(samples);
+            let n = end - start;
+            if self.inputs.dim() != (n, data.features()) {
+                self.inputs = Array2::zeros((n, data.features()));
+            }
+            data.gather(
+                &self.order[start..end],
+                pixels,
+                self.inputs.view_mut(),
+                &mut self.labels,
+            );
+            self.model.forward(self.inputs.view(), true);
+            let batch_loss = self
+                .model
+                .backward(loss, Targets::Classes(&self.labels), penalties);
+            if !batch_loss.is_finite() || !self.model.gradients_are_finite() {
+                self.diverged = true;
+                return Ok(self.report(batches_per_epoch, trained, f64::from(batch_loss), false));
+            }
+            let correct = {
+                let probabilities = self.model.last_probabilities();
+                predicted_classes(probabilities, 0.5)
+                    .zip(&self.labels)
+                    .filter(|(p, t)| p == *t)
+                    .count()
+            };
+            let learning_rate = self.config.training.learning_rate;
+            self.optimizer
+                .step(learning_rate, &mut self.model.params_mut());
+            self.loss_sum += f64::from(batch_loss) * n as f64;
+            self.correct += correct;
+            self.seen = end;
+            self.batch += 1;
+            trained += n;
+            done_batches += 1;
+            last_batch_loss = f64::from(batch_loss);
+        }
+        let epoch_over = self.seen >= samples;
+        let report = self.report(batches_per_epoch, trained, last_batch_loss, epoch_over);
+        if epoch_over {
+            self.epoch += 1;
+            self.batch = 0;
+            self.seen = 0;
+            self.loss_sum = 0.0;
+            self.correct = 0;
+        }
+        Ok(report)
+    }
+
+    fn start_epoch(&mut self, samples: usize) {
+        // A generator per epoch, derived from the seed, so the order does not depend on how
+        // many random numbers dropout drew.
+        let mut rng = ChaCha8Rng::seed_from_u64(
+            self.config.training.seed
+                ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(self.epoch as u64 + 1)),
+        );
+        self.order = (0..samples as u32).collect();
+        self.order.shuffle(&mut rng);
+    }
+
+    fn report(
+        &self,
+        batches_per_epoch: usize,
+        samples: usize,
+        last_batch_loss: f64,
+        epoch_over: bool,
+    ) -> StepReport {
+        let last_epoch = self.epoch + 1 >= self.config.training.epochs;
+        let outcome = match (self.diverged, epoch_over, last_epoch) {
+            (true, _, _) => Outcome::Diverged,
+            (false, true, true) => Outcome::Finished,
+            (false, true, false) => Outcome::EpochComplete,
+            (false, false, _) if self.epoch >= self.config.training.epochs => Outcome::Finished,
+            (false, false, _) => Outcome::Running,
+        };
+        let seen = self.seen.max(1) as f64;
+        StepReport {
+            epoch: (self.epoch + 1).min(self.config.training.epochs),
+            batch: self.batch,
+            batches_per_epoch,
+            samples,
+            loss: self.loss_sum / seen,
+            accuracy: self.correct as f64 / seen,
+            last_batch_loss,
+            outcome,
+        }
+    }
+
+    /// Trains the rest of the current epoch.
+    pub fn run_epoch(&mut self, data: &Dataset) -> Result<StepReport> {
+        self.run_batches(data, usize::MAX)
+    }
+
+    /// Evaluates the model on `data` with the run's loss, pixel mode and penalties.
+    pub fn evaluate(&mut self, data: &Dataset) -> Evaluation {
+        let (loss, pixels, penalties) = (
+            self.config.training.loss,
+            self.config.training.pixels,
+            self.penalties(),
+        );
+        evaluate(&mut self.model, data, loss, pixels, penalties)
+    }
+}

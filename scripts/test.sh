@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs every check the project has, in order.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+step "toolchain"
+ensure_rust_components
+ensure_mnist
+
+step "format"
+cargo fmt --all -- --check
+
+step "the core has no platform dependency"
+if cargo tree -p neurite --target all -e normal | grep -E 'wasm-bindgen|web-sys|js-sys'; then
+  echo "crates/neurite must not depend on wasm or web crates" >&2
+  exit 1
+fi
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "clippy (wasm32, core)"
+cargo clippy -p neurite --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests"
+NEURITE_MNIST_DIR="$ROOT/data/mnist" cargo test --workspace
