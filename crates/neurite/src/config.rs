@@ -216,7 +216,8 @@ mod tests {
 
     #[test]
     fn bad_hyperparameters_are_refused_with_their_field() {
-        let cases: Vec<(&str, Box<dyn FnOnce(&mut TrainConfig)>)> = vec![
+        type Change = Box<dyn FnOnce(&mut TrainConfig)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("learning_rate", Box::new(|c| c.learning_rate = 0.0)),
             ("learning_rate", Box::new(|c| c.learning_rate = -1.0)),
             ("learning_rate", Box::new(|c| c.learning_rate = f64::NAN)),

@@ -135,13 +135,13 @@ impl Loss {
         if let Targets::Values(v) = targets {
             assert_eq!(v.dim(), prediction.dim(), "loss: target shape mismatch");
         }
-        if let Targets::Classes(c) = targets {
-            if cols > 1 {
-                assert!(
-                    c.iter().all(|&l| usize::from(l) < cols),
-                    "loss: label outside {cols} classes"
-                );
-            }
+        if let Targets::Classes(c) = targets
+            && cols > 1
+        {
+            assert!(
+                c.iter().all(|&l| usize::from(l) < cols),
+                "loss: label outside {cols} classes"
+            );
         }
         if let Some(g) = &grad {
             assert_eq!(g.dim(), prediction.dim(), "loss: gradient shape mismatch");

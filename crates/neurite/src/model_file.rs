@@ -1,1 +1,405 @@
-//! x
+//! Model files: one `.safetensors` file holding the weights and the architecture.
+//!
+//! Tensors are named `{layer}.{param}` (`dense_1.kernel`, `dense_1.bias`, …) in Keras's layout
+//! (a dense kernel is `[inputs, units]`), as little-endian `f32`. The header's `__metadata__`
+//! holds `format` (`neurite`), `format_version` (`1`) and `model_spec`, the [`ModelSpec`] as
+//! JSON. `docs/model-format.md` shows how to read a file with NumPy and move it to Keras or
+//! PyTorch.
+//!
+//! Loading trusts nothing: the header size is bounded before it is read, the specification is
+//! validated, and every tensor must exist, be `f32`, have the shape the specification implies
+//! and hold only finite numbers; tensors the specification does not name are refused.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use safetensors::tensor::TensorView;
+use safetensors::{Dtype, SafeTensors};
+
+use crate::{Error, ModelSpec, Result, Sequential};
+
+/// The `format_version` this engine writes and reads.
+pub const FORMAT_VERSION: &str = "1";
+/// The largest header accepted (the JSON before the tensor data), in bytes.
+pub const MAX_HEADER_BYTES: u64 = 1 << 20;
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::ModelFile(message.into())
+}
+
+/// The model as the bytes of a `.safetensors` file.
+pub fn to_bytes(model: &Sequential<f32>) -> Vec<u8> {
+    let params = model.named_params();
+    let buffers: Vec<(String, Vec<usize>, Vec<u8>)> = params
+        .iter()
+        .map(|(name, p)| {
+            let bytes = p.value.iter().flat_map(|v| v.to_le_bytes()).collect();
+            (name.clone(), p.shape.clone(), bytes)
+        })
+        .collect();
+    let views = buffers.iter().map(|(name, shape, bytes)| {
+        let view = TensorView::new(Dtype::F32, shape.clone(), bytes).expect("shape matches data");
+        (name.as_str(), view)
+    });
+    let metadata = HashMap::from([
+        ("format".to_owned(), "neurite".to_owned()),
+        ("format_version".to_owned(), FORMAT_VERSION.to_owned()),
+        ("model_spec".to_owned(), model.spec().to_json()),
+    ]);
+    safetensors::serialize(views, Some(metadata)).expect("a model always serialises")
+}
+
+/// Reads a model from the bytes of a `.safetensors` file.
+pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
+    let Some(header_len) = bytes
+        .get(..8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+    else {
+        return Err(bad(format!(
+            "the file is {} bytes, too short to be a model file",
+            bytes.len()
+        )));
+    };
+    if header_len > MAX_HEADER_BYTES {
+        return Err(bad(format!(
+            "header claims {header_len} bytes, more than the {MAX_HEADER_BYTES}-byte limit; not a Neurite model file"
+        )));
+    }
+    if 8 + header_len > bytes.len() as u64 {
+        return Err(bad(format!(
+            "header claims {header_len} bytes but the file holds only {} after the length",
+            bytes.len() - 8
+        )));
+    }
+    let (_, metadata) = SafeTensors::read_metadata(bytes)
+        .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
+    let tensors =
+        SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a safetensors file: {e}")))?;
+    let info = metadata
+        .metadata()
+        .as_ref()
+        .ok_or_else(|| bad("no metadata: not a Neurite model file"))?;
+    match info.get("format_version").map(String::as_str) {
+        Some(FORMAT_VERSION) => {}
+        Some(other) => {
+            return Err(bad(format!(
+                "format version {other} is not supported (this build reads {FORMAT_VERSION})"
+            )));
+        }
+        None => {
+            return Err(bad(
+                "no format_version in metadata: not a Neurite model file",
+            ));
+        }
+    }
+    let spec_json = info
+        .get("model_spec")
+        .ok_or_else(|| bad("no model_spec in metadata"))?;
+    let spec: ModelSpec =
+        serde_json::from_str(spec_json).map_err(|e| bad(format!("model specification: {e}")))?;
+    let mut model = Sequential::<f32>::from_spec(&spec, 0)
+        .map_err(|e| bad(format!("model specification: {e}")))?;
+
+    let expected: Vec<(String, Vec<usize>)> = model
+        .named_params()
+        .into_iter()
+        .map(|(name, p)| (name, p.shape.clone()))
+        .collect();
+    for name in tensors.names() {
+        if !expected.iter().any(|(n, _)| n == name) {
+            return Err(bad(format!(
+                "unexpected tensor {name}: the specification has no such parameter"
+            )));
+        }
+    }
+    for (name, shape) in expected {
+        let tensor = tensors
+            .tensor(&name)
+            .map_err(|_| bad(format!("missing tensor {name}")))?;
+        if tensor.dtype() != Dtype::F32 {
+            return Err(bad(format!(
+                "tensor {name} is {:?}, expected F32",
+                tensor.dtype()
+            )));
+        }
+        if tensor.shape() != shape.as_slice() {
+            return Err(bad(format!(
+                "tensor {name} has shape {:?} but the specification needs {shape:?}",
+                tensor.shape()
+            )));
+        }
+        let values: Vec<f32> = tensor
+            .data()
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(bad(format!(
+                "tensor {name} holds a non-finite value ({}) at index {index}",
+                values[index]
+            )));
+        }
+        let stored = model.set_param(&name, &values);
+        debug_assert!(stored, "expected parameter {name} exists");
+    }
+    Ok(model)
+}
+
+/// Writes the model to `path`.
+pub fn save(model: &Sequential<f32>, path: &Path) -> Result<()> {
+    std::fs::write(path, to_bytes(model)).map_err(|e| Error::io(path.display(), &e))
+}
+
+/// Reads a model from `path`.
+pub fn load(path: &Path) -> Result<Sequential<f32>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), &e))?;
+    from_bytes(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Activation;
+    use crate::spec::LayerSpec;
+    use ndarray::Array2;
+    use proptest::prelude::*;
+
+    fn small_spec() -> ModelSpec {
+        ModelSpec {
+            input_shape: vec![2, 3],
+            layers: vec![
+                LayerSpec::Flatten,
+                LayerSpec::Dense {
+                    units: 4,
+                    activation: Activation::Tanh,
+                    init: Default::default(),
+                },
+                LayerSpec::Dropout { rate: 0.1 },
+                LayerSpec::Dense {
+                    units: 3,
+                    activation: Activation::Softmax,
+                    init: Default::default(),
+                },
+            ],
+        }
+    }
+
+    /// A file written by hand: `tensors` as (name, dtype, shape, bytes), `metadata` as pairs.
+    fn craft(tensors: &[(&str, Dtype, Vec<usize>, Vec<u8>)], metadata: &[(&str, &str)]) -> Vec<u8> {
+        let views = tensors.iter().map(|(name, dtype, shape, bytes)| {
+            (
+                *name,
+                TensorView::new(*dtype, shape.clone(), bytes).unwrap(),
+            )
+        });
+        let meta = metadata
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        safetensors::serialize(views, Some(meta)).unwrap()
+    }
+
+    fn f32_bytes(values: &[f32]) -> Vec<u8> {
+        values.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    fn tiny_spec_json() -> String {
+        r#"{"input_shape":[2],"layers":[{"type":"dense","units":1}]}"#.to_owned()
+    }
+
+    #[test]
+    fn every_bad_file_gets_its_typed_error() {
+        let spec = tiny_spec_json();
+        let meta = [("format_version", "1"), ("model_spec", spec.as_str())];
+        let kernel = || {
+            (
+                "dense_1.kernel",
+                Dtype::F32,
+                vec![2, 1],
+                f32_bytes(&[0.5, -0.5]),
+            )
+        };
+        let bias = || ("dense_1.bias", Dtype::F32, vec![1], f32_bytes(&[0.0]));
+        let mut oversized = (u64::MAX / 2).to_le_bytes().to_vec();
+        oversized.extend_from_slice(b"{}");
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (vec![1, 2, 3], "too short"),
+            (oversized, "more than the 1048576-byte limit"),
+            (
+                100u64.to_le_bytes().iter().chain(b"{}").copied().collect(),
+                "holds only 2",
+            ),
+            (
+                8u64.to_le_bytes()
+                    .iter()
+                    .chain(b"nonsense")
+                    .copied()
+                    .collect(),
+                "not a safetensors file",
+            ),
+            (
+                craft(&[kernel(), bias()], &[("model_spec", &spec)]),
+                "no format_version",
+            ),
+            (
+                craft(
+                    &[kernel(), bias()],
+                    &[("format_version", "9"), ("model_spec", &spec)],
+                ),
+                "format version 9",
+            ),
+            (
+                craft(&[kernel(), bias()], &[("format_version", "1")]),
+                "no model_spec",
+            ),
+            (
+                craft(
+                    &[kernel(), bias()],
+                    &[
+                        ("format_version", "1"),
+                        (
+                            "model_spec",
+                            r#"{"input_shape":[2],"layers":[{"type":"conv2d"}]}"#,
+                        ),
+                    ],
+                ),
+                "unknown variant `conv2d`",
+            ),
+            (
+                craft(
+                    &[kernel(), bias()],
+                    &[
+                        ("format_version", "1"),
+                        (
+                            "model_spec",
+                            r#"{"input_shape":[2],"layers":[{"type":"dense","units":0}]}"#,
+                        ),
+                    ],
+                ),
+                "layers[0].units",
+            ),
+            (craft(&[kernel()], &meta), "missing tensor dense_1.bias"),
+            (
+                craft(
+                    &[
+                        kernel(),
+                        bias(),
+                        ("dense_9.kernel", Dtype::F32, vec![1], f32_bytes(&[1.0])),
+                    ],
+                    &meta,
+                ),
+                "unexpected tensor dense_9.kernel",
+            ),
+            (
+                craft(
+                    &[
+                        (
+                            "dense_1.kernel",
+                            Dtype::F32,
+                            vec![1, 2],
+                            f32_bytes(&[0.5, -0.5]),
+                        ),
+                        bias(),
+                    ],
+                    &meta,
+                ),
+                "has shape [1, 2] but the specification needs [2, 1]",
+            ),
+            (
+                craft(
+                    &[
+                        ("dense_1.kernel", Dtype::F64, vec![2, 1], vec![0; 16]),
+                        bias(),
+                    ],
+                    &meta,
+                ),
+                "is F64, expected F32",
+            ),
+            (
+                craft(
+                    &[
+                        (
+                            "dense_1.kernel",
+                            Dtype::F32,
+                            vec![2, 1],
+                            f32_bytes(&[0.5, f32::NAN]),
+                        ),
+                        bias(),
+                    ],
+                    &meta,
+                ),
+                "non-finite value (NaN) at index 1",
+            ),
+        ];
+        for (bytes, expected) in cases {
+            match from_bytes(&bytes) {
+                Err(Error::ModelFile(message)) => {
+                    assert!(
+                        message.contains(expected),
+                        "expected {expected:?} in {message:?}"
+                    )
+                }
+                other => {
+                    panic!("expected a model-file error containing {expected:?}, got {other:?}")
+                }
+            }
+        }
+        // The same tensors with good metadata load.
+        let model = from_bytes(&craft(&[kernel(), bias()], &meta)).unwrap();
+        assert_eq!(model.param_count(), 3);
+    }
+
+    #[test]
+    fn metadata_holds_the_spec_and_the_version() {
+        let model = Sequential::<f32>::from_spec(&small_spec(), 3).unwrap();
+        let bytes = to_bytes(&model);
+        let (_, metadata) = SafeTensors::read_metadata(&bytes).unwrap();
+        let info = metadata.metadata().as_ref().unwrap();
+        assert_eq!(info["format_version"], "1");
+        assert_eq!(
+            ModelSpec::from_json(&info["model_spec"]).unwrap(),
+            small_spec()
+        );
+        let names = SafeTensors::deserialize(&bytes)
+            .unwrap()
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [
+                "dense_1.bias",
+                "dense_1.kernel",
+                "dense_2.bias",
+                "dense_2.kernel"
+            ]
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn save_then_load_gives_bit_identical_weights_and_predictions(
+            seed in any::<u64>(),
+            hidden in 1usize..20,
+            inputs in prop::collection::vec(0.0f32..1.0, 6 * 3),
+        ) {
+            let mut spec = small_spec();
+            spec.layers[1] = LayerSpec::Dense { units: hidden, activation: Activation::Relu, init: Default::default() };
+            let mut model = Sequential::<f32>::from_spec(&spec, seed).unwrap();
+            let mut loaded = from_bytes(&to_bytes(&model)).unwrap();
+            for ((a_name, a), (b_name, b)) in model.named_params().iter().zip(loaded.named_params().iter()) {
+                prop_assert_eq!(a_name, b_name);
+                let a_bits: Vec<u32> = a.value.iter().map(|v| v.to_bits()).collect();
+                let b_bits: Vec<u32> = b.value.iter().map(|v| v.to_bits()).collect();
+                prop_assert_eq!(a_bits, b_bits);
+            }
+            let x = Array2::from_shape_vec((3, 6), inputs).unwrap();
+            prop_assert_eq!(model.predict(x.view()), loaded.predict(x.view()));
+        }
+    }
+}

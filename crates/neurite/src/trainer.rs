@@ -294,3 +294,173 @@ impl Trainer {
         evaluate(&mut self.model, data, loss, pixels, penalties)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::LayerSpec;
+    use crate::{Activation, Config, ModelSpec, OptimizerSpec, PixelMode};
+
+    /// 64 samples of 4 pixels, class = which quarter is brightest: easy to learn.
+    fn quarters() -> Dataset {
+        let mut pixels = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..64u32 {
+            let class = (i % 4) as u8;
+            for j in 0..4u8 {
+                pixels.push(if j == class {
+                    200 + (i % 50) as u8
+                } else {
+                    (i * 7 % 40) as u8
+                });
+            }
+            labels.push(class);
+        }
+        Dataset::new(vec![4], pixels, labels, 4).unwrap()
+    }
+
+    fn config(change: impl FnOnce(&mut Config)) -> CheckedConfig {
+        let mut config = Config {
+            model: ModelSpec {
+                input_shape: vec![4],
+                layers: vec![
+                    LayerSpec::Dense {
+                        units: 8,
+                        activation: Activation::Relu,
+                        init: Default::default(),
+                    },
+                    LayerSpec::Dense {
+                        units: 4,
+                        activation: Activation::Softmax,
+                        init: Default::default(),
+                    },
+                ],
+            },
+            ..Config::default()
+        };
+        config.training.batch_size = 10;
+        config.training.epochs = 3;
+        config.training.learning_rate = 0.05;
+        change(&mut config);
+        config.check().unwrap()
+    }
+
+    #[test]
+    fn a_call_never_crosses_an_epoch_boundary_and_the_last_batch_is_partial() {
+        let data = quarters();
+        let mut trainer = Trainer::new(config(|_| {})).unwrap();
+        let first = trainer.run_batches(&data, 4).unwrap();
+        assert_eq!(
+            (
+                first.epoch,
+                first.batch,
+                first.batches_per_epoch,
+                first.samples
+            ),
+            (1, 4, 7, 40)
+        );
+        assert_eq!(first.outcome, Outcome::Running);
+        let rest = trainer.run_batches(&data, 100).unwrap();
+        assert_eq!(
+            (rest.batch, rest.samples, rest.outcome),
+            (7, 24, Outcome::EpochComplete)
+        );
+        assert_eq!(trainer.epochs_done(), 1);
+        assert_eq!(
+            trainer.run_epoch(&data).unwrap().outcome,
+            Outcome::EpochComplete
+        );
+        assert_eq!(trainer.run_epoch(&data).unwrap().outcome, Outcome::Finished);
+        assert!(trainer.is_done());
+        assert_eq!(trainer.run_batches(&data, 1).unwrap().samples, 0);
+    }
+
+    #[test]
+    fn training_lowers_the_loss_and_learns_the_task() {
+        let data = quarters();
+        let mut trainer = Trainer::new(config(|c| c.training.epochs = 30)).unwrap();
+        let before = trainer.evaluate(&data);
+        while !trainer.is_done() {
+            trainer.run_epoch(&data).unwrap();
+        }
+        let after = trainer.evaluate(&data);
+        assert!(
+            after.loss < before.loss * 0.5,
+            "{} → {}",
+            before.loss,
+            after.loss
+        );
+        assert_eq!(after.accuracy, 1.0);
+        assert_eq!(after.confusion.counts.iter().sum::<u32>(), 64);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_run() {
+        let data = quarters();
+        let run = || {
+            let mut trainer = Trainer::new(config(|c| {
+                c.model.layers.insert(1, LayerSpec::Dropout { rate: 0.3 })
+            }))
+            .unwrap();
+            trainer.run_epoch(&data).unwrap().loss
+        };
+        assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn divergence_stops_training_and_keeps_the_last_finite_weights() {
+        let data = quarters();
+        let mut trainer = Trainer::new(config(|c| {
+            // Linear layers, MSE and raw pixels with a huge step: the weights blow up to ∞.
+            for layer in &mut c.model.layers {
+                if let LayerSpec::Dense { activation, .. } = layer {
+                    *activation = Activation::Linear;
+                }
+            }
+            c.training.loss = crate::Loss::MeanSquaredError;
+            c.training.pixels = PixelMode::Raw;
+            c.training.learning_rate = 10.0;
+            c.training.optimizer = OptimizerSpec::Sgd {
+                momentum: 0.9,
+                nesterov: false,
+            };
+            c.training.epochs = 1000;
+        }))
+        .unwrap();
+        let mut outcome = Outcome::Running;
+        for _ in 0..2000 {
+            outcome = trainer.run_batches(&data, 50).unwrap().outcome;
+            if outcome == Outcome::Diverged {
+                break;
+            }
+        }
+        assert_eq!(outcome, Outcome::Diverged);
+        assert!(trainer.is_done());
+        let weights = trainer.model().named_params();
+        assert!(
+            weights
+                .iter()
+                .all(|(_, p)| p.value.iter().all(|v| v.is_finite()))
+        );
+    }
+
+    #[test]
+    fn learning_rate_changes_mid_run_are_checked() {
+        let mut trainer = Trainer::new(config(|_| {})).unwrap();
+        assert!(trainer.set_learning_rate(f64::NAN).is_err());
+        assert!(trainer.set_learning_rate(0.0).is_err());
+        trainer.set_learning_rate(0.2).unwrap();
+        assert_eq!(trainer.config().training.learning_rate, 0.2);
+        assert!(trainer.set_batch_size(0).is_err());
+    }
+
+    #[test]
+    fn data_that_does_not_fit_the_model_is_refused() {
+        let mut trainer = Trainer::new(config(|c| c.model.input_shape = vec![5])).unwrap();
+        let err = trainer.run_batches(&quarters(), 1).unwrap_err();
+        assert!(
+            err.to_string().contains("4 features but the model takes 5"),
+            "{err}"
+        );
+    }
+}

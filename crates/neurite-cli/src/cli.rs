@@ -1,0 +1,184 @@
+//! The command line's grammar: subcommands and flags, as `clap` derive types.
+//!
+//! These types only describe what was typed. Turning them into a checked configuration is
+//! [`crate::train_config`]'s job, and every range is checked by [`neurite::Config::check`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use neurite::{OptimizerSpec, PixelMode, TrainConfig};
+
+/// Train, evaluate and run dense networks on MNIST.
+#[derive(Debug, Parser)]
+#[command(name = "neurite", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a model on MNIST, evaluating it on the test set after every epoch.
+    Train(TrainArgs),
+    /// Evaluate a saved model on the 10 000 MNIST test images.
+    Eval(EvalArgs),
+    /// Classify one PNG image of a digit with a saved model.
+    Predict(PredictArgs),
+    /// Print a model's layers, output shapes and parameter counts.
+    Summary(SummaryArgs),
+}
+
+/// Flags of `neurite train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Directory holding the four MNIST files (plain or .gz) [default: $NEURITE_MNIST_DIR, else
+    /// data/mnist]
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// seed-mlp, a JSON model specification, or a .safetensors model to train further
+    #[arg(long, value_name = "seed-mlp|SPEC.json|FILE.safetensors", default_value = "seed-mlp")]
+    pub model: String,
+
+    /// Passes over the training set
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    pub epochs: usize,
+
+    /// Samples per step
+    #[arg(long, default_value_t = TrainConfig::default().batch_size)]
+    pub batch_size: usize,
+
+    /// Learning rate [default: the optimizer's Keras default: 0.01 for SGD, 0.001 otherwise]
+    #[arg(long, value_name = "LR", allow_negative_numbers = true)]
+    pub lr: Option<f64>,
+
+    /// The optimizer; momentum and nesterov are SGD with momentum 0.9
+    #[arg(long, value_enum, default_value_t = OptimizerArg::Adam)]
+    pub optimizer: OptimizerArg,
+
+    /// Seeds initial weights, shuffling and dropout
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    pub seed: u64,
+
+    /// How pixels are fed: scaled to [0, 1], or raw 0–255 as the seed program does
+    #[arg(long, value_enum, default_value_t = PixelArg::Scaled)]
+    pub pixels: PixelArg,
+
+    /// L2 penalty on kernels
+    #[arg(long, allow_negative_numbers = true, default_value_t = TrainConfig::default().l2)]
+    pub l2: f64,
+
+    /// Fraction of the training set held out for validation (its tail, as Keras)
+    #[arg(long, value_name = "FRACTION", allow_negative_numbers = true, default_value_t = TrainConfig::default().validation_split)]
+    pub validation_split: f64,
+
+    /// Train on only the first N training samples
+    #[arg(long, value_name = "N")]
+    pub train_subset: Option<usize>,
+
+    /// Save the trained model to this .safetensors file
+    #[arg(long, value_name = "FILE.safetensors")]
+    pub out: Option<PathBuf>,
+
+    /// Print one JSON object per epoch on stdout instead of a progress bar
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `neurite eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The saved model
+    #[arg(long, value_name = "FILE.safetensors")]
+    pub model: PathBuf,
+
+    /// Directory holding the MNIST files [default: $NEURITE_MNIST_DIR, else data/mnist]
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// How pixels are fed; use the mode the model was trained with
+    #[arg(long, value_enum, default_value_t = PixelArg::Scaled)]
+    pub pixels: PixelArg,
+
+    /// Print the result as one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `neurite predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// The saved model
+    #[arg(long, value_name = "FILE.safetensors")]
+    pub model: PathBuf,
+
+    /// A PNG image of one digit, any size, light on dark or dark on light
+    #[arg(long, value_name = "PNG")]
+    pub image: PathBuf,
+
+    /// How pixels are fed; use the mode the model was trained with
+    #[arg(long, value_enum, default_value_t = PixelArg::Scaled)]
+    pub pixels: PixelArg,
+}
+
+/// Flags of `neurite summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// seed-mlp, a JSON model specification, or a .safetensors model
+    #[arg(long, value_name = "seed-mlp|SPEC.json|FILE.safetensors", default_value = "seed-mlp")]
+    pub model: String,
+}
+
+/// `--optimizer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerArg {
+    /// Plain SGD.
+    Sgd,
+    /// SGD with momentum 0.9.
+    Momentum,
+    /// SGD with Nesterov momentum 0.9.
+    Nesterov,
+    /// Adam with Keras's defaults.
+    Adam,
+    /// RMSprop with Keras's defaults.
+    Rmsprop,
+}
+
+impl OptimizerArg {
+    /// The optimizer this choice names.
+    pub fn spec(self) -> OptimizerSpec {
+        match self {
+            OptimizerArg::Sgd => OptimizerSpec::sgd(),
+            OptimizerArg::Momentum => OptimizerSpec::Sgd {
+                momentum: 0.9,
+                nesterov: false,
+            },
+            OptimizerArg::Nesterov => OptimizerSpec::Sgd {
+                momentum: 0.9,
+                nesterov: true,
+            },
+            OptimizerArg::Adam => OptimizerSpec::adam(),
+            OptimizerArg::Rmsprop => OptimizerSpec::rmsprop(),
+        }
+    }
+}
+
+/// `--pixels`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PixelArg {
+    /// x / 255, in [0, 1].
+    Scaled,
+    /// 0 to 255.
+    Raw,
+}
+
+impl From<PixelArg> for PixelMode {
+    fn from(arg: PixelArg) -> Self {
+        match arg {
+            PixelArg::Scaled => PixelMode::Scaled,
+            PixelArg::Raw => PixelMode::Raw,
+        }
+    }
+}

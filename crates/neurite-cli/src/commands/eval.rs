@@ -1,0 +1,45 @@
+//! `neurite eval`: a saved model's loss and accuracy on the 10 000 MNIST test images.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use neurite::metrics::evaluate;
+use neurite::{Loss, Penalties, PixelMode, Result};
+use serde_json::json;
+
+use super::write_line;
+use crate::cli::EvalArgs;
+use crate::{data_dir, fit_check};
+
+/// Evaluates the model and prints its test loss and accuracy.
+pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let mut model = neurite::model_file::load(&args.model)?;
+    let test = data_dir::load(args.data.as_deref())?.test;
+    fit_check::dataset(&model, &test)?;
+    let result = evaluate(
+        &mut model,
+        &test,
+        Loss::SparseCategoricalCrossentropy,
+        PixelMode::from(args.pixels),
+        Penalties::default(),
+    );
+    if args.json {
+        let object = json!({
+            "test_loss": result.loss,
+            "test_accuracy": result.accuracy,
+            "samples": test.len(),
+        });
+        write_line(out, object)?;
+    } else {
+        write_line(
+            out,
+            format_args!(
+                "{n}/{n} - test_loss: {:.4} - test_accuracy: {:.4}",
+                result.loss,
+                result.accuracy,
+                n = test.len()
+            ),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,255 @@
+//! `neurite train`: trains on MNIST epoch by epoch, evaluating on the test set after each one.
+//!
+//! The trainer runs [`BATCHES_PER_CALL`] batches at a time so the progress bar can move; its
+//! calls never cross an epoch boundary. Throughput is measured over training alone.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use neurite::{Dataset, Outcome, Result, StepReport, Trainer};
+
+use super::write_line;
+use crate::cli::TrainArgs;
+use crate::epoch_report::{EpochReport, Scores, rate};
+use crate::model_arg::{self, ModelArg, ResolvedModel};
+use crate::progress::EpochBar;
+use crate::{data_dir, train_config};
+
+/// Batches trained between two progress-bar updates.
+pub const BATCHES_PER_CALL: usize = 50;
+
+/// The data a run trains and is evaluated on.
+struct Splits {
+    train: Dataset,
+    validation: Option<Dataset>,
+    test: Dataset,
+}
+
+/// Trains as the flags say; exits non-zero if training diverged.
+pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<ExitCode> {
+    let resolved = model_arg::resolve(&ModelArg::parse(&args.model))?;
+    let config = train_config::from_args(args, resolved.spec().clone()).check()?;
+    let mnist = data_dir::load(args.data.as_deref())?;
+    let splits = if config.training.validation_split > 0.0 {
+        let (train, validation) = mnist.train.split_tail(config.training.validation_split);
+        Splits {
+            train,
+            validation: Some(validation).filter(|v| !v.is_empty()),
+            test: mnist.test,
+        }
+    } else {
+        Splits {
+            train: mnist.train,
+            validation: None,
+            test: mnist.test,
+        }
+    };
+    let mut trainer = match resolved {
+        ResolvedModel::Spec(_) => Trainer::new(config)?,
+        ResolvedModel::Trained(model) => Trainer::with_model(config, model),
+    };
+    let diverged = train(&mut trainer, &splits, !args.json, &mut |report| {
+        let text = if args.json {
+            report.to_json().to_string()
+        } else {
+            report.keras_line()
+        };
+        write_line(out, text)
+    })?;
+    if let Some(step) = &diverged {
+        eprintln!("error: {}", divergence_message(step));
+    }
+    if let Some(path) = &args.out {
+        save(&trainer, path, diverged.is_some(), args.json, out)?;
+    }
+    Ok(if diverged.is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs every epoch, handing each finished one to `epoch_done`; returns the step that diverged,
+/// if one did.
+fn train(
+    trainer: &mut Trainer,
+    data: &Splits,
+    show_bar: bool,
+    epoch_done: &mut dyn FnMut(&EpochReport) -> Result<()>,
+) -> Result<Option<StepReport>> {
+    let epochs = trainer.config().training.epochs;
+    let mut bar: Option<EpochBar> = None;
+    let mut samples = 0;
+    let mut training_time = Duration::ZERO;
+    loop {
+        let started = Instant::now();
+        let step = trainer.run_batches(&data.train, BATCHES_PER_CALL)?;
+        training_time += started.elapsed();
+        samples += step.samples;
+        let seconds = training_time.as_secs_f64();
+        let epoch_bar = bar.get_or_insert_with(|| {
+            EpochBar::new(step.epoch, epochs, step.batches_per_epoch, show_bar)
+        });
+        epoch_bar.update(&step, rate(samples, seconds));
+        match step.outcome {
+            Outcome::Running => {}
+            Outcome::Diverged => {
+                epoch_bar.abandon();
+                return Ok(Some(step));
+            }
+            Outcome::EpochComplete | Outcome::Finished => {
+                epoch_bar.finish();
+                bar = None;
+                let validation = data
+                    .validation
+                    .as_ref()
+                    .map(|v| Scores::from(&trainer.evaluate(v)));
+                let test = Scores::from(&trainer.evaluate(&data.test));
+                epoch_done(&EpochReport {
+                    epoch: step.epoch,
+                    epochs,
+                    batches: step.batches_per_epoch,
+                    train: Scores {
+                        loss: step.loss,
+                        accuracy: step.accuracy,
+                    },
+                    validation,
+                    test,
+                    samples,
+                    seconds,
+                })?;
+                if step.outcome == Outcome::Finished {
+                    return Ok(None);
+                }
+                samples = 0;
+                training_time = Duration::ZERO;
+            }
+        }
+    }
+}
+
+/// Why training stopped, and what to do about it.
+fn divergence_message(step: &StepReport) -> String {
+    format!(
+        "training diverged in epoch {} at batch {}/{}: the loss or a gradient became \
+         non-finite (batch loss {}); the model keeps its last finite weights. \
+         Try a lower learning rate.",
+        step.epoch,
+        step.batch + 1,
+        step.batches_per_epoch,
+        step.last_batch_loss
+    )
+}
+
+/// Saves the model, saying so unless the output is JSON.
+fn save(
+    trainer: &Trainer,
+    path: &Path,
+    diverged: bool,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    neurite::model_file::save(trainer.model(), path)?;
+    let what = if diverged {
+        "the last finite weights"
+    } else {
+        "the model"
+    };
+    if diverged {
+        eprintln!("saved {what} to {}", path.display());
+    } else if !json {
+        write_line(out, format_args!("Saved {what} to {}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use neurite::Config;
+
+    use super::*;
+
+    /// A tiny separable problem: class = whether the first of two pixels is the brighter.
+    fn toy(samples: usize) -> Dataset {
+        let mut pixels = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..samples {
+            let (a, b) = ((i * 37 % 256) as u8, (i * 91 % 256) as u8);
+            pixels.extend([a, b]);
+            labels.push(u8::from(a > b));
+        }
+        Dataset::new(vec![2], pixels, labels, 2).unwrap()
+    }
+
+    fn trainer(epochs: usize, change: impl FnOnce(&mut Config)) -> Trainer {
+        let mut config = Config::default();
+        config.model = neurite::ModelSpec::from_json(
+            r#"{"input_shape":[2],"layers":[{"type":"dense","units":2,"activation":"softmax"}]}"#,
+        )
+        .unwrap();
+        config.training.epochs = epochs;
+        config.training.batch_size = 4;
+        change(&mut config);
+        Trainer::new(config.check().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_epoch_is_reported_once_with_all_its_samples() {
+        let data = Splits {
+            train: toy(300),
+            validation: Some(toy(20)),
+            test: toy(40),
+        };
+        let mut reports = Vec::new();
+        let diverged = train(&mut trainer(3, |_| {}), &data, false, &mut |r| {
+            reports.push(r.clone());
+            Ok(())
+        })
+        .unwrap();
+        assert!(diverged.is_none());
+        assert_eq!(reports.len(), 3);
+        for (i, report) in reports.iter().enumerate() {
+            assert_eq!((report.epoch, report.epochs), (i + 1, 3));
+            assert_eq!((report.samples, report.batches), (300, 75));
+            assert!(report.validation.is_some());
+            assert!(report.test.loss.is_finite());
+        }
+    }
+
+    #[test]
+    fn divergence_stops_training_and_names_the_batch() {
+        let data = Splits {
+            train: toy(300),
+            validation: None,
+            test: toy(40),
+        };
+        // A linear output under squared error, raw 0–255 inputs and plain SGD at the largest
+        // learning rate: every step overshoots further until the numbers overflow.
+        let mut trainer = trainer(2, |config| {
+            config.model = neurite::ModelSpec::from_json(
+                r#"{"input_shape":[2],"layers":[{"type":"dense","units":2}]}"#,
+            )
+            .unwrap();
+            config.training.loss = neurite::Loss::MeanSquaredError;
+            config.training.pixels = neurite::PixelMode::Raw;
+            config.training.optimizer = neurite::OptimizerSpec::sgd();
+            config.training.learning_rate = 10.0;
+        });
+        let mut reports = 0;
+        let step = train(&mut trainer, &data, false, &mut |_| {
+            reports += 1;
+            Ok(())
+        })
+        .unwrap()
+        .expect("training diverges");
+        assert_eq!((step.outcome, reports), (Outcome::Diverged, 0));
+        let message = divergence_message(&step);
+        assert!(
+            message.starts_with("training diverged in epoch 1 at batch "),
+            "{message}"
+        );
+        assert!(message.contains("/75: the loss or a gradient"), "{message}");
+    }
+}

@@ -1,0 +1,172 @@
+//! What `neurite train` prints after each epoch: a Keras-like line, or one JSON object.
+
+use serde_json::{Value, json};
+
+/// A loss and an accuracy on some dataset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    /// Mean loss.
+    pub loss: f64,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+}
+
+impl From<&neurite::Evaluation> for Scores {
+    fn from(evaluation: &neurite::Evaluation) -> Self {
+        Scores {
+            loss: evaluation.loss,
+            accuracy: evaluation.accuracy,
+        }
+    }
+}
+
+/// The results of one finished epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochReport {
+    /// The epoch, from 1.
+    pub epoch: usize,
+    /// Epochs in the run.
+    pub epochs: usize,
+    /// Batches in the epoch.
+    pub batches: usize,
+    /// Mean training loss and accuracy over the epoch, as Keras reports them.
+    pub train: Scores,
+    /// Scores on the held-out tail of the training set, if one was held out.
+    pub validation: Option<Scores>,
+    /// Scores on the test set, after the epoch.
+    pub test: Scores,
+    /// Samples trained on in the epoch.
+    pub samples: usize,
+    /// Seconds spent training in the epoch (evaluation excluded).
+    pub seconds: f64,
+}
+
+impl EpochReport {
+    /// Training throughput over the epoch.
+    pub fn samples_per_second(&self) -> f64 {
+        rate(self.samples, self.seconds)
+    }
+
+    /// `Epoch 1/5 - 1875/1875 - 2.1s - loss: 0.2570 - accuracy: 0.9265 - test_loss: … -
+    /// test_accuracy: … - 28571 samples/s`, with `val_loss` and `val_accuracy` before the test
+    /// scores when a validation set was held out.
+    pub fn keras_line(&self) -> String {
+        let mut line = format!(
+            "Epoch {}/{} - {}/{} - {:.1}s - loss: {:.4} - accuracy: {:.4}",
+            self.epoch,
+            self.epochs,
+            self.batches,
+            self.batches,
+            self.seconds,
+            self.train.loss,
+            self.train.accuracy
+        );
+        if let Some(val) = self.validation {
+            line += &format!(
+                " - val_loss: {:.4} - val_accuracy: {:.4}",
+                val.loss, val.accuracy
+            );
+        }
+        line += &format!(
+            " - test_loss: {:.4} - test_accuracy: {:.4} - {:.0} samples/s",
+            self.test.loss,
+            self.test.accuracy,
+            self.samples_per_second()
+        );
+        line
+    }
+
+    /// `{"epoch", "epochs", "loss", "accuracy", ["val_loss", "val_accuracy",] "test_loss",
+    /// "test_accuracy", "samples_per_second", "seconds"}`.
+    pub fn to_json(&self) -> Value {
+        let mut object = json!({
+            "epoch": self.epoch,
+            "epochs": self.epochs,
+            "loss": self.train.loss,
+            "accuracy": self.train.accuracy,
+            "test_loss": self.test.loss,
+            "test_accuracy": self.test.accuracy,
+            "samples_per_second": self.samples_per_second(),
+            "seconds": self.seconds,
+        });
+        if let (Some(val), Some(map)) = (self.validation, object.as_object_mut()) {
+            map.insert("val_loss".into(), json!(val.loss));
+            map.insert("val_accuracy".into(), json!(val.accuracy));
+        }
+        object
+    }
+}
+
+/// `samples / seconds`, or 0 before any time has passed.
+pub fn rate(samples: usize, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        samples as f64 / seconds
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(validation: Option<Scores>) -> EpochReport {
+        EpochReport {
+            epoch: 1,
+            epochs: 5,
+            batches: 1875,
+            train: Scores {
+                loss: 0.25701,
+                accuracy: 0.92649,
+            },
+            validation,
+            test: Scores {
+                loss: 0.1402,
+                accuracy: 0.958,
+            },
+            samples: 60_000,
+            seconds: 2.1,
+        }
+    }
+
+    #[test]
+    fn the_line_reads_like_keras() {
+        assert_eq!(
+            report(None).keras_line(),
+            "Epoch 1/5 - 1875/1875 - 2.1s - loss: 0.2570 - accuracy: 0.9265 - \
+             test_loss: 0.1402 - test_accuracy: 0.9580 - 28571 samples/s"
+        );
+        let with_val = report(Some(Scores {
+            loss: 0.2,
+            accuracy: 0.9,
+        }))
+        .keras_line();
+        assert!(
+            with_val.contains("accuracy: 0.9265 - val_loss: 0.2000 - val_accuracy: 0.9000 - test"),
+            "{with_val}"
+        );
+    }
+
+    #[test]
+    fn the_json_has_every_field() {
+        let json = report(None).to_json();
+        assert_eq!(json["epoch"], 1);
+        assert_eq!(json["epochs"], 5);
+        assert_eq!(json["test_accuracy"], 0.958);
+        assert_eq!(json["seconds"], 2.1);
+        assert!((json["samples_per_second"].as_f64().unwrap() - 28_571.4).abs() < 0.1);
+        assert!(json.get("val_loss").is_none());
+        let json = report(Some(Scores {
+            loss: 0.2,
+            accuracy: 0.9,
+        }))
+        .to_json();
+        assert_eq!(json["val_accuracy"], 0.9);
+    }
+
+    #[test]
+    fn rate_is_zero_before_time_passes() {
+        assert_eq!(rate(100, 0.0), 0.0);
+        assert_eq!(rate(100, 2.0), 50.0);
+    }
+}

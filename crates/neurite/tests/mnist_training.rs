@@ -1,0 +1,84 @@
+//! Trains the seed model on a slice of the real MNIST and checks that it learns.
+//!
+//! The data comes from `NEURITE_MNIST_DIR`, or `data/mnist` at the workspace root, where
+//! `scripts/test.sh` puts it.
+
+use std::path::PathBuf;
+
+use neurite::preprocess::{GrayImage, to_mnist};
+use neurite::{Config, Outcome, Trainer, load_mnist};
+
+fn mnist_dir() -> PathBuf {
+    std::env::var_os("NEURITE_MNIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/mnist"))
+}
+
+#[test]
+fn seed_model_learns_from_a_slice_of_real_mnist() {
+    let dir = mnist_dir();
+    let mnist = load_mnist(&dir)
+        .unwrap_or_else(|e| panic!("real MNIST is needed (run scripts/test.sh to fetch it): {e}"));
+    assert_eq!((mnist.train.len(), mnist.test.len()), (60_000, 10_000));
+
+    let train = mnist.train.slice(0..6_000);
+    let test = mnist.test.slice(0..2_000);
+    let mut config = Config::default();
+    config.training.epochs = 2;
+    let mut trainer = Trainer::new(config.clone().check().unwrap()).unwrap();
+
+    let before = trainer.evaluate(&test);
+    let first = trainer.run_epoch(&train).unwrap();
+    let second = trainer.run_epoch(&train).unwrap();
+    let after = trainer.evaluate(&test);
+
+    assert_eq!(first.outcome, Outcome::EpochComplete);
+    assert_eq!(second.outcome, Outcome::Finished);
+    assert!(
+        (before.loss - 10f64.ln()).abs() < 0.5,
+        "untrained loss {}",
+        before.loss
+    );
+    assert!(
+        second.loss < first.loss,
+        "epoch losses {} → {}",
+        first.loss,
+        second.loss
+    );
+    assert!(after.loss < 0.45, "test loss {}", after.loss);
+    assert!(after.accuracy > 0.87, "test accuracy {}", after.accuracy);
+
+    // Deterministic from the seed: a second run gives the very same numbers.
+    let mut again = Trainer::new(config.check().unwrap()).unwrap();
+    again.run_epoch(&train).unwrap();
+    again.run_epoch(&train).unwrap();
+    assert_eq!(again.evaluate(&test), after);
+
+    // MNIST's own digits are already normalised, so preprocessing one again changes it
+    // little, and the model reads it the same way.
+    let mut agree = 0;
+    for i in 0..200 {
+        let original = test.image(i);
+        let image = GrayImage {
+            width: 28,
+            height: 28,
+            pixels: original.to_vec(),
+        };
+        let again = to_mnist(&image).unwrap();
+        let x =
+            |p: &[u8]| ndarray::Array2::from_shape_fn((1, 784), |(_, j)| f32::from(p[j]) / 255.0);
+        let model = trainer.model_mut();
+        let a = model.predict(x(original).view());
+        let b = model.predict(x(&again).view());
+        let argmax = |p: &ndarray::Array2<f32>| {
+            p.iter()
+                .enumerate()
+                .fold(0, |m, (j, &v)| if v > p[[0, m]] { j } else { m })
+        };
+        agree += usize::from(argmax(&a) == argmax(&b));
+    }
+    assert!(
+        agree >= 180,
+        "only {agree}/200 re-preprocessed digits keep their class"
+    );
+}
