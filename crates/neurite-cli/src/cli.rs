@@ -10,7 +10,7 @@ use neurite::{OptimizerSpec, PixelMode, TrainConfig};
 
 /// Train, evaluate and run dense networks on MNIST.
 #[derive(Debug, Parser)]
-#[command(name = "neurite", version, about)]
+#[command(name = "neurite", version)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -39,7 +39,11 @@ pub struct TrainArgs {
     pub data: Option<PathBuf>,
 
     /// seed-mlp, a JSON model specification, or a .safetensors model to train further
-    #[arg(long, value_name = "seed-mlp|SPEC.json|FILE.safetensors", default_value = "seed-mlp")]
+    #[arg(
+        long,
+        value_name = "seed-mlp|SPEC.json|FILE.safetensors",
+        default_value = "seed-mlp"
+    )]
     pub model: String,
 
     /// Passes over the training set
@@ -105,6 +109,10 @@ pub struct EvalArgs {
     /// Print the result as one JSON object
     #[arg(long)]
     pub json: bool,
+
+    /// Also write the predicted class of every test image, one per line, to this file
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
 }
 
 /// Flags of `neurite predict`.
@@ -127,7 +135,11 @@ pub struct PredictArgs {
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
     /// seed-mlp, a JSON model specification, or a .safetensors model
-    #[arg(long, value_name = "seed-mlp|SPEC.json|FILE.safetensors", default_value = "seed-mlp")]
+    #[arg(
+        long,
+        value_name = "seed-mlp|SPEC.json|FILE.safetensors",
+        default_value = "seed-mlp"
+    )]
     pub model: String,
 }
 

@@ -1,6 +1,6 @@
 //! What `neurite train` prints after each epoch: a Keras-like line, or one JSON object.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 /// A loss and an accuracy on some dataset.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -76,25 +76,40 @@ impl EpochReport {
         line
     }
 
-    /// `{"epoch", "epochs", "loss", "accuracy", ["val_loss", "val_accuracy",] "test_loss",
-    /// "test_accuracy", "samples_per_second", "seconds"}`.
-    pub fn to_json(&self) -> Value {
-        let mut object = json!({
-            "epoch": self.epoch,
-            "epochs": self.epochs,
-            "loss": self.train.loss,
-            "accuracy": self.train.accuracy,
-            "test_loss": self.test.loss,
-            "test_accuracy": self.test.accuracy,
-            "samples_per_second": self.samples_per_second(),
-            "seconds": self.seconds,
-        });
-        if let (Some(val), Some(map)) = (self.validation, object.as_object_mut()) {
-            map.insert("val_loss".into(), json!(val.loss));
-            map.insert("val_accuracy".into(), json!(val.accuracy));
-        }
-        object
+    /// One JSON object: `{"epoch", "epochs", "loss", "accuracy", ["val_loss", "val_accuracy",]
+    /// "test_loss", "test_accuracy", "samples_per_second", "seconds"}`, in that order.
+    pub fn to_json(&self) -> String {
+        let line = EpochJson {
+            epoch: self.epoch,
+            epochs: self.epochs,
+            loss: self.train.loss,
+            accuracy: self.train.accuracy,
+            val_loss: self.validation.map(|v| v.loss),
+            val_accuracy: self.validation.map(|v| v.accuracy),
+            test_loss: self.test.loss,
+            test_accuracy: self.test.accuracy,
+            samples_per_second: self.samples_per_second(),
+            seconds: self.seconds,
+        };
+        serde_json::to_string(&line).expect("numbers and strings always serialise")
     }
+}
+
+/// The JSON form of an [`EpochReport`], fields in the order they are printed.
+#[derive(Serialize)]
+struct EpochJson {
+    epoch: usize,
+    epochs: usize,
+    loss: f64,
+    accuracy: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    val_loss: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    val_accuracy: Option<f64>,
+    test_loss: f64,
+    test_accuracy: f64,
+    samples_per_second: f64,
+    seconds: f64,
 }
 
 /// `samples / seconds`, or 0 before any time has passed.
@@ -148,20 +163,40 @@ mod tests {
     }
 
     #[test]
-    fn the_json_has_every_field() {
+    fn the_json_has_every_field_in_order() {
         let json = report(None).to_json();
-        assert_eq!(json["epoch"], 1);
-        assert_eq!(json["epochs"], 5);
-        assert_eq!(json["test_accuracy"], 0.958);
-        assert_eq!(json["seconds"], 2.1);
-        assert!((json["samples_per_second"].as_f64().unwrap() - 28_571.4).abs() < 0.1);
-        assert!(json.get("val_loss").is_none());
+        let keys = [
+            "epoch",
+            "epochs",
+            "loss",
+            "accuracy",
+            "test_loss",
+            "test_accuracy",
+            "samples_per_second",
+            "seconds",
+        ];
+        let positions: Vec<usize> = keys
+            .iter()
+            .map(|k| json.find(&format!("\"{k}\":")).expect(k))
+            .collect();
+        assert!(positions.is_sorted(), "{json}");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            (value["epoch"].as_u64(), value["epochs"].as_u64()),
+            (Some(1), Some(5))
+        );
+        assert_eq!(value["test_accuracy"], 0.958);
+        assert!((value["samples_per_second"].as_f64().unwrap() - 28_571.4).abs() < 0.1);
+        assert!(value.get("val_loss").is_none());
         let json = report(Some(Scores {
             loss: 0.2,
             accuracy: 0.9,
         }))
         .to_json();
-        assert_eq!(json["val_accuracy"], 0.9);
+        assert!(
+            json.contains(r#""accuracy":0.92649,"val_loss":0.2,"val_accuracy":0.9,"test_loss""#),
+            "{json}"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub enum ResolvedModel {
     /// An architecture still to be initialised.
     Spec(ModelSpec),
     /// A saved model.
-    Trained(Sequential<f32>),
+    Trained(Box<Sequential<f32>>),
 }
 
 impl ResolvedModel {
@@ -60,7 +60,9 @@ pub fn resolve(arg: &ModelArg) -> Result<ResolvedModel> {
     match arg {
         ModelArg::SeedMlp => Ok(ResolvedModel::Spec(ModelSpec::seed_mlp())),
         ModelArg::Spec(path) => read_spec(path).map(ResolvedModel::Spec),
-        ModelArg::File(path) => neurite::model_file::load(path).map(ResolvedModel::Trained),
+        ModelArg::File(path) => {
+            neurite::model_file::load(path).map(|m| ResolvedModel::Trained(Box::new(m)))
+        }
     }
 }
 
@@ -104,10 +106,8 @@ mod tests {
 
     #[test]
     fn a_malformed_spec_names_the_file() {
-        let path = std::env::temp_dir().join(format!(
-            "neurite-cli-bad-spec-{}.json",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("neurite-cli-bad-spec-{}.json", std::process::id()));
         std::fs::write(&path, "{\"layers\": 3}").unwrap();
         let err = read_spec(&path).unwrap_err().to_string();
         std::fs::remove_file(&path).unwrap();

@@ -126,7 +126,13 @@ mod tests {
 
     #[test]
     fn grayscale_8_and_16_bit_decode_to_the_same_pixels() {
-        let eight = decoded(encode(2, 1, ColorType::Grayscale, BitDepth::Eight, &[0, 200]));
+        let eight = decoded(encode(
+            2,
+            1,
+            ColorType::Grayscale,
+            BitDepth::Eight,
+            &[0, 200],
+        ));
         assert_eq!((eight.width, eight.height), (2, 1));
         assert_eq!(eight.pixels, [0, 200]);
         let sixteen = decoded(encode(

@@ -14,9 +14,7 @@ pub fn from_args(args: &TrainArgs, model: ModelSpec) -> Config {
     Config {
         model,
         training: TrainConfig {
-            learning_rate: args
-                .lr
-                .unwrap_or_else(|| optimizer.default_learning_rate()),
+            learning_rate: args.lr.unwrap_or_else(|| optimizer.default_learning_rate()),
             batch_size: args.batch_size,
             epochs: args.epochs,
             optimizer,

@@ -5,11 +5,19 @@ use std::process::ExitCode;
 
 use neurite::metrics::evaluate;
 use neurite::{Loss, Penalties, PixelMode, Result};
-use serde_json::json;
+use serde::Serialize;
 
 use super::write_line;
 use crate::cli::EvalArgs;
 use crate::{data_dir, fit_check};
+
+/// What `--json` prints.
+#[derive(Serialize)]
+struct EvalJson {
+    test_loss: f64,
+    test_accuracy: f64,
+    samples: usize,
+}
 
 /// Evaluates the model and prints its test loss and accuracy.
 pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
@@ -23,13 +31,22 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
         PixelMode::from(args.pixels),
         Penalties::default(),
     );
+    if let Some(path) = &args.predictions {
+        let text: String = result
+            .predictions
+            .iter()
+            .map(|p| format!("{p}\n"))
+            .collect();
+        std::fs::write(path, text).map_err(|e| neurite::Error::io(path.display(), &e))?;
+    }
     if args.json {
-        let object = json!({
-            "test_loss": result.loss,
-            "test_accuracy": result.accuracy,
-            "samples": test.len(),
-        });
-        write_line(out, object)?;
+        let line = EvalJson {
+            test_loss: result.loss,
+            test_accuracy: result.accuracy,
+            samples: test.len(),
+        };
+        let json = serde_json::to_string(&line).expect("numbers always serialise");
+        write_line(out, json)?;
     } else {
         write_line(
             out,

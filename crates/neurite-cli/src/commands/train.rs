@@ -48,11 +48,11 @@ pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<ExitCode> {
     };
     let mut trainer = match resolved {
         ResolvedModel::Spec(_) => Trainer::new(config)?,
-        ResolvedModel::Trained(model) => Trainer::with_model(config, model),
+        ResolvedModel::Trained(model) => Trainer::with_model(config, *model),
     };
     let diverged = train(&mut trainer, &splits, !args.json, &mut |report| {
         let text = if args.json {
-            report.to_json().to_string()
+            report.to_json()
         } else {
             report.keras_line()
         };
@@ -167,7 +167,7 @@ fn save(
 
 #[cfg(test)]
 mod tests {
-    use neurite::Config;
+    use neurite::{Config, TrainConfig};
 
     use super::*;
 
@@ -184,13 +184,17 @@ mod tests {
     }
 
     fn trainer(epochs: usize, change: impl FnOnce(&mut Config)) -> Trainer {
-        let mut config = Config::default();
-        config.model = neurite::ModelSpec::from_json(
-            r#"{"input_shape":[2],"layers":[{"type":"dense","units":2,"activation":"softmax"}]}"#,
-        )
-        .unwrap();
-        config.training.epochs = epochs;
-        config.training.batch_size = 4;
+        let mut config = Config {
+            model: neurite::ModelSpec::from_json(
+                r#"{"input_shape":[2],"layers":[{"type":"dense","units":2,"activation":"softmax"}]}"#,
+            )
+            .unwrap(),
+            training: TrainConfig {
+                epochs,
+                batch_size: 4,
+                ..TrainConfig::default()
+            },
+        };
         change(&mut config);
         Trainer::new(config.check().unwrap()).unwrap()
     }

@@ -1,0 +1,216 @@
+//! End-to-end tests of the `neurite` binary: its output, its messages and its exit codes.
+//!
+//! The test that trains needs real MNIST: it runs only when `NEURITE_MNIST_DIR` names it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+/// Runs `neurite args…`; the MNIST directory comes from the environment unless `--data` says.
+fn neurite(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neurite"))
+        .args(args)
+        .output()
+        .expect("the neurite binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Checks that the command failed with exit code `code` and a message containing `expected`.
+fn assert_fails(output: &Output, code: i32, expected: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "stderr: {err}");
+    assert!(err.contains(expected), "expected {expected:?} in {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// A file path in the temp directory, unique to this run, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str) -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        TempFile(
+            std::env::temp_dir().join(format!("neurite-cli-{}-{nanos}-{name}", std::process::id())),
+        )
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("temp paths are UTF-8")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn summary_of_the_seed_model_counts_its_parameters() {
+    let output = neurite(&["summary", "--model", "seed-mlp"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Total params: 101770"), "{text}");
+    assert!(text.contains("dense_1"), "{text}");
+}
+
+#[test]
+fn summary_reads_a_json_specification() {
+    let spec = TempFile::new("spec.json");
+    std::fs::write(
+        &spec.0,
+        r#"{"input_shape":[28,28],"layers":[{"type":"flatten"},{"type":"dense","units":10,"activation":"softmax"}]}"#,
+    )
+    .unwrap();
+    let output = neurite(&["summary", "--model", spec.path()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Total params: 7850"));
+}
+
+#[test]
+fn a_malformed_learning_rate_is_refused_by_the_parser() {
+    let output = neurite(&["train", "--lr", "abc"]);
+    assert_fails(&output, 2, "--lr");
+}
+
+#[test]
+fn out_of_range_hyperparameters_are_refused_before_loading_data() {
+    let cases: [(&[&str], &str); 4] = [
+        (&["--lr", "0"], "learning_rate"),
+        (&["--lr", "nan"], "learning_rate"),
+        (&["--batch-size", "0"], "batch_size"),
+        (&["--validation-split", "1.5"], "validation_split"),
+    ];
+    for (flags, field) in cases {
+        let mut args = vec!["train", "--data", "/nonexistent/mnist"];
+        args.extend(flags);
+        let output = neurite(&args);
+        assert_fails(&output, 1, &format!("error: {field}: "));
+        assert!(
+            !stderr(&output).contains("nonexistent"),
+            "config is checked first"
+        );
+    }
+}
+
+#[test]
+fn a_missing_data_directory_names_the_file() {
+    let output = neurite(&["train", "--data", "/nonexistent/mnist", "--epochs", "1"]);
+    assert_fails(
+        &output,
+        1,
+        "error: /nonexistent/mnist/train-images-idx3-ubyte",
+    );
+    assert!(stderr(&output).contains("hint:"));
+}
+
+#[test]
+fn missing_and_malformed_files_are_errors_not_panics() {
+    let output = neurite(&["summary", "--model", "/nonexistent/spec.json"]);
+    assert_fails(&output, 1, "error: /nonexistent/spec.json");
+
+    let bad = TempFile::new("bad.json");
+    std::fs::write(&bad.0, "{not json").unwrap();
+    assert_fails(
+        &neurite(&["summary", "--model", bad.path()]),
+        1,
+        "error: model",
+    );
+
+    let fake = TempFile::new("fake.safetensors");
+    std::fs::write(&fake.0, "not a model").unwrap();
+    assert_fails(&neurite(&["eval", "--model", fake.path()]), 1, "error: ");
+    let output = neurite(&[
+        "predict",
+        "--model",
+        fake.path(),
+        "--image",
+        "/nonexistent.png",
+    ]);
+    assert_fails(&output, 1, "error: ");
+}
+
+/// Trains on 2 000 images for one epoch, then checks that `eval`, `summary` and `predict` read
+/// the saved model back.
+#[test]
+fn train_save_eval_summary_and_predict_on_mnist() {
+    let Some(dir) = std::env::var_os("NEURITE_MNIST_DIR") else {
+        eprintln!("skipped: set NEURITE_MNIST_DIR to the MNIST directory to run this test");
+        return;
+    };
+    let model = TempFile::new("model.safetensors");
+    let output = neurite(&[
+        "train",
+        "--epochs",
+        "1",
+        "--train-subset",
+        "2000",
+        "--json",
+        "--out",
+        model.path(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line per epoch: {text}");
+    let epoch: Value = serde_json::from_str(lines[0]).expect("a JSON object");
+    for key in [
+        "epoch",
+        "epochs",
+        "loss",
+        "accuracy",
+        "test_loss",
+        "test_accuracy",
+        "samples_per_second",
+        "seconds",
+    ] {
+        assert!(epoch.get(key).is_some(), "{key} missing from {epoch}");
+    }
+    assert_eq!(
+        (epoch["epoch"].as_u64(), epoch["epochs"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let test_accuracy = epoch["test_accuracy"].as_f64().unwrap();
+    assert!(test_accuracy > 0.8, "test accuracy {test_accuracy}");
+
+    let output = neurite(&["eval", "--model", model.path(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let eval: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+    assert_eq!(eval["test_accuracy"].as_f64(), Some(test_accuracy));
+
+    let output = neurite(&["summary", "--model", model.path()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Total params: 101770"));
+
+    // The first test image, a 7, written out as a PNG.
+    let mnist = neurite::load_mnist(Path::new(&dir)).expect("MNIST loads");
+    assert_eq!(mnist.test.labels()[0], 7);
+    let image = TempFile::new("seven.png");
+    write_png(&image.0, 28, 28, mnist.test.image(0));
+    let output = neurite(&["predict", "--model", model.path(), "--image", image.path()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 11, "{text}");
+    assert!(text.ends_with("predicted: 7\n"), "{text}");
+}
+
+fn write_png(path: &Path, width: u32, height: u32, pixels: &[u8]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(pixels).unwrap();
+    writer.finish().unwrap();
+}
