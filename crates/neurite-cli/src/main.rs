@@ -9,7 +9,6 @@ mod cli;
 mod commands;
 mod data_dir;
 mod epoch_report;
-mod fit_check;
 mod model_arg;
 mod png_image;
 mod progress;

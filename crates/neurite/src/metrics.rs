@@ -77,6 +77,10 @@ pub struct Evaluation {
 }
 
 /// Evaluates `model` on all of `data`, in inference mode.
+///
+/// # Panics
+/// If `data` does not fit the model; check first with [`Sequential::check_fits`].
+#[track_caller]
 pub fn evaluate(
     model: &mut Sequential<f32>,
     data: &Dataset,

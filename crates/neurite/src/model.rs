@@ -130,6 +130,34 @@ impl<F: Scalar> Sequential<F> {
         self.layers.iter().map(|l| l.param_count()).sum()
     }
 
+    /// Checks that the model takes samples of `features` numbers.
+    pub fn check_input(&self, features: usize) -> Result<()> {
+        if self.input_features() == features {
+            Ok(())
+        } else {
+            Err(crate::Error::Dataset(format!(
+                "samples have {features} features but the model takes {} (input shape {:?})",
+                self.input_features(),
+                self.spec.input_shape
+            )))
+        }
+    }
+
+    /// Checks that the model can take `data`: its sample width, and a score for each of its
+    /// classes (a one-output model scores two).
+    pub fn check_fits(&self, data: &crate::Dataset) -> Result<()> {
+        self.check_input(data.features())?;
+        let outputs = self.output_features();
+        let scored = if outputs == 1 { 2 } else { outputs };
+        if data.classes() > scored {
+            return Err(crate::Error::Dataset(format!(
+                "the data has {} classes but the model outputs {outputs}",
+                data.classes()
+            )));
+        }
+        Ok(())
+    }
+
     fn ensure_batch(&mut self, batch: usize) {
         if self.acts.first().is_some_and(|a| a.nrows() == batch) {
             return;
@@ -412,5 +440,88 @@ impl fmt::Display for Summary {
         }
         writeln!(f, "{}", "=".repeat(56))?;
         write!(f, "Total params: {}", self.total_params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Dataset;
+
+    #[test]
+    fn summary_counts_the_seed_models_parameters_like_keras() {
+        let model = Sequential::<f32>::from_spec(&ModelSpec::seed_mlp(), 0).unwrap();
+        let summary = model.summary();
+        assert_eq!(summary.total_params, 101_770);
+        assert_eq!(
+            summary.rows.iter().map(|r| r.params).collect::<Vec<_>>(),
+            [0, 100_480, 1_290]
+        );
+        assert!(summary.to_string().ends_with("Total params: 101770"));
+        assert_eq!(model.head(), Activation::Softmax);
+    }
+
+    #[test]
+    fn data_that_does_not_fit_the_model_is_an_error_not_a_panic() {
+        let model = Sequential::<f32>::from_spec(&ModelSpec::seed_mlp(), 1).unwrap();
+        assert!(model.check_input(784).is_ok());
+        assert!(
+            model
+                .check_input(10)
+                .unwrap_err()
+                .to_string()
+                .contains("784")
+        );
+        let eleven = Dataset::new(vec![784], vec![0; 784], vec![10], 11).unwrap();
+        let err = model.check_fits(&eleven).unwrap_err().to_string();
+        assert!(err.contains("11 classes"), "{err}");
+        let ten = Dataset::new(vec![784], vec![0; 784], vec![9], 10).unwrap();
+        model.check_fits(&ten).unwrap();
+    }
+
+    #[test]
+    fn whole_model_gradient_matches_finite_differences_with_penalties() {
+        // f64 model: flatten → dense(tanh) → dropout → dense(softmax) with L1 and L2, fused
+        // cross-entropy; every parameter's gradient against central differences.
+        let spec = ModelSpec {
+            input_shape: vec![2, 2],
+            layers: vec![
+                LayerSpec::Flatten,
+                LayerSpec::Dense {
+                    units: 3,
+                    activation: Activation::Tanh,
+                    init: Default::default(),
+                },
+                LayerSpec::Dense {
+                    units: 3,
+                    activation: Activation::Softmax,
+                    init: Default::default(),
+                },
+            ],
+        };
+        let mut model = Sequential::<f64>::from_spec(&spec, 4).unwrap();
+        let x = ndarray::array![[0.1, -0.4, 0.9, 0.3], [0.5, 0.2, -0.7, -0.1]];
+        let labels = [2u8, 0];
+        let penalties = Penalties { l1: 0.01, l2: 0.02 };
+        let loss = Loss::SparseCategoricalCrossentropy;
+        model.forward(x.view(), true);
+        model.backward(loss, Targets::Classes(&labels), penalties);
+        let grads: Vec<Vec<f64>> = model.params_mut().iter().map(|p| p.grad.to_vec()).collect();
+        let h = 1e-6;
+        for (k, grad) in grads.iter().enumerate() {
+            for (i, &analytic) in grad.iter().enumerate() {
+                let mut at = |delta: f64| {
+                    model.params_mut()[k].value[i] += delta;
+                    model.forward(x.view(), true);
+                    model.loss(loss, Targets::Classes(&labels), penalties)
+                };
+                let plus = at(h);
+                let minus = at(-2.0 * h);
+                at(h);
+                let numeric = (plus - minus) / (2.0 * h);
+                let error = (analytic - numeric).abs() / (analytic.abs() + numeric.abs()).max(1e-7);
+                assert!(error < 1e-5, "param {k}[{i}]: {analytic} vs {numeric}");
+            }
+        }
     }
 }

@@ -146,22 +146,7 @@ impl Trainer {
         if data.is_empty() {
             return Err(Error::Dataset("the training set is empty".into()));
         }
-        if data.features() != self.model.input_features() {
-            return Err(Error::Dataset(format!(
-                "samples have {} features but the model takes {}",
-                data.features(),
-                self.model.input_features()
-            )));
-        }
-        let outputs = self.model.output_features();
-        let needed = if outputs == 1 { 2 } else { outputs };
-        if data.classes() > needed {
-            return Err(Error::Dataset(format!(
-                "the data has {} classes but the model outputs {outputs}",
-                data.classes()
-            )));
-        }
-        Ok(())
+        self.model.check_fits(data)
     }
 
     fn samples_in(&self, data: &Dataset) -> usize {

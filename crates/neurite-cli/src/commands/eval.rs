@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::write_line;
 use crate::cli::EvalArgs;
-use crate::{data_dir, fit_check};
+use crate::data_dir;
 
 /// What `--json` prints.
 #[derive(Serialize)]
@@ -23,7 +23,7 @@ struct EvalJson {
 pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut model = neurite::model_file::load(&args.model)?;
     let test = data_dir::load(args.data.as_deref())?.test;
-    fit_check::dataset(&model, &test)?;
+    model.check_fits(&test)?;
     let result = evaluate(
         &mut model,
         &test,

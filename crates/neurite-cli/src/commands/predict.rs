@@ -9,7 +9,7 @@ use neurite::{PixelMode, Result};
 
 use super::write_line;
 use crate::cli::PredictArgs;
-use crate::{fit_check, png_image};
+use crate::png_image;
 
 /// Width of the bar drawn for a probability of 1.
 const BAR_WIDTH: usize = 40;
@@ -19,7 +19,7 @@ pub fn run(args: &PredictArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut model = neurite::model_file::load(&args.model)?;
     let image: GrayImage = png_image::read(&args.image)?;
     let pixels = preprocess::to_mnist(&image)?;
-    fit_check::input(&model, pixels.len())?;
+    model.check_input(pixels.len())?;
     let factor = PixelMode::from(args.pixels).factor();
     let input = Array2::from_shape_fn((1, pixels.len()), |(_, j)| f32::from(pixels[j]) * factor);
     let probabilities = model.predict(input.view());
