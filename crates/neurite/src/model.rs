@@ -525,3 +525,56 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn activation() -> impl Strategy<Value = Activation> {
+        prop::sample::select(Activation::ALL.to_vec())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn any_valid_stack_maps_a_batch_to_one_probability_row_per_sample(
+            inputs in 1usize..12,
+            hidden in prop::collection::vec((1usize..9, activation()), 0..3),
+            outputs in 2usize..6,
+            batch in 1usize..7,
+            seed in any::<u64>(),
+        ) {
+            let mut layers: Vec<LayerSpec> = hidden
+                .iter()
+                .map(|&(units, activation)| LayerSpec::Dense { units, activation, init: Default::default() })
+                .collect();
+            layers.push(LayerSpec::Dense { units: outputs, activation: Activation::Softmax, init: Default::default() });
+            let spec = ModelSpec { input_shape: vec![inputs], layers };
+            let mut model = Sequential::<f32>::from_spec(&spec, seed).unwrap();
+            let x = Array2::from_shape_fn((batch, inputs), |(i, j)| ((i * 7 + j * 3) % 11) as f32 / 11.0);
+            let p = model.predict(x.view());
+            prop_assert_eq!(p.dim(), (batch, outputs));
+            for row in p.rows() {
+                prop_assert!((row.sum() - 1.0).abs() < 1e-5);
+                prop_assert!(row.iter().all(|v| (0.0..=1.0).contains(v)));
+            }
+            let labels: Vec<u8> = (0..batch).map(|i| (i % outputs) as u8).collect();
+            model.forward(x.view(), true);
+            let loss = model.backward(Loss::SparseCategoricalCrossentropy, Targets::Classes(&labels), Penalties::default());
+            prop_assert!(loss.is_finite() && loss >= 0.0);
+            for p in model.params_mut() {
+                prop_assert_eq!(p.grad.len(), p.value.len());
+            }
+        }
+
+        #[test]
+        fn softmax_rows_always_sum_to_one(logits in prop::collection::vec(-1e4f32..1e4, 1..40)) {
+            let mut z = Array2::from_shape_vec((1, logits.len()), logits).unwrap();
+            Activation::Softmax.apply_inplace(z.view_mut());
+            prop_assert!((z.sum() - 1.0).abs() < 1e-5);
+            prop_assert!(z.iter().all(|v| v.is_finite() && *v >= 0.0));
+        }
+    }
+}
