@@ -48,7 +48,26 @@ fn layer_output(layer: &mut dyn Layer<f64>, input: ArrayView2<'_, f64>) -> Array
 
 /// Checks `layer`'s input and parameter gradients on a random batch of `batch × inputs`.
 pub fn check_layer(layer: &mut dyn Layer<f64>, inputs: usize, batch: usize) -> Result<(), String> {
+    check_layer_at(layer, random_matrix(batch, inputs, 1))
+}
+
+/// [`check_layer`] on a batch where two entries in three are exactly zero, as in images.
+pub fn check_layer_with_zeros(
+    layer: &mut dyn Layer<f64>,
+    inputs: usize,
+    batch: usize,
+) -> Result<(), String> {
     let mut input = random_matrix(batch, inputs, 1);
+    input
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 0)
+        .for_each(|(_, v)| *v = 0.0);
+    check_layer_at(layer, input)
+}
+
+fn check_layer_at(layer: &mut dyn Layer<f64>, mut input: Array2<f64>) -> Result<(), String> {
+    let batch = input.nrows();
     let weights = random_matrix(batch, layer.output_features(), 2);
     let scalar = |out: &Array2<f64>| (out * &weights).sum();
 

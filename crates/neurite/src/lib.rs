@@ -20,6 +20,7 @@ pub mod data;
 mod error;
 #[cfg(test)]
 mod gradcheck;
+pub mod kernels;
 pub mod layers;
 pub mod loss;
 pub mod metrics;

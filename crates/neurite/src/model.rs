@@ -322,7 +322,7 @@ impl<F: Scalar> Sequential<F> {
     pub fn gradients_are_finite(&mut self) -> bool {
         self.params_mut()
             .iter()
-            .all(|p| p.grad.iter().copied().sum::<F>().is_finite())
+            .all(|p| crate::kernels::all_finite(p.grad))
     }
 
     /// Copies `values` (row-major) into the tensor called `name` (`dense_1.kernel`).

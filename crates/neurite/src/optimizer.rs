@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::kernels::update::{AdamStep, adam_update};
 use crate::layers::ParamMut;
 use crate::{Error, Result, Scalar};
 
@@ -253,20 +254,18 @@ impl<F: Scalar> Optimizer<F> {
                     beta_2,
                     epsilon,
                 } => {
-                    let alpha = F::lit(
-                        learning_rate * (1.0 - beta_2.powf(t)).sqrt() / (1.0 - beta_1.powf(t)),
-                    );
-                    let (b1, b2, eps) =
-                        (F::lit(1.0 - beta_1), F::lit(1.0 - beta_2), F::lit(epsilon));
+                    let step = AdamStep {
+                        alpha: F::lit(
+                            learning_rate * (1.0 - beta_2.powf(t)).sqrt() / (1.0 - beta_1.powf(t)),
+                        ),
+                        one_minus_beta_1: F::lit(1.0 - beta_1),
+                        one_minus_beta_2: F::lit(1.0 - beta_2),
+                        epsilon: F::lit(epsilon),
+                    };
                     let [m, v] = slots.as_mut_slice() else {
                         unreachable!("adam keeps two slots")
                     };
-                    for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut())
-                    {
-                        *m += (g - *m) * b1;
-                        *v += (g * g - *v) * b2;
-                        *w -= alpha * *m / (v.sqrt() + eps);
-                    }
+                    adam_update(step, w, g, m, v);
                 }
                 OptimizerSpec::Rmsprop {
                     rho,

@@ -172,6 +172,7 @@ impl Dataset {
         labels.clear();
         for (mut row, &index) in out.rows_mut().into_iter().zip(indices) {
             let index = index as usize;
+            let row = row.as_slice_mut().expect("batch rows are contiguous");
             for (o, &p) in row.iter_mut().zip(self.image(index)) {
                 *o = f32::from(p) * factor;
             }

@@ -1,0 +1,232 @@
+//! Products with a mostly-zero left operand, stored as compressed rows.
+//!
+//! For `X` of shape `[batch, inputs]` with few non-zeros, `X·W` is, per sample `i`,
+//! `Σ_j X[i,j]·W[j,:]` over its non-zero `j`; and `Xᵀ·∂Z` is `Σ_i X[i,j]·∂Z[i,:]` added into row
+//! `j` of the result. Both are `axpy`s over contiguous rows of length `units`, so they vectorise,
+//! and their cost falls with the density of `X`.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+use super::{dispatch, madd};
+use crate::Scalar;
+
+/// Above this fraction of non-zeros, the dense product is faster.
+pub const MAX_DENSITY: f64 = 0.35;
+
+/// The non-zeros of a batch, row by row (CSR), in buffers reused from batch to batch.
+#[derive(Debug, Clone, Default)]
+pub struct SparseRows<F> {
+    /// `row_starts[i]..row_starts[i + 1]` indexes row `i`'s entries.
+    row_starts: Vec<usize>,
+    columns: Vec<u32>,
+    values: Vec<F>,
+    cols: usize,
+}
+
+impl<F: Scalar> SparseRows<F> {
+    /// Empty buffers.
+    pub fn new() -> Self {
+        SparseRows {
+            row_starts: Vec::new(),
+            columns: Vec::new(),
+            values: Vec::new(),
+            cols: 0,
+        }
+    }
+
+    /// Stores the non-zeros of `x`; gives up and returns `false` as soon as they exceed
+    /// [`MAX_DENSITY`] of its entries.
+    pub fn compress(&mut self, x: ArrayView2<'_, F>) -> bool {
+        let limit = (x.len() as f64 * MAX_DENSITY) as usize;
+        let first_row_limit = (x.ncols() as f64 * MAX_DENSITY) as usize;
+        // Scratch space for the worst case, kept from call to call; `nnz` is the used part.
+        if self.columns.len() != x.len() {
+            self.columns.resize(x.len(), 0);
+            self.values.resize(x.len(), F::zero());
+        }
+        self.row_starts.clear();
+        self.cols = x.ncols();
+        self.row_starts.push(0);
+        let mut nnz = 0;
+        for row in x.rows() {
+            let row = row.to_slice().expect("batch rows are contiguous");
+            for (c, chunk) in row.chunks(8).enumerate() {
+                // Image rows hold long runs of zeros: skip them eight at a time.
+                if chunk.iter().all(|&v| v == F::zero()) {
+                    continue;
+                }
+                // Branch-free append: always write, advance only past a non-zero.
+                for (t, &v) in chunk.iter().enumerate() {
+                    self.columns[nnz] = (c * 8 + t) as u32;
+                    self.values[nnz] = v;
+                    nnz += usize::from(v != F::zero());
+                }
+            }
+            // Dense data usually shows in its first row: give up there, not after a full scan.
+            if nnz > limit || (self.row_starts.len() == 1 && nnz > first_row_limit) {
+                return false;
+            }
+            self.row_starts.push(nnz);
+        }
+        true
+    }
+
+    /// Number of rows stored.
+    pub fn rows(&self) -> usize {
+        self.row_starts.len().saturating_sub(1)
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[F]) {
+        let range = self.row_starts[i]..self.row_starts[i + 1];
+        (&self.columns[range.clone()], &self.values[range])
+    }
+}
+
+#[inline(always)]
+fn axpy<F: Scalar, const FMA: bool>(a: F, x: &[F], y: &mut [F]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = madd::<F, FMA>(a, x, *y);
+    }
+}
+
+#[inline(always)]
+fn matmul_body<F: Scalar, const FMA: bool>(
+    x: &SparseRows<F>,
+    w: ArrayView2<'_, F>,
+    mut out: ArrayViewMut2<'_, F>,
+) {
+    assert_eq!(
+        (x.rows(), x.cols),
+        (out.nrows(), w.nrows()),
+        "sparse matmul: shapes"
+    );
+    assert_eq!(w.ncols(), out.ncols(), "sparse matmul: output width");
+    let w = w.as_standard_layout();
+    let w = w.as_slice().expect("standard layout");
+    let units = out.ncols();
+    for (i, mut out_row) in out.rows_mut().into_iter().enumerate() {
+        let out_row = out_row.as_slice_mut().expect("output rows are contiguous");
+        out_row.fill(F::zero());
+        let (columns, values) = x.row(i);
+        for (&j, &v) in columns.iter().zip(values) {
+            let j = j as usize;
+            axpy::<F, FMA>(v, &w[j * units..(j + 1) * units], out_row);
+        }
+    }
+}
+
+#[inline(always)]
+fn t_matmul_body<F: Scalar, const FMA: bool>(
+    x: &SparseRows<F>,
+    dz: ArrayView2<'_, F>,
+    mut out: ArrayViewMut2<'_, F>,
+) {
+    assert_eq!(
+        (x.rows(), x.cols),
+        (dz.nrows(), out.nrows()),
+        "sparse tmatmul: shapes"
+    );
+    assert_eq!(dz.ncols(), out.ncols(), "sparse tmatmul: output width");
+    let units = out.ncols();
+    let out = out.as_slice_mut().expect("gradient is standard layout");
+    out.fill(F::zero());
+    for (i, dz_row) in dz.rows().into_iter().enumerate() {
+        let dz_row = dz_row.to_slice().expect("gradient rows are contiguous");
+        let (columns, values) = x.row(i);
+        for (&j, &v) in columns.iter().zip(values) {
+            let j = j as usize;
+            axpy::<F, FMA>(v, dz_row, &mut out[j * units..(j + 1) * units]);
+        }
+    }
+}
+
+dispatch! {
+    /// `out = X·W` for compressed `X` (`[batch, inputs]`) and `W` (`[inputs, units]`).
+    ///
+    /// # Panics
+    /// If the shapes do not chain, or `out`'s rows are not contiguous.
+    pub fn sparse_matmul<F: Scalar>(x: &SparseRows<F>, w: ArrayView2<'_, F>, out: ArrayViewMut2<'_, F>) => matmul_body
+}
+
+dispatch! {
+    /// `out = Xᵀ·∂Z` for compressed `X` (`[batch, inputs]`) and `∂Z` (`[batch, units]`); `out`
+    /// is `[inputs, units]` in standard layout.
+    ///
+    /// # Panics
+    /// If the shapes do not chain, or a buffer is not contiguous.
+    pub fn sparse_t_matmul<F: Scalar>(x: &SparseRows<F>, dz: ArrayView2<'_, F>, out: ArrayViewMut2<'_, F>) => t_matmul_body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The textbook triple loop, in f64.
+    fn reference_matmul(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f64> {
+        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, k)| {
+            (0..a.ncols())
+                .map(|j| f64::from(a[[i, j]]) * f64::from(b[[j, k]]))
+                .sum()
+        })
+    }
+
+    fn sparse_input(rows: usize, cols: usize, density: f64, seed: u64) -> Array2<f32> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        Array2::from_shape_simple_fn((rows, cols), || {
+            if rng.random::<f64>() < density {
+                rng.random_range(0.0..1.0)
+            } else {
+                0.0
+            }
+        })
+    }
+
+    fn dense(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-1.0..1.0))
+    }
+
+    fn assert_close(actual: &Array2<f32>, expected: &Array2<f64>) {
+        for (a, e) in actual.iter().zip(expected) {
+            assert!(
+                (f64::from(*a) - e).abs() < 1e-4 * (1.0 + e.abs()),
+                "{a} vs {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn sparse_products_match_the_naive_reference() {
+        for (batch, inputs, units, density) in [
+            (32, 784, 128, 0.19),
+            (3, 5, 7, 0.3),
+            (1, 1, 1, 0.3),
+            (7, 33, 9, 0.0),
+        ] {
+            let x = sparse_input(batch, inputs, density, 1);
+            let w = dense(inputs, units, 2);
+            let dz = dense(batch, units, 3);
+            let mut rows = SparseRows::new();
+            assert!(rows.compress(x.view()));
+
+            let mut out = Array2::from_elem((batch, units), f32::NAN);
+            sparse_matmul(&rows, w.view(), out.view_mut());
+            assert_close(&out, &reference_matmul(&x, &w));
+
+            let mut grad = Array2::from_elem((inputs, units), f32::NAN);
+            sparse_t_matmul(&rows, dz.view(), grad.view_mut());
+            assert_close(&grad, &reference_matmul(&x.t().to_owned(), &dz));
+        }
+    }
+
+    #[test]
+    fn compression_gives_up_on_dense_input() {
+        let mut rows = SparseRows::new();
+        assert!(!rows.compress(dense(8, 16, 4).view()));
+        assert!(rows.compress(sparse_input(8, 16, 0.2, 5).view()));
+        assert_eq!(rows.rows(), 8);
+    }
+}
