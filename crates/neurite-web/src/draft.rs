@@ -1,0 +1,433 @@
+//! [`Draft`]: the controls' values as typed, and the one way they become a configuration.
+//!
+//! Text is only parsed here; every range is checked by the engine's [`Config::check`], whose
+//! message is shown at the control it names. A draft that does not check never reaches the
+//! worker.
+
+use neurite::layers::Init;
+use neurite::{Activation, CheckedConfig, Config, LayerSpec, ModelSpec, OptimizerSpec, PixelMode};
+
+/// The widest hidden layer the width control offers.
+pub const MAX_HIDDEN_UNITS: usize = 1024;
+
+/// One hidden layer's controls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HiddenLayer {
+    /// Width, as typed.
+    pub units: String,
+    /// Activation.
+    pub activation: Activation,
+    /// Dropout rate after the layer, as typed (`0` for none).
+    pub dropout: String,
+}
+
+impl HiddenLayer {
+    /// A `units`-wide ReLU layer without dropout.
+    pub fn relu(units: usize) -> Self {
+        HiddenLayer {
+            units: units.to_string(),
+            activation: Activation::Relu,
+            dropout: "0".into(),
+        }
+    }
+}
+
+/// The optimizer menu: plain SGD and SGD with momentum are separate entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptimizerChoice {
+    /// SGD without momentum.
+    Sgd,
+    /// SGD with momentum (optionally Nesterov's).
+    Momentum,
+    /// Adam.
+    Adam,
+    /// RMSprop.
+    Rmsprop,
+}
+
+impl OptimizerChoice {
+    /// Every entry, in menu order.
+    pub const ALL: [OptimizerChoice; 4] = [
+        OptimizerChoice::Sgd,
+        OptimizerChoice::Momentum,
+        OptimizerChoice::Adam,
+        OptimizerChoice::Rmsprop,
+    ];
+
+    /// The value the menu uses.
+    pub fn key(self) -> &'static str {
+        match self {
+            OptimizerChoice::Sgd => "sgd",
+            OptimizerChoice::Momentum => "momentum",
+            OptimizerChoice::Adam => "adam",
+            OptimizerChoice::Rmsprop => "rmsprop",
+        }
+    }
+
+    /// The entry with this menu value.
+    pub fn from_key(key: &str) -> Option<Self> {
+        OptimizerChoice::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
+/// Every control's value, as the learner left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// Hidden layers, input side first; the 10-way softmax output is always added.
+    pub hidden: Vec<HiddenLayer>,
+    /// The optimizer.
+    pub optimizer: OptimizerChoice,
+    /// SGD/RMSprop momentum `μ`.
+    pub momentum: String,
+    /// Nesterov's form of momentum.
+    pub nesterov: bool,
+    /// Adam's `β₁`.
+    pub beta_1: String,
+    /// Adam's `β₂`.
+    pub beta_2: String,
+    /// RMSprop's `ρ`.
+    pub rho: String,
+    /// Adam's and RMSprop's `ε`.
+    pub epsilon: String,
+    /// Learning rate.
+    pub learning_rate: String,
+    /// Batch size.
+    pub batch_size: String,
+    /// Epochs.
+    pub epochs: String,
+    /// L2 penalty.
+    pub l2: String,
+    /// Pixels scaled to `[0, 1]` or raw `0–255`.
+    pub pixels: PixelMode,
+    /// Training-subset size; empty for all 60 000.
+    pub train_subset: String,
+    /// Random seed.
+    pub seed: String,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft::seed_program()
+    }
+}
+
+/// A value refused, with the control it belongs to and the message to show there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The control's key: a [`Config`] field (`learning_rate`, `optimizer.beta_1`), or
+    /// `hidden[i].units` / `hidden[i].dropout` for hidden layer `i`.
+    pub control: String,
+    /// The message, the engine's own for a range problem.
+    pub message: String,
+}
+
+fn parse<T: std::str::FromStr>(control: &str, text: &str, what: &str) -> Result<T, Refusal> {
+    text.trim().parse().map_err(|_| Refusal {
+        control: control.into(),
+        message: format!("{control}: '{}' is not {what}", text.trim()),
+    })
+}
+
+fn number(control: &str, text: &str) -> Result<f64, Refusal> {
+    parse(control, text, "a number")
+}
+
+fn whole(control: &str, text: &str) -> Result<usize, Refusal> {
+    parse(control, text, "a whole number")
+}
+
+impl Draft {
+    /// The seed program: Flatten → Dense 128 relu → Dense 10 softmax, Adam 1e-3, batch 32,
+    /// 5 epochs.
+    pub fn seed_program() -> Self {
+        Draft::from_config(&Config::default())
+    }
+
+    /// The controls showing `config` (its hidden layers are its dense layers but the last).
+    pub fn from_config(config: &Config) -> Self {
+        let mut hidden: Vec<HiddenLayer> = Vec::new();
+        let denses = config
+            .model
+            .layers
+            .iter()
+            .filter(|l| matches!(l, LayerSpec::Dense { .. }))
+            .count();
+        let mut seen = 0;
+        for layer in &config.model.layers {
+            match *layer {
+                LayerSpec::Dense {
+                    units, activation, ..
+                } => {
+                    seen += 1;
+                    if seen < denses {
+                        hidden.push(HiddenLayer {
+                            units: units.to_string(),
+                            activation,
+                            dropout: "0".into(),
+                        });
+                    }
+                }
+                LayerSpec::Dropout { rate } => {
+                    if let Some(last) = hidden.last_mut() {
+                        last.dropout = rate.to_string();
+                    }
+                }
+                LayerSpec::Flatten | LayerSpec::Activation { .. } => {}
+            }
+        }
+        let t = &config.training;
+        let mut draft = Draft {
+            hidden,
+            optimizer: OptimizerChoice::Adam,
+            momentum: "0.9".into(),
+            nesterov: false,
+            beta_1: "0.9".into(),
+            beta_2: "0.999".into(),
+            rho: "0.9".into(),
+            epsilon: "1e-7".into(),
+            learning_rate: t.learning_rate.to_string(),
+            batch_size: t.batch_size.to_string(),
+            epochs: t.epochs.to_string(),
+            l2: t.l2.to_string(),
+            pixels: t.pixels,
+            train_subset: t.train_subset.map(|n| n.to_string()).unwrap_or_default(),
+            seed: t.seed.to_string(),
+        };
+        match t.optimizer {
+            OptimizerSpec::Sgd { momentum, nesterov } => {
+                if momentum > 0.0 {
+                    draft.optimizer = OptimizerChoice::Momentum;
+                    draft.momentum = momentum.to_string();
+                } else {
+                    draft.optimizer = OptimizerChoice::Sgd;
+                }
+                draft.nesterov = nesterov;
+            }
+            OptimizerSpec::Adam {
+                beta_1,
+                beta_2,
+                epsilon,
+            } => {
+                draft.beta_1 = beta_1.to_string();
+                draft.beta_2 = beta_2.to_string();
+                draft.epsilon = epsilon.to_string();
+            }
+            OptimizerSpec::Rmsprop {
+                rho,
+                momentum,
+                epsilon,
+            } => {
+                draft.optimizer = OptimizerChoice::Rmsprop;
+                draft.rho = rho.to_string();
+                draft.momentum = momentum.to_string();
+                draft.epsilon = epsilon.to_string();
+            }
+        }
+        draft
+    }
+
+    fn optimizer_spec(&self) -> Result<OptimizerSpec, Refusal> {
+        Ok(match self.optimizer {
+            OptimizerChoice::Sgd => OptimizerSpec::Sgd {
+                momentum: 0.0,
+                nesterov: false,
+            },
+            OptimizerChoice::Momentum => OptimizerSpec::Sgd {
+                momentum: number("optimizer.momentum", &self.momentum)?,
+                nesterov: self.nesterov,
+            },
+            OptimizerChoice::Adam => OptimizerSpec::Adam {
+                beta_1: number("optimizer.beta_1", &self.beta_1)?,
+                beta_2: number("optimizer.beta_2", &self.beta_2)?,
+                epsilon: number("optimizer.epsilon", &self.epsilon)?,
+            },
+            OptimizerChoice::Rmsprop => OptimizerSpec::Rmsprop {
+                rho: number("optimizer.rho", &self.rho)?,
+                momentum: number("optimizer.momentum", &self.momentum)?,
+                epsilon: number("optimizer.epsilon", &self.epsilon)?,
+            },
+        })
+    }
+
+    /// The configuration these controls describe, checked by the engine; or the first value
+    /// refused, with its control.
+    pub fn check(&self) -> Result<CheckedConfig, Refusal> {
+        let mut layers = vec![LayerSpec::Flatten];
+        // Which control each model layer came from, to place the engine's message.
+        let mut owners: Vec<Option<String>> = vec![None];
+        for (i, hidden) in self.hidden.iter().enumerate() {
+            let control = format!("hidden[{i}].units");
+            layers.push(LayerSpec::Dense {
+                units: whole(&control, &hidden.units)?,
+                activation: hidden.activation,
+                init: Init::default(),
+            });
+            owners.push(Some(control));
+            let control = format!("hidden[{i}].dropout");
+            let rate = number(&control, &hidden.dropout)?;
+            if rate != 0.0 {
+                layers.push(LayerSpec::Dropout { rate });
+                owners.push(Some(control));
+            }
+        }
+        layers.push(LayerSpec::Dense {
+            units: 10,
+            activation: Activation::Softmax,
+            init: Init::default(),
+        });
+        owners.push(None);
+        let subset = self.train_subset.trim();
+        let config = Config {
+            model: ModelSpec {
+                input_shape: vec![28, 28],
+                layers,
+            },
+            training: neurite::TrainConfig {
+                learning_rate: number("learning_rate", &self.learning_rate)?,
+                batch_size: whole("batch_size", &self.batch_size)?,
+                epochs: whole("epochs", &self.epochs)?,
+                optimizer: self.optimizer_spec()?,
+                l2: number("l2", &self.l2)?,
+                pixels: self.pixels,
+                train_subset: if subset.is_empty() {
+                    None
+                } else {
+                    Some(whole("train_subset", subset)?)
+                },
+                seed: parse("seed", &self.seed, "a whole number")?,
+                ..Default::default()
+            },
+        };
+        config.check().map_err(|error| {
+            let message = error.to_string();
+            let control = match error {
+                neurite::Error::InvalidConfig { field, .. } => owner_of(&field, &owners),
+                _ => String::new(),
+            };
+            Refusal { control, message }
+        })
+    }
+}
+
+impl Draft {
+    /// Log₁₀ of the learning rate, if it is a positive number (the slider's position).
+    pub fn log_learning_rate(&self) -> Option<f64> {
+        self.learning_rate
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|lr| *lr > 0.0)
+            .map(f64::log10)
+    }
+}
+
+/// The learning rate `10^log`, to three significant digits, as the slider writes it.
+pub fn learning_rate_from_log(log: f64) -> String {
+    let rounded: f64 = format!("{:.2e}", 10f64.powf(log))
+        .parse()
+        .expect("a formatted float parses");
+    rounded.to_string()
+}
+
+/// The control behind an engine field: `layers[k].…` is the hidden layer that made layer `k`.
+fn owner_of(field: &str, owners: &[Option<String>]) -> String {
+    let layer = field
+        .strip_prefix("layers[")
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|k| k.parse::<usize>().ok());
+    match layer {
+        Some(k) => owners
+            .get(k)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "layers".into()),
+        None => field.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_program_checks_to_the_engines_default() {
+        let checked = Draft::seed_program().check().unwrap();
+        assert_eq!(checked.into_inner(), Config::default());
+    }
+
+    #[test]
+    fn text_that_is_no_number_is_refused_at_its_control() {
+        let mut draft = Draft::seed_program();
+        draft.learning_rate = "abc".into();
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(refusal.control, "learning_rate");
+        assert!(refusal.message.contains("'abc'"), "{}", refusal.message);
+    }
+
+    #[test]
+    fn ranges_are_the_engines_with_its_message() {
+        let mut draft = Draft::seed_program();
+        draft.learning_rate = "0".into();
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(refusal.control, "learning_rate");
+        let engine = neurite::config::check_learning_rate(0.0).unwrap_err();
+        assert_eq!(refusal.message, engine.to_string());
+    }
+
+    #[test]
+    fn a_zero_width_is_refused_at_that_hidden_layer() {
+        let mut draft = Draft::seed_program();
+        draft.hidden.push(HiddenLayer::relu(64));
+        draft.hidden[0].dropout = "0.2".into();
+        draft.hidden[1].units = "0".into();
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(refusal.control, "hidden[1].units");
+        assert!(refusal.message.contains("got 0"), "{}", refusal.message);
+    }
+
+    #[test]
+    fn a_bad_dropout_rate_is_refused_at_its_layer() {
+        let mut draft = Draft::seed_program();
+        draft.hidden[0].dropout = "1".into();
+        assert_eq!(draft.check().unwrap_err().control, "hidden[0].dropout");
+    }
+
+    #[test]
+    fn optimizers_and_layers_survive_a_round_trip_through_the_controls() {
+        let mut draft = Draft::seed_program();
+        draft.optimizer = OptimizerChoice::Momentum;
+        draft.nesterov = true;
+        draft.hidden = vec![HiddenLayer::relu(300), HiddenLayer::relu(100)];
+        draft.hidden[0].dropout = "0.25".into();
+        draft.train_subset = "5000".into();
+        let config = draft.check().unwrap().into_inner();
+        assert_eq!(
+            Draft::from_config(&config).check().unwrap().into_inner(),
+            config
+        );
+        for choice in OptimizerChoice::ALL {
+            draft.optimizer = choice;
+            assert!(draft.check().is_ok(), "{choice:?}");
+            assert_eq!(OptimizerChoice::from_key(choice.key()), Some(choice));
+        }
+    }
+
+    #[test]
+    fn the_slider_writes_three_significant_digits_on_a_log_scale() {
+        assert_eq!(learning_rate_from_log(-3.0), "0.001");
+        assert_eq!(learning_rate_from_log(0.0), "1");
+        assert_eq!(learning_rate_from_log(-2.5), "0.00316");
+        let mut draft = Draft::seed_program();
+        draft.learning_rate = "0.01".into();
+        assert!((draft.log_learning_rate().unwrap() + 2.0).abs() < 1e-12);
+        draft.learning_rate = "abc".into();
+        assert_eq!(draft.log_learning_rate(), None);
+    }
+
+    #[test]
+    fn no_hidden_layer_is_a_valid_linear_classifier() {
+        let mut draft = Draft::seed_program();
+        draft.hidden.clear();
+        assert!(draft.check().is_ok());
+    }
+}

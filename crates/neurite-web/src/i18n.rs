@@ -1,0 +1,173 @@
+//! The page's text in English and 简体中文.
+//!
+//! Every label is a [`Text`]; [`Text::in_lang`] gives it in a [`Lang`]. Messages that come from
+//! the engine (a refused value, a bad model file) are shown as the engine wrote them.
+
+/// A language of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// The code stored in `localStorage` and set as `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language with this code; English for anything else.
+    pub fn from_code(code: &str) -> Self {
+        if code.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Self {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// The language's own name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A piece of the page's text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Text {
+            $($key,)*
+        }
+
+        impl Text {
+            /// Every text, for the completeness test.
+            pub const ALL: &'static [Text] = &[$(Text::$key,)*];
+
+            /// The text in `lang`.
+            pub fn in_lang(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Text::$key, Lang::En) => $en,
+                      (Text::$key, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    Title => "Neurite playground", "Neurite 神经网络实验场";
+    Tagline => "A dense network learns MNIST in your browser, in a background worker.",
+        "一个全连接网络在你的浏览器里（后台 Worker 中）学习 MNIST 手写数字。";
+    LoadingData => "Loading MNIST…", "正在加载 MNIST……";
+    DataReady => "MNIST loaded", "MNIST 已加载";
+    Model => "Model", "模型";
+    Training => "Training", "训练";
+    Preset => "Preset", "预设";
+    SeedPreset => "Seed program (Keras MNIST)", "种子程序（Keras MNIST）";
+    HiddenLayers => "Hidden layers", "隐藏层";
+    AddLayer => "Add layer", "添加层";
+    Remove => "Remove", "删除";
+    Units => "Units", "神经元数";
+    Activation => "Activation", "激活函数";
+    Dropout => "Dropout", "Dropout 比率";
+    Optimizer => "Optimizer", "优化器";
+    Sgd => "SGD", "SGD（随机梯度下降）";
+    Momentum => "SGD with momentum", "带动量的 SGD";
+    Nesterov => "Nesterov", "Nesterov 动量";
+    MomentumMu => "Momentum μ", "动量 μ";
+    Beta1 => "β₁ (first-moment decay)", "β₁（一阶矩衰减率）";
+    Beta2 => "β₂ (second-moment decay)", "β₂（二阶矩衰减率）";
+    Rho => "ρ (decay)", "ρ（衰减率）";
+    Epsilon => "ε", "ε（数值稳定项）";
+    LearningRate => "Learning rate", "学习率";
+    BatchSize => "Batch size", "批大小";
+    Epochs => "Epochs", "训练轮数";
+    L2 => "L2 penalty", "L2 正则化";
+    Pixels => "Pixels", "像素";
+    PixelsScaled => "scaled to [0, 1]", "缩放到 [0, 1]";
+    PixelsRaw => "raw 0–255", "原始 0–255";
+    TrainSubset => "Training samples (empty: all 60 000)", "训练样本数（留空：全部 60 000）";
+    Seed => "Seed", "随机种子";
+    Play => "Play", "开始";
+    Pause => "Pause", "暂停";
+    Step => "Step", "单步";
+    Reset => "Reset", "重置";
+    Epoch => "Epoch", "轮次";
+    Batch => "Batch", "批次";
+    Elapsed => "Elapsed", "用时";
+    SamplesPerSecond => "samples/s", "样本/秒";
+    Idle => "ready", "就绪";
+    Running => "training", "训练中";
+    Paused => "paused", "已暂停";
+    Finished => "finished", "已完成";
+    Diverged => "diverged: the loss is no longer finite, reset to try again",
+        "发散：损失不再是有限值，请重置后重试";
+    TestAccuracy => "Test accuracy", "测试准确率";
+    Loss => "Loss", "损失";
+    Accuracy => "Accuracy", "准确率";
+    Train => "train", "训练";
+    Test => "test", "测试";
+    ConfusionMatrix => "Confusion matrix (test set)", "混淆矩阵（测试集）";
+    TrueLabel => "true", "真实";
+    PredictedLabel => "predicted", "预测";
+    CellImages => "Test images in this cell", "该单元格中的测试图像";
+    Misclassified => "Misclassified test digits", "被误分类的测试数字";
+    FirstLayer => "First-layer weights", "第一层权重";
+    Summary => "Model summary", "模型概要";
+    Layer => "Layer", "层";
+    OutputShape => "Output shape", "输出形状";
+    Params => "Parameters", "参数量";
+    TotalParams => "Total parameters", "参数总数";
+    Draw => "Draw a digit", "手写一个数字";
+    DrawHint => "Draw with a mouse, a finger or a pen.", "用鼠标、手指或触控笔书写。";
+    Clear => "Clear", "清除";
+    ModelSees => "What the model sees (28×28)", "模型看到的图像（28×28）";
+    Probabilities => "Class probabilities", "各类别概率";
+    SaveModel => "Save model", "保存模型";
+    LoadModel => "Load model", "加载模型";
+    ModelLoaded => "Model loaded", "模型已加载";
+    Language => "Language", "语言";
+    NoEpochYet => "Shown after the first epoch.", "第一轮训练结束后显示。";
+    ChangesNeedReset => "Model changes apply on Reset.", "模型结构的修改在重置后生效。";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages_and_differs_where_it_should() {
+        for &text in Text::ALL {
+            assert!(!text.in_lang(Lang::En).is_empty(), "{text:?}");
+            assert!(!text.in_lang(Lang::Zh).is_empty(), "{text:?}");
+        }
+        assert_ne!(Text::Play.in_lang(Lang::En), Text::Play.in_lang(Lang::Zh));
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in [Lang::En, Lang::Zh] {
+            assert_eq!(Lang::from_code(lang.code()), lang);
+            assert_eq!(lang.other().other(), lang);
+        }
+        assert_eq!(Lang::from_code("fr"), Lang::En);
+    }
+}

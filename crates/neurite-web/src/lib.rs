@@ -1,0 +1,22 @@
+//! The Neurite playground in the browser: a Leptos page on the main thread, and a Web Worker
+//! that trains the engine on MNIST in short slices of time.
+//!
+//! - [`protocol`]: every message between the page and the worker.
+//! - [`session`]: the worker's state machine, platform-free so it is unit-tested natively.
+//! - [`test_set`]: the test images as the page holds them.
+//! - [`draft`]: the controls' raw values, turned into the engine's checked configuration.
+//! - [`i18n`]: the page's text in English and 简体中文.
+//! - `worker` and `ui` (wasm32 only): the browser glue of each thread.
+
+pub mod draft;
+pub mod i18n;
+pub mod protocol;
+pub mod session;
+pub mod test_set;
+
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

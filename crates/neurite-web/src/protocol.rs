@@ -1,0 +1,380 @@
+//! Every message between the page and the training worker, both ways.
+//!
+//! Messages are serde enums with named fields, converted to JavaScript objects with
+//! `serde-wasm-bindgen`. A message that carries a large array (a model file, the test set's
+//! pixels, the test predictions) says so in its docs: the array travels beside it as the
+//! [`Envelope`]'s `payload`, an `ArrayBuffer` that is transferred, not copied, across threads.
+
+use neurite::{Config, ConfusionMatrix, Summary};
+use serde::{Deserialize, Serialize};
+
+/// A message and the bytes that travel beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope<M> {
+    /// The message.
+    pub msg: M,
+    /// Its large array, if it has one (see each message's docs).
+    pub payload: Option<Vec<u8>>,
+}
+
+impl<M> Envelope<M> {
+    /// A message without a payload.
+    pub fn bare(msg: M) -> Self {
+        Envelope { msg, payload: None }
+    }
+
+    /// A message with a payload.
+    pub fn with_payload(msg: M, payload: Vec<u8>) -> Self {
+        Envelope {
+            msg,
+            payload: Some(payload),
+        }
+    }
+}
+
+/// What the page asks of the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ToWorker {
+    /// Fetch MNIST's gzip files from `base_url` (e.g. `./mnist/`) and decompress them.
+    LoadData {
+        /// The folder holding `train-images-idx3-ubyte.gz` and the three others.
+        base_url: String,
+    },
+    /// Build a fresh model and trainer. The page sends only configurations that passed
+    /// [`Config::check`]; the worker checks again, as it trusts no message.
+    Configure {
+        /// The model and its hyperparameters.
+        config: Config,
+    },
+    /// Train until paused or finished.
+    Start,
+    /// Stop training after the current chunk of work.
+    Pause,
+    /// Train this many batches, then pause.
+    Step {
+        /// Batches to train.
+        batches: u32,
+    },
+    /// Start over from freshly initialised weights with the last configuration.
+    Reset,
+    /// Use this learning rate from the next batch on.
+    SetLearningRate {
+        /// The new step size.
+        learning_rate: f64,
+    },
+    /// Use this batch size from the next batch on.
+    SetBatchSize {
+        /// The new batch size.
+        batch_size: usize,
+    },
+    /// Replace the model by the model file in the payload (the configuration's hyperparameters
+    /// stay). A bad file is refused with [`FromWorker::Error`] and the current model kept.
+    LoadModel {
+        /// The file's name, for messages.
+        file_name: String,
+    },
+    /// Send the current model as a model file ([`FromWorker::ModelFile`]).
+    ExportModel,
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// A fresh model, not trained yet.
+    #[default]
+    Idle,
+    /// Training.
+    Running,
+    /// Paused mid-run.
+    Paused,
+    /// Every epoch has run.
+    Finished,
+    /// The loss became non-finite; the model keeps its last finite weights.
+    Diverged,
+}
+
+/// Training progress, sent a few times per second while training and after every step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Where the run stands.
+    pub phase: Phase,
+    /// The epoch being trained, from 1.
+    pub epoch: usize,
+    /// Epochs in the run.
+    pub epochs: usize,
+    /// Batches done in this epoch.
+    pub batch: usize,
+    /// Batches per epoch.
+    pub batches_per_epoch: usize,
+    /// Mean loss over the epoch so far.
+    pub loss: f64,
+    /// Accuracy over the epoch so far.
+    pub accuracy: f64,
+    /// Mean loss of the batches trained since the last progress message.
+    pub recent_loss: f64,
+    /// Accuracy on the batches trained since the last progress message.
+    pub recent_accuracy: f64,
+    /// Position of the run in epochs (e.g. `1.5` is half-way through the second epoch).
+    pub position: f64,
+    /// Training throughput since the last progress message.
+    pub samples_per_second: f64,
+    /// Time spent training so far, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// The kind of a worker error, so the page can decide where to show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A configuration value is out of range.
+    Config,
+    /// The data could not be fetched or read.
+    Data,
+    /// A model file is malformed.
+    ModelFile,
+    /// The request does not fit the worker's state (e.g. training before data is loaded).
+    State,
+    /// A message could not be decoded.
+    Protocol,
+}
+
+/// An error the worker reports instead of failing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerError {
+    /// What kind of problem.
+    pub kind: ErrorKind,
+    /// The configuration field concerned, if any (`learning_rate`, `layers[1].units`, …).
+    pub field: Option<String>,
+    /// The engine's message, as it is.
+    pub message: String,
+}
+
+impl WorkerError {
+    /// An error of `kind` without a field.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        WorkerError {
+            kind,
+            field: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<neurite::Error> for WorkerError {
+    fn from(error: neurite::Error) -> Self {
+        let message = error.to_string();
+        let (kind, field) = match error {
+            neurite::Error::InvalidConfig { field, .. } => (ErrorKind::Config, Some(field)),
+            neurite::Error::ModelFile(_) => (ErrorKind::ModelFile, None),
+            neurite::Error::Idx { .. } | neurite::Error::Dataset(_) | neurite::Error::Io { .. } => {
+                (ErrorKind::Data, None)
+            }
+            neurite::Error::Image(_) => (ErrorKind::State, None),
+        };
+        WorkerError {
+            kind,
+            field,
+            message,
+        }
+    }
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FromWorker {
+    /// The worker's wasm has started; messages sent before this would have been lost.
+    Ready,
+    /// MNIST is loaded. Payload: the test set, its `test_samples` labels followed by its
+    /// `test_samples × 784` pixels, for the page's gallery and confusion-matrix drill-down.
+    DataLoaded {
+        /// Training samples.
+        train_samples: usize,
+        /// Test samples.
+        test_samples: usize,
+        /// Time to fetch and decompress, in milliseconds.
+        millis: f64,
+    },
+    /// A fresh model was built (after [`ToWorker::Configure`], [`ToWorker::Reset`] or
+    /// [`ToWorker::LoadModel`]).
+    Configured {
+        /// The layer table with parameter counts.
+        summary: Summary,
+        /// The configuration in force, as the worker checked it.
+        config: Config,
+    },
+    /// Training progress.
+    Progress(Progress),
+    /// An epoch ended and the model was evaluated on the test set. Payload: the predicted
+    /// class of every test sample, one byte each.
+    EpochEnd {
+        /// The epoch that ended, from 1.
+        epoch: usize,
+        /// Mean training loss over the epoch.
+        train_loss: f64,
+        /// Training accuracy over the epoch.
+        train_accuracy: f64,
+        /// Test loss.
+        test_loss: f64,
+        /// Test accuracy.
+        test_accuracy: f64,
+        /// Test counts of (true, predicted) classes.
+        confusion: ConfusionMatrix,
+    },
+    /// The current weights, for live predictions and the weight images. Payload: the model
+    /// as a `.safetensors` model file.
+    Snapshot {
+        /// Optimizer steps taken so far.
+        steps: u64,
+    },
+    /// The model file asked for with [`ToWorker::ExportModel`]. Payload: its bytes.
+    ModelFile {
+        /// Optimizer steps taken so far.
+        steps: u64,
+    },
+    /// The loss or a gradient became non-finite; training stopped.
+    Diverged {
+        /// The epoch it happened in.
+        epoch: usize,
+        /// The batch's loss.
+        loss: f64,
+    },
+    /// A request failed; the worker's state is unchanged.
+    Error(WorkerError),
+}
+
+/// One message of every kind, for the round-trip tests natively and in a browser worker.
+pub mod samples {
+    use super::*;
+
+    /// One of every request, so that a new variant without a round trip test shows up.
+    pub fn requests() -> Vec<ToWorker> {
+        vec![
+            ToWorker::LoadData {
+                base_url: "./mnist/".into(),
+            },
+            ToWorker::Configure {
+                config: Config::default(),
+            },
+            ToWorker::Start,
+            ToWorker::Pause,
+            ToWorker::Step { batches: 10 },
+            ToWorker::Reset,
+            ToWorker::SetLearningRate {
+                learning_rate: 0.01,
+            },
+            ToWorker::SetBatchSize { batch_size: 64 },
+            ToWorker::LoadModel {
+                file_name: "model.safetensors".into(),
+            },
+            ToWorker::ExportModel,
+        ]
+    }
+
+    /// One of every reply.
+    ///
+    /// # Panics
+    /// Never: the seed model always builds.
+    pub fn replies() -> Vec<FromWorker> {
+        let model = neurite::Sequential::<f32>::from_spec(&neurite::ModelSpec::seed_mlp(), 1)
+            .expect("the seed model builds");
+        let mut confusion = ConfusionMatrix::new(10);
+        confusion.record(3, 5);
+        vec![
+            FromWorker::Ready,
+            FromWorker::DataLoaded {
+                train_samples: 60_000,
+                test_samples: 10_000,
+                millis: 512.5,
+            },
+            FromWorker::Configured {
+                summary: model.summary(),
+                config: Config::default(),
+            },
+            FromWorker::Progress(Progress {
+                phase: Phase::Running,
+                epoch: 1,
+                epochs: 5,
+                batch: 100,
+                batches_per_epoch: 1875,
+                loss: 0.5,
+                accuracy: 0.85,
+                recent_loss: 0.4,
+                recent_accuracy: 0.875,
+                position: 100.0 / 1875.0,
+                samples_per_second: 25_000.0,
+                elapsed_ms: 128.0,
+            }),
+            FromWorker::EpochEnd {
+                epoch: 1,
+                train_loss: 0.26,
+                train_accuracy: 0.92,
+                test_loss: 0.13,
+                test_accuracy: 0.96,
+                confusion,
+            },
+            FromWorker::Snapshot { steps: 1875 },
+            FromWorker::ModelFile { steps: 1875 },
+            FromWorker::Diverged {
+                epoch: 2,
+                loss: 1e38,
+            },
+            FromWorker::Error(WorkerError {
+                kind: ErrorKind::Config,
+                field: Some("learning_rate".into()),
+                message: "learning_rate: must be a number above 0".into(),
+            }),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<M>(msg: &M) -> M
+    where
+        M: Serialize + for<'de> Deserialize<'de>,
+    {
+        let json = serde_json::to_string(msg).expect("serialises");
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+
+    #[test]
+    fn every_request_round_trips() {
+        for msg in samples::requests() {
+            assert_eq!(round_trip(&msg), msg);
+        }
+    }
+
+    #[test]
+    fn every_reply_round_trips() {
+        for msg in samples::replies() {
+            assert_eq!(round_trip(&msg), msg);
+        }
+    }
+
+    #[test]
+    fn messages_are_tagged_with_their_snake_case_name() {
+        let json =
+            serde_json::to_string(&ToWorker::SetLearningRate { learning_rate: 0.5 }).unwrap();
+        assert_eq!(json, r#"{"type":"set_learning_rate","learning_rate":0.5}"#);
+    }
+
+    #[test]
+    fn an_unknown_message_is_an_error_not_a_default() {
+        assert!(serde_json::from_str::<ToWorker>(r#"{"type":"launch_rockets"}"#).is_err());
+        assert!(serde_json::from_str::<ToWorker>(r#"{"type":"step","batches":-1}"#).is_err());
+    }
+
+    #[test]
+    fn engine_errors_keep_their_field_and_message() {
+        let error = neurite::Error::config("learning_rate", "must be above 0");
+        let worker_error = WorkerError::from(error.clone());
+        assert_eq!(worker_error.kind, ErrorKind::Config);
+        assert_eq!(worker_error.field.as_deref(), Some("learning_rate"));
+        assert_eq!(worker_error.message, error.to_string());
+    }
+}

@@ -1,0 +1,807 @@
+//! [`Session`]: the worker's state machine — requests in, replies out, training in short
+//! slices of time.
+//!
+//! It knows nothing of the browser: the worker's glue feeds it requests and a clock, calls
+//! [`Session::work`] with a budget of a few milliseconds, posts what it put in the outbox and
+//! yields, so a pause or a new learning rate is handled between two slices. The same code runs
+//! natively in the unit tests.
+
+use neurite::{
+    CheckedConfig, Config, ConfusionMatrix, Dataset, Outcome, StepReport, Trainer, model_file,
+};
+
+use crate::protocol::{Envelope, ErrorKind, FromWorker, Phase, Progress, ToWorker, WorkerError};
+use crate::test_set::TestImages;
+
+/// Replies waiting to be posted.
+pub type Outbox = Vec<Envelope<FromWorker>>;
+
+/// Test samples evaluated per slice of work (≈ 5 ms for the seed model).
+pub const EVAL_SLICE: usize = 250;
+/// Least time between two progress messages while training, in milliseconds.
+pub const PROGRESS_INTERVAL_MS: f64 = 100.0;
+/// Least time between two weight snapshots while training, in milliseconds.
+pub const SNAPSHOT_INTERVAL_MS: f64 = 250.0;
+
+struct Data {
+    train: Dataset,
+    test_slices: Vec<Dataset>,
+}
+
+/// An epoch's test evaluation, done a slice at a time.
+struct Evaluation {
+    epoch: usize,
+    train_loss: f64,
+    train_accuracy: f64,
+    last_epoch: bool,
+    next_slice: usize,
+    weighted_loss: f64,
+    samples: usize,
+    correct: usize,
+    confusion: ConfusionMatrix,
+    predictions: Vec<u8>,
+}
+
+/// Bookkeeping between two progress messages.
+#[derive(Default)]
+struct Meter {
+    recent_loss_sum: f64,
+    recent_correct: f64,
+    recent_samples: usize,
+    interval_started_at: f64,
+    epoch_seen: usize,
+    epoch_correct: f64,
+    elapsed_ms: f64,
+    running_since: Option<f64>,
+}
+
+impl Meter {
+    fn record(&mut self, report: &StepReport) {
+        let seen = self.epoch_seen + report.samples;
+        let correct = (report.accuracy * seen as f64).round();
+        self.recent_correct += correct - self.epoch_correct;
+        self.recent_loss_sum += report.last_batch_loss * report.samples as f64;
+        self.recent_samples += report.samples;
+        self.epoch_seen = seen;
+        self.epoch_correct = correct;
+        if report.outcome != Outcome::Running {
+            self.epoch_seen = 0;
+            self.epoch_correct = 0.0;
+        }
+    }
+
+    fn elapsed(&self, now: f64) -> f64 {
+        self.elapsed_ms + self.running_since.map_or(0.0, |since| now - since)
+    }
+
+    fn start(&mut self, now: f64) {
+        self.running_since.get_or_insert(now);
+        self.interval_started_at = now;
+        self.recent_samples = 0;
+        self.recent_loss_sum = 0.0;
+        self.recent_correct = 0.0;
+    }
+
+    fn stop(&mut self, now: f64) {
+        if let Some(since) = self.running_since.take() {
+            self.elapsed_ms += now - since;
+        }
+    }
+}
+
+/// The worker's state: data, configuration, trainer and where the run stands.
+#[derive(Default)]
+pub struct Session {
+    data: Option<Data>,
+    config: Option<CheckedConfig>,
+    trainer: Option<Trainer>,
+    phase: Phase,
+    steps_left: u32,
+    evaluation: Option<Evaluation>,
+    last_report: Option<StepReport>,
+    meter: Meter,
+    last_progress_at: f64,
+    last_snapshot_at: f64,
+    snapshot_steps: u64,
+}
+
+fn error(kind: ErrorKind, message: impl Into<String>) -> Envelope<FromWorker> {
+    Envelope::bare(FromWorker::Error(WorkerError::new(kind, message)))
+}
+
+fn engine_error(e: neurite::Error) -> Envelope<FromWorker> {
+    Envelope::bare(FromWorker::Error(e.into()))
+}
+
+impl Session {
+    /// A session with no data and no model.
+    pub fn new() -> Self {
+        Session::default()
+    }
+
+    /// Where the run stands.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Whether [`Session::work`] has anything to do.
+    pub fn has_work(&self) -> bool {
+        self.evaluation.is_some() || self.phase == Phase::Running || self.steps_left > 0
+    }
+
+    /// The trainer, once configured.
+    pub fn trainer(&self) -> Option<&Trainer> {
+        self.trainer.as_ref()
+    }
+
+    /// Takes the loaded data and announces it, with the test set as payload.
+    pub fn set_data(&mut self, train: Dataset, test: Dataset, millis: f64, out: &mut Outbox) {
+        let test_slices = (0..test.len())
+            .step_by(EVAL_SLICE)
+            .map(|start| test.slice(start..(start + EVAL_SLICE).min(test.len())))
+            .collect();
+        out.push(Envelope::with_payload(
+            FromWorker::DataLoaded {
+                train_samples: train.len(),
+                test_samples: test.len(),
+                millis,
+            },
+            TestImages::encode(&test),
+        ));
+        self.data = Some(Data { train, test_slices });
+    }
+
+    /// Handles one request at time `now` (milliseconds). [`ToWorker::LoadData`] is the glue's
+    /// to handle, as it needs the network.
+    pub fn handle(&mut self, request: Envelope<ToWorker>, now: f64, out: &mut Outbox) {
+        match request.msg {
+            ToWorker::LoadData { .. } => {}
+            ToWorker::Configure { config } => match config.check() {
+                Ok(checked) => self.configure(checked, None, now, out),
+                Err(e) => out.push(engine_error(e)),
+            },
+            ToWorker::Reset => match self.config.clone() {
+                Some(checked) => self.configure(checked, None, now, out),
+                None => out.push(error(ErrorKind::State, "nothing to reset: no model yet")),
+            },
+            ToWorker::Start => self.start(now, out),
+            ToWorker::Pause => {
+                if self.phase == Phase::Running {
+                    self.phase = Phase::Paused;
+                    self.meter.stop(now);
+                    self.report_now(now, out);
+                }
+                self.steps_left = 0;
+            }
+            ToWorker::Step { batches } => {
+                if self.ready_to_train(out) {
+                    if matches!(self.phase, Phase::Idle | Phase::Running) {
+                        self.phase = Phase::Paused;
+                    }
+                    if self.phase == Phase::Paused {
+                        self.steps_left = batches;
+                        self.meter.start(now);
+                    } else {
+                        out.push(error(
+                            ErrorKind::State,
+                            "the run is over: reset to train again",
+                        ));
+                    }
+                }
+            }
+            ToWorker::SetLearningRate { learning_rate } => {
+                if let Some(trainer) = &mut self.trainer {
+                    match trainer.set_learning_rate(learning_rate) {
+                        Ok(()) => {
+                            if let Some(config) = &mut self.config {
+                                config.set_learning_rate(learning_rate).ok();
+                            }
+                        }
+                        Err(e) => out.push(engine_error(e)),
+                    }
+                }
+            }
+            ToWorker::SetBatchSize { batch_size } => {
+                if let Some(trainer) = &mut self.trainer {
+                    match trainer.set_batch_size(batch_size) {
+                        Ok(()) => {
+                            if let Some(config) = &mut self.config {
+                                config.set_batch_size(batch_size).ok();
+                            }
+                        }
+                        Err(e) => out.push(engine_error(e)),
+                    }
+                }
+            }
+            ToWorker::LoadModel { file_name } => {
+                self.load_model(&file_name, request.payload.as_deref(), now, out);
+            }
+            ToWorker::ExportModel => match &self.trainer {
+                Some(trainer) => out.push(Envelope::with_payload(
+                    FromWorker::ModelFile {
+                        steps: trainer.steps(),
+                    },
+                    model_file::to_bytes(trainer.model()),
+                )),
+                None => out.push(error(ErrorKind::State, "no model to save yet")),
+            },
+        }
+    }
+
+    fn ready_to_train(&self, out: &mut Outbox) -> bool {
+        if self.data.is_none() {
+            out.push(error(ErrorKind::State, "MNIST is still loading"));
+            false
+        } else if self.trainer.is_none() {
+            out.push(error(ErrorKind::State, "no model configured"));
+            false
+        } else {
+            true
+        }
+    }
+
+    fn start(&mut self, now: f64, out: &mut Outbox) {
+        if !self.ready_to_train(out) {
+            return;
+        }
+        match self.phase {
+            Phase::Idle | Phase::Paused => {
+                self.phase = Phase::Running;
+                self.steps_left = 0;
+                self.meter.start(now);
+                self.report_now(now, out);
+            }
+            Phase::Running => {}
+            Phase::Finished | Phase::Diverged => {
+                out.push(error(
+                    ErrorKind::State,
+                    "the run is over: reset to train again",
+                ));
+            }
+        }
+    }
+
+    fn configure(
+        &mut self,
+        checked: CheckedConfig,
+        model: Option<neurite::Sequential<f32>>,
+        now: f64,
+        out: &mut Outbox,
+    ) {
+        let trainer = match model {
+            Some(model) => Trainer::with_model(checked.clone(), model),
+            None => match Trainer::new(checked.clone()) {
+                Ok(trainer) => trainer,
+                Err(e) => return out.push(engine_error(e)),
+            },
+        };
+        out.push(Envelope::bare(FromWorker::Configured {
+            summary: trainer.model().summary(),
+            config: Config::clone(&checked),
+        }));
+        self.trainer = Some(trainer);
+        self.config = Some(checked);
+        self.phase = Phase::Idle;
+        self.steps_left = 0;
+        self.evaluation = None;
+        self.last_report = None;
+        self.meter = Meter::default();
+        self.report_now(now, out);
+    }
+
+    fn load_model(&mut self, file_name: &str, bytes: Option<&[u8]>, now: f64, out: &mut Outbox) {
+        let Some(bytes) = bytes else {
+            return out.push(error(
+                ErrorKind::Protocol,
+                "load_model arrived without a file",
+            ));
+        };
+        let model = match model_file::from_bytes(bytes) {
+            Ok(model) => model,
+            Err(e) => {
+                let mut e = WorkerError::from(e);
+                e.message = format!("{file_name}: {}", e.message);
+                return out.push(Envelope::bare(FromWorker::Error(e)));
+            }
+        };
+        let training = self
+            .config
+            .as_ref()
+            .map(|c| c.training.clone())
+            .unwrap_or_default();
+        let config = Config {
+            model: model.spec().clone(),
+            training,
+        };
+        match config.check() {
+            Ok(checked) => self.configure(checked, Some(model), now, out),
+            Err(e) => out.push(engine_error(e)),
+        }
+    }
+
+    /// Works for about `budget_ms` by `clock`: trains batches, or evaluates test slices after
+    /// an epoch, then queues the progress and snapshots that are due.
+    pub fn work(&mut self, clock: &mut dyn FnMut() -> f64, budget_ms: f64, out: &mut Outbox) {
+        let start = clock();
+        let mut stopped = false;
+        while self.has_work() {
+            if self.evaluation.is_some() {
+                stopped |= self.evaluate_slice(out);
+            } else {
+                stopped |= self.train_batch(out);
+            }
+            if clock() - start >= budget_ms {
+                break;
+            }
+        }
+        let now = clock();
+        if stopped {
+            self.meter.stop(now);
+            self.report_now(now, out);
+        } else if self.has_work() {
+            if now - self.last_progress_at >= PROGRESS_INTERVAL_MS {
+                self.push_progress(now, out);
+            }
+            if now - self.last_snapshot_at >= SNAPSHOT_INTERVAL_MS {
+                self.push_snapshot(now, out);
+            }
+        }
+    }
+
+    /// Trains one batch; returns whether training stopped (step done, diverged, finished).
+    fn train_batch(&mut self, out: &mut Outbox) -> bool {
+        let (Some(trainer), Some(data)) = (&mut self.trainer, &self.data) else {
+            self.phase = Phase::Paused;
+            return true;
+        };
+        let report = match trainer.run_batches(&data.train, 1) {
+            Ok(report) => report,
+            Err(e) => {
+                out.push(engine_error(e));
+                self.phase = Phase::Paused;
+                self.steps_left = 0;
+                return true;
+            }
+        };
+        self.meter.record(&report);
+        let mut stopped = false;
+        if self.steps_left > 0 {
+            self.steps_left -= 1;
+            stopped = self.steps_left == 0;
+        }
+        match report.outcome {
+            Outcome::Running => {}
+            Outcome::EpochComplete | Outcome::Finished => {
+                let classes = trainer.model().output_features().max(2);
+                self.evaluation = Some(Evaluation {
+                    epoch: report.epoch,
+                    train_loss: report.loss,
+                    train_accuracy: report.accuracy,
+                    last_epoch: report.outcome == Outcome::Finished,
+                    next_slice: 0,
+                    weighted_loss: 0.0,
+                    samples: 0,
+                    correct: 0,
+                    confusion: ConfusionMatrix::new(classes),
+                    predictions: Vec::new(),
+                });
+                // A step ends with its epoch, so the page sees the evaluation.
+                stopped |= self.steps_left > 0;
+                self.steps_left = 0;
+            }
+            Outcome::Diverged => {
+                self.phase = Phase::Diverged;
+                self.steps_left = 0;
+                out.push(Envelope::bare(FromWorker::Diverged {
+                    epoch: report.epoch,
+                    loss: report.last_batch_loss,
+                }));
+                stopped = true;
+            }
+        }
+        self.last_report = Some(report);
+        stopped
+    }
+
+    /// Evaluates one test slice; returns whether training stopped (the last epoch ended).
+    fn evaluate_slice(&mut self, out: &mut Outbox) -> bool {
+        let (Some(trainer), Some(data), Some(eval)) =
+            (&mut self.trainer, &self.data, &mut self.evaluation)
+        else {
+            self.evaluation = None;
+            return false;
+        };
+        if let Some(slice) = data.test_slices.get(eval.next_slice) {
+            let result = trainer.evaluate(slice);
+            eval.weighted_loss += result.loss * slice.len() as f64;
+            eval.samples += slice.len();
+            eval.correct += slice
+                .labels()
+                .iter()
+                .zip(&result.predictions)
+                .filter(|(t, p)| t == p)
+                .count();
+            for (c, n) in eval
+                .confusion
+                .counts
+                .iter_mut()
+                .zip(&result.confusion.counts)
+            {
+                *c += n;
+            }
+            eval.predictions.extend_from_slice(&result.predictions);
+            eval.next_slice += 1;
+            return false;
+        }
+        let eval = self.evaluation.take().expect("matched above");
+        let samples = eval.samples.max(1) as f64;
+        out.push(Envelope::with_payload(
+            FromWorker::EpochEnd {
+                epoch: eval.epoch,
+                train_loss: eval.train_loss,
+                train_accuracy: eval.train_accuracy,
+                test_loss: eval.weighted_loss / samples,
+                test_accuracy: eval.correct as f64 / samples,
+                confusion: eval.confusion,
+            },
+            eval.predictions,
+        ));
+        if eval.last_epoch {
+            self.phase = Phase::Finished;
+            true
+        } else {
+            self.phase != Phase::Running
+        }
+    }
+
+    /// Queues progress and a snapshot now (after a pause, a step, the end of a run).
+    fn report_now(&mut self, now: f64, out: &mut Outbox) {
+        self.push_progress(now, out);
+        self.push_snapshot(now, out);
+    }
+
+    fn push_progress(&mut self, now: f64, out: &mut Outbox) {
+        let (Some(trainer), Some(config)) = (&self.trainer, &self.config) else {
+            return;
+        };
+        let epochs = config.training.epochs;
+        let per_epoch = self.data.as_ref().map_or(1, |d| {
+            config
+                .training
+                .train_subset
+                .map_or(d.train.len(), |n| n.min(d.train.len()))
+        });
+        let report = self.last_report.as_ref();
+        let batch_size = config.training.batch_size;
+        let m = &mut self.meter;
+        let seconds = (now - m.interval_started_at) / 1000.0;
+        let recent = m.recent_samples.max(1) as f64;
+        let progress = Progress {
+            phase: self.phase,
+            epoch: (trainer.epochs_done() + 1).min(epochs),
+            epochs,
+            batch: report.map_or(0, |r| r.batch),
+            batches_per_epoch: report
+                .map_or(per_epoch.div_ceil(batch_size), |r| r.batches_per_epoch),
+            loss: report.map_or(f64::NAN, |r| r.loss),
+            accuracy: report.map_or(f64::NAN, |r| r.accuracy),
+            recent_loss: if m.recent_samples == 0 {
+                f64::NAN
+            } else {
+                m.recent_loss_sum / recent
+            },
+            recent_accuracy: if m.recent_samples == 0 {
+                f64::NAN
+            } else {
+                m.recent_correct / recent
+            },
+            position: trainer.epochs_done() as f64 + m.epoch_seen as f64 / per_epoch.max(1) as f64,
+            samples_per_second: if seconds > 0.0 {
+                m.recent_samples as f64 / seconds
+            } else {
+                0.0
+            },
+            elapsed_ms: m.elapsed(now),
+        };
+        m.recent_samples = 0;
+        m.recent_loss_sum = 0.0;
+        m.recent_correct = 0.0;
+        m.interval_started_at = now;
+        self.last_progress_at = now;
+        out.push(Envelope::bare(FromWorker::Progress(progress)));
+    }
+
+    fn push_snapshot(&mut self, now: f64, out: &mut Outbox) {
+        let Some(trainer) = &self.trainer else {
+            return;
+        };
+        self.last_snapshot_at = now;
+        let steps = trainer.steps();
+        if steps == self.snapshot_steps && steps > 0 {
+            return;
+        }
+        self.snapshot_steps = steps;
+        out.push(Envelope::with_payload(
+            FromWorker::Snapshot { steps },
+            model_file::to_bytes(trainer.model()),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use neurite::{LayerSpec, ModelSpec};
+
+    /// Two classes of 4-pixel "images": bright left half or bright right half.
+    fn toy_data(n: usize) -> Dataset {
+        let mut pixels = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..n {
+            let class = (i % 2) as u8;
+            let noise = (i * 37 % 50) as u8;
+            let row = if class == 0 {
+                [200, 200 - noise, noise, 0]
+            } else {
+                [0, noise, 200 - noise, 200]
+            };
+            pixels.extend_from_slice(&row);
+            labels.push(class);
+        }
+        Dataset::new(vec![4], pixels, labels, 2).unwrap()
+    }
+
+    fn toy_config() -> Config {
+        Config {
+            model: ModelSpec {
+                input_shape: vec![4],
+                layers: vec![
+                    LayerSpec::Dense {
+                        units: 8,
+                        activation: neurite::Activation::Relu,
+                        init: Default::default(),
+                    },
+                    LayerSpec::Dense {
+                        units: 2,
+                        activation: neurite::Activation::Softmax,
+                        init: Default::default(),
+                    },
+                ],
+            },
+            training: neurite::TrainConfig {
+                epochs: 2,
+                batch_size: 8,
+                learning_rate: 0.01,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn session() -> (Session, Outbox) {
+        let mut session = Session::new();
+        let mut out = Outbox::new();
+        session.set_data(toy_data(256), toy_data(64), 1.0, &mut out);
+        session.handle(
+            Envelope::bare(ToWorker::Configure {
+                config: toy_config(),
+            }),
+            0.0,
+            &mut out,
+        );
+        (session, out)
+    }
+
+    /// A clock that advances one millisecond per reading.
+    fn ticking() -> impl FnMut() -> f64 {
+        let mut t = 0.0;
+        move || {
+            t += 1.0;
+            t
+        }
+    }
+
+    fn replies(out: &Outbox) -> Vec<&FromWorker> {
+        out.iter().map(|e| &e.msg).collect()
+    }
+
+    #[test]
+    fn data_and_configuration_are_announced() {
+        let (session, out) = session();
+        let msgs = replies(&out);
+        assert!(matches!(
+            msgs[0],
+            FromWorker::DataLoaded {
+                train_samples: 256,
+                test_samples: 64,
+                ..
+            }
+        ));
+        assert_eq!(out[0].payload.as_ref().unwrap().len(), 64 * (1 + 4));
+        assert!(matches!(msgs[1], FromWorker::Configured { .. }));
+        assert!(
+            msgs.iter()
+                .any(|m| matches!(m, FromWorker::Snapshot { .. }))
+        );
+        assert_eq!(session.phase(), Phase::Idle);
+    }
+
+    #[test]
+    fn an_invalid_configuration_is_refused_with_the_engines_message() {
+        let (mut session, mut out) = session();
+        out.clear();
+        let mut config = toy_config();
+        config.training.learning_rate = 0.0;
+        session.handle(
+            Envelope::bare(ToWorker::Configure { config }),
+            0.0,
+            &mut out,
+        );
+        match &out[..] {
+            [
+                Envelope {
+                    msg: FromWorker::Error(e),
+                    ..
+                },
+            ] => {
+                assert_eq!(e.kind, ErrorKind::Config);
+                assert_eq!(e.field.as_deref(), Some("learning_rate"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(session.trainer().is_some(), "the old trainer stays");
+    }
+
+    #[test]
+    fn a_run_trains_evaluates_each_epoch_and_finishes() {
+        let (mut session, mut out) = session();
+        out.clear();
+        session.handle(Envelope::bare(ToWorker::Start), 0.0, &mut out);
+        let mut clock = ticking();
+        for _ in 0..1000 {
+            if !session.has_work() {
+                break;
+            }
+            session.work(&mut clock, 20.0, &mut out);
+        }
+        assert_eq!(session.phase(), Phase::Finished);
+        let epoch_ends: Vec<_> = out
+            .iter()
+            .filter_map(|e| match &e.msg {
+                FromWorker::EpochEnd {
+                    epoch,
+                    test_accuracy,
+                    confusion,
+                    ..
+                } => {
+                    assert_eq!(e.payload.as_ref().unwrap().len(), 64);
+                    assert_eq!(confusion.counts.iter().sum::<u32>(), 64);
+                    Some((*epoch, *test_accuracy))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(epoch_ends.len(), 2);
+        assert!(epoch_ends[1].1 > 0.9, "{epoch_ends:?}");
+        let progress = replies(&out)
+            .into_iter()
+            .filter_map(|m| match m {
+                FromWorker::Progress(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        assert!(progress.len() >= 2, "{progress:?}");
+        assert_eq!(progress.last().unwrap().phase, Phase::Finished);
+    }
+
+    #[test]
+    fn pause_stops_work_and_step_trains_exactly_that_many_batches() {
+        let (mut session, mut out) = session();
+        session.handle(Envelope::bare(ToWorker::Start), 0.0, &mut out);
+        session.work(&mut ticking(), 3.0, &mut out);
+        session.handle(Envelope::bare(ToWorker::Pause), 10.0, &mut out);
+        assert!(!session.has_work());
+        let steps = session.trainer().unwrap().steps();
+        session.handle(
+            Envelope::bare(ToWorker::Step { batches: 5 }),
+            20.0,
+            &mut out,
+        );
+        while session.has_work() {
+            session.work(&mut ticking(), 100.0, &mut out);
+        }
+        assert_eq!(session.trainer().unwrap().steps(), steps + 5);
+        assert_eq!(session.phase(), Phase::Paused);
+    }
+
+    #[test]
+    fn bad_learning_rate_is_refused_and_a_good_one_applies() {
+        let (mut session, mut out) = session();
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::SetLearningRate {
+                learning_rate: -1.0,
+            }),
+            0.0,
+            &mut out,
+        );
+        assert!(matches!(&out[0].msg, FromWorker::Error(e) if e.kind == ErrorKind::Config));
+        session.handle(
+            Envelope::bare(ToWorker::SetLearningRate { learning_rate: 0.5 }),
+            0.0,
+            &mut out,
+        );
+        assert_eq!(
+            session.trainer().unwrap().config().training.learning_rate,
+            0.5
+        );
+    }
+
+    #[test]
+    fn a_corrupt_model_file_is_refused_and_the_model_kept() {
+        let (mut session, mut out) = session();
+        let kernel = |s: &Session| {
+            s.trainer()
+                .unwrap()
+                .model()
+                .first_dense_kernel()
+                .unwrap()
+                .to_owned()
+        };
+        let before_kernel = kernel(&session);
+        let before = model_file::to_bytes(session.trainer().unwrap().model());
+        out.clear();
+        let mut corrupt = before.clone();
+        corrupt.truncate(before.len() / 2);
+        session.handle(
+            Envelope::with_payload(
+                ToWorker::LoadModel {
+                    file_name: "bad.safetensors".into(),
+                },
+                corrupt,
+            ),
+            0.0,
+            &mut out,
+        );
+        match &out[..] {
+            [
+                Envelope {
+                    msg: FromWorker::Error(e),
+                    ..
+                },
+            ] => {
+                assert_eq!(e.kind, ErrorKind::ModelFile);
+                assert!(e.message.starts_with("bad.safetensors: "), "{}", e.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(kernel(&session), before_kernel);
+    }
+
+    #[test]
+    fn an_exported_model_loads_back() {
+        let (mut session, mut out) = session();
+        out.clear();
+        session.handle(Envelope::bare(ToWorker::ExportModel), 0.0, &mut out);
+        let bytes = out[0].payload.clone().unwrap();
+        out.clear();
+        session.handle(
+            Envelope::with_payload(
+                ToWorker::LoadModel {
+                    file_name: "m".into(),
+                },
+                bytes,
+            ),
+            0.0,
+            &mut out,
+        );
+        assert!(matches!(out[0].msg, FromWorker::Configured { .. }));
+    }
+
+    #[test]
+    fn training_before_data_is_a_state_error() {
+        let mut session = Session::new();
+        let mut out = Outbox::new();
+        session.handle(Envelope::bare(ToWorker::Start), 0.0, &mut out);
+        assert!(matches!(&out[0].msg, FromWorker::Error(e) if e.kind == ErrorKind::State));
+    }
+}

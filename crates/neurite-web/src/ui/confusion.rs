@@ -1,0 +1,80 @@
+//! The test set's confusion matrix after each epoch; clicking a cell shows its images.
+
+use leptos::prelude::*;
+
+use crate::i18n::Text;
+use crate::test_set::indices_where;
+use crate::ui::digit::Digit;
+use crate::ui::state::Playground;
+
+/// Images shown for one cell.
+const CELL_IMAGES: usize = 60;
+
+/// The matrix and the selected cell's images.
+#[component]
+pub fn Confusion() -> impl IntoView {
+    let state = expect_context::<Playground>();
+    let t = move |text| state.t(text);
+    let table = move || {
+        state.last_epoch.with(|result| {
+            let Some(result) = result else {
+                return view! { <p class="empty">{t(Text::NoEpochYet)}</p> }.into_any();
+            };
+            let m = &result.confusion;
+            let classes = m.classes;
+            let rows = (0..classes).map(|truth| {
+                let total: u32 = (0..classes).map(|p| m.get(truth, p)).sum::<u32>().max(1);
+                let cells = (0..classes).map(|predicted| {
+                    let count = m.get(truth, predicted);
+                    let share = f64::from(count) / f64::from(total);
+                    let style = if truth == predicted {
+                        format!("background: rgba(22, 163, 74, {:.3})", share)
+                    } else {
+                        format!("background: rgba(220, 38, 38, {:.3})", (share * 8.0).min(1.0))
+                    };
+                    let cell = (truth as u8, predicted as u8);
+                    view! {
+                        <td style=style data-testid=format!("confusion-cell-{truth}-{predicted}")
+                            class:selected=move || state.selected_cell.get() == Some(cell)
+                            on:click=move |_| state.selected_cell.set(Some(cell))>
+                            {count}
+                        </td>
+                    }
+                }).collect_view();
+                view! { <tr><th>{truth}</th>{cells}</tr> }
+            }).collect_view();
+            view! {
+                <table class="confusion" data-testid="confusion">
+                    <caption>{t(Text::TrueLabel)} " ↓ · " {t(Text::PredictedLabel)} " →"</caption>
+                    <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+            .into_any()
+        })
+    };
+    let cell_images = move || {
+        let (truth, predicted) = state.selected_cell.get()?;
+        state.last_epoch.track();
+        let views = state.test_images.with_value(|images| {
+            state.predictions.with_value(|predictions| {
+                indices_where(images.labels(), predictions, |t, p| t == truth && p == predicted)
+                    .into_iter()
+                    .take(CELL_IMAGES)
+                    .map(|i| view! {
+                        <Digit pixels=images.image(i).to_vec() caption=format!("#{i}") testid="cell-image"/>
+                    })
+                    .collect_view()
+            })
+        });
+        Some(view! {
+            <h3>{t(Text::CellImages)} ": " {truth} " → " {predicted}</h3>
+            <div class="digits" data-testid="cell-images">{views}</div>
+        })
+    };
+    view! {
+        <h2>{move || t(Text::ConfusionMatrix)}</h2>
+        {table}
+        {cell_images}
+    }
+}

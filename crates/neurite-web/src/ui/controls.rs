@@ -1,0 +1,237 @@
+//! The model and training controls. Each shows the engine's message when its value is refused.
+
+use leptos::prelude::*;
+use neurite::{Activation, PixelMode};
+
+use crate::draft::{
+    Draft, HiddenLayer, MAX_HIDDEN_UNITS, OptimizerChoice, Refusal, learning_rate_from_log,
+};
+use crate::i18n::Text;
+use crate::ui::state::Playground;
+
+/// Log₁₀ of the learning-rate slider's ends.
+const LOG_LR_RANGE: (f64, f64) = (-5.0, 1.0);
+/// The most hidden layers the page offers.
+const MAX_HIDDEN_LAYERS: usize = 8;
+
+/// Changes the draft, then passes it on to the worker if it checks.
+fn edit(state: Playground, change: impl FnOnce(&mut Draft)) {
+    state.draft.update(change);
+    state.apply_draft();
+}
+
+/// A text field bound to one value of the draft, showing the refusal that names `control`.
+fn field(
+    state: Playground,
+    refusal: Memo<Option<Refusal>>,
+    label: Text,
+    control: String,
+    get: fn(&Draft) -> String,
+    set: fn(&mut Draft, String),
+) -> impl IntoView {
+    let testid = format!("field-{control}");
+    let error_id = format!("{testid}-error");
+    let owned = control.clone();
+    let error = move || {
+        refusal.with(|r| {
+            r.as_ref()
+                .filter(|r| r.control == owned)
+                .map(|r| r.message.clone())
+        })
+    };
+    let invalid = error.clone();
+    view! {
+        <label class="field" class:invalid=move || invalid().is_some()>
+            <span>{move || state.t(label)}</span>
+            <input type="text" spellcheck="false" data-testid=testid
+                prop:value=move || state.draft.with(get)
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    edit(state, |d| set(d, value));
+                }/>
+            {move || error().map(|message| view! {
+                <span class="error" data-testid=error_id.clone()>{message}</span>
+            })}
+        </label>
+    }
+}
+
+fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> impl IntoView {
+    let units_control = format!("hidden[{i}].units");
+    let dropout_control = format!("hidden[{i}].dropout");
+    let error_for = move |control: String| {
+        move || {
+            refusal.with(|r| {
+                r.as_ref()
+                    .filter(|r| r.control == control)
+                    .map(|r| r.message.clone())
+            })
+        }
+    };
+    let units_error = error_for(units_control);
+    let dropout_error = error_for(dropout_control);
+    let layer = move |f: fn(&HiddenLayer) -> String| {
+        move || {
+            state
+                .draft
+                .with(|d| d.hidden.get(i).map(f).unwrap_or_default())
+        }
+    };
+    view! {
+        <div class="layer" data-testid=format!("layer-{i}")>
+            <span class="layer-name">"dense_" {i + 1}</span>
+            <label class="mini">
+                <span>{move || state.t(Text::Units)}</span>
+                <input type="text" inputmode="numeric" data-testid=format!("layer-{i}-units")
+                    title=format!("1–{MAX_HIDDEN_UNITS}")
+                    prop:value=layer(|l| l.units.clone())
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        edit(state, |d| d.hidden[i].units = value);
+                    }/>
+            </label>
+            <label class="mini">
+                <span>{move || state.t(Text::Activation)}</span>
+                <select data-testid=format!("layer-{i}-activation")
+                    prop:value=layer(|l| l.activation.name().to_string())
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev);
+                        if let Some(a) = Activation::ALL.into_iter().find(|a| a.name() == name) {
+                            edit(state, |d| d.hidden[i].activation = a);
+                        }
+                    }>
+                    {Activation::ALL.into_iter().filter(|a| *a != Activation::Softmax).map(|a| view! {
+                        <option value=a.name()>{a.name()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="mini">
+                <span>{move || state.t(Text::Dropout)}</span>
+                <input type="text" inputmode="decimal" data-testid=format!("layer-{i}-dropout")
+                    prop:value=layer(|l| l.dropout.clone())
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        edit(state, |d| d.hidden[i].dropout = value);
+                    }/>
+            </label>
+            <button class="remove" data-testid=format!("layer-{i}-remove") title=move || state.t(Text::Remove)
+                on:click=move |_| edit(state, |d| { d.hidden.remove(i); })>"✕"</button>
+            {move || units_error().or_else(&dropout_error).map(|message| view! {
+                <span class="error" data-testid=format!("layer-{i}-error")>{message}</span>
+            })}
+        </div>
+    }
+}
+
+/// Every control of the model and the run.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let state = expect_context::<Playground>();
+    let t = move |text| state.t(text);
+    let refusal = Memo::new(move |_| state.draft.with(|d| d.check().err()));
+    let layer_count = Memo::new(move |_| state.draft.with(|d| d.hidden.len()));
+    let optimizer = Memo::new(move |_| state.draft.with(|d| d.optimizer));
+    let f = move |label, control: &str, get, set| {
+        field(state, refusal, label, control.into(), get, set)
+    };
+
+    let optimizer_fields = move || {
+        match optimizer.get() {
+        OptimizerChoice::Sgd => ().into_any(),
+        OptimizerChoice::Momentum => view! {
+            {f(Text::MomentumMu, "optimizer.momentum", |d| d.momentum.clone(), |d, v| d.momentum = v)}
+            <label class="check">
+                <input type="checkbox" data-testid="field-nesterov"
+                    prop:checked=move || state.draft.with(|d| d.nesterov)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        edit(state, |d| d.nesterov = on);
+                    }/>
+                {move || t(Text::Nesterov)}
+            </label>
+        }
+        .into_any(),
+        OptimizerChoice::Adam => view! {
+            {f(Text::Beta1, "optimizer.beta_1", |d| d.beta_1.clone(), |d, v| d.beta_1 = v)}
+            {f(Text::Beta2, "optimizer.beta_2", |d| d.beta_2.clone(), |d, v| d.beta_2 = v)}
+            {f(Text::Epsilon, "optimizer.epsilon", |d| d.epsilon.clone(), |d, v| d.epsilon = v)}
+        }
+        .into_any(),
+        OptimizerChoice::Rmsprop => view! {
+            {f(Text::Rho, "optimizer.rho", |d| d.rho.clone(), |d, v| d.rho = v)}
+            {f(Text::MomentumMu, "optimizer.momentum", |d| d.momentum.clone(), |d, v| d.momentum = v)}
+            {f(Text::Epsilon, "optimizer.epsilon", |d| d.epsilon.clone(), |d, v| d.epsilon = v)}
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <h2>{move || t(Text::Model)}</h2>
+        <div class="preset">
+            <span>{move || t(Text::Preset)} ": "</span>
+            <button data-testid="preset-seed" on:click=move |_| {
+                state.draft.set(Draft::seed_program());
+                if let Ok(checked) = Draft::seed_program().check() {
+                    state.send(crate::protocol::ToWorker::Configure { config: checked.into_inner() });
+                }
+            }>{move || t(Text::SeedPreset)}</button>
+        </div>
+        <h3>{move || t(Text::HiddenLayers)}</h3>
+        <div class="layers" data-testid="layers">
+            <div class="layer fixed">"flatten_1 · 28×28 → 784"</div>
+            {move || (0..layer_count.get()).map(|i| hidden_layer(state, refusal, i)).collect_view()}
+            <div class="layer fixed">"dense_" {move || layer_count.get() + 1} " · 10 · softmax"</div>
+            <button data-testid="add-layer" disabled=move || { layer_count.get() >= MAX_HIDDEN_LAYERS }
+                on:click=move |_| edit(state, |d| d.hidden.push(HiddenLayer::relu(64)))>
+                "+ " {move || t(Text::AddLayer)}
+            </button>
+        </div>
+        <h2>{move || t(Text::Training)}</h2>
+        <label class="field">
+            <span>{move || t(Text::Optimizer)}</span>
+            <select data-testid="field-optimizer"
+                prop:value=move || optimizer.get().key()
+                on:change=move |ev| {
+                    if let Some(choice) = OptimizerChoice::from_key(&event_target_value(&ev)) {
+                        edit(state, |d| d.optimizer = choice);
+                    }
+                }>
+                <option value="sgd">{move || t(Text::Sgd)}</option>
+                <option value="momentum">{move || t(Text::Momentum)}</option>
+                <option value="adam">"Adam"</option>
+                <option value="rmsprop">"RMSprop"</option>
+            </select>
+        </label>
+        <div class="optimizer-params">{optimizer_fields}</div>
+        {f(Text::LearningRate, "learning_rate", |d| d.learning_rate.clone(), |d, v| d.learning_rate = v)}
+        <input type="range" class="log-slider" data-testid="learning-rate-slider"
+            min=LOG_LR_RANGE.0 max=LOG_LR_RANGE.1 step="0.05"
+            prop:value=move || state.draft.with(Draft::log_learning_rate).unwrap_or(-3.0).to_string()
+            on:input=move |ev| {
+                if let Ok(log) = event_target_value(&ev).parse::<f64>() {
+                    edit(state, |d| d.learning_rate = learning_rate_from_log(log));
+                }
+            }/>
+        {f(Text::BatchSize, "batch_size", |d| d.batch_size.clone(), |d, v| d.batch_size = v)}
+        {f(Text::Epochs, "epochs", |d| d.epochs.clone(), |d, v| d.epochs = v)}
+        {f(Text::L2, "l2", |d| d.l2.clone(), |d, v| d.l2 = v)}
+        <label class="field">
+            <span>{move || t(Text::Pixels)}</span>
+            <select data-testid="field-pixels"
+                prop:value=move || state.draft.with(|d| if d.pixels == PixelMode::Raw { "raw" } else { "scaled" })
+                on:change=move |ev| {
+                    let raw = event_target_value(&ev) == "raw";
+                    edit(state, |d| d.pixels = if raw { PixelMode::Raw } else { PixelMode::Scaled });
+                }>
+                <option value="scaled">{move || t(Text::PixelsScaled)}</option>
+                <option value="raw">{move || t(Text::PixelsRaw)}</option>
+            </select>
+        </label>
+        {f(Text::TrainSubset, "train_subset", |d| d.train_subset.clone(), |d, v| d.train_subset = v)}
+        {f(Text::Seed, "seed", |d| d.seed.clone(), |d, v| d.seed = v)}
+        {move || refusal.with(|r| r.as_ref().filter(|r| r.control == "layers").map(|r| view! {
+            <p class="error" data-testid="model-error-message">{r.message.clone()}</p>
+        }))}
+    }
+}

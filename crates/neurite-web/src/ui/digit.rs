@@ -1,0 +1,56 @@
+//! A 28×28 grayscale digit drawn on a small canvas, scaled up with crisp pixels by CSS.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Side of an MNIST image.
+pub const SIDE: u32 = 28;
+
+/// Paints `width × height` gray levels (`0` black) onto `canvas` at its origin.
+pub fn paint_gray(canvas: &HtmlCanvasElement, width: u32, height: u32, levels: &[u8]) {
+    let rgba: Vec<u8> = levels.iter().flat_map(|&v| [v, v, v, 255]).collect();
+    paint_rgba(canvas, width, height, &rgba);
+}
+
+/// Paints `width × height` RGBA pixels onto `canvas` at its origin.
+pub fn paint_rgba(canvas: &HtmlCanvasElement, width: u32, height: u32, rgba: &[u8]) {
+    let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
+    else {
+        return;
+    };
+    if let Some(context) = context_2d(canvas) {
+        context.put_image_data(&image, 0.0, 0.0).ok();
+    }
+}
+
+/// The canvas's 2D context.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// One digit with a caption under it.
+#[component]
+pub fn Digit(
+    /// The 784 pixels.
+    pixels: Vec<u8>,
+    /// Text under the image.
+    caption: String,
+    /// Test id of the figure.
+    #[prop(into)]
+    testid: String,
+) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        if let Some(element) = canvas.get() {
+            paint_gray(&element, SIDE, SIDE, &pixels);
+        }
+    });
+    view! {
+        <figure class="digit" data-testid=testid>
+            <canvas node_ref=canvas width=SIDE height=SIDE></canvas>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,229 @@
+//! The drawing pad: strokes from mouse, touch and pen (Pointer Events), MNIST's preprocessing
+//! (`neurite::preprocess::to_mnist`), the 28×28 image the model sees, and the ten class
+//! probabilities from the latest weight snapshot — recomputed after every stroke and every
+//! snapshot, so the bars move while the network learns.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use ndarray::Array2;
+use neurite::preprocess::{GrayImage, to_mnist};
+use web_sys::{HtmlCanvasElement, PointerEvent};
+
+use crate::i18n::Text;
+use crate::ui::digit::{SIDE, context_2d, paint_gray};
+use crate::ui::state::Playground;
+
+/// Side of the pad in canvas pixels (ten per MNIST pixel).
+pub const PAD: u32 = 280;
+/// Pen width in canvas pixels, about MNIST's stroke width once scaled down.
+pub const PEN: f64 = 22.0;
+
+/// The pad's pixels as a grayscale image (strokes are white on black, so red is the level).
+pub fn read_pad(canvas: &HtmlCanvasElement) -> Option<GrayImage> {
+    let (width, height) = (canvas.width(), canvas.height());
+    let data = context_2d(canvas)?
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .ok()?
+        .data();
+    Some(GrayImage {
+        width: width as usize,
+        height: height as usize,
+        pixels: data.iter().step_by(4).copied().collect(),
+    })
+}
+
+/// Paints the pad black.
+pub fn clear_pad(canvas: &HtmlCanvasElement) {
+    if let Some(context) = context_2d(canvas) {
+        context.set_fill_style_str("#000");
+        context.fill_rect(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        );
+    }
+}
+
+/// Draws a stroke segment from `from` to `to` in canvas pixels.
+pub fn stroke(canvas: &HtmlCanvasElement, from: (f64, f64), to: (f64, f64)) {
+    if let Some(context) = context_2d(canvas) {
+        context.set_stroke_style_str("#fff");
+        context.set_line_width(PEN);
+        context.set_line_cap("round");
+        context.set_line_join("round");
+        context.begin_path();
+        context.move_to(from.0, from.1);
+        context.line_to(to.0, to.1);
+        context.stroke();
+    }
+}
+
+/// The pointer's position in canvas pixels (the canvas may be scaled by CSS).
+fn position(canvas: &HtmlCanvasElement, event: &PointerEvent) -> (f64, f64) {
+    let rect = canvas.get_bounding_client_rect();
+    let sx = f64::from(canvas.width()) / rect.width().max(1.0);
+    let sy = f64::from(canvas.height()) / rect.height().max(1.0);
+    (
+        (f64::from(event.client_x()) - rect.left()) * sx,
+        (f64::from(event.client_y()) - rect.top()) * sy,
+    )
+}
+
+/// Class probabilities of one 28×28 image under the latest snapshot.
+fn classify(state: Playground, pixels: &[u8]) -> Option<Vec<f32>> {
+    let factor = state
+        .running_config
+        .with_untracked(|c| c.as_ref().map(|c| c.training.pixels.factor()))
+        .unwrap_or(neurite::PixelMode::Scaled.factor());
+    state
+        .model
+        .try_update_value(|model| {
+            let model = model.as_mut()?;
+            if model.input_features() != pixels.len() {
+                return None;
+            }
+            let input =
+                Array2::from_shape_fn((1, pixels.len()), |(_, j)| f32::from(pixels[j]) * factor);
+            Some(model.predict(input.view()).row(0).to_vec())
+        })
+        .flatten()
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The pad, the preview and the bars.
+#[component]
+pub fn DrawingPad() -> impl IntoView {
+    let state = expect_context::<Playground>();
+    let t = move |text| state.t(text);
+    let pad = NodeRef::<Canvas>::new();
+    let preview = NodeRef::<Canvas>::new();
+    let seen = RwSignal::new(None::<Vec<u8>>);
+    let probabilities = RwSignal::new(None::<Vec<f32>>);
+    let classified = RwSignal::new(0u64);
+    let latency = RwSignal::new(None::<f64>);
+    let last = Rc::new(Cell::new(None::<(f64, f64)>));
+
+    // Preprocesses the pad, shows what the model sees, and classifies it.
+    let update = move |started: Option<f64>| {
+        let Some(canvas) = pad.get_untracked() else {
+            return;
+        };
+        let image = read_pad(&canvas).and_then(|image| to_mnist(&image).ok());
+        if let (Some(pixels), Some(preview)) = (&image, preview.get_untracked()) {
+            paint_gray(&preview, SIDE, SIDE, pixels);
+        }
+        probabilities.set(image.as_deref().and_then(|p| classify(state, p)));
+        seen.set(image);
+        classified.update(|n| *n += 1);
+        if let Some(started) = started {
+            latency.set(Some(now() - started));
+        }
+    };
+    // New weights: classify the same drawing again.
+    Effect::new(move |_| {
+        state.model_version.track();
+        let again = seen.with_untracked(|s| s.as_ref().map(|p| classify(state, p)));
+        if let Some(result) = again {
+            probabilities.set(result);
+            classified.update(|n| *n += 1);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(canvas) = pad.get() {
+            clear_pad(&canvas);
+        }
+    });
+
+    let down_last = Rc::clone(&last);
+    let on_down = move |event: PointerEvent| {
+        let Some(canvas) = pad.get_untracked() else {
+            return;
+        };
+        event.prevent_default();
+        canvas.set_pointer_capture(event.pointer_id()).ok();
+        let at = position(&canvas, &event);
+        stroke(&canvas, at, at);
+        down_last.set(Some(at));
+        update(Some(event.time_stamp()));
+    };
+    let move_last = Rc::clone(&last);
+    let on_move = move |event: PointerEvent| {
+        let (Some(canvas), Some(from)) = (pad.get_untracked(), move_last.get()) else {
+            return;
+        };
+        let to = position(&canvas, &event);
+        stroke(&canvas, from, to);
+        move_last.set(Some(to));
+        update(Some(event.time_stamp()));
+    };
+    let up_last = Rc::clone(&last);
+    let on_up = move |_: PointerEvent| up_last.set(None);
+    let cancel_last = Rc::clone(&last);
+    let on_cancel = move |_: PointerEvent| cancel_last.set(None);
+    let clear = move |_| {
+        if let Some(canvas) = pad.get_untracked() {
+            clear_pad(&canvas);
+        }
+        if let Some(preview) = preview.get_untracked() {
+            paint_gray(&preview, SIDE, SIDE, &[0; (SIDE * SIDE) as usize]);
+        }
+        seen.set(None);
+        probabilities.set(None);
+    };
+
+    let best = move || {
+        probabilities.with(|p| {
+            p.as_ref()
+                .and_then(|p| (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])))
+        })
+    };
+    let bars = move || {
+        (0..10)
+            .map(|digit| {
+                let value = move || probabilities.with(|p| p.as_ref().and_then(|p| p.get(digit).copied()).unwrap_or(0.0));
+                view! {
+                    <div class="bar" class:best=move || best() == Some(digit)
+                        data-testid=format!("bar-{digit}") data-value=move || value().to_string()>
+                        <span class="bar-label">{digit}</span>
+                        <span class="bar-track">
+                            <span class="bar-fill" style=move || format!("width: {:.1}%", value() * 100.0)></span>
+                        </span>
+                        <span class="bar-value">{move || format!("{:.1}%", value() * 100.0)}</span>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <h2>{move || t(Text::Draw)}</h2>
+        <p class="hint">{move || t(Text::DrawHint)}</p>
+        <div class="pad-row">
+            <canvas node_ref=pad class="pad" data-testid="pad" width=PAD height=PAD
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                on:pointercancel=on_cancel></canvas>
+            <div class="seen">
+                <span>{move || t(Text::ModelSees)}</span>
+                <canvas node_ref=preview class="preview" data-testid="preview" width=SIDE height=SIDE></canvas>
+                <button data-testid="clear" on:click=clear>{move || t(Text::Clear)}</button>
+            </div>
+        </div>
+        <h3>{move || t(Text::Probabilities)}
+            " · " <b data-testid="prediction">{move || best().map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</b>
+        </h3>
+        <div class="bars" data-testid="bars"
+            data-classified=move || classified.get().to_string()
+            data-latency-ms=move || latency.get().map(|l| format!("{l:.1}"))>
+            {bars}
+        </div>
+    }
+}

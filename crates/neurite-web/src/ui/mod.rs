@@ -1,0 +1,23 @@
+//! The page: a Leptos (client-side rendered) app on the main thread. It never trains; it sends
+//! requests to the worker, shows what comes back, and classifies drawings with the latest
+//! weight snapshot.
+
+mod app;
+mod charts;
+mod confusion;
+mod controls;
+mod digit;
+mod drawing;
+mod gallery;
+mod link;
+mod model_io;
+mod state;
+mod status;
+mod summary;
+mod weights;
+
+/// Mounts the playground into `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

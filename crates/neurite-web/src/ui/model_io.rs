@@ -1,0 +1,104 @@
+//! Saving the trained model as the engine's `.safetensors` file, and loading one. A file that
+//! does not read is refused with the engine's message; the current model stays.
+
+use leptos::prelude::*;
+use neurite::model_file;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+
+use crate::i18n::Text;
+use crate::protocol::{Envelope, ToWorker};
+use crate::ui::state::Playground;
+
+/// The downloaded file's name.
+const FILE_NAME: &str = "neurite-mnist.safetensors";
+/// MNIST's inputs and classes, which an uploaded model must match.
+const INPUTS: usize = 784;
+const CLASSES: usize = 10;
+
+/// Offers `bytes` as a file download.
+pub fn download(bytes: &[u8]) {
+    let offered = (|| {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let options = BlobPropertyBag::new();
+        options.set_type("application/octet-stream");
+        let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+        let url = Url::create_object_url_with_blob(&blob).ok()?;
+        let document = web_sys::window()?.document()?;
+        let anchor: HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+        anchor.set_href(&url);
+        anchor.set_download(FILE_NAME);
+        anchor.click();
+        Url::revoke_object_url(&url).ok()
+    })();
+    if offered.is_none() {
+        web_sys::console::error_1(&"neurite: cannot offer the model file".into());
+    }
+}
+
+/// Reads a model file, or says why it cannot be used for MNIST.
+pub fn check_model_file(bytes: &[u8]) -> Result<(), String> {
+    let model = model_file::from_bytes(bytes).map_err(|e| e.to_string())?;
+    if model.input_features() != INPUTS || model.output_features() != CLASSES {
+        return Err(format!(
+            "model file: the model takes {} inputs and gives {} outputs; MNIST needs {INPUTS} and {CLASSES}",
+            model.input_features(),
+            model.output_features()
+        ));
+    }
+    Ok(())
+}
+
+async fn upload(state: Playground, input: HtmlInputElement) {
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    let name = file.name();
+    let bytes = match JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        Err(e) => {
+            state
+                .model_error
+                .set(Some(format!("{name}: cannot be read ({e:?})")));
+            return;
+        }
+    };
+    input.set_value("");
+    match check_model_file(&bytes) {
+        Err(message) => state.model_error.set(Some(format!("{name}: {message}"))),
+        Ok(()) => {
+            state.model_error.set(None);
+            state.send_envelope(Envelope::with_payload(
+                ToWorker::LoadModel { file_name: name },
+                bytes,
+            ));
+        }
+    }
+}
+
+/// Save and load buttons, and the load error.
+#[component]
+pub fn ModelFiles() -> impl IntoView {
+    let state = expect_context::<Playground>();
+    let t = move |text| state.t(text);
+    view! {
+        <div class="model-files">
+            <button data-testid="save-model" disabled=move || state.summary.with(Option::is_none)
+                on:click=move |_| state.send(ToWorker::ExportModel)>
+                "⬇ " {move || t(Text::SaveModel)}
+            </button>
+            <label class="upload">
+                "⬆ " {move || t(Text::LoadModel)}
+                <input type="file" accept=".safetensors" data-testid="model-upload"
+                    on:change=move |ev| {
+                        let input: HtmlInputElement = event_target(&ev);
+                        leptos::task::spawn_local(upload(state, input));
+                    }/>
+            </label>
+        </div>
+        {move || state.model_error.get().map(|message| view! {
+            <p class="error" data-testid="model-file-error" role="alert">{message}</p>
+        })}
+    }
+}

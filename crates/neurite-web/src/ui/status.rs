@@ -1,0 +1,97 @@
+//! Play / Pause / Step / Reset and the status line: epoch, batch, elapsed time, samples/s.
+
+use leptos::prelude::*;
+
+use crate::i18n::Text;
+use crate::protocol::{Phase, ToWorker};
+use crate::ui::state::{DataStatus, Playground};
+
+/// Batches one press of Step trains.
+pub const STEP_BATCHES: u32 = 10;
+
+fn clock(millis: f64) -> String {
+    let seconds = (millis / 1000.0).max(0.0) as u64;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// The run's buttons and status line.
+#[component]
+pub fn Status() -> impl IntoView {
+    let state = expect_context::<Playground>();
+    let t = move |text| state.t(text);
+    let phase = state.phase;
+    let data_ready = move || matches!(state.data.get(), DataStatus::Loaded { .. });
+    let configured = move || state.running_config.with(Option::is_some);
+    let can_play =
+        move || data_ready() && configured() && matches!(phase.get(), Phase::Idle | Phase::Paused);
+    let valid = move || state.draft.with(|d| d.check().is_ok());
+
+    let reset = move |_| {
+        if let Ok(checked) = state.draft.with_untracked(|d| d.check()) {
+            state.send(ToWorker::Configure {
+                config: checked.into_inner(),
+            });
+        }
+    };
+    let phase_text = move || match phase.get() {
+        Phase::Idle => t(Text::Idle),
+        Phase::Running => t(Text::Running),
+        Phase::Paused => t(Text::Paused),
+        Phase::Finished => t(Text::Finished),
+        Phase::Diverged => t(Text::Diverged),
+    };
+    let progress = move |f: fn(&crate::protocol::Progress) -> String| {
+        state
+            .progress
+            .with(|p| p.as_ref().map_or_else(|| "–".to_string(), f))
+    };
+
+    view! {
+        <div class="buttons">
+            <button data-testid="play" class="primary" disabled=move || !can_play()
+                on:click=move |_| state.send(ToWorker::Start)>
+                "▶ " {move || t(Text::Play)}
+            </button>
+            <button data-testid="pause" disabled=move || phase.get() != Phase::Running
+                on:click=move |_| state.send(ToWorker::Pause)>
+                "⏸ " {move || t(Text::Pause)}
+            </button>
+            <button data-testid="step" disabled=move || !can_play()
+                on:click=move |_| state.send(ToWorker::Step { batches: STEP_BATCHES })>
+                "⏭ " {move || t(Text::Step)} " ×" {STEP_BATCHES}
+            </button>
+            <button data-testid="reset" disabled=move || !valid() on:click=reset>
+                "↺ " {move || t(Text::Reset)}
+            </button>
+        </div>
+        <p class="status" data-testid="status" data-phase=move || format!("{:?}", phase.get()).to_lowercase()>
+            <span data-testid="status-phase" class="phase">{phase_text}</span>
+            <span>{move || t(Text::Epoch)} " "
+                <b data-testid="status-epoch">{move || progress(|p| format!("{}/{}", p.epoch, p.epochs))}</b>
+            </span>
+            <span>{move || t(Text::Batch)} " "
+                <b data-testid="status-batch">{move || progress(|p| format!("{}/{}", p.batch, p.batches_per_epoch))}</b>
+            </span>
+            <span>{move || t(Text::Elapsed)} " "
+                <b data-testid="status-elapsed">{move || progress(|p| clock(p.elapsed_ms))}</b>
+            </span>
+            <span>
+                <b data-testid="status-rate">{move || progress(|p| format!("{:.0}", p.samples_per_second))}</b>
+                " " {move || t(Text::SamplesPerSecond)}
+            </span>
+        </p>
+        <p class="accuracy">
+            {move || t(Text::TestAccuracy)} ": "
+            <b data-testid="test-accuracy"
+                data-value=move || state.last_epoch.with(|e| e.as_ref().map(|e| e.test_accuracy.to_string()))>
+                {move || state.last_epoch.with(|e| e.as_ref().map_or_else(
+                    || "–".to_string(),
+                    |e| format!("{:.2} % ({} {})", e.test_accuracy * 100.0, t(Text::Epoch), e.epoch),
+                ))}
+            </b>
+        </p>
+        {move || state.needs_reset().then(|| view! {
+            <p class="hint" data-testid="needs-reset">{t(Text::ChangesNeedReset)}</p>
+        })}
+    }
+}

@@ -1,0 +1,51 @@
+//! The model's layer table with parameter counts.
+
+use leptos::prelude::*;
+
+use crate::i18n::Text;
+use crate::ui::state::Playground;
+
+/// The summary table.
+#[component]
+pub fn ModelSummary() -> impl IntoView {
+    let state = expect_context::<Playground>();
+    let t = move |text| state.t(text);
+    let table = move || {
+        state.summary.get().map(|summary| {
+            let rows = summary
+                .rows
+                .iter()
+                .map(|row| {
+                    let kind = if row.detail.is_empty() {
+                        row.kind.clone()
+                    } else {
+                        format!("{}, {}", row.kind, row.detail)
+                    };
+                    view! {
+                        <tr>
+                            <td>{row.name.clone()} " (" {kind} ")"</td>
+                            <td>"(None, " {row.output_features} ")"</td>
+                            <td class="num">{row.params}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <table class="summary" data-testid="summary">
+                    <thead><tr>
+                        <th>{t(Text::Layer)}</th><th>{t(Text::OutputShape)}</th><th>{t(Text::Params)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                    <tfoot><tr>
+                        <td colspan="2">{t(Text::TotalParams)}</td>
+                        <td class="num" data-testid="total-params">{summary.total_params}</td>
+                    </tr></tfoot>
+                </table>
+            }
+        })
+    };
+    view! {
+        <h2>{move || t(Text::Summary)}</h2>
+        {table}
+    }
+}

@@ -1,0 +1,169 @@
+//! The worker's browser glue: receives requests, fetches MNIST, and runs the [`Session`] in
+//! slices of [`SLICE_MS`], yielding between them through a `MessageChannel` so that requests
+//! (pause, a new learning rate) are handled within one slice.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
+use neurite::Dataset;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, Response};
+
+use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker, WorkerError};
+use crate::session::{Outbox, Session};
+use crate::transport;
+
+/// Milliseconds of work between two yields.
+pub const SLICE_MS: f64 = 15.0;
+
+/// The four files, as shipped in the site's `mnist/` folder.
+const FILES: [&str; 4] = [
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+];
+
+struct Worker {
+    scope: DedicatedWorkerGlobalScope,
+    session: RefCell<Session>,
+    /// Posting to `yield_port` schedules the next slice after pending requests.
+    yield_port: web_sys::MessagePort,
+    scheduled: Cell<bool>,
+}
+
+impl Worker {
+    fn now(&self) -> f64 {
+        self.scope
+            .performance()
+            .map_or_else(js_sys::Date::now, |p| p.now())
+    }
+
+    fn post(&self, out: Outbox) {
+        for envelope in out {
+            let posted = transport::encode(&envelope)
+                .and_then(|o| self.scope.post_message_with_transfer(&o.value, &o.transfer));
+            if let Err(e) = posted {
+                web_sys::console::error_2(&"neurite worker: cannot post".into(), &e);
+            }
+        }
+    }
+
+    fn post_error(&self, kind: ErrorKind, message: String) {
+        self.post(vec![Envelope::bare(FromWorker::Error(WorkerError::new(
+            kind, message,
+        )))]);
+    }
+
+    fn schedule(&self) {
+        if !self.scheduled.get() && self.session.borrow().has_work() {
+            self.scheduled.set(true);
+            self.yield_port.post_message(&JsValue::NULL).ok();
+        }
+    }
+
+    fn run_slice(&self) {
+        self.scheduled.set(false);
+        let mut out = Outbox::new();
+        let mut clock = || self.now();
+        self.session
+            .borrow_mut()
+            .work(&mut clock, SLICE_MS, &mut out);
+        self.post(out);
+        self.schedule();
+    }
+
+    fn on_request(self: &Rc<Self>, data: JsValue) {
+        let request: Envelope<ToWorker> = match transport::decode(&data) {
+            Ok(request) => request,
+            Err(e) => return self.post_error(ErrorKind::Protocol, e),
+        };
+        if let ToWorker::LoadData { base_url } = &request.msg {
+            let worker = Rc::clone(self);
+            let base_url = base_url.clone();
+            wasm_bindgen_futures::spawn_local(async move { worker.load(&base_url).await });
+            return;
+        }
+        let mut out = Outbox::new();
+        let now = self.now();
+        self.session.borrow_mut().handle(request, now, &mut out);
+        self.post(out);
+        self.schedule();
+    }
+
+    async fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+        let failed = |e: JsValue| format!("cannot fetch {url}: {e:?}");
+        let response: Response = JsFuture::from(self.scope.fetch_with_str(url))
+            .await
+            .map_err(failed)?
+            .unchecked_into();
+        if !response.ok() {
+            return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
+        }
+        let buffer = JsFuture::from(response.array_buffer().map_err(failed)?)
+            .await
+            .map_err(failed)?;
+        Ok(Uint8Array::new(&buffer).to_vec())
+    }
+
+    async fn load(&self, base_url: &str) {
+        let started = self.now();
+        let mut files = Vec::with_capacity(FILES.len());
+        for name in FILES {
+            match self.fetch(&format!("{base_url}{name}")).await {
+                Ok(bytes) => files.push(bytes),
+                Err(e) => return self.post_error(ErrorKind::Data, e),
+            }
+        }
+        let train = Dataset::from_idx_bytes("train", &files[0], &files[1]);
+        let test = Dataset::from_idx_bytes("t10k", &files[2], &files[3]);
+        drop(files);
+        match (train, test) {
+            (Ok(train), Ok(test)) => {
+                let mut out = Outbox::new();
+                let millis = self.now() - started;
+                self.session
+                    .borrow_mut()
+                    .set_data(train, test, millis, &mut out);
+                self.post(out);
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                self.post(vec![Envelope::bare(FromWorker::Error(e.into()))]);
+            }
+        }
+    }
+}
+
+/// Starts the worker: installs the handlers and posts [`FromWorker::Ready`].
+///
+/// # Panics
+/// If it is not running in a dedicated worker.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let channel = MessageChannel::new().expect("MessageChannel exists in workers");
+    let worker = Rc::new(Worker {
+        scope: scope.clone(),
+        session: RefCell::new(Session::new()),
+        yield_port: channel.port2(),
+        scheduled: Cell::new(false),
+    });
+
+    let slice_worker = Rc::clone(&worker);
+    let on_yield = Closure::<dyn FnMut()>::new(move || slice_worker.run_slice());
+    channel
+        .port1()
+        .set_onmessage(Some(on_yield.as_ref().unchecked_ref()));
+    on_yield.forget();
+
+    let request_worker = Rc::clone(&worker);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        request_worker.on_request(event.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+
+    worker.post(vec![Envelope::bare(FromWorker::Ready)]);
+}
