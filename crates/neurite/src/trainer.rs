@@ -165,8 +165,9 @@ impl Trainer {
         if self.is_done() {
             return Ok(self.report(batches_per_epoch, 0, f64::NAN, false));
         }
-        if self.batch == 0 && self.seen == 0 {
-            self.start_epoch(samples);
+        if (self.batch == 0 && self.seen == 0) || self.order.len() != samples {
+            // A new epoch — or different data mid-epoch, whose permutation must be redrawn.
+            self.restart_epoch(samples);
         }
         let mut trained = 0;
         let mut last_batch_loss = f64::NAN;
@@ -225,7 +226,11 @@ impl Trainer {
         Ok(report)
     }
 
-    fn start_epoch(&mut self, samples: usize) {
+    fn restart_epoch(&mut self, samples: usize) {
+        self.batch = 0;
+        self.seen = 0;
+        self.loss_sum = 0.0;
+        self.correct = 0;
         // A generator per epoch, derived from the seed, so the order does not depend on how
         // many random numbers dropout drew.
         let mut rng = ChaCha8Rng::seed_from_u64(
@@ -426,6 +431,19 @@ mod tests {
             weights
                 .iter()
                 .all(|(_, p)| p.value.iter().all(|v| v.is_finite()))
+        );
+    }
+
+    #[test]
+    fn a_smaller_dataset_mid_epoch_restarts_the_epoch_instead_of_reading_out_of_range() {
+        let data = quarters();
+        let mut trainer = Trainer::new(config(|_| {})).unwrap();
+        trainer.run_batches(&data, 3).unwrap();
+        let smaller = data.slice(0..20);
+        let report = trainer.run_batches(&smaller, 100).unwrap();
+        assert_eq!(
+            (report.batch, report.batches_per_epoch, report.outcome),
+            (2, 2, Outcome::EpochComplete)
         );
     }
 
