@@ -267,9 +267,16 @@ impl<F: Scalar> Sequential<F> {
                 value
             }
         };
-        for i in (0..n).rev() {
+        // Nothing before the first layer with parameters needs a gradient (for the seed
+        // model that skips ∂L/∂x = ∂Z·W₁ᵀ, a product as big as the forward pass).
+        let first_trainable = self
+            .layers
+            .iter()
+            .position(|l| l.param_count() > 0)
+            .unwrap_or(0);
+        for i in (first_trainable..n).rev() {
             let (grads_before, grads_after) = self.grads.split_at_mut(i + 1);
-            let grad_input = (i > 0).then(|| grads_before[i].view_mut());
+            let grad_input = (i > first_trainable).then(|| grads_before[i].view_mut());
             self.layers[i].backward(
                 self.acts[i].view(),
                 self.acts[i + 1].view(),

@@ -1,9 +1,10 @@
-//! Products with a mostly-zero left operand, stored as compressed rows.
+//! Products with a mostly-zero left operand, stored by rows and by columns.
 //!
-//! For `X` of shape `[batch, inputs]` with few non-zeros, `X·W` is, per sample `i`,
-//! `Σ_j X[i,j]·W[j,:]` over its non-zero `j`; and `Xᵀ·∂Z` is `Σ_i X[i,j]·∂Z[i,:]` added into row
-//! `j` of the result. Both are `axpy`s over contiguous rows of length `units`, so they vectorise,
-//! and their cost falls with the density of `X`.
+//! For `X` of shape `[batch, inputs]` with few non-zeros, row `i` of `X·W` is
+//! `Σ_j X[i,j]·W[j,:]` over the row's non-zeros, and row `j` of `Xᵀ·∂Z` is `Σ_i X[i,j]·∂Z[i,:]`
+//! over the column's non-zeros. Each output row is built in blocks of [`BLOCK`] columns held in
+//! registers while every contributing row of `W` (or `∂Z`) is added in, then stored once: the
+//! cost falls with the density of `X`, and no output is read back from memory.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
@@ -21,6 +22,11 @@ pub struct SparseRows<F> {
     columns: Vec<u32>,
     values: Vec<F>,
     cols: usize,
+    /// The same entries by column (CSC), for `Xᵀ·∂Z`: `col_starts[j]..col_starts[j + 1]`
+    /// indexes column `j`'s (row, value) pairs.
+    col_starts: Vec<usize>,
+    col_rows: Vec<u32>,
+    col_values: Vec<F>,
 }
 
 impl<F: Scalar> SparseRows<F> {
@@ -31,6 +37,9 @@ impl<F: Scalar> SparseRows<F> {
             columns: Vec::new(),
             values: Vec::new(),
             cols: 0,
+            col_starts: Vec::new(),
+            col_rows: Vec::new(),
+            col_values: Vec::new(),
         }
     }
 
@@ -52,7 +61,7 @@ impl<F: Scalar> SparseRows<F> {
             let row = row.to_slice().expect("batch rows are contiguous");
             for (c, chunk) in row.chunks(8).enumerate() {
                 // Image rows hold long runs of zeros: skip them eight at a time.
-                if chunk.iter().all(|&v| v == F::zero()) {
+                if !chunk.iter().fold(false, |any, &v| any | (v != F::zero())) {
                     continue;
                 }
                 // Branch-free append: always write, advance only past a non-zero.
@@ -68,7 +77,32 @@ impl<F: Scalar> SparseRows<F> {
             }
             self.row_starts.push(nnz);
         }
+        self.index_columns(nnz);
         true
+    }
+
+    /// Builds the by-column copy with a counting sort of the entries by column.
+    fn index_columns(&mut self, nnz: usize) {
+        self.col_starts.clear();
+        self.col_starts.resize(self.cols + 1, 0);
+        for &j in &self.columns[..nnz] {
+            self.col_starts[j as usize + 1] += 1;
+        }
+        for j in 0..self.cols {
+            self.col_starts[j + 1] += self.col_starts[j];
+        }
+        self.col_rows.resize(nnz, 0);
+        self.col_values.resize(nnz, F::zero());
+        let mut next = self.col_starts.clone();
+        for i in 0..self.rows() {
+            let range = self.row_starts[i]..self.row_starts[i + 1];
+            for (&j, &v) in self.columns[range.clone()].iter().zip(&self.values[range]) {
+                let slot = &mut next[j as usize];
+                self.col_rows[*slot] = i as u32;
+                self.col_values[*slot] = v;
+                *slot += 1;
+            }
+        }
     }
 
     /// Number of rows stored.
@@ -80,12 +114,50 @@ impl<F: Scalar> SparseRows<F> {
         let range = self.row_starts[i]..self.row_starts[i + 1];
         (&self.columns[range.clone()], &self.values[range])
     }
+
+    fn column(&self, j: usize) -> (&[u32], &[F]) {
+        let range = self.col_starts[j]..self.col_starts[j + 1];
+        (&self.col_rows[range.clone()], &self.col_values[range])
+    }
 }
 
+/// Output columns accumulated in registers at a time: 32 `f32` are four AVX2 registers or
+/// eight SIMD128 ones, few enough not to spill.
+pub const BLOCK: usize = 32;
+
+/// `out = Σ_k values[k]·source[index[k]·stride + offset ..][..out.len()]`, built in register
+/// blocks of [`BLOCK`] columns.
 #[inline(always)]
-fn axpy<F: Scalar, const FMA: bool>(a: F, x: &[F], y: &mut [F]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = madd::<F, FMA>(a, x, *y);
+fn gather_rows<F: Scalar, const FMA: bool>(
+    indices: &[u32],
+    values: &[F],
+    source: &[F],
+    stride: usize,
+    out: &mut [F],
+) {
+    let width = out.len();
+    let mut start = 0;
+    for block in out.chunks_exact_mut(BLOCK) {
+        let mut acc = [F::zero(); BLOCK];
+        for (&k, &v) in indices.iter().zip(values) {
+            // A fixed-size row lets the compiler unroll the block and keep `acc` in registers.
+            let row: &[F; BLOCK] = source[k as usize * stride + start..][..BLOCK]
+                .try_into()
+                .expect("a block is BLOCK long");
+            for t in 0..BLOCK {
+                acc[t] = madd::<F, FMA>(v, row[t], acc[t]);
+            }
+        }
+        block.copy_from_slice(&acc);
+        start += BLOCK;
+    }
+    let tail = &mut out[start..];
+    tail.fill(F::zero());
+    for (&k, &v) in indices.iter().zip(values) {
+        let row = &source[k as usize * stride + start..][..width - start];
+        for (a, &s) in tail.iter_mut().zip(row) {
+            *a = madd::<F, FMA>(v, s, *a);
+        }
     }
 }
 
@@ -106,12 +178,8 @@ fn matmul_body<F: Scalar, const FMA: bool>(
     let units = out.ncols();
     for (i, mut out_row) in out.rows_mut().into_iter().enumerate() {
         let out_row = out_row.as_slice_mut().expect("output rows are contiguous");
-        out_row.fill(F::zero());
         let (columns, values) = x.row(i);
-        for (&j, &v) in columns.iter().zip(values) {
-            let j = j as usize;
-            axpy::<F, FMA>(v, &w[j * units..(j + 1) * units], out_row);
-        }
+        gather_rows::<F, FMA>(columns, values, w, units, out_row);
     }
 }
 
@@ -127,15 +195,16 @@ fn t_matmul_body<F: Scalar, const FMA: bool>(
         "sparse tmatmul: shapes"
     );
     assert_eq!(dz.ncols(), out.ncols(), "sparse tmatmul: output width");
+    let dz = dz.as_standard_layout();
+    let dz = dz.as_slice().expect("standard layout");
     let units = out.ncols();
     let out = out.as_slice_mut().expect("gradient is standard layout");
-    out.fill(F::zero());
-    for (i, dz_row) in dz.rows().into_iter().enumerate() {
-        let dz_row = dz_row.to_slice().expect("gradient rows are contiguous");
-        let (columns, values) = x.row(i);
-        for (&j, &v) in columns.iter().zip(values) {
-            let j = j as usize;
-            axpy::<F, FMA>(v, dz_row, &mut out[j * units..(j + 1) * units]);
+    for (j, out_row) in out.chunks_exact_mut(units).enumerate() {
+        let (rows, values) = x.column(j);
+        if rows.is_empty() {
+            out_row.fill(F::zero());
+        } else {
+            gather_rows::<F, FMA>(rows, values, dz, units, out_row);
         }
     }
 }
