@@ -34,3 +34,52 @@ ensure_mnist() {
   (cd "$dir" && sha256sum --quiet -c "$sums") || { echo "MNIST checksum mismatch" >&2; exit 1; }
   for f in "$dir"/*-ubyte; do gzip -9 -n -k -f "$f"; done
 }
+
+# The browser build's tools: the wasm32 target, Trunk, the wasm-bindgen CLI matching Cargo.lock,
+# and npm's binaryen (a wasm-opt that handles wasm-bindgen's output; Debian's 108 breaks it).
+TRUNK_VERSION=0.21.14
+
+wasm_bindgen_version() {
+  sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_tools() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    step "installing Trunk $TRUNK_VERSION (takes a while, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+  local bindgen
+  bindgen="$(wasm_bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ] \
+     || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    step "installing wasm-bindgen-cli $bindgen"
+    # Not --locked: its lock file names a webpki-roots version the registry no longer has.
+    cargo install wasm-bindgen-cli --version "=$bindgen"
+  fi
+  ensure_node_modules
+}
+
+# binaryen (wasm-opt) and playwright-core, at the versions in package-lock.json.
+ensure_node_modules() {
+  if ! "$ROOT/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132' \
+     || [ ! -d "$ROOT/node_modules/playwright-core" ]; then
+    step "installing npm tools (binaryen, playwright-core)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# Debian's Chromium and its WebDriver, for the browser tests.
+ensure_chromium() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+    return
+  fi
+  if is_root; then
+    step "installing Chromium and ChromeDriver"
+    apt-get update
+    apt-get install -y chromium chromium-driver
+  else
+    echo "the browser tests need chromium and chromedriver: run as root, or install them" >&2
+    exit 1
+  fi
+}

@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, fetches MNIST, and runs the seed program
-# (Flatten → Dense(128, relu) → Dense(10, softmax), Adam, batch 32, 5 epochs) natively.
+# The main job: installs what is missing (wasm32 target, Trunk, wasm-bindgen CLI, binaryen,
+# MNIST) and serves the browser playground at http://127.0.0.1:8080.
+#
+# `./scripts/run.sh train …` (or eval, predict, summary) runs the native `neurite` command line
+# instead, e.g. `./scripts/run.sh train --epochs 1 --json`; options alone (`--epochs 1`) mean
+# `train`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_mnist
-cargo run --release -p neurite-cli -- train --data "$ROOT/data/mnist" "$@"
+
+case "${1:-}" in
+  train | eval | predict | summary)
+    NEURITE_MNIST_DIR="$ROOT/data/mnist" exec cargo run --release -p neurite-cli -- "$@"
+    ;;
+  -*)
+    NEURITE_MNIST_DIR="$ROOT/data/mnist" exec cargo run --release -p neurite-cli -- train "$@"
+    ;;
+esac
+
+ensure_wasm_tools
+step "serving the playground at http://127.0.0.1:8080 (Ctrl-C to stop)"
+exec trunk serve --release --address 127.0.0.1 --port 8080

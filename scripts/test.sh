@@ -23,3 +23,20 @@ cargo clippy -p neurite --lib --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests"
 NEURITE_MNIST_DIR="$ROOT/data/mnist" cargo test --workspace
+
+# The browser playground (crates/neurite-web, www/, tests/e2e/).
+step "browser toolchain"
+ensure_wasm_tools
+ensure_chromium
+
+step "clippy (wasm32, playground)"
+cargo clippy -p neurite-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "browser tests (wasm-bindgen-test in headless Chromium: page and worker)"
+cargo test --target wasm32-unknown-unknown -p neurite-web
+
+step "site build (trunk build --release)"
+trunk build --release
+
+step "end-to-end tests (playwright-core driving Chromium on dist/)"
+node --test tests/e2e/

@@ -7,7 +7,7 @@ mod charts;
 mod confusion;
 mod controls;
 mod digit;
-mod drawing;
+pub mod drawing;
 mod gallery;
 mod link;
 mod model_io;

@@ -22,9 +22,17 @@ pub fn Status() -> impl IntoView {
     let phase = state.phase;
     let data_ready = move || matches!(state.data.get(), DataStatus::Loaded { .. });
     let configured = move || state.running_config.with(Option::is_some);
-    let can_play =
-        move || data_ready() && configured() && matches!(phase.get(), Phase::Idle | Phase::Paused);
     let valid = move || state.draft.with(|d| d.check().is_ok());
+    // A fresh run starts only from controls that check; a paused one resumes as it is.
+    let can_play = move || {
+        data_ready()
+            && configured()
+            && match phase.get() {
+                Phase::Idle => valid(),
+                Phase::Paused => true,
+                Phase::Running | Phase::Finished | Phase::Diverged => false,
+            }
+    };
 
     let reset = move |_| {
         if let Ok(checked) = state.draft.with_untracked(|d| d.check()) {
@@ -83,7 +91,8 @@ pub fn Status() -> impl IntoView {
         <p class="accuracy">
             {move || t(Text::TestAccuracy)} ": "
             <b data-testid="test-accuracy"
-                data-value=move || state.last_epoch.with(|e| e.as_ref().map(|e| e.test_accuracy.to_string()))>
+                data-value=move || state.last_epoch.with(|e| e.as_ref().map(|e| e.test_accuracy.to_string()))
+                data-epoch=move || state.last_epoch.with(|e| e.as_ref().map(|e| e.epoch.to_string()))>
                 {move || state.last_epoch.with(|e| e.as_ref().map_or_else(
                     || "–".to_string(),
                     |e| format!("{:.2} % ({} {})", e.test_accuracy * 100.0, t(Text::Epoch), e.epoch),
