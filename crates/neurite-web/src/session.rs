@@ -149,6 +149,8 @@ impl Session {
             TestImages::encode(&test),
         ));
         self.data = Some(Data { train, test_slices });
+        // A model configured before the data arrived now knows its batches per epoch.
+        self.push_progress(0.0, out);
     }
 
     /// Handles one request at time `now` (milliseconds). [`ToWorker::LoadData`] is the glue's

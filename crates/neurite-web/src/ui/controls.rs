@@ -70,6 +70,7 @@ fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> 
     };
     let units_error = error_for(units_control);
     let dropout_error = error_for(dropout_control);
+    let (units_invalid, dropout_invalid) = (units_error.clone(), dropout_error.clone());
     let layer = move |f: fn(&HiddenLayer) -> String| {
         move || {
             state
@@ -80,7 +81,7 @@ fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> 
     view! {
         <div class="layer" data-testid=format!("layer-{i}")>
             <span class="layer-name">"dense_" {i + 1}</span>
-            <label class="mini">
+            <label class="mini" class:invalid=move || units_invalid().is_some()>
                 <span>{move || state.t(Text::Units)}</span>
                 <input type="text" inputmode="numeric" data-testid=format!("layer-{i}-units")
                     title=format!("1–{MAX_HIDDEN_UNITS}")
@@ -105,7 +106,7 @@ fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> 
                     }).collect_view()}
                 </select>
             </label>
-            <label class="mini">
+            <label class="mini" class:invalid=move || dropout_invalid().is_some()>
                 <span>{move || state.t(Text::Dropout)}</span>
                 <input type="text" inputmode="decimal" data-testid=format!("layer-{i}-dropout")
                     prop:value=layer(|l| l.dropout.clone())

@@ -8,7 +8,7 @@ use crate::ui::digit::Digit;
 use crate::ui::state::Playground;
 
 /// Digits shown.
-const SHOWN: usize = 48;
+const SHOWN: usize = 40;
 
 /// The gallery.
 #[component]

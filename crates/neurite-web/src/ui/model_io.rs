@@ -86,10 +86,10 @@ pub fn ModelFiles() -> impl IntoView {
         <div class="model-files">
             <button data-testid="save-model" disabled=move || state.summary.with(Option::is_none)
                 on:click=move |_| state.send(ToWorker::ExportModel)>
-                "⬇ " {move || t(Text::SaveModel)}
+                {move || t(Text::SaveModel)}
             </button>
             <label class="upload">
-                "⬆ " {move || t(Text::LoadModel)}
+                {move || t(Text::LoadModel)}
                 <input type="file" accept=".safetensors" data-testid="model-upload"
                     on:change=move |ev| {
                         let input: HtmlInputElement = event_target(&ev);

@@ -62,14 +62,14 @@ pub fn Status() -> impl IntoView {
             </button>
             <button data-testid="pause" disabled=move || phase.get() != Phase::Running
                 on:click=move |_| state.send(ToWorker::Pause)>
-                "⏸ " {move || t(Text::Pause)}
+                {move || t(Text::Pause)}
             </button>
             <button data-testid="step" disabled=move || !can_play()
                 on:click=move |_| state.send(ToWorker::Step { batches: STEP_BATCHES })>
-                "⏭ " {move || t(Text::Step)} " ×" {STEP_BATCHES}
+                {move || t(Text::Step)} " ×" {STEP_BATCHES}
             </button>
             <button data-testid="reset" disabled=move || !valid() on:click=reset>
-                "↺ " {move || t(Text::Reset)}
+                {move || t(Text::Reset)}
             </button>
         </div>
         <p class="status" data-testid="status" data-phase=move || format!("{:?}", phase.get()).to_lowercase()>
