@@ -189,6 +189,12 @@ test('pause holds a run within a moment and play resumes it', async () => {
   const held = await text('status-batch');
   await page.waitForTimeout(400);
   assert.equal(await text('status-batch'), held);
+  // A new learning rate applies to the paused run; it does not start a new one.
+  await page.getByTestId('field-learning_rate').fill('0.0005');
+  await page.waitForTimeout(200);
+  assert.equal(await attr('status', 'data-phase'), 'paused');
+  assert.equal(await text('status-batch'), held);
+  assert.equal(await page.getByTestId('needs-reset').count(), 0);
   await page.getByTestId('play').click();
   await page.waitForFunction((held) => document.querySelector('[data-testid=status-batch]').textContent !== held, held, { timeout: 2000 });
   await page.getByTestId('pause').click();

@@ -171,36 +171,41 @@ impl Playground {
         self.progress.set(Some(progress.clone()));
     }
 
-    /// Applies the controls to the worker: a fresh model while nothing has been trained, or
-    /// the new learning rate and batch size mid-run. Nothing is sent unless it checks.
+    /// Applies the controls to the worker: the learning rate and batch size at once (mid-run
+    /// too, and keeping a loaded model), anything else as a fresh model while nothing has been
+    /// trained. Nothing is sent unless it checks.
     pub fn apply_draft(self) {
         let Ok(checked) = self.draft.with_untracked(|d| d.check()) else {
             return;
         };
         let config = checked.into_inner();
-        let running = self.running_config.get_untracked();
-        if running.as_ref() == Some(&config) {
+        let Some(mut running) = self.running_config.get_untracked() else {
+            return self.send(ToWorker::Configure { config });
+        };
+        if running == config {
             return;
         }
-        match self.phase.get_untracked() {
-            Phase::Idle => self.send(ToWorker::Configure { config }),
-            Phase::Running | Phase::Paused => {
-                let Some(mut running) = running else { return };
-                if running.training.learning_rate != config.training.learning_rate {
-                    running.training.learning_rate = config.training.learning_rate;
-                    self.send(ToWorker::SetLearningRate {
-                        learning_rate: config.training.learning_rate,
-                    });
-                }
-                if running.training.batch_size != config.training.batch_size {
-                    running.training.batch_size = config.training.batch_size;
-                    self.send(ToWorker::SetBatchSize {
-                        batch_size: config.training.batch_size,
-                    });
-                }
-                self.running_config.set(Some(running));
+        let (learning_rate, batch_size) =
+            (config.training.learning_rate, config.training.batch_size);
+        let mut same_run = running.clone();
+        same_run.training.learning_rate = learning_rate;
+        same_run.training.batch_size = batch_size;
+        let live = !matches!(
+            self.phase.get_untracked(),
+            Phase::Finished | Phase::Diverged
+        );
+        if same_run == config && live {
+            if running.training.learning_rate != learning_rate {
+                self.send(ToWorker::SetLearningRate { learning_rate });
             }
-            Phase::Finished | Phase::Diverged => {}
+            if running.training.batch_size != batch_size {
+                self.send(ToWorker::SetBatchSize { batch_size });
+            }
+            running.training.learning_rate = learning_rate;
+            running.training.batch_size = batch_size;
+            self.running_config.set(Some(running));
+        } else if self.phase.get_untracked() == Phase::Idle {
+            self.send(ToWorker::Configure { config });
         }
     }
 
