@@ -71,14 +71,16 @@ ensure_node_modules() {
 
 # Debian's Chromium and its WebDriver, for the browser tests.
 ensure_chromium() {
-  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  # A CJK font, so that the 中文 interface renders in the test screenshots.
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+     && fc-list 2>/dev/null | grep -qi 'wqy\|cjk'; then
     return
   fi
   if is_root; then
-    step "installing Chromium and ChromeDriver"
+    step "installing Chromium, ChromeDriver and a CJK font"
     apt-get update
-    apt-get install -y chromium chromium-driver
-  else
+    apt-get install -y chromium chromium-driver fonts-wqy-zenhei
+  elif ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     echo "the browser tests need chromium and chromedriver: run as root, or install them" >&2
     exit 1
   fi

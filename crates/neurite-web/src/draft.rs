@@ -257,8 +257,16 @@ impl Draft {
         let mut owners: Vec<Option<String>> = vec![None];
         for (i, hidden) in self.hidden.iter().enumerate() {
             let control = format!("hidden[{i}].units");
+            // The playground offers narrower layers than the engine allows.
+            let units = whole(&control, &hidden.units)?;
+            neurite::spec::check_units(&control, units, MAX_HIDDEN_UNITS).map_err(|error| {
+                Refusal {
+                    control: control.clone(),
+                    message: error.to_string(),
+                }
+            })?;
             layers.push(LayerSpec::Dense {
-                units: whole(&control, &hidden.units)?,
+                units,
                 activation: hidden.activation,
                 init: Init::default(),
             });
@@ -383,6 +391,20 @@ mod tests {
         let refusal = draft.check().unwrap_err();
         assert_eq!(refusal.control, "hidden[1].units");
         assert!(refusal.message.contains("got 0"), "{}", refusal.message);
+    }
+
+    #[test]
+    fn a_width_beyond_the_playgrounds_limit_is_refused_with_the_engines_message() {
+        let mut draft = Draft::seed_program();
+        draft.hidden[0].units = "2000".into();
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(refusal.control, "hidden[0].units");
+        assert_eq!(
+            refusal.message,
+            "hidden[0].units: a dense layer needs 1 to 1024 units, got 2000"
+        );
+        draft.hidden[0].units = "1024".into();
+        assert!(draft.check().is_ok());
     }
 
     #[test]

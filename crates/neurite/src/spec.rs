@@ -16,6 +16,22 @@ pub const MAX_INPUT_FEATURES: usize = 1 << 16;
 /// The most layers a model may have.
 pub const MAX_LAYERS: usize = 64;
 
+/// Checks a dense layer's width: 1 to `max` units. The engine allows [`MAX_UNITS`]; an
+/// interface may offer fewer, with the same message. `field` names the value in the error.
+pub fn check_units(field: &str, units: usize, max: usize) -> Result<usize> {
+    if (1..=max.min(MAX_UNITS)).contains(&units) {
+        Ok(units)
+    } else {
+        Err(Error::config(
+            field,
+            format!(
+                "a dense layer needs 1 to {} units, got {units}",
+                max.min(MAX_UNITS)
+            ),
+        ))
+    }
+}
+
 /// One layer of a [`ModelSpec`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -175,12 +191,7 @@ impl ModelSpec {
             match *layer {
                 LayerSpec::Flatten => flat = true,
                 LayerSpec::Dense { units, .. } => {
-                    if !(1..=MAX_UNITS).contains(&units) {
-                        return Err(Error::config(
-                            format!("layers[{i}].units"),
-                            format!("a dense layer needs 1 to {MAX_UNITS} units, got {units}"),
-                        ));
-                    }
+                    check_units(&format!("layers[{i}].units"), units, MAX_UNITS)?;
                     if !flat {
                         return Err(Error::config(
                             format!("layers[{i}]"),
