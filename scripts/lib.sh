@@ -73,7 +73,7 @@ ensure_node_modules() {
 ensure_chromium() {
   # A CJK font, so that the 中文 interface renders in the test screenshots.
   if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
-     && fc-list 2>/dev/null | grep -qi 'wqy\|cjk'; then
+     && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; then
     return
   fi
   if is_root; then
