@@ -1,0 +1,296 @@
+// The browser benchmark: Neurite's playground and TensorFlow.js (wasm backend) train the seed
+// model for one epoch of MNIST in the same headless Chromium, one after the other, each in a
+// dedicated Web Worker. Prints one JSON object on stdout (progress on stderr) and writes it to
+// bench/results/latest.json. Run it through ./scripts/bench.sh, which builds dist/ first.
+//
+// Environment: NEURITE_DIST (the built site, default dist/), CHROMIUM (the browser binary),
+// BENCH_TIMEOUT_S (limit for each long wait, default 600), BENCH_CLASSIFY_STROKES (default 15).
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ROOT, DIST, serve, launch } from '../tests/e2e/harness.mjs';
+
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
+const STROKES = Number(process.env.BENCH_CLASSIFY_STROKES ?? 15);
+const WARMUP_SAMPLES = 320;
+const BATCH = 32;
+const TFJS = join(ROOT, 'node_modules', '@tensorflow');
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const say = (text) => process.stderr.write(`[bench] ${text}\n`);
+const round = (x, digits = 4) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Rejects after `ms` with a message naming what was awaited. */
+function within(ms, what, promise) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s ${what}`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One folder to serve on 127.0.0.1: the built site at its root (its paths are absolute), the
+ * TF.js side under /bench/, and the three TF.js packages' dist/ folders under /tfjs/.
+ */
+async function stageSite() {
+  const site = await mkdtemp(join(tmpdir(), 'neurite-bench-'));
+  for (const entry of await readdir(DIST)) await symlink(join(DIST, entry), join(site, entry));
+  await symlink(join(ROOT, 'bench', 'web'), join(site, 'bench'));
+  await mkdir(join(site, 'tfjs'));
+  for (const [name, pkg] of [['core', 'tfjs-core'], ['layers', 'tfjs-layers'], ['wasm', 'tfjs-backend-wasm']]) {
+    const dir = join(TFJS, pkg, 'dist');
+    if (!existsSync(dir)) throw new Error(`${dir} is missing: run npm ci`);
+    await symlink(dir, join(site, 'tfjs', name));
+  }
+  return site;
+}
+
+/** The .wasm files of dist/: raw bytes and gzip (level 9) bytes, as app and worker. */
+async function wasmSizes() {
+  const sizes = {};
+  for (const name of (await readdir(DIST)).filter((n) => n.endsWith('.wasm')).sort()) {
+    const raw = await readFile(join(DIST, name));
+    const key = name.startsWith('app') ? 'app' : name.startsWith('worker') ? 'worker' : name;
+    sizes[key] = { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+  }
+  if (!sizes.app || !sizes.worker) throw new Error(`expected app and worker .wasm files in ${DIST}`);
+  return sizes;
+}
+
+/**
+ * Runs in the playground before its own scripts: keeps the worker's progress and epoch
+ * messages with their arrival time, and notes when MNIST is loaded and Play is enabled.
+ */
+function tapPlayground() {
+  const bench = { messages: [], interactiveAt: null, playAt: null };
+  window.__bench = bench;
+  document.addEventListener('click', (event) => {
+    if (bench.playAt === null && event.target.closest?.('[data-testid=play]')) bench.playAt = performance.now();
+  }, true);
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const msg = event.data?.msg;
+        if (!msg || !['data_loaded', 'progress', 'epoch_end', 'diverged', 'error'].includes(msg.type)) return;
+        const { confusion, ...kept } = msg;
+        bench.messages.push({ at: performance.now(), ...kept });
+      });
+    }
+  };
+  const interactive = () => {
+    const data = document.querySelector('[data-testid=data-status]');
+    const play = document.querySelector('[data-testid=play]');
+    return data?.classList.contains('ready') && play && !play.disabled;
+  };
+  const observer = new MutationObserver(() => {
+    if (bench.interactiveAt === null && interactive()) {
+      bench.interactiveAt = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true });
+}
+
+/** Neurite: page load, one epoch of the seed preset in its worker, test accuracy, stroke timing. */
+async function benchNeurite(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await context.addInitScript(tapPlayground);
+    const failed = () => (errors.length ? ` (page errors: ${errors.join(' | ')})` : '');
+
+    say('neurite: opening the playground');
+    await page.goto(url);
+    await page.waitForFunction(() => window.__bench.interactiveAt !== null, null, { timeout: TIMEOUT_MS })
+      .catch((e) => { throw new Error(`the playground did not become interactive: ${e.message}${failed()}`); });
+    const interactiveMs = await page.evaluate(() => window.__bench.interactiveAt);
+    say(`neurite: interactive ${interactiveMs.toFixed(0)} ms after navigation start`);
+
+    await page.getByTestId('preset-seed').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=play]').disabled);
+    const params = await page.getByTestId('total-params').textContent();
+    if (params !== '101770') throw new Error(`the seed preset has ${params} parameters, expected 101770`);
+
+    await page.getByTestId('play').click();
+    const progress = setInterval(async () => {
+      const p = await page.evaluate(() => window.__bench.messages.filter((m) => m.type === 'progress').at(-1)).catch(() => null);
+      if (p) say(`neurite: batch ${p.batch}/${p.batches_per_epoch}, ${p.samples_per_second.toFixed(0)} samples/s`);
+    }, 2000);
+    try {
+      await page.waitForFunction(
+        () => window.__bench.messages.some((m) => m.type === 'epoch_end' || m.type === 'diverged' || m.type === 'error'),
+        null, { timeout: TIMEOUT_MS, polling: 100 },
+      );
+    } finally {
+      clearInterval(progress);
+    }
+    await page.getByTestId('pause').click().catch(() => {});
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase !== 'running');
+
+    const { messages, playAt } = await page.evaluate(() => window.__bench);
+    const end = messages.find((m) => m.type === 'epoch_end');
+    if (!end) throw new Error(`Neurite's epoch did not end: ${JSON.stringify(messages.at(-1))}${failed()}`);
+    const loaded = messages.find((m) => m.type === 'data_loaded');
+    const samples = loaded.train_samples;
+    // The worker's training clock (`elapsed_ms`) at the epoch's last sample: from the last
+    // progress message before the epoch's end, plus its remaining samples at that message's rate.
+    // Progress comes every 100 ms, so the estimated part is under a tenth of a second.
+    const last = messages.filter((m) => m.type === 'progress' && m.position < 1).at(-1);
+    if (!last) throw new Error('Neurite sent no progress message during its epoch');
+    const remaining = (1 - last.position) * samples;
+    const epochMs = last.elapsed_ms + (remaining > 0 ? (remaining / last.samples_per_second) * 1000 : 0);
+
+    // Stroke to bars, as in tests/e2e/playground.test.mjs: a pointer event on the pad, timed
+    // in the page to the bars' update; the median of several strokes on the trained model.
+    const latencies = [];
+    for (let i = 0; i < STROKES; i++) {
+      latencies.push(await page.evaluate(async ([x, y]) => {
+        const pad = document.querySelector('[data-testid=pad]');
+        const bars = document.querySelector('[data-testid=bars]');
+        const r = pad.getBoundingClientRect();
+        const before = bars.dataset.classified;
+        const updated = new Promise((resolve) => {
+          new MutationObserver((_, observer) => {
+            if (bars.dataset.classified !== before) { observer.disconnect(); resolve(performance.now()); }
+          }).observe(bars, { attributes: true });
+        });
+        const at = { clientX: r.left + x * r.width, clientY: r.top + y * r.height, pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen' };
+        const started = performance.now();
+        pad.dispatchEvent(new PointerEvent('pointerdown', at));
+        pad.dispatchEvent(new PointerEvent('pointerup', at));
+        return (await updated) - started;
+      }, [0.3 + 0.4 * ((i * 7) % STROKES) / STROKES, 0.2 + 0.6 * (i / STROKES)]));
+    }
+    say(`neurite: stroke to bars ${median(latencies).toFixed(2)} ms (median of ${latencies.length}; ${latencies.map((x) => x.toFixed(1)).join(' ')})`);
+    if (errors.length) throw new Error(`the playground logged errors: ${errors.join(' | ')}`);
+
+    return {
+      result: {
+        samples_per_second: round(samples / (epochMs / 1000), 1),
+        test_accuracy: round(end.test_accuracy),
+        epoch_seconds: round(epochMs / 1000, 3),
+        train_loss: round(end.train_loss),
+        train_accuracy: round(end.train_accuracy),
+        test_loss: round(end.test_loss),
+        play_to_test_result_seconds: round((end.at - playAt) / 1000, 3),
+        data_seconds: round(loaded.millis / 1000, 3),
+      },
+      interactiveMs,
+      classifyMs: median(latencies),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** TF.js: the bench page starts its worker; returns the worker's result and the wasm it fetched. */
+async function benchTfjs(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const fetched = [];
+    context.on('requestfinished', (r) => { if (r.url().endsWith('.wasm')) fetched.push(r.url().split('/').pop()); });
+    page.on('console', (m) => say(m.text()));
+    context.on('response', (r) => { if (r.status() >= 400) say(`HTTP ${r.status()} ${r.url()}`); });
+    page.on('pageerror', (e) => say(`TF.js page error: ${e}`));
+    say('tfjs: initialising the wasm backend, loading MNIST, warming up');
+    await page.goto(`${url}bench/?warmup=${WARMUP_SAMPLES}&batch=${BATCH}`);
+    const result = await within(TIMEOUT_MS, 'waiting for TF.js', page.evaluate(() => window.tfjsBench));
+    return { result, fetched };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  if (!existsSync(join(DIST, 'index.html')) || !existsSync(join(DIST, 'mnist', 'train-images-idx3-ubyte.gz'))) {
+    throw new Error(`${DIST} has no built site with MNIST: run ./scripts/bench.sh (it builds it)`);
+  }
+  const site = await stageSite();
+  const server = await serve(site);
+  let browser;
+  const cleanUp = async () => {
+    await browser?.close().catch(() => {});
+    await server.close();
+    await rm(site, { recursive: true, force: true });
+  };
+  const interrupted = () => cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const loadBefore = loadavg()[0];
+    browser = await launch();
+    const chromium = browser.version();
+    say(`Chromium ${chromium}, serving ${server.url}`);
+
+    const neurite = await benchNeurite(browser, server.url);
+    say(`neurite: ${neurite.result.samples_per_second.toFixed(0)} samples/s, epoch ${neurite.result.epoch_seconds} s, test accuracy ${neurite.result.test_accuracy}`);
+
+    let tfjs;
+    try {
+      tfjs = await benchTfjs(browser, server.url);
+    } catch (e) {
+      throw new Error(`TF.js could not run: ${e.message}`);
+    }
+    const t = tfjs.result;
+    const binary = tfjs.fetched.filter((f) => f.startsWith('tfjs-backend-wasm'));
+    if (binary.length !== 1 || binary[0] !== 'tfjs-backend-wasm-simd.wasm' || !t.simd || t.threads !== 1) {
+      throw new Error(`TF.js is not on one thread with SIMD: fetched ${binary.join(', ') || 'no backend binary'}, simd ${t.simd}, threads ${t.threads}`);
+    }
+    say(`tfjs: ${t.samples_per_second.toFixed(0)} samples/s, epoch ${t.epoch_seconds.toFixed(3)} s, test accuracy ${t.test_accuracy.toFixed(4)}`);
+
+    const out = {
+      neurite: neurite.result,
+      tfjs: {
+        samples_per_second: round(t.samples_per_second, 1),
+        test_accuracy: round(t.test_accuracy),
+        epoch_seconds: round(t.epoch_seconds, 3),
+        backend: t.backend,
+        simd: t.simd,
+        threads: t.threads,
+        version: t.version,
+        wasm_binary: binary[0],
+        train_loss: round(t.train_loss),
+        train_accuracy: round(t.train_accuracy),
+        test_loss: round(t.test_loss),
+        warmup_samples: t.warmup_samples,
+        data_seconds: round(t.data_seconds, 3),
+      },
+      ratio_samples_per_second: round(neurite.result.samples_per_second / t.samples_per_second, 3),
+      digit_classify_ms: round(neurite.classifyMs, 2),
+      page_interactive_ms: round(neurite.interactiveMs, 1),
+      wasm_bytes: await wasmSizes(),
+      chromium,
+      // Other work on the machine moves the absolute numbers: the 1-minute load average
+      // before and after the run, against the number of cores.
+      host: { cpus: cpus().length, load_before: round(loadBefore, 2), load_after: round(loadavg()[0], 2) },
+      measured_at: new Date().toISOString(),
+    };
+    const json = JSON.stringify(out, null, 2);
+    await mkdir(RESULTS, { recursive: true });
+    await writeFile(join(RESULTS, 'latest.json'), `${json}\n`);
+    process.stdout.write(`${json}\n`);
+  } finally {
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+    await cleanUp();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`[bench] failed: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,180 @@
+// The TensorFlow.js side of the browser benchmark, in a dedicated (classic) Web Worker.
+// The seed model on the wasm backend (one thread, SIMD): one epoch of MNIST's 60 000 training
+// images, batch 32, Adam 1e-3, sparse categorical cross-entropy, shuffled, then the 10 000
+// test images. Only `model.fit` of the epoch is timed.
+'use strict';
+
+const post = (msg) => self.postMessage(msg);
+const log = (text) => post({ type: 'log', text });
+
+/** Fetches a gzip file and gunzips it in the browser. */
+async function gunzip(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status}`);
+  const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** An IDX file's big-endian header: magic, then one 32-bit size per dimension. */
+function idx(bytes, magic, name) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || view.getUint32(0) !== magic) throw new Error(`${name}: not an IDX file of magic ${magic}`);
+  const dims = [];
+  for (let i = 0; i < (magic & 0xff); i++) dims.push(view.getUint32(4 + 4 * i));
+  const offset = 4 + 4 * dims.length;
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (bytes.length !== offset + count) throw new Error(`${name}: ${bytes.length} bytes for dimensions ${dims}`);
+  return { dims, data: bytes.subarray(offset) };
+}
+
+/** Images as an [n, 784] tensor scaled to [0, 1], labels as [n, 1]. */
+async function load(base, prefix) {
+  const [images, labels] = await Promise.all([
+    gunzip(`${base}${prefix}-images-idx3-ubyte.gz`),
+    gunzip(`${base}${prefix}-labels-idx1-ubyte.gz`),
+  ]);
+  const x = idx(images, 0x803, `${prefix} images`);
+  const y = idx(labels, 0x801, `${prefix} labels`);
+  const [n, rows, cols] = x.dims;
+  if (y.dims[0] !== n) throw new Error(`${prefix}: ${n} images but ${y.dims[0]} labels`);
+  const pixels = new Float32Array(x.data.length);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = x.data[i] / 255;
+  return {
+    n,
+    x: tf.tensor2d(pixels, [n, rows * cols]),
+    y: tf.tensor2d(Float32Array.from(y.data), [n, 1]),
+  };
+}
+
+/** The seed program's model: 784 → Dense(128, relu) → Dense(10, softmax), Adam 1e-3. */
+function seedModel() {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.adam(0.001),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return model;
+}
+
+/** Posts the batch count every two seconds; it reads no tensors, so it adds no work. */
+function progressCallback(batches) {
+  class Progress extends tf.Callback {
+    constructor() {
+      super();
+      this.last = performance.now();
+    }
+    async onBatchEnd(batch) {
+      const now = performance.now();
+      if (now - this.last >= 2000) {
+        this.last = now;
+        post({ type: 'progress', batch: batch + 1, batches });
+      }
+    }
+  }
+  return new Progress();
+}
+
+async function initialise(base) {
+  const started = performance.now();
+  importScripts(`${base}core/tf-core.min.js`, `${base}layers/tf-layers.min.js`, `${base}wasm/tf-backend-wasm.min.js`);
+  if (!self.tf?.wasm?.setWasmPaths || !self.tf?.layers) throw new Error('the TF.js bundles did not define tf, tf.layers and tf.wasm');
+  // One thread: the multithreaded binary is never chosen, and the backend gets one thread.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.wasm.setThreadsCount(1);
+  tf.wasm.setWasmPaths(`${base}wasm/`);
+  const ok = await tf.setBackend('wasm');
+  if (!ok) throw new Error(`tf.setBackend('wasm') failed: the backend's .wasm binaries are expected under ${base}wasm/`);
+  await tf.ready();
+  return {
+    version: tf.version_core,
+    backend: tf.getBackend(),
+    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    threads: tf.wasm.getThreadsCount(),
+    init_seconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function run({ tfjsBase, mnistBase, warmupSamples, batchSize }) {
+  let stage = 'initialising TF.js (wasm backend)';
+  try {
+    const info = await initialise(tfjsBase);
+    if (!info.simd) throw new Error('this browser has no wasm SIMD; the benchmark compares SIMD builds');
+    log(`TF.js ${info.version}, backend ${info.backend}, SIMD ${info.simd}, threads ${info.threads}`);
+
+    stage = 'loading MNIST';
+    let t = performance.now();
+    const train = await load(mnistBase, 'train');
+    const test = await load(mnistBase, 't10k');
+    const loadSeconds = (performance.now() - t) / 1000;
+    log(`MNIST: ${train.n} training and ${test.n} test images in ${loadSeconds.toFixed(2)} s`);
+
+    // Warm-up, untimed: a throwaway model of the same shape fits the first samples once, so
+    // that the backend's kernels and operator caches exist before the timed epoch.
+    stage = 'warming up';
+    t = performance.now();
+    const warm = seedModel();
+    const wx = tf.slice(train.x, [0, 0], [warmupSamples, 784]);
+    const wy = tf.slice(train.y, [0, 0], [warmupSamples, 1]);
+    await warm.fit(wx, wy, { epochs: 1, batchSize, shuffle: true, verbose: 0, yieldEvery: 'never' });
+    tf.dispose([wx, wy]);
+    warm.dispose();
+    const warmupSeconds = (performance.now() - t) / 1000;
+
+    stage = 'training';
+    const model = seedModel();
+    const batches = Math.ceil(train.n / batchSize);
+    log(`training one epoch: ${batches} batches of ${batchSize}`);
+    t = performance.now();
+    const history = await model.fit(train.x, train.y, {
+      epochs: 1,
+      batchSize,
+      shuffle: true,
+      verbose: 0,
+      yieldEvery: 'never',
+      callbacks: progressCallback(batches),
+    });
+    const epochSeconds = (performance.now() - t) / 1000;
+
+    stage = 'testing';
+    t = performance.now();
+    const [lossT, accT] = model.evaluate(test.x, test.y, { batchSize: 1000 });
+    const [testLoss, testAccuracy] = [(await lossT.data())[0], (await accT.data())[0]];
+    const testSeconds = (performance.now() - t) / 1000;
+    tf.dispose([lossT, accT, train.x, train.y, test.x, test.y]);
+    model.dispose();
+
+    post({
+      type: 'done',
+      result: {
+        samples_per_second: train.n / epochSeconds,
+        test_accuracy: testAccuracy,
+        epoch_seconds: epochSeconds,
+        backend: info.backend,
+        simd: info.simd,
+        threads: info.threads,
+        version: info.version,
+        train_loss: history.history.loss[0],
+        train_accuracy: history.history.acc?.[0] ?? history.history.accuracy?.[0],
+        test_loss: testLoss,
+        test_seconds: testSeconds,
+        warmup_samples: warmupSamples,
+        warmup_seconds: warmupSeconds,
+        init_seconds: info.init_seconds,
+        data_seconds: loadSeconds,
+      },
+    });
+  } catch (e) {
+    post({ type: 'error', stage, message: String(e?.stack ?? e) });
+  }
+}
+
+self.onmessage = (event) => {
+  if (event.data?.type === 'run') run(event.data);
+};
+post({ type: 'ready' });

@@ -1,0 +1,40 @@
+// Starts the TF.js worker and exposes its result as `window.tfjsBench`, a promise, for the
+// driver (bench/run.mjs). Worker log lines reach the driver through the console.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+const options = {
+  tfjsBase: '/tfjs/',
+  mnistBase: '/mnist/',
+  warmupSamples: Number(params.get('warmup') ?? 320),
+  batchSize: Number(params.get('batch') ?? 32),
+};
+
+window.tfjsBench = new Promise((resolve, reject) => {
+  const worker = new Worker('tfjs-worker.js');
+  worker.onerror = (event) => {
+    event.preventDefault();
+    reject(new Error(`TF.js worker failed to start: ${event.message || 'script error'}`));
+  };
+  worker.onmessage = ({ data }) => {
+    switch (data.type) {
+      case 'ready':
+        worker.postMessage({ type: 'run', ...options });
+        break;
+      case 'log':
+        console.log(`[tfjs] ${data.text}`);
+        break;
+      case 'progress':
+        console.log(`[tfjs] batch ${data.batch}/${data.batches}`);
+        break;
+      case 'done':
+        worker.terminate();
+        resolve(data.result);
+        break;
+      case 'error':
+        worker.terminate();
+        reject(new Error(`TF.js failed while ${data.stage}: ${data.message}`));
+        break;
+    }
+  };
+});

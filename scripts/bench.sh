@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The browser benchmark: builds the release site (dist/), then in one headless Chromium trains
+# the seed model for one epoch of MNIST in Neurite's worker and with TensorFlow.js 4.22 (wasm
+# backend, one thread, SIMD) in another worker, and tests both. Prints one JSON object on
+# stdout (everything else goes to stderr) and writes it to bench/results/latest.json.
+#
+# BENCH_SKIP_BUILD=1 benchmarks dist/ as it is, without `trunk build --release`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+# stdout carries the result alone.
+exec 3>&1 1>&2
+
+TFJS_VERSION=4.22.0
+tfjs_installed() {
+  local pkg
+  for pkg in tfjs-core tfjs-layers tfjs-backend-wasm; do
+    [ "$(node -p "require('./node_modules/@tensorflow/$pkg/package.json').version" 2>/dev/null)" = "$TFJS_VERSION" ] || return 1
+  done
+}
+
+step "toolchain"
+ensure_mnist
+ensure_wasm_tools
+ensure_chromium
+if ! tfjs_installed; then
+  step "installing npm tools (TensorFlow.js $TFJS_VERSION for the comparison)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${BENCH_SKIP_BUILD:-0}" = 1 ] && [ -f dist/index.html ]; then
+  step "site build skipped (BENCH_SKIP_BUILD=1): benchmarking dist/ as it is"
+else
+  step "site build (trunk build --release)"
+  trunk build --release
+fi
+
+step "benchmark (headless Chromium: Neurite, then TensorFlow.js)"
+node bench/run.mjs >&3
