@@ -93,7 +93,6 @@ impl Meter {
 #[derive(Default)]
 pub struct Session {
     data: Option<Data>,
-    config: Option<CheckedConfig>,
     trainer: Option<Trainer>,
     phase: Phase,
     steps_left: u32,
@@ -162,7 +161,7 @@ impl Session {
                 Ok(checked) => self.configure(checked, None, now, out),
                 Err(e) => out.push(engine_error(e)),
             },
-            ToWorker::Reset => match self.config.clone() {
+            ToWorker::Reset => match self.trainer.as_ref().map(|t| t.config().clone()) {
                 Some(checked) => self.configure(checked, None, now, out),
                 None => out.push(error(ErrorKind::State, "nothing to reset: no model yet")),
             },
@@ -192,27 +191,17 @@ impl Session {
                 }
             }
             ToWorker::SetLearningRate { learning_rate } => {
-                if let Some(trainer) = &mut self.trainer {
-                    match trainer.set_learning_rate(learning_rate) {
-                        Ok(()) => {
-                            if let Some(config) = &mut self.config {
-                                config.set_learning_rate(learning_rate).ok();
-                            }
-                        }
-                        Err(e) => out.push(engine_error(e)),
-                    }
+                if let Some(trainer) = &mut self.trainer
+                    && let Err(e) = trainer.set_learning_rate(learning_rate)
+                {
+                    out.push(engine_error(e));
                 }
             }
             ToWorker::SetBatchSize { batch_size } => {
-                if let Some(trainer) = &mut self.trainer {
-                    match trainer.set_batch_size(batch_size) {
-                        Ok(()) => {
-                            if let Some(config) = &mut self.config {
-                                config.set_batch_size(batch_size).ok();
-                            }
-                        }
-                        Err(e) => out.push(engine_error(e)),
-                    }
+                if let Some(trainer) = &mut self.trainer
+                    && let Err(e) = trainer.set_batch_size(batch_size)
+                {
+                    out.push(engine_error(e));
                 }
             }
             ToWorker::LoadModel { file_name } => {
@@ -282,7 +271,6 @@ impl Session {
             config: Config::clone(&checked),
         }));
         self.trainer = Some(trainer);
-        self.config = Some(checked);
         self.phase = Phase::Idle;
         self.steps_left = 0;
         self.evaluation = None;
@@ -307,9 +295,9 @@ impl Session {
             }
         };
         let training = self
-            .config
+            .trainer
             .as_ref()
-            .map(|c| c.training.clone())
+            .map(|t| t.config().training.clone())
             .unwrap_or_default();
         let config = Config {
             model: model.spec().clone(),
@@ -463,9 +451,10 @@ impl Session {
     }
 
     fn push_progress(&mut self, now: f64, out: &mut Outbox) {
-        let (Some(trainer), Some(config)) = (&self.trainer, &self.config) else {
+        let Some(trainer) = &self.trainer else {
             return;
         };
+        let config = trainer.config();
         let epochs = config.training.epochs;
         let per_epoch = self.data.as_ref().map_or(1, |d| {
             config
