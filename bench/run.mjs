@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ROOT, DIST, serve, launch } from '../tests/e2e/harness.mjs';
+import { ROOT, DIST, serve, launch, timedStroke } from '../tests/e2e/harness.mjs';
 
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
 const STROKES = Number(process.env.BENCH_CLASSIFY_STROKES ?? 15);
@@ -153,26 +153,11 @@ async function benchNeurite(browser, url) {
     const remaining = (1 - last.position) * samples;
     const epochMs = last.elapsed_ms + (remaining > 0 ? (remaining / last.samples_per_second) * 1000 : 0);
 
-    // Stroke to bars, as in tests/e2e/playground.test.mjs: a pointer event on the pad, timed
-    // in the page to the bars' update; the median of several strokes on the trained model.
+    // Stroke to bars (the harness's timedStroke): the median of several strokes on the
+    // trained model.
     const latencies = [];
     for (let i = 0; i < STROKES; i++) {
-      latencies.push(await page.evaluate(async ([x, y]) => {
-        const pad = document.querySelector('[data-testid=pad]');
-        const bars = document.querySelector('[data-testid=bars]');
-        const r = pad.getBoundingClientRect();
-        const before = bars.dataset.classified;
-        const updated = new Promise((resolve) => {
-          new MutationObserver((_, observer) => {
-            if (bars.dataset.classified !== before) { observer.disconnect(); resolve(performance.now()); }
-          }).observe(bars, { attributes: true });
-        });
-        const at = { clientX: r.left + x * r.width, clientY: r.top + y * r.height, pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen' };
-        const started = performance.now();
-        pad.dispatchEvent(new PointerEvent('pointerdown', at));
-        pad.dispatchEvent(new PointerEvent('pointerup', at));
-        return (await updated) - started;
-      }, [0.3 + 0.4 * ((i * 7) % STROKES) / STROKES, 0.2 + 0.6 * (i / STROKES)]));
+      latencies.push(await timedStroke(page, 0.3 + 0.4 * ((i * 7) % STROKES) / STROKES, 0.2 + 0.6 * (i / STROKES)));
     }
     say(`neurite: stroke to bars ${median(latencies).toFixed(2)} ms (median of ${latencies.length}; ${latencies.map((x) => x.toFixed(1)).join(' ')})`);
     if (errors.length) throw new Error(`the playground logged errors: ${errors.join(' | ')}`);

@@ -76,3 +76,26 @@ export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Taps the drawing pad at (`x`, `y`) (fractions of its size) and returns the milliseconds, timed
+ * in the page, from the pointer event to the probability bars' update.
+ */
+export async function timedStroke(page, x, y) {
+  return page.evaluate(async ([x, y]) => {
+    const pad = document.querySelector('[data-testid=pad]');
+    const bars = document.querySelector('[data-testid=bars]');
+    const r = pad.getBoundingClientRect();
+    const before = bars.dataset.classified;
+    const updated = new Promise((resolve) => {
+      new MutationObserver((_, observer) => {
+        if (bars.dataset.classified !== before) { observer.disconnect(); resolve(performance.now()); }
+      }).observe(bars, { attributes: true });
+    });
+    const at = { clientX: r.left + x * r.width, clientY: r.top + y * r.height, pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen' };
+    const started = performance.now();
+    pad.dispatchEvent(new PointerEvent('pointerdown', at));
+    pad.dispatchEvent(new PointerEvent('pointerup', at));
+    return (await updated) - started;
+  }, [x, y]);
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, serve, launch, openPlayground, screenshot } from './harness.mjs';
+import { ROOT, serve, launch, openPlayground, screenshot, timedStroke } from './harness.mjs';
 
 let server;
 let browser;
@@ -121,22 +121,7 @@ test('the seed preset trains an epoch of 60 000 images to ≥ 95 % test accuracy
   await draw(traceStrokes(digit.pixels));
   const firstBars = await attr('bar-' + digit.label, 'data-value');
   // One more short stroke, timed from the event to the bars' update in the page.
-  const latency = await page.evaluate(async () => {
-    const pad = document.querySelector('[data-testid=pad]');
-    const bars = document.querySelector('[data-testid=bars]');
-    const r = pad.getBoundingClientRect();
-    const before = bars.dataset.classified;
-    const updated = new Promise((resolve) => {
-      new MutationObserver((_, observer) => {
-        if (bars.dataset.classified !== before) { observer.disconnect(); resolve(performance.now()); }
-      }).observe(bars, { attributes: true });
-    });
-    const at = (x, y) => ({ clientX: r.left + x * r.width, clientY: r.top + y * r.height, pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen' });
-    const started = performance.now();
-    pad.dispatchEvent(new PointerEvent('pointerdown', at(0.5, 0.2)));
-    pad.dispatchEvent(new PointerEvent('pointerup', at(0.5, 0.2)));
-    return (await updated) - started;
-  });
+  const latency = await timedStroke(page, 0.5, 0.2);
   console.log(`stroke to bars: ${latency.toFixed(1)} ms`);
   assert.ok(latency < 50, `bars updated ${latency} ms after the stroke`);
 

@@ -568,6 +568,19 @@ mod tests {
         }
     }
 
+    /// The error, when it is the only message queued.
+    fn only_error(out: &Outbox) -> &WorkerError {
+        match &out[..] {
+            [
+                Envelope {
+                    msg: FromWorker::Error(e),
+                    ..
+                },
+            ] => e,
+            other => panic!("expected one error, got {other:?}"),
+        }
+    }
+
     fn session() -> (Session, Outbox) {
         let mut session = Session::new();
         let mut out = Outbox::new();
@@ -627,18 +640,9 @@ mod tests {
             0.0,
             &mut out,
         );
-        match &out[..] {
-            [
-                Envelope {
-                    msg: FromWorker::Error(e),
-                    ..
-                },
-            ] => {
-                assert_eq!(e.kind, ErrorKind::Config);
-                assert_eq!(e.field.as_deref(), Some("learning_rate"));
-            }
-            other => panic!("{other:?}"),
-        }
+        let e = only_error(&out);
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert_eq!(e.field.as_deref(), Some("learning_rate"));
         assert!(session.trainer().is_some(), "the old trainer stays");
     }
 
@@ -753,18 +757,9 @@ mod tests {
             0.0,
             &mut out,
         );
-        match &out[..] {
-            [
-                Envelope {
-                    msg: FromWorker::Error(e),
-                    ..
-                },
-            ] => {
-                assert_eq!(e.kind, ErrorKind::ModelFile);
-                assert!(e.message.starts_with("bad.safetensors: "), "{}", e.message);
-            }
-            other => panic!("{other:?}"),
-        }
+        let e = only_error(&out);
+        assert_eq!(e.kind, ErrorKind::ModelFile);
+        assert!(e.message.starts_with("bad.safetensors: "), "{}", e.message);
         assert_eq!(kernel(&session), before_kernel);
     }
 
