@@ -1,6 +1,7 @@
 // The browser benchmark: Neurite's playground and TensorFlow.js (wasm backend) train the seed
 // model for one epoch of MNIST in the same headless Chromium, one after the other, each in a
-// dedicated Web Worker. Prints one JSON object on stdout (progress on stderr) and writes it to
+// dedicated Web Worker. Neurite runs twice: the build the page picks (relaxed SIMD where the
+// engine has it) and the plain SIMD128 build (`?simd=plain`). Prints one JSON object on stdout (progress on stderr) and writes it to
 // bench/results/latest.json. Run it through ./scripts/bench.sh, which builds dist/ first.
 //
 // Environment: NEURITE_DIST (the built site, default dist/), CHROMIUM (the browser binary),
@@ -53,15 +54,21 @@ async function stageSite() {
   return site;
 }
 
-/** The .wasm files of dist/: raw bytes and gzip (level 9) bytes, as app and worker. */
+/**
+ * The .wasm files of dist/: raw bytes and gzip (level 9) bytes, as app, worker and
+ * worker_relaxed; `page_and_worker_gzip` is what a visit downloads (the page and one worker).
+ */
 async function wasmSizes() {
   const sizes = {};
   for (const name of (await readdir(DIST)).filter((n) => n.endsWith('.wasm')).sort()) {
     const raw = await readFile(join(DIST, name));
-    const key = name.startsWith('app') ? 'app' : name.startsWith('worker') ? 'worker' : name;
+    const key = name.startsWith('app') ? 'app'
+      : name.startsWith('worker-relaxed') ? 'worker_relaxed'
+        : name.startsWith('worker') ? 'worker' : name;
     sizes[key] = { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
   }
   if (!sizes.app || !sizes.worker) throw new Error(`expected app and worker .wasm files in ${DIST}`);
+  sizes.page_and_worker_gzip = sizes.app.gzip + Math.max(sizes.worker.gzip, sizes.worker_relaxed?.gzip ?? 0);
   return sizes;
 }
 
@@ -101,8 +108,11 @@ function tapPlayground() {
   observer.observe(document, { subtree: true, childList: true, attributes: true });
 }
 
-/** Neurite: page load, one epoch of the seed preset in its worker, test accuracy, stroke timing. */
-async function benchNeurite(browser, url) {
+/**
+ * Neurite: page load, one epoch of the seed preset in its worker, test accuracy, stroke timing,
+ * and the instruction set the worker reported. `query` is appended to the page's address.
+ */
+async function benchNeurite(browser, url, query = '') {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   try {
     const page = await context.newPage();
@@ -112,12 +122,16 @@ async function benchNeurite(browser, url) {
     await context.addInitScript(tapPlayground);
     const failed = () => (errors.length ? ` (page errors: ${errors.join(' | ')})` : '');
 
-    say('neurite: opening the playground');
-    await page.goto(url);
+    say(`neurite: opening the playground${query}`);
+    await page.goto(`${url}${query}`);
     await page.waitForFunction(() => window.__bench.interactiveAt !== null, null, { timeout: TIMEOUT_MS })
       .catch((e) => { throw new Error(`the playground did not become interactive: ${e.message}${failed()}`); });
     const interactiveMs = await page.evaluate(() => window.__bench.interactiveAt);
     say(`neurite: interactive ${interactiveMs.toFixed(0)} ms after navigation start`);
+
+    await page.waitForFunction(() => document.querySelector('[data-testid=status-kernels]')?.dataset.value);
+    const kernels = await page.getByTestId('status-kernels').getAttribute('data-value');
+    say(`neurite: the worker's kernels run on ${kernels}`);
 
     await page.getByTestId('preset-seed').click();
     await page.waitForFunction(() => !document.querySelector('[data-testid=play]').disabled);
@@ -165,6 +179,7 @@ async function benchNeurite(browser, url) {
     return {
       result: {
         samples_per_second: round(samples / (epochMs / 1000), 1),
+        kernels,
         test_accuracy: round(end.test_accuracy),
         epoch_seconds: round(epochMs / 1000, 3),
         train_loss: round(end.train_loss),
@@ -223,6 +238,8 @@ async function main() {
 
     const neurite = await benchNeurite(browser, server.url);
     say(`neurite: ${neurite.result.samples_per_second.toFixed(0)} samples/s, epoch ${neurite.result.epoch_seconds} s, test accuracy ${neurite.result.test_accuracy}`);
+    const plain = await benchNeurite(browser, server.url, '?simd=plain');
+    say(`neurite (plain SIMD128): ${plain.result.samples_per_second.toFixed(0)} samples/s, test accuracy ${plain.result.test_accuracy}`);
 
     let tfjs;
     try {
@@ -239,6 +256,7 @@ async function main() {
 
     const out = {
       neurite: neurite.result,
+      neurite_plain_simd128: plain.result,
       tfjs: {
         samples_per_second: round(t.samples_per_second, 1),
         test_accuracy: round(t.test_accuracy),
@@ -255,6 +273,7 @@ async function main() {
         data_seconds: round(t.data_seconds, 3),
       },
       ratio_samples_per_second: round(neurite.result.samples_per_second / t.samples_per_second, 3),
+      ratio_plain_simd128_samples_per_second: round(plain.result.samples_per_second / t.samples_per_second, 3),
       digit_classify_ms: round(neurite.classifyMs, 2),
       page_interactive_ms: round(neurite.interactiveMs, 1),
       wasm_bytes: await wasmSizes(),

@@ -18,8 +18,9 @@ fi
 
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
-step "clippy (wasm32, core)"
+step "clippy (wasm32, core: SIMD128 and relaxed-SIMD kernels)"
 cargo clippy -p neurite --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p neurite --lib --target wasm32-unknown-unknown --features relaxed-simd -- -D warnings
 
 step "native tests"
 NEURITE_MNIST_DIR="$ROOT/data/mnist" cargo test --workspace
@@ -34,6 +35,8 @@ cargo clippy -p neurite-web --target wasm32-unknown-unknown --all-targets -- -D 
 
 step "browser tests (wasm-bindgen-test in headless Chromium: page and worker)"
 cargo test --target wasm32-unknown-unknown -p neurite-web
+step "browser tests of the relaxed-SIMD build (kernels and worker)"
+cargo test --target wasm32-unknown-unknown -p neurite-web --features relaxed-simd --test kernels --test worker
 
 step "site build (trunk build --release)"
 trunk build --release

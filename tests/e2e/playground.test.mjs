@@ -68,6 +68,8 @@ after(async () => {
 test('the page loads with MNIST and no console errors', async () => {
   assert.match(await text('data-status'), /60000/);
   assert.equal(await text('total-params'), '101770');
+  // Chromium runs relaxed SIMD, so the page starts the trainer built with it.
+  assert.equal(await attr('status-kernels', 'data-value'), 'relaxed_simd');
   await screenshot(page, '01-loaded');
   assert.deepEqual(errors, []);
 });
@@ -184,6 +186,26 @@ test('pause holds a run within a moment and play resumes it', async () => {
   await page.waitForFunction((held) => document.querySelector('[data-testid=status-batch]').textContent !== held, held, { timeout: 2000 });
   await page.getByTestId('pause').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'paused');
+});
+
+test('where relaxed SIMD does not validate, the plain SIMD128 trainer starts and trains', async () => {
+  const context = await browser.newContext();
+  try {
+    // An engine without relaxed SIMD: every module with its instructions fails validation.
+    await context.addInitScript(() => { WebAssembly.validate = () => false; });
+    const plain = await context.newPage();
+    const pageErrors = [];
+    plain.on('pageerror', (e) => pageErrors.push(String(e)));
+    await plain.goto(server.url);
+    await plain.getByTestId('data-status').and(plain.locator('.ready')).waitFor({ timeout: 60_000 });
+    assert.equal(await plain.getByTestId('status-kernels').getAttribute('data-value'), 'simd128');
+    await plain.getByTestId('preset-seed').click();
+    await plain.getByTestId('step').click();
+    await plain.waitForFunction(() => document.querySelector('[data-testid=status-batch]').textContent.startsWith('10/'));
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
 });
 
 test('a corrupted model file is refused with a message and the model stays', async () => {

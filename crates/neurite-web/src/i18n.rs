@@ -114,6 +114,8 @@ texts! {
     Batch => "Batch", "批次";
     Elapsed => "Elapsed", "用时";
     SamplesPerSecond => "samples/s", "样本/秒";
+    Kernels => "Kernels", "计算内核";
+    NoSimd => "no SIMD", "未用 SIMD";
     Idle => "ready", "就绪";
     Running => "training", "训练中";
     Paused => "paused", "已暂停";

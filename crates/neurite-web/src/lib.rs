@@ -20,3 +20,12 @@ pub mod transport;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// The worker binaries' `main`: starts the trainer in a dedicated worker (wasm32), or says
+/// where it runs (elsewhere).
+pub fn run_worker() {
+    #[cfg(target_arch = "wasm32")]
+    worker::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the worker runs in a browser: build it with Trunk");
+}

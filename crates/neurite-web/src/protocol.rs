@@ -186,7 +186,10 @@ impl From<neurite::Error> for WorkerError {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FromWorker {
     /// The worker's wasm has started; messages sent before this would have been lost.
-    Ready,
+    Ready {
+        /// The instruction set its kernels run on.
+        kernels: neurite::kernels::KernelSet,
+    },
     /// MNIST is loaded. Payload: the test set, its `test_samples` labels followed by its
     /// `test_samples × 784` pixels, for the page's gallery and confusion-matrix drill-down.
     DataLoaded {
@@ -283,7 +286,9 @@ pub mod samples {
         let mut confusion = ConfusionMatrix::new(10);
         confusion.record(3, 5);
         vec![
-            FromWorker::Ready,
+            FromWorker::Ready {
+                kernels: neurite::kernels::KernelSet::RelaxedSimd,
+            },
             FromWorker::DataLoaded {
                 train_samples: 60_000,
                 test_samples: 10_000,

@@ -165,5 +165,7 @@ pub fn start() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
 
-    worker.post(vec![Envelope::bare(FromWorker::Ready)]);
+    worker.post(vec![Envelope::bare(FromWorker::Ready {
+        kernels: neurite::kernels::active(),
+    })]);
 }

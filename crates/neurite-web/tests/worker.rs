@@ -72,7 +72,9 @@ async fn every_reply_survives_post_message_with_its_payload_transferred() {
         let sent = Envelope::with_payload(msg, (0..=255).collect());
         assert_eq!(through_channel(&sent).await, sent);
     }
-    let bare = Envelope::bare(FromWorker::Ready);
+    let bare = Envelope::bare(FromWorker::Ready {
+        kernels: neurite::kernels::active(),
+    });
     assert_eq!(through_channel(&bare).await, bare);
 }
 

@@ -31,6 +31,13 @@ pub trait Scalar:
 
     /// This value as `f64`.
     fn to_f64_lossless(self) -> f64;
+
+    /// The slice as `f32`s when this type is `f32`: the explicit SIMD kernels are written for
+    /// `f32` and take over from the generic bodies through this.
+    fn as_f32(values: &[Self]) -> Option<&[f32]>;
+
+    /// The mutable slice as `f32`s when this type is `f32`.
+    fn as_f32_mut(values: &mut [Self]) -> Option<&mut [f32]>;
 }
 
 impl Scalar for f32 {
@@ -43,6 +50,16 @@ impl Scalar for f32 {
     fn to_f64_lossless(self) -> f64 {
         f64::from(self)
     }
+
+    #[inline]
+    fn as_f32(values: &[Self]) -> Option<&[f32]> {
+        Some(values)
+    }
+
+    #[inline]
+    fn as_f32_mut(values: &mut [Self]) -> Option<&mut [f32]> {
+        Some(values)
+    }
 }
 
 impl Scalar for f64 {
@@ -54,5 +71,15 @@ impl Scalar for f64 {
     #[inline]
     fn to_f64_lossless(self) -> f64 {
         self
+    }
+
+    #[inline]
+    fn as_f32(_: &[Self]) -> Option<&[f32]> {
+        None
+    }
+
+    #[inline]
+    fn as_f32_mut(_: &mut [Self]) -> Option<&mut [f32]> {
+        None
     }
 }

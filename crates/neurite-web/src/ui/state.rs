@@ -1,6 +1,7 @@
 //! [`Playground`]: the page's reactive state, one handle shared by every panel.
 
 use leptos::prelude::*;
+use neurite::kernels::KernelSet;
 use neurite::{Config, ConfusionMatrix, Sequential, Summary};
 
 use crate::draft::Draft;
@@ -91,6 +92,8 @@ pub struct Playground {
     pub model_error: RwSignal<Option<String>>,
     /// The connection to the worker.
     pub link: StoredValue<Option<WorkerLink>, LocalStorage>,
+    /// The instruction set the worker's kernels run on, once it has started.
+    pub kernels: RwSignal<Option<KernelSet>>,
 }
 
 impl Playground {
@@ -115,6 +118,7 @@ impl Playground {
             notice: RwSignal::new(None),
             model_error: RwSignal::new(None),
             link: StoredValue::new_local(None),
+            kernels: RwSignal::new(None),
         }
     }
 

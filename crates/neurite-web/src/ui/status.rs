@@ -1,6 +1,8 @@
-//! Play / Pause / Step / Reset and the status line: epoch, batch, elapsed time, samples/s.
+//! Play / Pause / Step / Reset and the status line: epoch, batch, elapsed time, samples/s and
+//! the instruction set the trainer's kernels run on.
 
 use leptos::prelude::*;
+use neurite::kernels::KernelSet;
 
 use crate::i18n::Text;
 use crate::protocol::{Phase, ToWorker};
@@ -86,6 +88,13 @@ pub fn Status() -> impl IntoView {
             <span>
                 <b data-testid="status-rate">{move || progress(|p| format!("{:.0}", p.samples_per_second))}</b>
                 " " {move || t(Text::SamplesPerSecond)}
+            </span>
+            <span title=move || t(Text::Kernels)>
+                <b data-testid="status-kernels"
+                    data-value=move || state.kernels.get().map(KernelSet::id)
+                    class:simd=move || state.kernels.get().is_some_and(KernelSet::is_simd)>
+                    {move || state.kernels.get().map(|k| if k.is_simd() { k.label() } else { t(Text::NoSimd) })}
+                </b>
             </span>
         </p>
         <p class="accuracy">

@@ -1,7 +1,8 @@
 //! Hand-written kernels for the training step's hot loops, each with a portable body and, on
 //! x86-64, the same body compiled for AVX2 + FMA and picked at run time, so a default build is
-//! fast on any x86-64. On wasm32 the portable body is auto-vectorised to SIMD128 when the
-//! build enables `+simd128`.
+//! fast on any x86-64. On wasm32 with `+simd128`, the `f32` kernels run explicit SIMD128 bodies
+//! ([`simd128`]; with the `relaxed-simd` feature, fused relaxed multiply-adds). [`active`] says
+//! which set this build and CPU run.
 //!
 //! - [`sparse`]: the first layer's two big products skip zero inputs (MNIST pixels are about
 //!   81 % zeros): `X·W` and `Xᵀ·∂Z` become sums of rows of `W` and `∂Z` scaled by the non-zero
@@ -9,19 +10,82 @@
 //! - [`update`]: Adam's element-wise update in one vectorisable loop.
 //! - [`all_finite`]: whether a slice holds only finite numbers, with independent accumulators.
 //!
-//! Every kernel is checked against a naive reference in its tests.
+//! Every kernel is checked against a naive reference ([`reference`]), natively and in the
+//! browser.
 
+pub mod reference;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
 pub mod sparse;
 pub mod update;
 
+use serde::{Deserialize, Serialize};
+
 use crate::Scalar;
+
+/// The instruction set the `f32` kernels run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KernelSet {
+    /// Scalar code, vectorised only as far as the compiler managed.
+    Portable,
+    /// x86-64 AVX2 with fused multiply-add, picked at run time.
+    Avx2Fma,
+    /// WebAssembly SIMD128.
+    Simd128,
+    /// WebAssembly SIMD128 with relaxed fused multiply-add.
+    RelaxedSimd,
+}
+
+impl KernelSet {
+    /// A short name for people: `"AVX2+FMA"`, `"SIMD128"`, …
+    pub fn label(self) -> &'static str {
+        match self {
+            KernelSet::Portable => "portable",
+            KernelSet::Avx2Fma => "AVX2+FMA",
+            KernelSet::Simd128 => "SIMD128",
+            KernelSet::RelaxedSimd => "relaxed SIMD",
+        }
+    }
+
+    /// The name in serialised form: `"portable"`, `"avx2_fma"`, `"simd128"`, `"relaxed_simd"`.
+    pub fn id(self) -> &'static str {
+        match self {
+            KernelSet::Portable => "portable",
+            KernelSet::Avx2Fma => "avx2_fma",
+            KernelSet::Simd128 => "simd128",
+            KernelSet::RelaxedSimd => "relaxed_simd",
+        }
+    }
+
+    /// Whether the kernels use vector instructions.
+    pub fn is_simd(self) -> bool {
+        self != KernelSet::Portable
+    }
+}
+
+/// The kernel set this build runs on this CPU.
+pub fn active() -> KernelSet {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        return KernelSet::Avx2Fma;
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return if simd128::RELAXED {
+        KernelSet::RelaxedSimd
+    } else {
+        KernelSet::Simd128
+    };
+    #[allow(unreachable_code)]
+    KernelSet::Portable
+}
 
 /// Generates `pub fn $name` that runs `$body::<F, true>` (fused multiply-add) under AVX2 + FMA
 /// when the CPU has them, else `$body::<F, false>`.
 macro_rules! dispatch {
-    ($(#[$meta:meta])* pub fn $name:ident<F: Scalar>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $body:ident) => {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident<F: Scalar>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $body:ident) => {
         $(#[$meta])*
-        pub fn $name<F: $crate::Scalar>($($arg: $ty),*) $(-> $ret)? {
+        $vis fn $name<F: $crate::Scalar>($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx2,fma")]
@@ -48,6 +112,10 @@ pub(crate) fn madd<F: Scalar, const FMA: bool>(a: F, x: F, y: F) -> F {
 
 #[inline(always)]
 fn all_finite_body<F: Scalar, const FMA: bool>(values: &[F]) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if let Some(values) = F::as_f32(values) {
+        return simd128::all_finite(values);
+    }
     // Eight independent sums let the loop vectorise; any NaN or ±∞ makes its lane non-finite
     // (and an overflowing sum of finite numbers, which is just as unusable, is caught too).
     let mut lanes = [F::zero(); 8];
@@ -68,24 +136,4 @@ dispatch! {
     /// Whether every value is finite (`0·v` is 0 for finite `v` and NaN for NaN or ±∞, so the
     /// sum of those products is finite exactly when every value is).
     pub fn all_finite<F: Scalar>(values: &[F]) -> bool => all_finite_body
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn all_finite_finds_a_single_bad_value_anywhere() {
-        let mut values = vec![1e30f32; 37];
-        assert!(all_finite(&values));
-        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
-            for i in [0, 8, 35, 36] {
-                let keep = values[i];
-                values[i] = bad;
-                assert!(!all_finite(&values), "{bad} at {i}");
-                values[i] = keep;
-            }
-        }
-        assert!(all_finite::<f64>(&[]));
-    }
 }

@@ -27,6 +27,8 @@ pub struct SparseRows<F> {
     col_starts: Vec<usize>,
     col_rows: Vec<u32>,
     col_values: Vec<F>,
+    /// Scratch for building the by-column copy.
+    col_cursor: Vec<usize>,
 }
 
 impl<F: Scalar> SparseRows<F> {
@@ -40,6 +42,7 @@ impl<F: Scalar> SparseRows<F> {
             col_starts: Vec::new(),
             col_rows: Vec::new(),
             col_values: Vec::new(),
+            col_cursor: Vec::new(),
         }
     }
 
@@ -49,7 +52,7 @@ impl<F: Scalar> SparseRows<F> {
         let limit = (x.len() as f64 * MAX_DENSITY) as usize;
         let first_row_limit = (x.ncols() as f64 * MAX_DENSITY) as usize;
         // Scratch space for the worst case, kept from call to call; `nnz` is the used part.
-        if self.columns.len() != x.len() {
+        if self.columns.len() < x.len() {
             self.columns.resize(x.len(), 0);
             self.values.resize(x.len(), F::zero());
         }
@@ -59,18 +62,7 @@ impl<F: Scalar> SparseRows<F> {
         let mut nnz = 0;
         for row in x.rows() {
             let row = row.to_slice().expect("batch rows are contiguous");
-            for (c, chunk) in row.chunks(8).enumerate() {
-                // Image rows hold long runs of zeros: skip them eight at a time.
-                if !chunk.iter().fold(false, |any, &v| any | (v != F::zero())) {
-                    continue;
-                }
-                // Branch-free append: always write, advance only past a non-zero.
-                for (t, &v) in chunk.iter().enumerate() {
-                    self.columns[nnz] = (c * 8 + t) as u32;
-                    self.values[nnz] = v;
-                    nnz += usize::from(v != F::zero());
-                }
-            }
+            nnz = append_nonzeros(row, &mut self.columns, &mut self.values, nnz);
             // Dense data usually shows in its first row: give up there, not after a full scan.
             if nnz > limit || (self.row_starts.len() == 1 && nnz > first_row_limit) {
                 return false;
@@ -93,11 +85,14 @@ impl<F: Scalar> SparseRows<F> {
         }
         self.col_rows.resize(nnz, 0);
         self.col_values.resize(nnz, F::zero());
-        let mut next = self.col_starts.clone();
-        for i in 0..self.rows() {
-            let range = self.row_starts[i]..self.row_starts[i + 1];
+        // Where each column's next entry goes, reusing its buffer.
+        self.col_cursor.clear();
+        self.col_cursor
+            .extend_from_slice(&self.col_starts[..self.cols]);
+        for (i, bounds) in self.row_starts.windows(2).enumerate() {
+            let range = bounds[0]..bounds[1];
             for (&j, &v) in self.columns[range.clone()].iter().zip(&self.values[range]) {
-                let slot = &mut next[j as usize];
+                let slot = &mut self.col_cursor[j as usize];
                 self.col_rows[*slot] = i as u32;
                 self.col_values[*slot] = v;
                 *slot += 1;
@@ -121,6 +116,72 @@ impl<F: Scalar> SparseRows<F> {
     }
 }
 
+/// Bit `t` set when `chunk[t]` is not zero (NaN included).
+#[inline(always)]
+fn nonzero_mask<F: Scalar>(chunk: &[F; 16]) -> u32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if let Some(chunk) = F::as_f32(chunk) {
+        return super::simd128::nonzero_mask(chunk.try_into().expect("sixteen floats"));
+    }
+    #[cfg(target_arch = "x86_64")]
+    if let Some(chunk) = F::as_f32(chunk) {
+        use std::arch::x86_64::{_mm_cmpneq_ps, _mm_loadu_ps, _mm_movemask_ps, _mm_setzero_ps};
+        let mut mask = 0;
+        for q in 0..4 {
+            let four: &[f32; 4] = chunk[4 * q..4 * q + 4].try_into().expect("four floats");
+            // SAFETY: SSE is part of x86-64; `four` is 16 readable bytes and `_mm_loadu_ps`
+            // needs no alignment.
+            let bits = unsafe {
+                _mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(four.as_ptr()), _mm_setzero_ps()))
+            };
+            mask |= (bits as u32) << (4 * q);
+        }
+        return mask;
+    }
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (t, &v)| mask | (u32::from(v != F::zero()) << t))
+}
+
+/// Appends the non-zeros of `row` (column, value) at `nnz`; returns the new count. The scan
+/// tests sixteen values at a time and visits only the set bits of their mask.
+#[inline(always)]
+fn append_nonzeros_body<F: Scalar, const FMA: bool>(
+    row: &[F],
+    columns: &mut [u32],
+    values: &mut [F],
+    mut nnz: usize,
+) -> usize {
+    let mut chunks = row.chunks_exact(16);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let chunk: &[F; 16] = chunk.try_into().expect("sixteen values");
+        let mut mask = nonzero_mask(chunk);
+        while mask != 0 {
+            let t = mask.trailing_zeros();
+            columns[nnz] = base + t;
+            values[nnz] = chunk[t as usize];
+            nnz += 1;
+            mask &= mask - 1;
+        }
+        base += 16;
+    }
+    for (t, &v) in chunks.remainder().iter().enumerate() {
+        if v != F::zero() {
+            columns[nnz] = base + t as u32;
+            values[nnz] = v;
+            nnz += 1;
+        }
+    }
+    nnz
+}
+
+dispatch! {
+    /// Appends the non-zeros of `row` to `columns` and `values` from index `nnz`.
+    fn append_nonzeros<F: Scalar>(row: &[F], columns: &mut [u32], values: &mut [F], nnz: usize) -> usize => append_nonzeros_body
+}
+
 /// Output columns accumulated in registers at a time: 32 `f32` are four AVX2 registers or
 /// eight SIMD128 ones, few enough not to spill.
 pub const BLOCK: usize = 32;
@@ -135,6 +196,12 @@ fn gather_rows<F: Scalar, const FMA: bool>(
     stride: usize,
     out: &mut [F],
 ) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if let (Some(values), Some(source), Some(out)) =
+        (F::as_f32(values), F::as_f32(source), F::as_f32_mut(out))
+    {
+        return super::simd128::gather_rows(indices, values, source, stride, out);
+    }
     let width = out.len();
     let mut start = 0;
     for block in out.chunks_exact_mut(BLOCK) {
@@ -229,67 +296,7 @@ dispatch! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
-    use rand::{Rng, SeedableRng};
-    use rand_chacha::ChaCha8Rng;
-
-    /// The textbook triple loop, in f64.
-    fn reference_matmul(a: &Array2<f32>, b: &Array2<f32>) -> Array2<f64> {
-        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, k)| {
-            (0..a.ncols())
-                .map(|j| f64::from(a[[i, j]]) * f64::from(b[[j, k]]))
-                .sum()
-        })
-    }
-
-    fn sparse_input(rows: usize, cols: usize, density: f64, seed: u64) -> Array2<f32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        Array2::from_shape_simple_fn((rows, cols), || {
-            if rng.random::<f64>() < density {
-                rng.random_range(0.0..1.0)
-            } else {
-                0.0
-            }
-        })
-    }
-
-    fn dense(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-1.0..1.0))
-    }
-
-    fn assert_close(actual: &Array2<f32>, expected: &Array2<f64>) {
-        for (a, e) in actual.iter().zip(expected) {
-            assert!(
-                (f64::from(*a) - e).abs() < 1e-4 * (1.0 + e.abs()),
-                "{a} vs {e}"
-            );
-        }
-    }
-
-    #[test]
-    fn sparse_products_match_the_naive_reference() {
-        for (batch, inputs, units, density) in [
-            (32, 784, 128, 0.19),
-            (3, 5, 7, 0.3),
-            (1, 1, 1, 0.3),
-            (7, 33, 9, 0.0),
-        ] {
-            let x = sparse_input(batch, inputs, density, 1);
-            let w = dense(inputs, units, 2);
-            let dz = dense(batch, units, 3);
-            let mut rows = SparseRows::new();
-            assert!(rows.compress(x.view()));
-
-            let mut out = Array2::from_elem((batch, units), f32::NAN);
-            sparse_matmul(&rows, w.view(), out.view_mut());
-            assert_close(&out, &reference_matmul(&x, &w));
-
-            let mut grad = Array2::from_elem((inputs, units), f32::NAN);
-            sparse_t_matmul(&rows, dz.view(), grad.view_mut());
-            assert_close(&grad, &reference_matmul(&x.t().to_owned(), &dz));
-        }
-    }
+    use crate::kernels::reference::{dense, sparse_input};
 
     #[test]
     fn compression_gives_up_on_dense_input() {

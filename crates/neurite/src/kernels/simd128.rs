@@ -1,0 +1,180 @@
+//! The kernels' `f32` bodies written with WebAssembly SIMD128 intrinsics (`core::arch::wasm32`),
+//! for builds with `+simd128`.
+//!
+//! With the crate feature `relaxed-simd`, multiply-adds become `f32x4.relaxed_madd` (one fused
+//! instruction where the CPU has FMA). A module holding it fails validation in engines without
+//! relaxed SIMD, so that build is only ever loaded after a check (see the web crate); the plain
+//! build runs everywhere SIMD128 does.
+//!
+//! Loads and stores go through [`load`] and [`store`], which take fixed-size arrays: every
+//! bound is checked by slicing, the intrinsics never see an unchecked pointer.
+
+use core::arch::wasm32::{
+    f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_mul, f32x4_ne, f32x4_splat, f32x4_sqrt,
+    f32x4_sub, i32x4_bitmask, v128, v128_load, v128_store,
+};
+
+use super::update::AdamStep;
+
+/// Which multiply-add this build uses.
+pub const RELAXED: bool = cfg!(feature = "relaxed-simd");
+
+/// Four lanes from four floats.
+#[inline(always)]
+fn load(four: &[f32; 4]) -> v128 {
+    // SAFETY: `four` is 16 readable bytes; `v128_load` has no alignment requirement.
+    unsafe { v128_load(four.as_ptr().cast()) }
+}
+
+/// Four lanes into four floats.
+#[inline(always)]
+fn store(four: &mut [f32; 4], value: v128) {
+    // SAFETY: `four` is 16 writable bytes; `v128_store` has no alignment requirement.
+    unsafe { v128_store(four.as_mut_ptr().cast(), value) }
+}
+
+/// The four floats at `at`.
+#[inline(always)]
+fn quad(values: &[f32], at: usize) -> &[f32; 4] {
+    values[at..at + 4].try_into().expect("four floats")
+}
+
+/// The four floats at `at`, to write.
+#[inline(always)]
+fn quad_mut(values: &mut [f32], at: usize) -> &mut [f32; 4] {
+    (&mut values[at..at + 4]).try_into().expect("four floats")
+}
+
+/// `a·b + c` per lane.
+#[cfg(feature = "relaxed-simd")]
+#[inline]
+#[target_feature(enable = "relaxed-simd")]
+fn madd(a: v128, b: v128, c: v128) -> v128 {
+    core::arch::wasm32::f32x4_relaxed_madd(a, b, c)
+}
+
+/// `a·b + c` per lane.
+#[cfg(not(feature = "relaxed-simd"))]
+#[inline(always)]
+fn madd(a: v128, b: v128, c: v128) -> v128 {
+    f32x4_add(f32x4_mul(a, b), c)
+}
+
+/// Output columns held in registers at a time: eight SIMD128 registers, which V8 keeps
+/// without spilling (sixteen spill).
+const BLOCK: usize = 32;
+const LANES_PER_BLOCK: usize = BLOCK / 4;
+
+/// `out = Σ_k values[k]·source[indices[k]·stride ..][..out.len()]`; see [`super::sparse`].
+#[cfg_attr(feature = "relaxed-simd", target_feature(enable = "relaxed-simd"))]
+pub(super) fn gather_rows(
+    indices: &[u32],
+    values: &[f32],
+    source: &[f32],
+    stride: usize,
+    out: &mut [f32],
+) {
+    let width = out.len();
+    let mut start = 0;
+    while start + BLOCK <= width {
+        let mut acc = [f32x4_splat(0.0); LANES_PER_BLOCK];
+        for (&k, &v) in indices.iter().zip(values) {
+            let row: &[f32; BLOCK] = source[k as usize * stride + start..][..BLOCK]
+                .try_into()
+                .expect("a block is BLOCK long");
+            let v = f32x4_splat(v);
+            for (t, a) in acc.iter_mut().enumerate() {
+                *a = madd(v, load(quad(row, 4 * t)), *a);
+            }
+        }
+        for (t, &a) in acc.iter().enumerate() {
+            store(quad_mut(out, start + 4 * t), a);
+        }
+        start += BLOCK;
+    }
+    // Narrow layers (10 classes) and the rest of a wide one: four columns at a time.
+    while start + 4 <= width {
+        let mut acc = f32x4_splat(0.0);
+        for (&k, &v) in indices.iter().zip(values) {
+            acc = madd(
+                f32x4_splat(v),
+                load(quad(source, k as usize * stride + start)),
+                acc,
+            );
+        }
+        store(quad_mut(out, start), acc);
+        start += 4;
+    }
+    for (c, o) in out.iter_mut().enumerate().skip(start) {
+        *o = indices.iter().zip(values).fold(0.0, |acc, (&k, &v)| {
+            v * source[k as usize * stride + c] + acc
+        });
+    }
+}
+
+/// Bit `t` set when `chunk[t]` is not zero (NaN included).
+#[inline(always)]
+pub(super) fn nonzero_mask(chunk: &[f32; 16]) -> u32 {
+    let zero = f32x4_splat(0.0);
+    let mut mask = 0;
+    for q in 0..4 {
+        let lanes = f32x4_ne(load(quad(chunk, 4 * q)), zero);
+        mask |= u32::from(i32x4_bitmask(lanes)) << (4 * q);
+    }
+    mask
+}
+
+/// One Adam update; see [`super::update::adam_update`].
+#[cfg_attr(feature = "relaxed-simd", target_feature(enable = "relaxed-simd"))]
+pub(super) fn adam_update(
+    step: AdamStep<f32>,
+    w: &mut [f32],
+    g: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+) {
+    let n = w.len();
+    let whole = n - n % 4;
+    let alpha = f32x4_splat(step.alpha);
+    let rate_1 = f32x4_splat(step.one_minus_beta_1);
+    let rate_2 = f32x4_splat(step.one_minus_beta_2);
+    let epsilon = f32x4_splat(step.epsilon);
+    for i in (0..whole).step_by(4) {
+        let gi = load(quad(g, i));
+        let mi = load(quad(m, i));
+        let vi = load(quad(v, i));
+        let mi = madd(f32x4_sub(gi, mi), rate_1, mi);
+        let vi = madd(f32x4_sub(f32x4_mul(gi, gi), vi), rate_2, vi);
+        store(quad_mut(m, i), mi);
+        store(quad_mut(v, i), vi);
+        let step = f32x4_div(f32x4_mul(alpha, mi), f32x4_add(f32x4_sqrt(vi), epsilon));
+        let wi = f32x4_sub(load(quad(w, i)), step);
+        store(quad_mut(w, i), wi);
+    }
+    for i in whole..n {
+        let gi = g[i];
+        m[i] += (gi - m[i]) * step.one_minus_beta_1;
+        v[i] += (gi * gi - v[i]) * step.one_minus_beta_2;
+        w[i] -= step.alpha * m[i] / (v[i].sqrt() + step.epsilon);
+    }
+}
+
+/// Whether every value is finite; see [`super::all_finite`].
+pub(super) fn all_finite(values: &[f32]) -> bool {
+    let zero = f32x4_splat(0.0);
+    let mut lanes = [zero; 4];
+    let mut chunks = values.chunks_exact(16);
+    for chunk in &mut chunks {
+        for (q, lane) in lanes.iter_mut().enumerate() {
+            *lane = f32x4_add(*lane, f32x4_mul(load(quad(chunk, 4 * q)), zero));
+        }
+    }
+    let sum = f32x4_add(f32x4_add(lanes[0], lanes[1]), f32x4_add(lanes[2], lanes[3]));
+    let tail = chunks.remainder().iter().fold(0.0, |acc, &v| acc + v * 0.0);
+    let total = f32x4_extract_lane::<0>(sum)
+        + f32x4_extract_lane::<1>(sum)
+        + f32x4_extract_lane::<2>(sum)
+        + f32x4_extract_lane::<3>(sum)
+        + tail;
+    total.is_finite()
+}
