@@ -1,6 +1,6 @@
 //! Evaluation: loss, accuracy and the confusion matrix of a model on a dataset.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use crate::loss::Targets;
@@ -92,15 +92,12 @@ pub fn evaluate(
     let mut confusion = ConfusionMatrix::new(classes);
     let mut predictions = Vec::with_capacity(data.len());
     let mut loss_sum = 0.0f64;
-    let mut batch = Array2::zeros((0, data.features()));
     let mut labels = Vec::new();
     let indices: Vec<u32> = (0..data.len() as u32).collect();
     for chunk in indices.chunks(EVAL_BATCH) {
-        if batch.nrows() != chunk.len() {
-            batch = Array2::zeros((chunk.len(), data.features()));
-        }
-        data.gather(chunk, pixels, batch.view_mut(), &mut labels);
-        model.forward(batch.view(), false);
+        model.forward_with(chunk.len(), false, |batch| {
+            data.gather(chunk, pixels, batch, &mut labels);
+        });
         let batch_loss = model.loss(loss, Targets::Classes(&labels), Penalties::default());
         loss_sum += f64::from(batch_loss) * chunk.len() as f64;
         let probabilities = model.last_probabilities();

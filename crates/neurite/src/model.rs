@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -47,6 +47,9 @@ pub struct Sequential<F: Scalar = f32> {
     grads: Vec<Array2<F>>,
     probabilities: Array2<F>,
     rng: ChaCha8Rng,
+    /// The index of the first layer with parameters (0 if none has any): nothing below it
+    /// needs a gradient.
+    first_trainable: usize,
 }
 
 impl<F: Scalar> Sequential<F> {
@@ -86,8 +89,10 @@ impl<F: Scalar> Sequential<F> {
             features = built.output_features();
             layers.push(built);
         }
+        let first_trainable = layers.iter().position(|l| l.param_count() > 0).unwrap_or(0);
         let mut model = Sequential {
             spec: spec.clone(),
+            first_trainable,
             layers,
             head,
             acts: Vec::new(),
@@ -181,15 +186,37 @@ impl<F: Scalar> Sequential<F> {
             self.input_features(),
             "model: wrong input width"
         );
-        self.ensure_batch(input.nrows());
-        self.acts[0].assign(&input);
+        self.forward_with(input.nrows(), training, |mut batch| batch.assign(&input))
+    }
+
+    /// [`Sequential::forward`] on a batch of `batch` samples that `fill` writes straight into
+    /// the model's input buffer (`[batch, input_features]`), saving a copy: the trainer
+    /// gathers its `u8` pixels there.
+    pub fn forward_with(
+        &mut self,
+        batch: usize,
+        training: bool,
+        fill: impl FnOnce(ArrayViewMut2<'_, F>),
+    ) -> ArrayView2<'_, F> {
+        self.ensure_batch(batch);
+        fill(self.acts[0].view_mut());
+        let first_trainable = self.first_trainable;
         let mut ctx = ForwardContext {
             training,
             rng: &mut self.rng,
         };
         for (i, layer) in self.layers.iter_mut().enumerate() {
             let (before, after) = self.acts.split_at_mut(i + 1);
-            layer.forward(before[i].view(), after[0].view_mut(), &mut ctx);
+            if i < first_trainable
+                && layer.passes_values_through()
+                && before[i].dim() == after[0].dim()
+            {
+                // The output is the input: hand its buffer on instead of copying it. Below the
+                // first trainable layer the backward pass reads neither buffer again.
+                std::mem::swap(&mut before[i], &mut after[0]);
+            } else {
+                layer.forward(before[i].view(), after[0].view_mut(), &mut ctx);
+            }
         }
         self.acts.last().expect("model has layers").view()
     }
@@ -269,11 +296,7 @@ impl<F: Scalar> Sequential<F> {
         };
         // Nothing before the first layer with parameters needs a gradient (for the seed
         // model that skips ∂L/∂x = ∂Z·W₁ᵀ, a product as big as the forward pass).
-        let first_trainable = self
-            .layers
-            .iter()
-            .position(|l| l.param_count() > 0)
-            .unwrap_or(0);
+        let first_trainable = self.first_trainable;
         for i in (first_trainable..n).rev() {
             let (grads_before, grads_after) = self.grads.split_at_mut(i + 1);
             let grad_input = (i > first_trainable).then(|| grads_before[i].view_mut());
@@ -484,6 +507,56 @@ mod tests {
         assert!(err.contains("11 classes"), "{err}");
         let ten = Dataset::new(vec![784], vec![0; 784], vec![9], 10).unwrap();
         model.check_fits(&ten).unwrap();
+    }
+
+    #[test]
+    fn a_flatten_between_dense_layers_hands_on_its_buffer_without_stale_values() {
+        // Flatten moves buffers instead of copying: repeated passes on other inputs, and
+        // gradients through a Flatten between two dense layers, must not see old values.
+        let spec = ModelSpec {
+            input_shape: vec![3],
+            layers: vec![
+                LayerSpec::Flatten,
+                LayerSpec::Dense {
+                    units: 4,
+                    activation: Activation::Relu,
+                    init: Default::default(),
+                },
+                LayerSpec::Flatten,
+                LayerSpec::Dense {
+                    units: 2,
+                    activation: Activation::Softmax,
+                    init: Default::default(),
+                },
+            ],
+        };
+        let mut model = Sequential::<f64>::from_spec(&spec, 9).unwrap();
+        let x = ndarray::array![[0.3, -0.2, 0.8], [0.1, 0.9, -0.5]];
+        let other = ndarray::array![[-1.0, 2.0, 0.5], [0.0, 0.0, 3.0]];
+        let first = model.forward(x.view(), true).to_owned();
+        model.forward(other.view(), true);
+        assert_eq!(model.forward(x.view(), true), first);
+
+        let labels = [1u8, 0];
+        let loss = Loss::SparseCategoricalCrossentropy;
+        model.backward(loss, Targets::Classes(&labels), Penalties::default());
+        let kernel_grad = model.params_mut()[0].grad.to_vec();
+        let h = 1e-6;
+        for (i, &analytic) in kernel_grad.iter().enumerate() {
+            let mut at = |delta: f64| {
+                model.params_mut()[0].value[i] += delta;
+                model.forward(x.view(), true);
+                model.loss(loss, Targets::Classes(&labels), Penalties::default())
+            };
+            let plus = at(h);
+            let minus = at(-2.0 * h);
+            at(h);
+            let numeric = (plus - minus) / (2.0 * h);
+            assert!(
+                (analytic - numeric).abs() < 1e-6,
+                "{i}: {analytic} vs {numeric}"
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@
 //! If a loss or a gradient is not finite, the step is not applied: training stops with
 //! [`Outcome::Diverged`] and the model keeps its last finite weights.
 
-use ndarray::Array2;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -66,7 +65,6 @@ pub struct Trainer {
     correct: usize,
     seen: usize,
     diverged: bool,
-    inputs: Array2<f32>,
     labels: Vec<u8>,
 }
 
@@ -90,7 +88,6 @@ impl Trainer {
             correct: 0,
             seen: 0,
             diverged: false,
-            inputs: Array2::zeros((0, 0)),
             labels: Vec::new(),
         }
     }
@@ -179,16 +176,10 @@ impl Trainer {
             let start = self.seen;
             let end = (start + batch_size).min(samples);
             let n = end - start;
-            if self.inputs.dim() != (n, data.features()) {
-                self.inputs = Array2::zeros((n, data.features()));
-            }
-            data.gather(
-                &self.order[start..end],
-                pixels,
-                self.inputs.view_mut(),
-                &mut self.labels,
-            );
-            self.model.forward(self.inputs.view(), true);
+            let (order, labels) = (&self.order[start..end], &mut self.labels);
+            self.model.forward_with(n, true, |batch| {
+                data.gather(order, pixels, batch, labels);
+            });
             let batch_loss = self
                 .model
                 .backward(loss, Targets::Classes(&self.labels), penalties);

@@ -1,7 +1,8 @@
 //! `Flatten`: turns each sample of shape `[28, 28]` into a vector of 784 features.
 //!
 //! Batches travel through the engine already as `[batch, features]` with each sample stored
-//! row-major, so flattening changes only the shape the model reports; the pass copies its input.
+//! row-major, so flattening changes only the shape the model reports: the model hands the
+//! input buffer on (see [`Layer::passes_values_through`]); `forward` copies, for direct use.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
@@ -35,6 +36,10 @@ impl<F: Scalar> Layer<F> for Flatten {
 
     fn output_features(&self) -> usize {
         self.features
+    }
+
+    fn passes_values_through(&self) -> bool {
+        true
     }
 
     fn forward(

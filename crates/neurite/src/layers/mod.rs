@@ -83,6 +83,13 @@ pub trait Layer<F: Scalar>: Send {
         grad_input: Option<ArrayViewMut2<'_, F>>,
     );
 
+    /// Whether the output is always the input, value for value, and the backward pass does
+    /// not read the input (`Flatten`): below its first trainable layer, the model then moves
+    /// the buffer on instead of running the layer.
+    fn passes_values_through(&self) -> bool {
+        false
+    }
+
     /// The trainable tensors with their gradients; empty for a layer without parameters.
     fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
         Vec::new()
