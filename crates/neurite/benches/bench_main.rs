@@ -1,7 +1,8 @@
 //! Criterion benchmarks of the engine's hot paths, on synthetic MNIST-shaped data (about 19 %
 //! non-zero pixels, like MNIST), so they run without the data files.
 //!
-//! `cargo bench -p neurite` runs them all; `cargo bench -p neurite -- train_step` one group.
+//! `cargo bench -p neurite` runs them all; `cargo bench -p neurite -- train_step` one group
+//! (`train_step`, `parts_batch32`, `kernels`, `trainer`).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
@@ -95,6 +96,47 @@ fn parts(c: &mut Criterion) {
     });
 }
 
+/// Each kernel alone, on the seed model's first-layer shapes (batch 32, 784 → 128, MNIST-like
+/// density) and its 101 770 parameters.
+fn kernels(c: &mut Criterion) {
+    use neurite::kernels::reference::{dense, sparse_input};
+    use neurite::kernels::sparse::{SparseRows, sparse_matmul, sparse_t_matmul};
+    use neurite::kernels::update::{AdamStep, adam_update};
+
+    let x = sparse_input(32, 784, 0.19, 1);
+    let w = dense(784, 128, 2);
+    let dz = dense(32, 128, 3);
+    let mut rows = SparseRows::new();
+    let mut group = c.benchmark_group("kernels");
+    group.bench_function("compress_32x784", |b| {
+        b.iter(|| black_box(rows.compress(x.view())))
+    });
+    let mut out = Array2::zeros((32, 128));
+    group.bench_function("sparse_matmul_32x784x128", |b| {
+        b.iter(|| sparse_matmul(&rows, w.view(), out.view_mut()))
+    });
+    let mut grad = Array2::zeros((784, 128));
+    group.bench_function("sparse_t_matmul_32x784x128", |b| {
+        b.iter(|| sparse_t_matmul(&rows, dz.view(), grad.view_mut()))
+    });
+    let n = 101_770;
+    let g = vec![1e-3f32; n];
+    let (mut params, mut m, mut v) = (vec![0.1f32; n], vec![0.0f32; n], vec![0.0f32; n]);
+    let step = AdamStep {
+        alpha: 1e-3,
+        one_minus_beta_1: 0.1,
+        one_minus_beta_2: 1e-3,
+        epsilon: 1e-7,
+    };
+    group.bench_function("adam_update_101770", |b| {
+        b.iter(|| adam_update(step, &mut params, &g, &mut m, &mut v))
+    });
+    group.bench_function("all_finite_101770", |b| {
+        b.iter(|| black_box(neurite::kernels::all_finite(&g)))
+    });
+    group.finish();
+}
+
 fn epoch_slice(c: &mut Criterion) {
     let data = mnist_like(3_200);
     let mut group = c.benchmark_group("trainer");
@@ -111,5 +153,5 @@ fn epoch_slice(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, train_step, parts, epoch_slice);
+criterion_group!(benches, train_step, parts, kernels, epoch_slice);
 criterion_main!(benches);

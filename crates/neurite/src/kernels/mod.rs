@@ -116,10 +116,11 @@ fn all_finite_body<F: Scalar, const FMA: bool>(values: &[F]) -> bool {
     if let Some(values) = F::as_f32(values) {
         return simd128::all_finite(values);
     }
-    // Eight independent sums let the loop vectorise; any NaN or ±∞ makes its lane non-finite
-    // (and an overflowing sum of finite numbers, which is just as unusable, is caught too).
-    let mut lanes = [F::zero(); 8];
-    let mut chunks = values.chunks_exact(8);
+    // Thirty-two independent sums let the loop vectorise into four vector accumulators, so
+    // it is not bound by one chain of dependent adds; any NaN or ±∞ makes its lane
+    // non-finite (and an overflowing sum of finite numbers, just as unusable, is caught too).
+    let mut lanes = [F::zero(); 32];
+    let mut chunks = values.chunks_exact(32);
     for chunk in &mut chunks {
         for (lane, &v) in lanes.iter_mut().zip(chunk) {
             *lane += v * F::zero();

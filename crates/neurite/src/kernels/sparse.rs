@@ -77,25 +77,32 @@ impl<F: Scalar> SparseRows<F> {
     fn index_columns(&mut self, nnz: usize) {
         self.col_starts.clear();
         self.col_starts.resize(self.cols + 1, 0);
-        for &j in &self.columns[..nnz] {
-            self.col_starts[j as usize + 1] += 1;
-        }
-        for j in 0..self.cols {
-            self.col_starts[j + 1] += self.col_starts[j];
-        }
         self.col_rows.resize(nnz, 0);
         self.col_values.resize(nnz, F::zero());
-        // Where each column's next entry goes, reusing its buffer.
         self.col_cursor.clear();
-        self.col_cursor
-            .extend_from_slice(&self.col_starts[..self.cols]);
+        self.col_cursor.resize(self.cols, 0);
+        // Local slices: the compiler then knows the stores below do not move the buffers, and
+        // keeps their addresses in registers.
+        let (columns, values) = (&self.columns[..nnz], &self.values[..nnz]);
+        let (starts, cursor) = (&mut self.col_starts[..], &mut self.col_cursor[..]);
+        let (col_rows, col_values) = (&mut self.col_rows[..], &mut self.col_values[..]);
+        for &j in columns {
+            starts[j as usize + 1] += 1;
+        }
+        for j in 0..self.cols {
+            starts[j + 1] += starts[j];
+        }
+        // Where each column's next entry goes.
+        cursor.copy_from_slice(&starts[..self.cols]);
         for (i, bounds) in self.row_starts.windows(2).enumerate() {
             let range = bounds[0]..bounds[1];
-            for (&j, &v) in self.columns[range.clone()].iter().zip(&self.values[range]) {
-                let slot = &mut self.col_cursor[j as usize];
-                self.col_rows[*slot] = i as u32;
-                self.col_values[*slot] = v;
-                *slot += 1;
+            for (&j, &v) in columns[range.clone()].iter().zip(&values[range]) {
+                // One read of the cursor: through a reference it would be read again after
+                // each store, which the compiler cannot tell apart from it.
+                let slot = cursor[j as usize];
+                col_rows[slot] = i as u32;
+                col_values[slot] = v;
+                cursor[j as usize] = slot + 1;
             }
         }
     }
