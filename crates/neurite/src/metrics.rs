@@ -95,9 +95,7 @@ pub fn evaluate(
     let mut labels = Vec::new();
     let indices: Vec<u32> = (0..data.len() as u32).collect();
     for chunk in indices.chunks(EVAL_BATCH) {
-        model.forward_with(chunk.len(), false, |batch| {
-            data.gather(chunk, pixels, batch, &mut labels);
-        });
+        model.forward_samples(data, chunk, pixels, &mut labels, false);
         let batch_loss = model.loss(loss, Targets::Classes(&labels), Penalties::default());
         loss_sum += f64::from(batch_loss) * chunk.len() as f64;
         let probabilities = model.last_probabilities();

@@ -176,10 +176,13 @@ impl Trainer {
             let start = self.seen;
             let end = (start + batch_size).min(samples);
             let n = end - start;
-            let (order, labels) = (&self.order[start..end], &mut self.labels);
-            self.model.forward_with(n, true, |batch| {
-                data.gather(order, pixels, batch, labels);
-            });
+            self.model.forward_samples(
+                data,
+                &self.order[start..end],
+                pixels,
+                &mut self.labels,
+                true,
+            );
             let batch_loss = self
                 .model
                 .backward(loss, Targets::Classes(&self.labels), penalties);

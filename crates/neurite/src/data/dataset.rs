@@ -169,15 +169,22 @@ impl Dataset {
             "gather: output shape"
         );
         let factor = mode.factor();
-        labels.clear();
         for (mut row, &index) in out.rows_mut().into_iter().zip(indices) {
-            let index = index as usize;
             let row = row.as_slice_mut().expect("batch rows are contiguous");
-            for (o, &p) in row.iter_mut().zip(self.image(index)) {
+            for (o, &p) in row.iter_mut().zip(self.image(index as usize)) {
                 *o = f32::from(p) * factor;
             }
-            labels.push(self.labels[index]);
         }
+        self.gather_labels(indices, labels);
+    }
+
+    /// Replaces `labels` with the labels of the samples `indices`.
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    pub fn gather_labels(&self, indices: &[u32], labels: &mut Vec<u8>) {
+        labels.clear();
+        labels.extend(indices.iter().map(|&i| self.labels[i as usize]));
     }
 }
 

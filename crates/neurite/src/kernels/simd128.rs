@@ -11,7 +11,7 @@
 
 use core::arch::wasm32::{
     f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_mul, f32x4_ne, f32x4_splat, f32x4_sqrt,
-    f32x4_sub, i32x4_bitmask, v128, v128_load, v128_store,
+    f32x4_sub, i8x16_bitmask, i8x16_ne, i8x16_splat, i32x4_bitmask, v128, v128_load, v128_store,
 };
 
 use super::update::AdamStep;
@@ -122,6 +122,14 @@ pub(super) fn nonzero_mask(chunk: &[f32; 16]) -> u32 {
         mask |= u32::from(i32x4_bitmask(lanes)) << (4 * q);
     }
     mask
+}
+
+/// Bit `t` set when `chunk[t]` is not zero.
+#[inline(always)]
+pub(super) fn nonzero_pixel_mask(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: `chunk` is 16 readable bytes; `v128_load` has no alignment requirement.
+    let bytes = unsafe { v128_load(chunk.as_ptr().cast()) };
+    u32::from(i8x16_bitmask(i8x16_ne(bytes, i8x16_splat(0))))
 }
 
 /// One Adam update; see [`super::update::adam_update`].

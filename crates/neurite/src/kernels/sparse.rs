@@ -49,22 +49,60 @@ impl<F: Scalar> SparseRows<F> {
     /// Stores the non-zeros of `x`; gives up and returns `false` as soon as they exceed
     /// [`MAX_DENSITY`] of its entries.
     pub fn compress(&mut self, x: ArrayView2<'_, F>) -> bool {
-        let limit = (x.len() as f64 * MAX_DENSITY) as usize;
-        let first_row_limit = (x.ncols() as f64 * MAX_DENSITY) as usize;
+        self.compress_rows(
+            x.nrows(),
+            x.ncols(),
+            x.rows().into_iter(),
+            |row, columns, values, nnz| {
+                let row = row.to_slice().expect("batch rows are contiguous");
+                append_nonzeros(row, columns, values, nnz)
+            },
+        )
+    }
+
+    /// Stores the non-zero `u8` pixels of `images` (each `cols` long), each times `factor`,
+    /// as [`SparseRows::compress`] would store the scaled batch: the batch of floats is never
+    /// written. Gives up (returns `false`) above [`MAX_DENSITY`].
+    ///
+    /// # Panics
+    /// If an image is not `cols` long.
+    pub fn compress_pixels<'a>(
+        &mut self,
+        images: impl ExactSizeIterator<Item = &'a [u8]>,
+        cols: usize,
+        factor: F,
+    ) -> bool {
+        self.compress_rows(images.len(), cols, images, |image, columns, values, nnz| {
+            assert_eq!(image.len(), cols, "compress_pixels: image size");
+            append_nonzero_pixels(image, factor, columns, values, nnz)
+        })
+    }
+
+    /// Appends each row's non-zeros with `append` (which returns the new count), then indexes
+    /// them by column.
+    fn compress_rows<R>(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        source: impl Iterator<Item = R>,
+        mut append: impl FnMut(R, &mut [u32], &mut [F], usize) -> usize,
+    ) -> bool {
+        let limit = (rows as f64 * cols as f64 * MAX_DENSITY) as usize;
+        let first_row_limit = (cols as f64 * MAX_DENSITY) as usize;
         // Scratch space for the worst case, kept from call to call; `nnz` is the used part.
-        if self.columns.len() < x.len() {
-            self.columns.resize(x.len(), 0);
-            self.values.resize(x.len(), F::zero());
+        if self.columns.len() < rows * cols {
+            self.columns.resize(rows * cols, 0);
+            self.values.resize(rows * cols, F::zero());
         }
         self.row_starts.clear();
-        self.cols = x.ncols();
+        self.cols = cols;
         self.row_starts.push(0);
         let mut nnz = 0;
-        for row in x.rows() {
-            let row = row.to_slice().expect("batch rows are contiguous");
-            nnz = append_nonzeros(row, &mut self.columns, &mut self.values, nnz);
+        for row in source {
+            nnz = append(row, &mut self.columns, &mut self.values, nnz);
             // Dense data usually shows in its first row: give up there, not after a full scan.
             if nnz > limit || (self.row_starts.len() == 1 && nnz > first_row_limit) {
+                self.row_starts.truncate(1);
                 return false;
             }
             self.row_starts.push(nnz);
@@ -151,11 +189,15 @@ fn nonzero_mask<F: Scalar>(chunk: &[F; 16]) -> u32 {
         .fold(0, |mask, (t, &v)| mask | (u32::from(v != F::zero()) << t))
 }
 
-/// Appends the non-zeros of `row` (column, value) at `nnz`; returns the new count. The scan
-/// tests sixteen values at a time and visits only the set bits of their mask.
+/// Appends the entries of `row` that `is_nonzero`, as (column, `value(entry)`), at `nnz`;
+/// returns the new count. The scan tests sixteen entries at a time (`mask` sets bit `t` for
+/// a non-zero `chunk[t]`) and visits only the set bits.
 #[inline(always)]
-fn append_nonzeros_body<F: Scalar, const FMA: bool>(
-    row: &[F],
+fn append_masked<E: Copy, F: Scalar>(
+    row: &[E],
+    mask: impl Fn(&[E; 16]) -> u32,
+    is_nonzero: impl Fn(E) -> bool,
+    value: impl Fn(E) -> F,
     columns: &mut [u32],
     values: &mut [F],
     mut nnz: usize,
@@ -163,30 +205,98 @@ fn append_nonzeros_body<F: Scalar, const FMA: bool>(
     let mut chunks = row.chunks_exact(16);
     let mut base = 0;
     for chunk in &mut chunks {
-        let chunk: &[F; 16] = chunk.try_into().expect("sixteen values");
-        let mut mask = nonzero_mask(chunk);
-        while mask != 0 {
-            let t = mask.trailing_zeros();
+        let chunk: &[E; 16] = chunk.try_into().expect("sixteen entries");
+        let mut bits = mask(chunk);
+        while bits != 0 {
+            let t = bits.trailing_zeros();
             columns[nnz] = base + t;
-            values[nnz] = chunk[t as usize];
+            values[nnz] = value(chunk[t as usize]);
             nnz += 1;
-            mask &= mask - 1;
+            bits &= bits - 1;
         }
         base += 16;
     }
-    for (t, &v) in chunks.remainder().iter().enumerate() {
-        if v != F::zero() {
+    for (t, &e) in chunks.remainder().iter().enumerate() {
+        if is_nonzero(e) {
             columns[nnz] = base + t as u32;
-            values[nnz] = v;
+            values[nnz] = value(e);
             nnz += 1;
         }
     }
     nnz
 }
 
+#[inline(always)]
+fn append_nonzeros_body<F: Scalar, const FMA: bool>(
+    row: &[F],
+    columns: &mut [u32],
+    values: &mut [F],
+    nnz: usize,
+) -> usize {
+    append_masked(
+        row,
+        nonzero_mask,
+        |v| v != F::zero(),
+        |v| v,
+        columns,
+        values,
+        nnz,
+    )
+}
+
 dispatch! {
     /// Appends the non-zeros of `row` to `columns` and `values` from index `nnz`.
     fn append_nonzeros<F: Scalar>(row: &[F], columns: &mut [u32], values: &mut [F], nnz: usize) -> usize => append_nonzeros_body
+}
+
+/// Bit `t` set when `chunk[t]` is not zero.
+#[inline(always)]
+fn nonzero_pixel_mask(chunk: &[u8; 16]) -> u32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return super::simd128::nonzero_pixel_mask(chunk);
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_setzero_si128,
+        };
+        // SAFETY: SSE2 is part of x86-64; `chunk` is 16 readable bytes and `_mm_loadu_si128`
+        // needs no alignment.
+        let zeros = unsafe {
+            let bytes = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128()))
+        };
+        return !(zeros as u32) & 0xffff;
+    }
+    #[allow(unreachable_code)]
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (t, &p)| mask | (u32::from(p != 0) << t))
+}
+
+#[inline(always)]
+fn append_nonzero_pixels_body<F: Scalar, const FMA: bool>(
+    image: &[u8],
+    factor: F,
+    columns: &mut [u32],
+    values: &mut [F],
+    nnz: usize,
+) -> usize {
+    let value = |p: u8| F::lit(f64::from(p)) * factor;
+    append_masked(
+        image,
+        nonzero_pixel_mask,
+        |p| p != 0,
+        value,
+        columns,
+        values,
+        nnz,
+    )
+}
+
+dispatch! {
+    /// Appends the non-zero pixels of `image`, times `factor`, from index `nnz`.
+    fn append_nonzero_pixels<F: Scalar>(image: &[u8], factor: F, columns: &mut [u32], values: &mut [F], nnz: usize) -> usize => append_nonzero_pixels_body
 }
 
 /// Output columns accumulated in registers at a time: 32 `f32` are four AVX2 registers or

@@ -126,6 +126,14 @@ impl<F: Scalar> Dense<F> {
     pub fn activation(&self) -> Activation {
         self.activation
     }
+
+    /// `output ← f(output + b)`, row by row.
+    fn add_bias_and_activate(&self, mut output: ArrayViewMut2<'_, F>) {
+        for mut row in output.rows_mut() {
+            row += &self.bias;
+        }
+        self.activation.apply_inplace(output);
+    }
 }
 
 impl<F: Scalar> Layer<F> for Dense<F> {
@@ -153,10 +161,22 @@ impl<F: Scalar> Layer<F> for Dense<F> {
         } else {
             general_mat_mul(F::one(), &input, &self.kernel, F::zero(), &mut output);
         }
-        for mut row in output.rows_mut() {
-            row += &self.bias;
-        }
-        self.activation.apply_inplace(output);
+        self.add_bias_and_activate(output);
+    }
+
+    fn forward_sparse(
+        &mut self,
+        input: &mut SparseRows<F>,
+        output: ArrayViewMut2<'_, F>,
+        _ctx: &mut ForwardContext<'_>,
+    ) -> bool {
+        // Keep the batch's buffers for the backward pass; the caller gets the old ones back.
+        std::mem::swap(&mut self.sparse_input, input);
+        self.input_was_sparse = true;
+        let mut output = output;
+        sparse_matmul(&self.sparse_input, self.kernel.view(), output.view_mut());
+        self.add_bias_and_activate(output);
+        true
     }
 
     fn backward(

@@ -20,6 +20,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use rand_chacha::ChaCha8Rng;
 
 use crate::Scalar;
+use crate::kernels::sparse::SparseRows;
 
 /// What a forward pass needs besides its input.
 pub struct ForwardContext<'a> {
@@ -72,6 +73,20 @@ pub trait Layer<F: Scalar>: Send {
         output: ArrayViewMut2<'_, F>,
         ctx: &mut ForwardContext<'_>,
     );
+
+    /// Computes `output` from a batch given by its non-zeros, when the layer has a path for
+    /// that (`Dense`); returns `false`, untouched, otherwise. The layer may keep `input`'s
+    /// buffers and leave it others to reuse; its backward pass then does not read the dense
+    /// input.
+    fn forward_sparse(
+        &mut self,
+        input: &mut SparseRows<F>,
+        output: ArrayViewMut2<'_, F>,
+        ctx: &mut ForwardContext<'_>,
+    ) -> bool {
+        let _ = (input, output, ctx);
+        false
+    }
 
     /// Given `∂L/∂output` in `grad_output` (which it may overwrite), stores the parameter
     /// gradients and writes `∂L/∂input` into `grad_input` when one is asked for.
