@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs a Neurite model file with NumPy on the MNIST test set, as docs/model-format.md shows.
 
-Usage: numpy_forward.py MODEL.safetensors [MNIST_DIR] [--compare PREDICTIONS.txt] [--raw]
+Usage: numpy_forward.py MODEL.safetensors [MNIST_DIR] [--compare PREDICTIONS.txt]
 
 Prints the test accuracy. With --compare, reads the classes `neurite eval --predictions`
 wrote (one per line) and prints how many NumPy's forward pass agrees with; exits 1 below
@@ -26,9 +26,10 @@ ACTIVATIONS = {
 
 
 def load_neurite(path):
+    """The architecture, the tensors and the pixel mode ("scaled" when the file predates it)."""
     with safe_open(path, framework="numpy") as f:
-        spec = json.loads(f.metadata()["model_spec"])
-    return spec, load_file(path)
+        metadata = f.metadata()
+    return json.loads(metadata["model_spec"]), load_file(path), metadata.get("pixels", "scaled")
 
 
 def forward(spec, tensors, x):
@@ -50,13 +51,12 @@ def main():
     parser.add_argument("model")
     parser.add_argument("mnist_dir", nargs="?", default="data/mnist")
     parser.add_argument("--compare")
-    parser.add_argument("--raw", action="store_true", help="pixels 0-255 instead of [0, 1]")
     args = parser.parse_args()
 
-    spec, tensors = load_neurite(args.model)
+    spec, tensors, pixels = load_neurite(args.model)
     images = np.fromfile(f"{args.mnist_dir}/t10k-images-idx3-ubyte", np.uint8, offset=16).reshape(-1, 784)
     labels = np.fromfile(f"{args.mnist_dir}/t10k-labels-idx1-ubyte", np.uint8, offset=8)
-    x = images.astype(np.float32) / (1.0 if args.raw else 255.0)
+    x = images.astype(np.float32) / (1.0 if pixels == "raw" else 255.0)
     predicted = forward(spec, tensors, x).argmax(axis=1)
     print(f"numpy test accuracy: {(predicted == labels).mean():.4f}")
     if args.compare:

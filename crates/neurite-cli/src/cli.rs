@@ -66,9 +66,10 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = TrainConfig::default().seed)]
     pub seed: u64,
 
-    /// How pixels are fed: scaled to [0, 1], or raw 0–255 as the seed program does
-    #[arg(long, value_enum, default_value_t = PixelArg::Scaled)]
-    pub pixels: PixelArg,
+    /// How pixels are fed: scaled to [0, 1], or raw 0–255 as the seed program does [default:
+    /// the mode a saved --model was trained with, else scaled]
+    #[arg(long, value_enum)]
+    pub pixels: Option<PixelArg>,
 
     /// L2 penalty on kernels
     #[arg(long, allow_negative_numbers = true, default_value_t = TrainConfig::default().l2)]
@@ -102,9 +103,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
-    /// How pixels are fed; use the mode the model was trained with
-    #[arg(long, value_enum, default_value_t = PixelArg::Scaled)]
-    pub pixels: PixelArg,
+    /// How pixels are fed [default: the mode the model was trained with, from its file]
+    #[arg(long, value_enum)]
+    pub pixels: Option<PixelArg>,
 
     /// Print the result as one JSON object
     #[arg(long)]
@@ -126,9 +127,9 @@ pub struct PredictArgs {
     #[arg(long, value_name = "PNG")]
     pub image: PathBuf,
 
-    /// How pixels are fed; use the mode the model was trained with
-    #[arg(long, value_enum, default_value_t = PixelArg::Scaled)]
-    pub pixels: PixelArg,
+    /// How pixels are fed [default: the mode the model was trained with, from its file]
+    #[arg(long, value_enum)]
+    pub pixels: Option<PixelArg>,
 }
 
 /// Flags of `neurite summary`.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use neurite::{Error, ModelSpec, Result, Sequential};
+use neurite::{Error, ModelSpec, PixelMode, Result, Sequential};
 
 /// The name that selects the seed program's model.
 pub const SEED_MLP: &str = "seed-mlp";
@@ -51,6 +51,14 @@ impl ResolvedModel {
         match self {
             ResolvedModel::Spec(spec) => spec,
             ResolvedModel::Trained(model) => model.spec(),
+        }
+    }
+
+    /// The pixel mode a saved model was trained with; scaled for a new one.
+    pub fn pixels(&self) -> PixelMode {
+        match self {
+            ResolvedModel::Spec(_) => PixelMode::Scaled,
+            ResolvedModel::Trained(model) => model.pixels(),
         }
     }
 }

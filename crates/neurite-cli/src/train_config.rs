@@ -1,15 +1,16 @@
 //! `neurite train`'s flags as a [`Config`]: a plain mapping, with no range checks of its own —
 //! [`Config::check`] is the one place those live.
 
-use neurite::{Config, ModelSpec, TrainConfig};
+use neurite::{Config, ModelSpec, PixelMode, TrainConfig};
 
 use crate::cli::TrainArgs;
 
 /// The configuration the flags describe, for the architecture `model`.
 ///
 /// Without `--lr`, the learning rate is the optimizer's Keras default (for Adam, the seed
-/// program's 1e-3).
-pub fn from_args(args: &TrainArgs, model: ModelSpec) -> Config {
+/// program's 1e-3); without `--pixels`, the pixel mode is `model_pixels`, the one a saved
+/// model was trained with (scaled for a new one).
+pub fn from_args(args: &TrainArgs, model: ModelSpec, model_pixels: PixelMode) -> Config {
     let optimizer = args.optimizer.spec();
     Config {
         model,
@@ -20,7 +21,7 @@ pub fn from_args(args: &TrainArgs, model: ModelSpec) -> Config {
             optimizer,
             l2: args.l2,
             seed: args.seed,
-            pixels: args.pixels.into(),
+            pixels: args.pixels.map_or(model_pixels, PixelMode::from),
             validation_split: args.validation_split,
             train_subset: args.train_subset,
             ..TrainConfig::default()
@@ -31,7 +32,7 @@ pub fn from_args(args: &TrainArgs, model: ModelSpec) -> Config {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
-    use neurite::{CheckedConfig, Error, OptimizerSpec, PixelMode, Result};
+    use neurite::{CheckedConfig, Error, OptimizerSpec, Result};
 
     use super::*;
     use crate::cli::{Cli, Command};
@@ -45,7 +46,7 @@ mod tests {
     }
 
     fn checked(flags: &[&str]) -> Result<CheckedConfig> {
-        from_args(&args(flags), ModelSpec::seed_mlp()).check()
+        from_args(&args(flags), ModelSpec::seed_mlp(), PixelMode::Scaled).check()
     }
 
     #[test]

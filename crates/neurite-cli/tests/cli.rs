@@ -143,6 +143,15 @@ fn missing_and_malformed_files_are_errors_not_panics() {
 
 /// Trains on 2 000 images for one epoch, then checks that `eval`, `summary` and `predict` read
 /// the saved model back.
+/// `neurite train` for one epoch on 2 000 samples with `extra` flags, printing JSON and saving
+/// the model to `model`.
+fn train_quickly(model: &TempFile, extra: &[&str]) -> Output {
+    let mut args = vec!["train", "--epochs", "1", "--train-subset", "2000", "--json"];
+    args.extend_from_slice(extra);
+    args.extend(["--out", model.path()]);
+    neurite(&args)
+}
+
 #[test]
 fn train_save_eval_summary_and_predict_on_mnist() {
     let Some(dir) = std::env::var_os("NEURITE_MNIST_DIR") else {
@@ -150,16 +159,7 @@ fn train_save_eval_summary_and_predict_on_mnist() {
         return;
     };
     let model = TempFile::new("model.safetensors");
-    let output = neurite(&[
-        "train",
-        "--epochs",
-        "1",
-        "--train-subset",
-        "2000",
-        "--json",
-        "--out",
-        model.path(),
-    ]);
+    let output = train_quickly(&model, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
@@ -213,4 +213,30 @@ fn write_png(path: &Path, width: u32, height: u32, pixels: &[u8]) {
     let mut writer = encoder.write_header().unwrap();
     writer.write_image_data(pixels).unwrap();
     writer.finish().unwrap();
+}
+
+/// The pixel mode travels with the model file: `eval` on a raw-trained model feeds raw
+/// pixels unless told otherwise.
+#[test]
+fn a_model_trained_on_raw_pixels_is_evaluated_on_raw_pixels_by_default() {
+    if std::env::var_os("NEURITE_MNIST_DIR").is_none() {
+        eprintln!("skipped: set NEURITE_MNIST_DIR to the MNIST directory to run this test");
+        return;
+    }
+    let model = TempFile::new("raw-model.safetensors");
+    let output = train_quickly(&model, &["--pixels", "raw"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let epoch: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+    let accuracy_of = |extra: &[&str]| {
+        let mut args = vec!["eval", "--model", model.path(), "--json"];
+        args.extend_from_slice(extra);
+        let output = neurite(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let eval: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+        eval["test_accuracy"].as_f64().unwrap()
+    };
+    let trained = epoch["test_accuracy"].as_f64().unwrap();
+    assert_eq!(accuracy_of(&[]), trained);
+    assert_eq!(accuracy_of(&["--pixels", "raw"]), trained);
+    assert_ne!(accuracy_of(&["--pixels", "scaled"]), trained);
 }

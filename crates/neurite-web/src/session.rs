@@ -294,11 +294,13 @@ impl Session {
                 return out.push(Envelope::bare(FromWorker::Error(e)));
             }
         };
-        let training = self
+        let mut training = self
             .trainer
             .as_ref()
             .map(|t| t.config().training.clone())
             .unwrap_or_default();
+        // The loaded weights expect the pixels they were trained on.
+        training.pixels = model.pixels();
         let config = Config {
             model: model.spec().clone(),
             training,
@@ -764,7 +766,7 @@ mod tests {
     }
 
     #[test]
-    fn an_exported_model_loads_back() {
+    fn an_exported_model_loads_back_with_the_pixel_mode_it_was_trained_on() {
         let (mut session, mut out) = session();
         out.clear();
         session.handle(Envelope::bare(ToWorker::ExportModel), 0.0, &mut out);
@@ -781,6 +783,29 @@ mod tests {
             &mut out,
         );
         assert!(matches!(out[0].msg, FromWorker::Configured { .. }));
+
+        // A model trained on raw pixels switches the run to raw pixels.
+        let mut raw =
+            model_file::from_bytes(&model_file::to_bytes(session.trainer().unwrap().model()))
+                .unwrap();
+        raw.set_pixels(neurite::PixelMode::Raw);
+        out.clear();
+        session.handle(
+            Envelope::with_payload(
+                ToWorker::LoadModel {
+                    file_name: "raw".into(),
+                },
+                model_file::to_bytes(&raw),
+            ),
+            0.0,
+            &mut out,
+        );
+        match &out[0].msg {
+            FromWorker::Configured { config, .. } => {
+                assert_eq!(config.training.pixels, neurite::PixelMode::Raw);
+            }
+            other => panic!("expected Configured, got {other:?}"),
+        }
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct Sequential<F: Scalar = f32> {
     first_trainable: usize,
     /// A batch's non-zero pixels, for [`Sequential::forward_samples`].
     pixel_batch: SparseRows<F>,
+    /// How pixels become the inputs the weights were trained on.
+    pixels: PixelMode,
 }
 
 impl<F: Scalar> Sequential<F> {
@@ -97,6 +99,7 @@ impl<F: Scalar> Sequential<F> {
             spec: spec.clone(),
             first_trainable,
             pixel_batch: SparseRows::new(),
+            pixels: PixelMode::default(),
             layers,
             head,
             acts: Vec::new(),
@@ -106,6 +109,17 @@ impl<F: Scalar> Sequential<F> {
         };
         model.ensure_batch(0);
         Ok(model)
+    }
+
+    /// How `u8` pixels become this model's inputs: the mode its weights were trained with
+    /// (set by the trainer, kept in model files). [`PixelMode::Scaled`] for a new model.
+    pub fn pixels(&self) -> PixelMode {
+        self.pixels
+    }
+
+    /// Records the pixel mode the weights are trained with.
+    pub fn set_pixels(&mut self, pixels: PixelMode) {
+        self.pixels = pixels;
     }
 
     /// The architecture.

@@ -2,8 +2,9 @@
 //!
 //! Tensors are named `{layer}.{param}` (`dense_1.kernel`, `dense_1.bias`, …) in Keras's layout
 //! (a dense kernel is `[inputs, units]`), as little-endian `f32`. The header's `__metadata__`
-//! holds `format` (`neurite`), `format_version` (`1`) and `model_spec`, the [`ModelSpec`] as
-//! JSON. `docs/model-format.md` shows how to read a file with NumPy and move it to Keras or
+//! holds `format` (`neurite`), `format_version` (`1`), `model_spec`, the [`ModelSpec`] as
+//! JSON, and `pixels` (`scaled` or `raw`), how the model's inputs are made from `u8` pixels
+//! (files without it are read as `scaled`). `docs/model-format.md` shows how to read a file with NumPy and move it to Keras or
 //! PyTorch.
 //!
 //! Loading trusts nothing: the header size is bounded before it is read, the specification is
@@ -16,7 +17,7 @@ use std::path::Path;
 use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 
-use crate::{Error, ModelSpec, Result, Sequential};
+use crate::{Error, ModelSpec, PixelMode, Result, Sequential};
 
 /// The `format_version` this engine writes and reads.
 pub const FORMAT_VERSION: &str = "1";
@@ -25,6 +26,14 @@ pub const MAX_HEADER_BYTES: u64 = 1 << 20;
 
 fn bad(message: impl Into<String>) -> Error {
     Error::ModelFile(message.into())
+}
+
+/// The `pixels` metadata value of a mode.
+fn pixels_name(pixels: PixelMode) -> &'static str {
+    match pixels {
+        PixelMode::Scaled => "scaled",
+        PixelMode::Raw => "raw",
+    }
 }
 
 /// The model as the bytes of a `.safetensors` file.
@@ -45,6 +54,7 @@ pub fn to_bytes(model: &Sequential<f32>) -> Vec<u8> {
         ("format".to_owned(), "neurite".to_owned()),
         ("format_version".to_owned(), FORMAT_VERSION.to_owned()),
         ("model_spec".to_owned(), model.spec().to_json()),
+        ("pixels".to_owned(), pixels_name(model.pixels()).to_owned()),
     ]);
     safetensors::serialize(views, Some(metadata)).expect("a model always serialises")
 }
@@ -99,6 +109,16 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
         serde_json::from_str(spec_json).map_err(|e| bad(format!("model specification: {e}")))?;
     let mut model = Sequential::<f32>::from_spec(&spec, 0)
         .map_err(|e| bad(format!("model specification: {e}")))?;
+    // Files without the key predate it, when models were trained on scaled pixels by default.
+    model.set_pixels(match info.get("pixels").map(String::as_str) {
+        None | Some("scaled") => PixelMode::Scaled,
+        Some("raw") => PixelMode::Raw,
+        Some(other) => {
+            return Err(bad(format!(
+                "pixels is {other:?}; expected \"scaled\" or \"raw\""
+            )));
+        }
+    });
 
     let expected: Vec<(String, Vec<usize>)> = model
         .named_params()
@@ -350,12 +370,49 @@ mod tests {
     }
 
     #[test]
+    fn the_pixel_mode_survives_a_file_and_files_without_it_read_as_scaled() {
+        let mut model = Sequential::<f32>::from_spec(&small_spec(), 3).unwrap();
+        model.set_pixels(PixelMode::Raw);
+        assert_eq!(
+            from_bytes(&to_bytes(&model)).unwrap().pixels(),
+            PixelMode::Raw
+        );
+
+        let spec = small_spec().to_json();
+        let tensors: Vec<_> = model
+            .named_params()
+            .into_iter()
+            .map(|(name, p)| {
+                let bytes: Vec<u8> = p.value.iter().flat_map(|v| v.to_le_bytes()).collect();
+                (name, Dtype::F32, p.shape.clone(), bytes)
+            })
+            .collect();
+        let tensors: Vec<_> = tensors
+            .iter()
+            .map(|(n, d, s, b)| (n.as_str(), *d, s.clone(), b.clone()))
+            .collect();
+        let older = craft(&tensors, &[("format_version", "1"), ("model_spec", &spec)]);
+        assert_eq!(from_bytes(&older).unwrap().pixels(), PixelMode::Scaled);
+        let odd = craft(
+            &tensors,
+            &[
+                ("format_version", "1"),
+                ("model_spec", &spec),
+                ("pixels", "gray"),
+            ],
+        );
+        let err = from_bytes(&odd).unwrap_err().to_string();
+        assert!(err.contains("pixels"), "{err}");
+    }
+
+    #[test]
     fn metadata_holds_the_spec_and_the_version() {
         let model = Sequential::<f32>::from_spec(&small_spec(), 3).unwrap();
         let bytes = to_bytes(&model);
         let (_, metadata) = SafeTensors::read_metadata(&bytes).unwrap();
         let info = metadata.metadata().as_ref().unwrap();
         assert_eq!(info["format_version"], "1");
+        assert_eq!(info["pixels"], "scaled");
         assert_eq!(
             ModelSpec::from_json(&info["model_spec"]).unwrap(),
             small_spec()

@@ -75,8 +75,10 @@ impl Trainer {
         Ok(Trainer::with_model(config, model))
     }
 
-    /// Continues training `model` (e.g. loaded from a file) under `config`.
-    pub fn with_model(config: CheckedConfig, model: Sequential<f32>) -> Self {
+    /// Continues training `model` (e.g. loaded from a file) under `config`, whose pixel mode
+    /// the model then records.
+    pub fn with_model(config: CheckedConfig, mut model: Sequential<f32>) -> Self {
+        model.set_pixels(config.training.pixels);
         Trainer {
             optimizer: Optimizer::new(config.training.optimizer),
             config,

@@ -24,11 +24,12 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut model = neurite::model_file::load(&args.model)?;
     let test = data_dir::load(args.data.as_deref())?.test;
     model.check_fits(&test)?;
+    let pixels = args.pixels.map_or(model.pixels(), PixelMode::from);
     let result = evaluate(
         &mut model,
         &test,
         Loss::SparseCategoricalCrossentropy,
-        PixelMode::from(args.pixels),
+        pixels,
         Penalties::default(),
     );
     if let Some(path) = &args.predictions {

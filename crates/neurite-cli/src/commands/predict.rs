@@ -20,7 +20,7 @@ pub fn run(args: &PredictArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let image: GrayImage = png_image::read(&args.image)?;
     let pixels = preprocess::to_mnist(&image)?;
     model.check_input(pixels.len())?;
-    let factor = PixelMode::from(args.pixels).factor();
+    let factor = args.pixels.map_or(model.pixels(), PixelMode::from).factor();
     let input = Array2::from_shape_fn((1, pixels.len()), |(_, j)| f32::from(pixels[j]) * factor);
     let probabilities = model.predict(input.view());
     let row = probabilities.row(0);

@@ -30,7 +30,8 @@ struct Splits {
 /// Trains as the flags say; exits non-zero if training diverged.
 pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let resolved = model_arg::resolve(&ModelArg::parse(&args.model))?;
-    let config = train_config::from_args(args, resolved.spec().clone()).check()?;
+    let config =
+        train_config::from_args(args, resolved.spec().clone(), resolved.pixels()).check()?;
     let mnist = data_dir::load(args.data.as_deref())?;
     let splits = if config.training.validation_split > 0.0 {
         let (train, validation) = mnist.train.split_tail(config.training.validation_split);

@@ -75,10 +75,6 @@ fn position(canvas: &HtmlCanvasElement, event: &PointerEvent) -> (f64, f64) {
 
 /// Class probabilities of one 28×28 image under the latest snapshot.
 fn classify(state: Playground, pixels: &[u8]) -> Option<Vec<f32>> {
-    let factor = state
-        .running_config
-        .with_untracked(|c| c.as_ref().map(|c| c.training.pixels.factor()))
-        .unwrap_or(neurite::PixelMode::Scaled.factor());
     state
         .model
         .try_update_value(|model| {
@@ -86,6 +82,8 @@ fn classify(state: Playground, pixels: &[u8]) -> Option<Vec<f32>> {
             if model.input_features() != pixels.len() {
                 return None;
             }
+            // The snapshot says which pixels its weights were trained on.
+            let factor = model.pixels().factor();
             let input =
                 Array2::from_shape_fn((1, pixels.len()), |(_, j)| f32::from(pixels[j]) * factor);
             Some(model.predict(input.view()).row(0).to_vec())
