@@ -17,15 +17,8 @@ use web_sys::{MessageChannel, MessageEvent};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-/// MNIST's test set, which `scripts/lib.sh` fetches before the tests build.
-const IMAGES: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../data/mnist/t10k-images-idx3-ubyte.gz"
-));
-const LABELS: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../data/mnist/t10k-labels-idx1-ubyte.gz"
-));
+mod support;
+use support::{IMAGES, LABELS};
 
 /// Posts `envelope` through a real `MessageChannel` and decodes what arrives.
 async fn through_channel<M>(envelope: &Envelope<M>) -> Envelope<M>
