@@ -188,11 +188,12 @@ test('pause holds a run within a moment and play resumes it', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'paused');
 });
 
-test('where relaxed SIMD does not validate, the plain SIMD128 trainer starts and trains', async () => {
+/** Opens the playground in a fresh context prepared by `prepare`, checks that the plain
+ * SIMD128 trainer runs and trains ten batches, and closes it. */
+async function plainTrainerRuns(prepare) {
   const context = await browser.newContext();
   try {
-    // An engine without relaxed SIMD: every module with its instructions fails validation.
-    await context.addInitScript(() => { WebAssembly.validate = () => false; });
+    await prepare(context);
     const plain = await context.newPage();
     const pageErrors = [];
     plain.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -206,6 +207,15 @@ test('where relaxed SIMD does not validate, the plain SIMD128 trainer starts and
   } finally {
     await context.close();
   }
+}
+
+test('where relaxed SIMD does not validate, the plain SIMD128 trainer starts and trains', async () => {
+  // An engine without relaxed SIMD: every module with its instructions fails validation.
+  await plainTrainerRuns((context) => context.addInitScript(() => { WebAssembly.validate = () => false; }));
+});
+
+test('if the relaxed-SIMD trainer fails to start, the plain one takes over', async () => {
+  await plainTrainerRuns((context) => context.route('**/worker-relaxed*', (route) => route.abort()));
 });
 
 test('a corrupted model file is refused with a message and the model stays', async () => {
