@@ -38,7 +38,7 @@ const RELAXED_SIMD_PROBE: [u8; 49] = [
 ];
 
 /// Whether this engine runs relaxed SIMD.
-pub fn relaxed_simd_supported() -> bool {
+fn relaxed_simd_supported() -> bool {
     let probe = js_sys::Uint8Array::from(&RELAXED_SIMD_PROBE[..]);
     js_sys::WebAssembly::validate(&probe).unwrap_or(false)
 }

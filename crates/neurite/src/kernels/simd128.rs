@@ -132,15 +132,16 @@ pub(super) fn nonzero_pixel_mask(chunk: &[u8; 16]) -> u32 {
     u32::from(i8x16_bitmask(i8x16_ne(bytes, i8x16_splat(0))))
 }
 
-/// One Adam update; see [`super::update::adam_update`].
+/// One Adam update of the leading whole quads (see [`super::update::adam_update`]); returns
+/// how many elements it updated, leaving the last `n % 4` to the scalar loop.
 #[cfg_attr(feature = "relaxed-simd", target_feature(enable = "relaxed-simd"))]
-pub(super) fn adam_update(
+pub(super) fn adam_update_quads(
     step: AdamStep<f32>,
     w: &mut [f32],
     g: &[f32],
     m: &mut [f32],
     v: &mut [f32],
-) {
+) -> usize {
     let n = w.len();
     let whole = n - n % 4;
     let alpha = f32x4_splat(step.alpha);
@@ -159,12 +160,7 @@ pub(super) fn adam_update(
         let wi = f32x4_sub(load(quad(w, i)), step);
         store(quad_mut(w, i), wi);
     }
-    for i in whole..n {
-        let gi = g[i];
-        m[i] += (gi - m[i]) * step.one_minus_beta_1;
-        v[i] += (gi * gi - v[i]) * step.one_minus_beta_2;
-        w[i] -= step.alpha * m[i] / (v[i].sqrt() + step.epsilon);
-    }
+    whole
 }
 
 /// Whether every value is finite; see [`super::all_finite`].

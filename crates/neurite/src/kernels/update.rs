@@ -30,6 +30,28 @@ fn adam_body<F: Scalar, const FMA: bool>(
         g.len() == n && m.len() == n && v.len() == n,
         "adam: slice lengths differ"
     );
+    let done = adam_simd_quads(step, &mut *w, g, &mut *m, &mut *v);
+    let (g, m, v) = (&g[..n], &mut m[..n], &mut v[..n]);
+    for i in done..n {
+        let gi = g[i];
+        let mi = madd::<F, FMA>(gi - m[i], step.one_minus_beta_1, m[i]);
+        let vi = madd::<F, FMA>(gi * gi - v[i], step.one_minus_beta_2, v[i]);
+        m[i] = mi;
+        v[i] = vi;
+        w[i] -= step.alpha * mi / (vi.sqrt() + step.epsilon);
+    }
+}
+
+/// Updates the leading whole quads with the explicit SIMD128 body where it exists (wasm,
+/// `f32`) and returns how many elements it did; 0 elsewhere. The scalar loop does the rest.
+#[inline(always)]
+fn adam_simd_quads<F: Scalar>(
+    step: AdamStep<F>,
+    w: &mut [F],
+    g: &[F],
+    m: &mut [F],
+    v: &mut [F],
+) -> usize {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     if let (Some(w), Some(g), Some(m), Some(v)) = (
         F::as_f32_mut(w),
@@ -44,17 +66,10 @@ fn adam_body<F: Scalar, const FMA: bool>(
             one_minus_beta_2: step.one_minus_beta_2.to_f64_lossless() as f32,
             epsilon: step.epsilon.to_f64_lossless() as f32,
         };
-        return super::simd128::adam_update(step, w, g, m, v);
+        return super::simd128::adam_update_quads(step, w, g, m, v);
     }
-    let (g, m, v) = (&g[..n], &mut m[..n], &mut v[..n]);
-    for i in 0..n {
-        let gi = g[i];
-        let mi = madd::<F, FMA>(gi - m[i], step.one_minus_beta_1, m[i]);
-        let vi = madd::<F, FMA>(gi * gi - v[i], step.one_minus_beta_2, v[i]);
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= step.alpha * mi / (vi.sqrt() + step.epsilon);
-    }
+    let _ = (step, w, g, m, v);
+    0
 }
 
 dispatch! {
