@@ -87,10 +87,14 @@ function tapPlayground() {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (event) => {
-        const msg = event.data?.msg;
-        if (!msg || !['data_loaded', 'progress', 'epoch_end', 'diverged', 'error'].includes(msg.type)) return;
-        const { confusion, ...kept } = msg;
-        bench.messages.push({ at: performance.now(), ...kept });
+        // Each message is JSON text, externally tagged: `{"progress":{...}}`.
+        const text = event.data?.msg;
+        if (typeof text !== 'string') return;
+        const parsed = JSON.parse(text);
+        const [type, body] = typeof parsed === 'string' ? [parsed, {}] : Object.entries(parsed)[0];
+        if (!['data_loaded', 'progress', 'epoch_end', 'diverged', 'error', 'prediction'].includes(type)) return;
+        const { confusion, probabilities, ...kept } = body;
+        bench.messages.push({ at: performance.now(), type, ...kept });
       });
     }
   };
@@ -174,6 +178,13 @@ async function benchNeurite(browser, url, query = '') {
       latencies.push(await timedStroke(page, 0.3 + 0.4 * ((i * 7) % STROKES) / STROKES, 0.2 + 0.6 * (i / STROKES)));
     }
     say(`neurite: stroke to bars ${median(latencies).toFixed(2)} ms (median of ${latencies.length}; ${latencies.map((x) => x.toFixed(1)).join(' ')})`);
+    // The forward pass alone, as the worker timed it for each of those strokes.
+    const forward = (await page.evaluate(() => window.__bench.messages))
+      .filter((m) => m.type === 'prediction')
+      .slice(-STROKES)
+      .map((m) => m.forward_ms);
+    if (forward.length === 0) throw new Error('the worker sent no prediction for the strokes');
+    say(`neurite: forward pass ${median(forward).toFixed(3)} ms (median of ${forward.length})`);
     if (errors.length) throw new Error(`the playground logged errors: ${errors.join(' | ')}`);
 
     return {
@@ -190,6 +201,7 @@ async function benchNeurite(browser, url, query = '') {
       },
       interactiveMs,
       classifyMs: median(latencies),
+      forwardMs: median(forward),
     };
   } finally {
     await context.close();
@@ -275,6 +287,7 @@ async function main() {
       ratio_samples_per_second: round(neurite.result.samples_per_second / t.samples_per_second, 3),
       ratio_plain_simd128_samples_per_second: round(plain.result.samples_per_second / t.samples_per_second, 3),
       digit_classify_ms: round(neurite.classifyMs, 2),
+      digit_forward_ms: round(neurite.forwardMs, 3),
       page_interactive_ms: round(neurite.interactiveMs, 1),
       wasm_bytes: await wasmSizes(),
       chromium,

@@ -24,6 +24,8 @@ cargo clippy -p neurite --lib --target wasm32-unknown-unknown --features relaxed
 
 step "native tests"
 NEURITE_MNIST_DIR="$ROOT/data/mnist" cargo test --workspace
+step "the core without its gzip feature (as the browser builds it)"
+cargo test -p neurite --no-default-features --lib data::idx
 
 # The browser playground (crates/neurite-web, www/, tests/e2e/).
 step "browser toolchain"

@@ -47,6 +47,8 @@ async function draw(strokes) {
     await page.mouse.move(...at(to), { steps: 3 });
     await page.mouse.up();
   }
+  // The worker classifies each drawing and answers; wait for the answer to the last one.
+  await page.waitForFunction(() => document.querySelector('[data-testid=bars]').dataset.pending === 'false');
 }
 
 const text = (id) => page.getByTestId(id).textContent();

@@ -1,12 +1,21 @@
 //! Every message between the page and the training worker, both ways.
 //!
-//! Messages are serde enums with named fields, converted to JavaScript objects with
-//! `serde-wasm-bindgen`. A message that carries a large array (a model file, the test set's
-//! pixels, the test predictions) says so in its docs: the array travels beside it as the
-//! [`Envelope`]'s `payload`, an `ArrayBuffer` that is transferred, not copied, across threads.
+//! Messages are serde enums with named fields, externally tagged: they travel as JSON text
+//! such as `{"set_learning_rate":{"learning_rate":0.5}}` or `"start"` (see
+//! [`transport`](crate::transport)). A message that carries a large array (a model file, the
+//! test set's pixels, the test predictions, the first layer's weights) says so in its docs: the
+//! array travels beside it as the [`Envelope`]'s `payload`, an `ArrayBuffer` that is
+//! transferred, not copied, across threads.
+//!
+//! JSON has no NaN or infinity, yet a loss can be either; such fields go through
+//! [`maybe_finite`], which writes them as the strings `"NaN"`, `"inf"` and `"-inf"`.
 
 use neurite::{Config, ConfusionMatrix, Summary};
 use serde::{Deserialize, Serialize};
+
+/// First-layer units whose weights travel in a [`FromWorker::Snapshot`]: the page draws one
+/// tile per unit, and no more than this.
+pub const MAX_WEIGHT_TILES: usize = 256;
 
 /// A message and the bytes that travel beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +43,7 @@ impl<M> Envelope<M> {
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ToWorker {
     /// Fetch MNIST's gzip files from `base_url` (e.g. `./mnist/`) and decompress them.
     LoadData {
@@ -76,6 +85,14 @@ pub enum ToWorker {
     },
     /// Send the current model as a model file ([`FromWorker::ModelFile`]).
     ExportModel,
+    /// Classify a drawn digit now and after every new snapshot of the weights, answering with
+    /// [`FromWorker::Prediction`]. Payload: the digit's 28×28 `u8` pixels as MNIST stores them
+    /// (the worker scales them as the model was trained); without a payload the worker forgets
+    /// the drawing.
+    Classify {
+        /// The page's number for this drawing, echoed in the answers.
+        drawing: u64,
+    },
 }
 
 /// Where a run stands.
@@ -109,12 +126,16 @@ pub struct Progress {
     /// Batches per epoch.
     pub batches_per_epoch: usize,
     /// Mean loss over the epoch so far.
+    #[serde(with = "maybe_finite")]
     pub loss: f64,
     /// Accuracy over the epoch so far.
+    #[serde(with = "maybe_finite")]
     pub accuracy: f64,
     /// Mean loss of the batches trained since the last progress message.
+    #[serde(with = "maybe_finite")]
     pub recent_loss: f64,
     /// Accuracy on the batches trained since the last progress message.
+    #[serde(with = "maybe_finite")]
     pub recent_accuracy: f64,
     /// Position of the run in epochs (e.g. `1.5` is half-way through the second epoch).
     pub position: f64,
@@ -183,7 +204,7 @@ impl From<neurite::Error> for WorkerError {
 
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum FromWorker {
     /// The worker's wasm has started; messages sent before this would have been lost.
     Ready {
@@ -216,21 +237,42 @@ pub enum FromWorker {
         /// The epoch that ended, from 1.
         epoch: usize,
         /// Mean training loss over the epoch.
+        #[serde(with = "maybe_finite")]
         train_loss: f64,
         /// Training accuracy over the epoch.
         train_accuracy: f64,
         /// Test loss.
+        #[serde(with = "maybe_finite")]
         test_loss: f64,
         /// Test accuracy.
         test_accuracy: f64,
         /// Test counts of (true, predicted) classes.
         confusion: ConfusionMatrix,
     },
-    /// The current weights, for live predictions and the weight images. Payload: the model
-    /// as a `.safetensors` model file.
+    /// The current first-layer weights, for the weight images (sent a few times per second
+    /// while they change). Payload: the first dense layer's kernel, unit by unit: `units`
+    /// runs of `inputs` little-endian `f32`s (at most [`MAX_WEIGHT_TILES`] units).
     Snapshot {
         /// Optimizer steps taken so far.
         steps: u64,
+        /// Inputs per unit.
+        inputs: usize,
+        /// Units in the payload.
+        units: usize,
+        /// Units in the layer (more than `units` when the layer is wider than the tiles shown).
+        layer_units: usize,
+    },
+    /// The class probabilities of the drawing last sent with [`ToWorker::Classify`], under
+    /// the current weights.
+    Prediction {
+        /// The drawing's number.
+        drawing: u64,
+        /// One probability per class.
+        probabilities: Vec<f32>,
+        /// Optimizer steps behind the weights used.
+        steps: u64,
+        /// Time of the forward pass, in milliseconds.
+        forward_ms: f64,
     },
     /// The model file asked for with [`ToWorker::ExportModel`]. Payload: its bytes.
     ModelFile {
@@ -242,10 +284,72 @@ pub enum FromWorker {
         /// The epoch it happened in.
         epoch: usize,
         /// The batch's loss.
+        #[serde(with = "maybe_finite")]
         loss: f64,
     },
     /// A request failed; the worker's state is unchanged.
     Error(WorkerError),
+}
+
+/// A float that may be NaN or infinite, as a JSON number when it is finite and otherwise as
+/// `"NaN"`, `"inf"` or `"-inf"`.
+pub mod maybe_finite {
+    use std::fmt;
+
+    use serde::de::{self, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    /// Writes `value`.
+    ///
+    /// # Errors
+    /// The serializer's.
+    pub fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        match *value {
+            v if v.is_finite() => serializer.serialize_f64(v),
+            v if v.is_nan() => serializer.serialize_str("NaN"),
+            v if v > 0.0 => serializer.serialize_str("inf"),
+            _ => serializer.serialize_str("-inf"),
+        }
+    }
+
+    /// Reads a number, or one of the three strings.
+    ///
+    /// # Errors
+    /// For anything else.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        deserializer.deserialize_any(MaybeFinite)
+    }
+
+    struct MaybeFinite;
+
+    impl Visitor<'_> for MaybeFinite {
+        type Value = f64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number, \"NaN\", \"inf\" or \"-inf\"")
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+            match v {
+                "NaN" => Ok(f64::NAN),
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
 }
 
 /// One message of every kind, for the round-trip tests natively and in a browser worker.
@@ -273,6 +377,7 @@ pub mod samples {
                 file_name: "model.safetensors".into(),
             },
             ToWorker::ExportModel,
+            ToWorker::Classify { drawing: 3 },
         ]
     }
 
@@ -320,11 +425,22 @@ pub mod samples {
                 test_accuracy: 0.96,
                 confusion,
             },
-            FromWorker::Snapshot { steps: 1875 },
+            FromWorker::Snapshot {
+                steps: 1875,
+                inputs: 784,
+                units: 128,
+                layer_units: 128,
+            },
+            FromWorker::Prediction {
+                drawing: 3,
+                probabilities: vec![0.5, 0.25, 0.25],
+                steps: 1875,
+                forward_ms: 0.25,
+            },
             FromWorker::ModelFile { steps: 1875 },
             FromWorker::Diverged {
                 epoch: 2,
-                loss: 1e38,
+                loss: f64::INFINITY,
             },
             FromWorker::Error(WorkerError {
                 kind: ErrorKind::Config,
@@ -365,13 +481,41 @@ mod tests {
     fn messages_are_tagged_with_their_snake_case_name() {
         let json =
             serde_json::to_string(&ToWorker::SetLearningRate { learning_rate: 0.5 }).unwrap();
-        assert_eq!(json, r#"{"type":"set_learning_rate","learning_rate":0.5}"#);
+        assert_eq!(json, r#"{"set_learning_rate":{"learning_rate":0.5}}"#);
+        assert_eq!(
+            serde_json::to_string(&ToWorker::Start).unwrap(),
+            r#""start""#
+        );
     }
 
     #[test]
     fn an_unknown_message_is_an_error_not_a_default() {
-        assert!(serde_json::from_str::<ToWorker>(r#"{"type":"launch_rockets"}"#).is_err());
-        assert!(serde_json::from_str::<ToWorker>(r#"{"type":"step","batches":-1}"#).is_err());
+        assert!(serde_json::from_str::<ToWorker>(r#""launch_rockets""#).is_err());
+        assert!(serde_json::from_str::<ToWorker>(r#"{"step":{"batches":-1}}"#).is_err());
+        assert!(serde_json::from_str::<ToWorker>(r#"{"step":{"batches":1,"more":2}}"#).is_err());
+    }
+
+    #[test]
+    fn losses_that_are_not_finite_travel_as_text_and_come_back() {
+        let mut progress = match &samples::replies()[3] {
+            FromWorker::Progress(p) => p.clone(),
+            other => panic!("sample 3 is {other:?}"),
+        };
+        progress.loss = f64::NAN;
+        progress.recent_loss = f64::NEG_INFINITY;
+        let json = serde_json::to_string(&FromWorker::Progress(progress)).unwrap();
+        assert!(json.contains(r#""loss":"NaN""#), "{json}");
+        assert!(json.contains(r#""recent_loss":"-inf""#), "{json}");
+        match serde_json::from_str::<FromWorker>(&json).unwrap() {
+            FromWorker::Progress(p) => {
+                assert!(p.loss.is_nan());
+                assert_eq!(p.recent_loss, f64::NEG_INFINITY);
+                assert_eq!(p.accuracy, 0.85);
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = json.replace(r#""NaN""#, r#""lots""#);
+        assert!(serde_json::from_str::<FromWorker>(&bad).is_err());
     }
 
     #[test]

@@ -6,11 +6,14 @@
 //! yields, so a pause or a new learning rate is handled between two slices. The same code runs
 //! natively in the unit tests.
 
+use ndarray::Array2;
 use neurite::{
     CheckedConfig, Config, ConfusionMatrix, Dataset, Outcome, StepReport, Trainer, model_file,
 };
 
-use crate::protocol::{Envelope, ErrorKind, FromWorker, Phase, Progress, ToWorker, WorkerError};
+use crate::protocol::{
+    Envelope, ErrorKind, FromWorker, MAX_WEIGHT_TILES, Phase, Progress, ToWorker, WorkerError,
+};
 use crate::test_set::TestImages;
 
 /// Replies waiting to be posted.
@@ -102,7 +105,14 @@ pub struct Session {
     last_progress_at: f64,
     last_snapshot_at: f64,
     snapshot_steps: u64,
+    /// The drawing to classify (its number and `u8` pixels), kept for new weights.
+    drawing: Option<(u64, Vec<u8>)>,
+    /// Whether the drawing has not been classified under the current weights.
+    prediction_due: bool,
 }
+
+/// A clock in milliseconds.
+pub type Clock<'a> = &'a mut dyn FnMut() -> f64;
 
 fn error(kind: ErrorKind, message: impl Into<String>) -> Envelope<FromWorker> {
     Envelope::bare(FromWorker::Error(WorkerError::new(kind, message)))
@@ -152,9 +162,10 @@ impl Session {
         self.push_progress(0.0, out);
     }
 
-    /// Handles one request at time `now` (milliseconds). [`ToWorker::LoadData`] is the glue's
-    /// to handle, as it needs the network.
-    pub fn handle(&mut self, request: Envelope<ToWorker>, now: f64, out: &mut Outbox) {
+    /// Handles one request, reading the time (milliseconds) from `clock`.
+    /// [`ToWorker::LoadData`] is the glue's to handle, as it needs the network.
+    pub fn handle(&mut self, request: Envelope<ToWorker>, clock: Clock<'_>, out: &mut Outbox) {
+        let now = clock();
         match request.msg {
             ToWorker::LoadData { .. } => {}
             ToWorker::Configure { config } => match config.check() {
@@ -216,7 +227,51 @@ impl Session {
                 )),
                 None => out.push(error(ErrorKind::State, "no model to save yet")),
             },
+            ToWorker::Classify { drawing } => {
+                self.drawing = request.payload.map(|pixels| (drawing, pixels));
+                self.prediction_due = true;
+            }
         }
+        self.predict_if_due(clock, out);
+    }
+
+    /// Classifies the drawing if the weights changed since it was last classified.
+    fn predict_if_due(&mut self, clock: Clock<'_>, out: &mut Outbox) {
+        let (Some(trainer), Some((drawing, pixels)), true) =
+            (&mut self.trainer, &self.drawing, self.prediction_due)
+        else {
+            return;
+        };
+        self.prediction_due = false;
+        let model = trainer.model_mut();
+        if model.input_features() != pixels.len() {
+            let message = format!(
+                "a drawing of {} pixels cannot be classified by a model that takes {}",
+                pixels.len(),
+                model.input_features()
+            );
+            self.drawing = None;
+            return out.push(error(ErrorKind::Protocol, message));
+        }
+        // The model says which pixels its weights were trained on.
+        let factor = model.pixels().factor();
+        let input =
+            Array2::from_shape_fn((1, pixels.len()), |(_, j)| f32::from(pixels[j]) * factor);
+        let started = clock();
+        let probabilities = model.predict(input.view()).row(0).to_vec();
+        let forward_ms = clock() - started;
+        if probabilities.iter().any(|p| !p.is_finite()) {
+            return out.push(error(
+                ErrorKind::State,
+                "the model's outputs for this drawing are not finite numbers",
+            ));
+        }
+        out.push(Envelope::bare(FromWorker::Prediction {
+            drawing: *drawing,
+            probabilities,
+            steps: trainer.steps(),
+            forward_ms,
+        }));
     }
 
     fn ready_to_train(&self, out: &mut Outbox) -> bool {
@@ -294,6 +349,12 @@ impl Session {
                 return out.push(Envelope::bare(FromWorker::Error(e)));
             }
         };
+        // A model for other data would fail at the first batch: refuse it now, as a bad file.
+        if let Some(data) = &self.data
+            && let Err(e) = model.check_fits(&data.train)
+        {
+            return out.push(error(ErrorKind::ModelFile, format!("{file_name}: {e}")));
+        }
         let mut training = self
             .trainer
             .as_ref()
@@ -338,6 +399,7 @@ impl Session {
                 self.push_snapshot(now, out);
             }
         }
+        self.predict_if_due(clock, out);
     }
 
     /// Trains one batch; returns whether training stopped (step done, diverged, finished).
@@ -514,9 +576,26 @@ impl Session {
             return;
         }
         self.snapshot_steps = steps;
+        self.prediction_due = true;
+        let Some(kernel) = trainer.model().first_dense_kernel() else {
+            return;
+        };
+        let (inputs, layer_units) = kernel.dim();
+        let units = layer_units.min(MAX_WEIGHT_TILES);
+        let mut payload = Vec::with_capacity(inputs * units * 4);
+        for unit in 0..units {
+            for w in kernel.column(unit) {
+                payload.extend_from_slice(&w.to_le_bytes());
+            }
+        }
         out.push(Envelope::with_payload(
-            FromWorker::Snapshot { steps },
-            model_file::to_bytes(trainer.model()),
+            FromWorker::Snapshot {
+                steps,
+                inputs,
+                units,
+                layer_units,
+            },
+            payload,
         ));
     }
 }
@@ -591,7 +670,7 @@ mod tests {
             Envelope::bare(ToWorker::Configure {
                 config: toy_config(),
             }),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         (session, out)
@@ -639,7 +718,7 @@ mod tests {
         config.training.learning_rate = 0.0;
         session.handle(
             Envelope::bare(ToWorker::Configure { config }),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         let e = only_error(&out);
@@ -652,7 +731,7 @@ mod tests {
     fn a_run_trains_evaluates_each_epoch_and_finishes() {
         let (mut session, mut out) = session();
         out.clear();
-        session.handle(Envelope::bare(ToWorker::Start), 0.0, &mut out);
+        session.handle(Envelope::bare(ToWorker::Start), &mut || 0.0, &mut out);
         let mut clock = ticking();
         for _ in 0..1000 {
             if !session.has_work() {
@@ -693,14 +772,14 @@ mod tests {
     #[test]
     fn pause_stops_work_and_step_trains_exactly_that_many_batches() {
         let (mut session, mut out) = session();
-        session.handle(Envelope::bare(ToWorker::Start), 0.0, &mut out);
+        session.handle(Envelope::bare(ToWorker::Start), &mut || 0.0, &mut out);
         session.work(&mut ticking(), 3.0, &mut out);
-        session.handle(Envelope::bare(ToWorker::Pause), 10.0, &mut out);
+        session.handle(Envelope::bare(ToWorker::Pause), &mut || 10.0, &mut out);
         assert!(!session.has_work());
         let steps = session.trainer().unwrap().steps();
         session.handle(
             Envelope::bare(ToWorker::Step { batches: 5 }),
-            20.0,
+            &mut || 20.0,
             &mut out,
         );
         while session.has_work() {
@@ -718,13 +797,13 @@ mod tests {
             Envelope::bare(ToWorker::SetLearningRate {
                 learning_rate: -1.0,
             }),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         assert!(matches!(&out[0].msg, FromWorker::Error(e) if e.kind == ErrorKind::Config));
         session.handle(
             Envelope::bare(ToWorker::SetLearningRate { learning_rate: 0.5 }),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         assert_eq!(
@@ -756,7 +835,7 @@ mod tests {
                 },
                 corrupt,
             ),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         let e = only_error(&out);
@@ -769,7 +848,7 @@ mod tests {
     fn an_exported_model_loads_back_with_the_pixel_mode_it_was_trained_on() {
         let (mut session, mut out) = session();
         out.clear();
-        session.handle(Envelope::bare(ToWorker::ExportModel), 0.0, &mut out);
+        session.handle(Envelope::bare(ToWorker::ExportModel), &mut || 0.0, &mut out);
         let bytes = out[0].payload.clone().unwrap();
         out.clear();
         session.handle(
@@ -779,7 +858,7 @@ mod tests {
                 },
                 bytes,
             ),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         assert!(matches!(out[0].msg, FromWorker::Configured { .. }));
@@ -797,7 +876,7 @@ mod tests {
                 },
                 model_file::to_bytes(&raw),
             ),
-            0.0,
+            &mut || 0.0,
             &mut out,
         );
         match &out[0].msg {
@@ -812,7 +891,163 @@ mod tests {
     fn training_before_data_is_a_state_error() {
         let mut session = Session::new();
         let mut out = Outbox::new();
-        session.handle(Envelope::bare(ToWorker::Start), 0.0, &mut out);
+        session.handle(Envelope::bare(ToWorker::Start), &mut || 0.0, &mut out);
         assert!(matches!(&out[0].msg, FromWorker::Error(e) if e.kind == ErrorKind::State));
+    }
+
+    fn predictions(out: &Outbox) -> Vec<(u64, &[f32], u64)> {
+        out.iter()
+            .filter_map(|e| match &e.msg {
+                FromWorker::Prediction {
+                    drawing,
+                    probabilities,
+                    steps,
+                    ..
+                } => Some((*drawing, probabilities.as_slice(), *steps)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn classify(session: &mut Session, drawing: u64, pixels: Option<Vec<u8>>, out: &mut Outbox) {
+        let msg = ToWorker::Classify { drawing };
+        let envelope = Envelope {
+            msg,
+            payload: pixels,
+        };
+        session.handle(envelope, &mut ticking(), out);
+    }
+
+    #[test]
+    fn a_drawing_is_classified_at_once_and_again_when_the_weights_change() {
+        let (mut session, mut out) = session();
+        out.clear();
+        classify(&mut session, 7, Some(vec![0, 30, 180, 220]), &mut out);
+        let first = predictions(&out);
+        assert_eq!(first.len(), 1, "{out:?}");
+        let (drawing, probabilities, steps) = first[0];
+        let probabilities = probabilities.to_vec();
+        assert_eq!((drawing, steps), (7, 0));
+        assert_eq!(probabilities.len(), 2);
+        assert!((probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+
+        // The same answer as the model's own forward pass on the scaled pixels.
+        let scaled = ndarray::array![[0.0, 30.0, 180.0, 220.0]] / 255.0;
+        let expected = session
+            .trainer
+            .as_mut()
+            .unwrap()
+            .model_mut()
+            .predict(scaled.view());
+        assert_eq!(probabilities, expected.row(0).to_vec());
+
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::Step { batches: 3 }),
+            &mut ticking(),
+            &mut out,
+        );
+        let mut clock = ticking();
+        while session.has_work() {
+            session.work(&mut clock, 1_000.0, &mut out);
+        }
+        let again = predictions(&out);
+        assert_eq!(
+            again.len(),
+            1,
+            "one prediction for the new weights: {out:?}"
+        );
+        assert_eq!((again[0].0, again[0].2), (7, 3));
+        assert_ne!(
+            again[0].1,
+            &probabilities[..],
+            "new weights, new probabilities"
+        );
+    }
+
+    #[test]
+    fn a_drawing_without_pixels_is_forgotten() {
+        let (mut session, mut out) = session();
+        classify(&mut session, 1, Some(vec![9; 4]), &mut out);
+        classify(&mut session, 2, None, &mut out);
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::Step { batches: 2 }),
+            &mut ticking(),
+            &mut out,
+        );
+        let mut clock = ticking();
+        while session.has_work() {
+            session.work(&mut clock, 1_000.0, &mut out);
+        }
+        assert!(predictions(&out).is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn a_drawing_the_model_cannot_take_is_refused() {
+        let (mut session, mut out) = session();
+        out.clear();
+        classify(&mut session, 1, Some(vec![0; 784]), &mut out);
+        let e = only_error(&out);
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        assert!(e.message.contains("784"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_snapshot_carries_the_first_layer_kernel_unit_by_unit() {
+        let (session, out) = session();
+        let (inputs, units, layer_units, payload) = out
+            .iter()
+            .find_map(|e| match e.msg {
+                FromWorker::Snapshot {
+                    inputs,
+                    units,
+                    layer_units,
+                    ..
+                } => Some((inputs, units, layer_units, e.payload.clone().unwrap())),
+                _ => None,
+            })
+            .expect("a snapshot of the fresh model");
+        assert_eq!((inputs, units, layer_units), (4, 8, 8));
+        let weights: Vec<f32> = payload
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        let kernel = session
+            .trainer()
+            .unwrap()
+            .model()
+            .first_dense_kernel()
+            .unwrap();
+        assert_eq!(weights.len(), 4 * 8);
+        for unit in 0..8 {
+            assert_eq!(
+                weights[unit * 4..unit * 4 + 4],
+                kernel.column(unit).to_vec()[..]
+            );
+        }
+    }
+
+    #[test]
+    fn a_model_file_for_other_data_is_refused_and_the_model_kept() {
+        let (mut session, mut out) = session();
+        let mut spec = toy_config().model;
+        spec.input_shape = vec![9];
+        let other = neurite::Sequential::<f32>::from_spec(&spec, 3).unwrap();
+        out.clear();
+        session.handle(
+            Envelope::with_payload(
+                ToWorker::LoadModel {
+                    file_name: "wide.safetensors".into(),
+                },
+                model_file::to_bytes(&other),
+            ),
+            &mut || 0.0,
+            &mut out,
+        );
+        let e = only_error(&out);
+        assert_eq!(e.kind, ErrorKind::ModelFile);
+        assert!(e.message.starts_with("wide.safetensors: "), "{}", e.message);
+        assert_eq!(session.trainer().unwrap().model().input_features(), 4);
     }
 }

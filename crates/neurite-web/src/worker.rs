@@ -1,6 +1,7 @@
-//! The worker's browser glue: receives requests, fetches MNIST, and runs the [`Session`] in
-//! slices of [`SLICE_MS`], yielding between them through a `MessageChannel` so that requests
-//! (pause, a new learning rate) are handled within one slice.
+//! The worker's browser glue: receives requests, fetches MNIST (gunzipped by the browser's
+//! `DecompressionStream`, so the wasm carries no inflater), and runs the [`Session`] in slices
+//! of [`SLICE_MS`], yielding between them through a `MessageChannel` so that requests (pause,
+//! a new learning rate) are handled within one slice.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -9,11 +10,13 @@ use js_sys::Uint8Array;
 use neurite::Dataset;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, Response};
+use web_sys::{
+    DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, ReadableWritablePair, Response,
+};
 
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker, WorkerError};
 use crate::session::{Outbox, Session};
-use crate::transport;
+use crate::transport::{self, EngineJson};
 
 /// Milliseconds of work between two yields.
 pub const SLICE_MS: f64 = 15.0;
@@ -25,6 +28,15 @@ const FILES: [&str; 4] = [
     "t10k-images-idx3-ubyte.gz",
     "t10k-labels-idx1-ubyte.gz",
 ];
+
+#[wasm_bindgen]
+extern "C" {
+    /// The Compression Streams API's decompressor (web-sys has it only among its unstable APIs).
+    type DecompressionStream;
+
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+}
 
 struct Worker {
     scope: DedicatedWorkerGlobalScope,
@@ -43,7 +55,7 @@ impl Worker {
 
     fn post(&self, out: Outbox) {
         for envelope in out {
-            let posted = transport::encode(&envelope)
+            let posted = transport::encode::<EngineJson, _>(&envelope)
                 .and_then(|o| self.scope.post_message_with_transfer(&o.value, &o.transfer));
             if let Err(e) = posted {
                 web_sys::console::error_2(&"neurite worker: cannot post".into(), &e);
@@ -76,7 +88,7 @@ impl Worker {
     }
 
     fn on_request(self: &Rc<Self>, data: JsValue) {
-        let request: Envelope<ToWorker> = match transport::decode(&data) {
+        let request: Envelope<ToWorker> = match transport::decode::<EngineJson, _>(&data) {
             Ok(request) => request,
             Err(e) => return self.post_error(ErrorKind::Protocol, e),
         };
@@ -87,13 +99,16 @@ impl Worker {
             return;
         }
         let mut out = Outbox::new();
-        let now = self.now();
-        self.session.borrow_mut().handle(request, now, &mut out);
+        let mut clock = || self.now();
+        self.session
+            .borrow_mut()
+            .handle(request, &mut clock, &mut out);
         self.post(out);
         self.schedule();
     }
 
-    async fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+    /// Fetches a gzip file and returns its decompressed bytes.
+    async fn fetch_gunzipped(&self, url: &str) -> Result<Vec<u8>, String> {
         let failed = |e: JsValue| format!("cannot fetch {url}: {e:?}");
         let response: Response = JsFuture::from(self.scope.fetch_with_str(url))
             .await
@@ -102,9 +117,16 @@ impl Worker {
         if !response.ok() {
             return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
         }
-        let buffer = JsFuture::from(response.array_buffer().map_err(failed)?)
-            .await
-            .map_err(failed)?;
+        let body = response
+            .body()
+            .ok_or_else(|| format!("cannot fetch {url}: the response has no body"))?;
+        let corrupt = |e: JsValue| format!("cannot decompress {url}: {e:?}");
+        let gunzip = DecompressionStream::new("gzip").map_err(corrupt)?;
+        let plain = body.pipe_through(gunzip.unchecked_ref::<ReadableWritablePair>());
+        let buffer = Response::new_with_opt_readable_stream(Some(&plain))
+            .and_then(|r| r.array_buffer())
+            .map_err(corrupt)?;
+        let buffer = JsFuture::from(buffer).await.map_err(corrupt)?;
         Ok(Uint8Array::new(&buffer).to_vec())
     }
 
@@ -112,7 +134,7 @@ impl Worker {
         let started = self.now();
         let mut files = Vec::with_capacity(FILES.len());
         for name in FILES {
-            match self.fetch(&format!("{base_url}{name}")).await {
+            match self.fetch_gunzipped(&format!("{base_url}{name}")).await {
                 Ok(bytes) => files.push(bytes),
                 Err(e) => return self.post_error(ErrorKind::Data, e),
             }

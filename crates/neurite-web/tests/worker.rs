@@ -1,13 +1,13 @@
 //! Browser tests inside a dedicated Web Worker, where the trainer runs: every protocol message
-//! survives `postMessage` with its payload transferred, and a short real training run on MNIST
-//! lowers the loss.
+//! survives `postMessage` with its payload transferred, written by one side's codec and read
+//! by the other's, and a short real training run on MNIST lowers the loss.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{ArrayBuffer, Promise, Reflect};
 use neurite::{Config, Dataset};
 use neurite_web::protocol::{Envelope, FromWorker, Phase, ToWorker, samples};
 use neurite_web::session::{Outbox, Session};
-use neurite_web::transport;
+use neurite_web::transport::{self, BrowserJson, Codec, EngineJson};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -20,8 +20,9 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 mod support;
 use support::{IMAGES, LABELS};
 
-/// Posts `envelope` through a real `MessageChannel` and decodes what arrives.
-async fn through_channel<M>(envelope: &Envelope<M>) -> Envelope<M>
+/// Posts `envelope` through a real `MessageChannel`, written with codec `W`, and decodes what
+/// arrives with codec `R`.
+async fn through_channel<W: Codec, R: Codec, M>(envelope: &Envelope<M>) -> Envelope<M>
 where
     M: Serialize + DeserializeOwned,
 {
@@ -34,7 +35,7 @@ where
             .port2()
             .set_onmessage(Some(on_message.unchecked_ref()));
     });
-    let outgoing = transport::encode(envelope).unwrap();
+    let outgoing = transport::encode::<W, M>(envelope).unwrap();
     let sent_buffer = Reflect::get(&outgoing.value, &"payload".into()).unwrap();
     channel
         .port1()
@@ -48,27 +49,61 @@ where
         );
     }
     let data = JsFuture::from(received).await.unwrap();
-    transport::decode(&data).unwrap()
+    transport::decode::<R, M>(&data).unwrap()
 }
 
 #[wasm_bindgen_test]
-async fn every_request_survives_post_message() {
+async fn every_request_the_page_writes_reaches_the_worker() {
     for msg in samples::requests() {
         let sent = Envelope::with_payload(msg, vec![1, 2, 3]);
-        assert_eq!(through_channel(&sent).await, sent);
+        assert_eq!(
+            through_channel::<BrowserJson, EngineJson, _>(&sent).await,
+            sent
+        );
+        let bare = Envelope::bare(sent.msg);
+        assert_eq!(
+            through_channel::<BrowserJson, EngineJson, _>(&bare).await,
+            bare
+        );
     }
 }
 
 #[wasm_bindgen_test]
-async fn every_reply_survives_post_message_with_its_payload_transferred() {
+async fn every_reply_the_worker_writes_reaches_the_page_with_its_payload_transferred() {
     for msg in samples::replies() {
         let sent = Envelope::with_payload(msg, (0..=255).collect());
-        assert_eq!(through_channel(&sent).await, sent);
+        assert_eq!(
+            through_channel::<EngineJson, BrowserJson, _>(&sent).await,
+            sent
+        );
     }
     let bare = Envelope::bare(FromWorker::Ready {
         kernels: neurite::kernels::active(),
     });
-    assert_eq!(through_channel(&bare).await, bare);
+    assert_eq!(
+        through_channel::<EngineJson, BrowserJson, _>(&bare).await,
+        bare
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_message_that_is_not_json_or_not_a_request_is_an_error() {
+    let envelope = |text: &str| {
+        let value = js_sys::Object::new();
+        Reflect::set(&value, &"msg".into(), &text.into()).unwrap();
+        JsValue::from(value)
+    };
+    for text in ["{", r#""launch_rockets""#, r#"{"step":{"batches":-1}}"#] {
+        assert!(
+            transport::decode::<EngineJson, ToWorker>(&envelope(text)).is_err(),
+            "{text}"
+        );
+        assert!(
+            transport::decode::<BrowserJson, ToWorker>(&envelope(text)).is_err(),
+            "{text}"
+        );
+    }
+    assert!(transport::decode::<EngineJson, ToWorker>(&JsValue::from(3)).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -89,12 +124,12 @@ fn a_short_real_training_run_in_the_worker_lowers_the_loss() {
     session.set_data(train, test, 0.0, &mut out);
     session.handle(
         Envelope::bare(ToWorker::Configure { config }),
-        clock(),
+        &mut clock,
         &mut out,
     );
     session.handle(
         Envelope::bare(ToWorker::Step { batches: 5 }),
-        clock(),
+        &mut clock,
         &mut out,
     );
     while session.has_work() {
@@ -110,7 +145,7 @@ fn a_short_real_training_run_in_the_worker_lowers_the_loss() {
             .unwrap()
     };
     let early_loss = loss_after(&out);
-    session.handle(Envelope::bare(ToWorker::Start), clock(), &mut out);
+    session.handle(Envelope::bare(ToWorker::Start), &mut clock, &mut out);
     while session.has_work() {
         session.work(&mut clock, 15.0, &mut out);
     }

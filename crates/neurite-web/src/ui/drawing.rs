@@ -1,18 +1,18 @@
 //! The drawing pad: strokes from mouse, touch and pen (Pointer Events), MNIST's preprocessing
 //! (`neurite::preprocess::to_mnist`), the 28×28 image the model sees, and the ten class
-//! probabilities from the latest weight snapshot — recomputed after every stroke and every
-//! snapshot, so the bars move while the network learns.
+//! probabilities. The worker classifies the drawing after every stroke and again whenever the
+//! weights change, so the bars move while the network learns.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use ndarray::Array2;
 use neurite::preprocess::{GrayImage, to_mnist};
 use web_sys::{HtmlCanvasElement, PointerEvent};
 
 use crate::i18n::Text;
+use crate::protocol::{Envelope, ToWorker};
 use crate::ui::digit::{SIDE, context_2d, paint_gray};
 use crate::ui::state::Playground;
 
@@ -73,24 +73,6 @@ fn position(canvas: &HtmlCanvasElement, event: &PointerEvent) -> (f64, f64) {
     )
 }
 
-/// Class probabilities of one 28×28 image under the latest snapshot.
-fn classify(state: Playground, pixels: &[u8]) -> Option<Vec<f32>> {
-    state
-        .model
-        .try_update_value(|model| {
-            let model = model.as_mut()?;
-            if model.input_features() != pixels.len() {
-                return None;
-            }
-            // The snapshot says which pixels its weights were trained on.
-            let factor = model.pixels().factor();
-            let input =
-                Array2::from_shape_fn((1, pixels.len()), |(_, j)| f32::from(pixels[j]) * factor);
-            Some(model.predict(input.view()).row(0).to_vec())
-        })
-        .flatten()
-}
-
 fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -104,13 +86,20 @@ pub fn DrawingPad() -> impl IntoView {
     let t = move |text| state.t(text);
     let pad = NodeRef::<Canvas>::new();
     let preview = NodeRef::<Canvas>::new();
-    let seen = RwSignal::new(None::<Vec<u8>>);
     let probabilities = RwSignal::new(None::<Vec<f32>>);
     let classified = RwSignal::new(0u64);
     let latency = RwSignal::new(None::<f64>);
     let last = Rc::new(Cell::new(None::<(f64, f64)>));
+    // The number of the latest drawing sent to the worker, of the first drawing after the last
+    // clear, and of the drawing whose probabilities are shown; and when the latest was drawn.
+    let drawing = StoredValue::new(0u64);
+    let first_since_clear = StoredValue::new(1u64);
+    let shown = StoredValue::new(0u64);
+    let drawn_at = StoredValue::new(None::<f64>);
+    // Whether the latest drawing waits for its probabilities.
+    let pending = RwSignal::new(false);
 
-    // Preprocesses the pad, shows what the model sees, and classifies it.
+    // Preprocesses the pad, shows what the model sees, and sends it to be classified.
     let update = move |started: Option<f64>| {
         let Some(canvas) = pad.get_untracked() else {
             return;
@@ -119,20 +108,37 @@ pub fn DrawingPad() -> impl IntoView {
         if let (Some(pixels), Some(preview)) = (&image, preview.get_untracked()) {
             paint_gray(&preview, SIDE, SIDE, pixels);
         }
-        probabilities.set(image.as_deref().and_then(|p| classify(state, p)));
-        seen.set(image);
-        classified.update(|n| *n += 1);
-        if let Some(started) = started {
-            latency.set(Some(now() - started));
+        drawing.update_value(|n| *n += 1);
+        drawn_at.set_value(started);
+        pending.set(image.is_some());
+        if image.is_none() {
+            probabilities.set(None);
         }
+        state.send_envelope(Envelope {
+            msg: ToWorker::Classify {
+                drawing: drawing.get_value(),
+            },
+            payload: image,
+        });
     };
-    // New weights: classify the same drawing again.
+    // The worker's answers: for this drawing, or one drawn since the last clear and newer
+    // than the one shown (while a stroke goes on, the answer may be a few events behind).
     Effect::new(move |_| {
-        state.model_version.track();
-        let again = seen.with_untracked(|s| s.as_ref().map(|p| classify(state, p)));
-        if let Some(result) = again {
-            probabilities.set(result);
-            classified.update(|n| *n += 1);
+        let Some((number, p)) = state.prediction.get() else {
+            return;
+        };
+        if number < first_since_clear.get_value() || number < shown.get_value() {
+            return;
+        }
+        shown.set_value(number);
+        probabilities.set(Some(p));
+        classified.update(|n| *n += 1);
+        if number == drawing.get_value() {
+            pending.set(false);
+            if let Some(started) = drawn_at.get_value() {
+                latency.set(Some(now() - started));
+                drawn_at.set_value(None);
+            }
         }
     });
     Effect::new(move |_| {
@@ -174,8 +180,13 @@ pub fn DrawingPad() -> impl IntoView {
         if let Some(preview) = preview.get_untracked() {
             paint_gray(&preview, SIDE, SIDE, &[0; (SIDE * SIDE) as usize]);
         }
-        seen.set(None);
+        drawing.update_value(|n| *n += 1);
+        first_since_clear.set_value(drawing.get_value() + 1);
+        state.send(ToWorker::Classify {
+            drawing: drawing.get_value(),
+        });
         probabilities.set(None);
+        pending.set(false);
     };
 
     let best = move || {
@@ -220,6 +231,7 @@ pub fn DrawingPad() -> impl IntoView {
         </h3>
         <div class="bars" data-testid="bars"
             data-classified=move || classified.get().to_string()
+            data-pending=move || pending.get().to_string()
             data-latency-ms=move || latency.get().map(|l| format!("{l:.1}"))>
             {bars}
         </div>

@@ -5,16 +5,16 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use neurite::model_file;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::draft::Draft;
 use crate::protocol::{Envelope, ErrorKind, FromWorker, Phase, ToWorker};
 use crate::test_set::TestImages;
-use crate::transport;
+use crate::transport::{self, BrowserJson};
 use crate::ui::model_io;
 use crate::ui::state::{CurvePoint, DataStatus, EpochResult, Playground};
+use crate::ui::weights::FirstLayer;
 
 /// The scripts Trunk generates to start the worker's wasm: the build whose kernels use relaxed
 /// SIMD, and the plain SIMD128 build for engines without it (a module with relaxed
@@ -87,7 +87,7 @@ impl WorkerLink {
         }));
         let weak = Rc::downgrade(&link.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            match transport::decode::<FromWorker>(&event.data()) {
+            match transport::decode::<BrowserJson, FromWorker>(&event.data()) {
                 Ok(reply) => {
                     if matches!(reply.msg, FromWorker::Ready { .. })
                         && let Some(inner) = weak.upgrade()
@@ -146,7 +146,7 @@ impl WorkerLink {
     }
 
     fn post(&self, request: &Envelope<ToWorker>) {
-        let posted = transport::encode(request).and_then(|o| {
+        let posted = transport::encode::<BrowserJson, _>(request).and_then(|o| {
             self.0
                 .worker
                 .post_message_with_transfer(&o.value, &o.transfer)
@@ -212,17 +212,25 @@ fn apply(state: Playground, reply: Envelope<FromWorker>) {
                 confusion,
             }));
         }
-        FromWorker::Snapshot { .. } => {
-            if let Some(bytes) = payload {
-                match model_file::from_bytes(&bytes) {
-                    Ok(model) => {
-                        state.model.set_value(Some(model));
-                        state.model_version.update(|v| *v += 1);
-                    }
-                    Err(e) => state.notice.set(Some(e.to_string())),
-                }
+        FromWorker::Snapshot {
+            inputs,
+            units,
+            layer_units,
+            ..
+        } => match FirstLayer::decode(inputs, units, layer_units, &payload.unwrap_or_default()) {
+            Some(weights) => {
+                state.weights.set_value(Some(weights));
+                state.weights_version.update(|v| *v += 1);
             }
-        }
+            None => state.notice.set(Some(format!(
+                "a weight snapshot of {units} × {inputs} weights arrived with the wrong length"
+            ))),
+        },
+        FromWorker::Prediction {
+            drawing,
+            probabilities,
+            ..
+        } => state.prediction.set(Some((drawing, probabilities))),
         FromWorker::ModelFile { .. } => {
             if let Some(bytes) = payload {
                 model_io::download(&bytes);

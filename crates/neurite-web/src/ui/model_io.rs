@@ -1,8 +1,8 @@
-//! Saving the trained model as the engine's `.safetensors` file, and loading one. A file that
-//! does not read is refused with the engine's message; the current model stays.
+//! Saving the trained model as the engine's `.safetensors` file, and loading one. The worker
+//! reads an uploaded file; one that does not read, or is not a model for MNIST, is refused with
+//! the engine's message and the current model stays.
 
 use leptos::prelude::*;
-use neurite::model_file;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
@@ -13,9 +13,6 @@ use crate::ui::state::Playground;
 
 /// The downloaded file's name.
 const FILE_NAME: &str = "neurite-mnist.safetensors";
-/// MNIST's inputs and classes, which an uploaded model must match.
-const INPUTS: usize = 784;
-const CLASSES: usize = 10;
 
 /// Offers `bytes` as a file download.
 pub fn download(bytes: &[u8]) {
@@ -37,19 +34,6 @@ pub fn download(bytes: &[u8]) {
     }
 }
 
-/// Reads a model file, or says why it cannot be used for MNIST.
-pub fn check_model_file(bytes: &[u8]) -> Result<(), String> {
-    let model = model_file::from_bytes(bytes).map_err(|e| e.to_string())?;
-    if model.input_features() != INPUTS || model.output_features() != CLASSES {
-        return Err(format!(
-            "model file: the model takes {} inputs and gives {} outputs; MNIST needs {INPUTS} and {CLASSES}",
-            model.input_features(),
-            model.output_features()
-        ));
-    }
-    Ok(())
-}
-
 async fn upload(state: Playground, input: HtmlInputElement) {
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
@@ -65,16 +49,11 @@ async fn upload(state: Playground, input: HtmlInputElement) {
         }
     };
     input.set_value("");
-    match check_model_file(&bytes) {
-        Err(message) => state.model_error.set(Some(format!("{name}: {message}"))),
-        Ok(()) => {
-            state.model_error.set(None);
-            state.send_envelope(Envelope::with_payload(
-                ToWorker::LoadModel { file_name: name },
-                bytes,
-            ));
-        }
-    }
+    state.model_error.set(None);
+    state.send_envelope(Envelope::with_payload(
+        ToWorker::LoadModel { file_name: name },
+        bytes,
+    ));
 }
 
 /// Save and load buttons, and the load error.

@@ -2,13 +2,14 @@
 
 use leptos::prelude::*;
 use neurite::kernels::KernelSet;
-use neurite::{Config, ConfusionMatrix, Sequential, Summary};
+use neurite::{Config, ConfusionMatrix, Summary};
 
 use crate::draft::Draft;
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, Phase, Progress, ToWorker};
 use crate::test_set::TestImages;
 use crate::ui::link::WorkerLink;
+use crate::ui::weights::FirstLayer;
 
 /// How far MNIST has come.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,10 +79,12 @@ pub struct Playground {
     pub predictions: StoredValue<Vec<u8>>,
     /// The test images, from the worker.
     pub test_images: StoredValue<TestImages>,
-    /// The latest weight snapshot, for live predictions.
-    pub model: StoredValue<Option<Sequential<f32>>, LocalStorage>,
-    /// Bumped whenever `model` changes.
-    pub model_version: RwSignal<u64>,
+    /// The first layer's weights from the latest snapshot.
+    pub weights: StoredValue<Option<FirstLayer>>,
+    /// Bumped whenever `weights` changes.
+    pub weights_version: RwSignal<u64>,
+    /// The worker's latest class probabilities for a drawing: its number and the probabilities.
+    pub prediction: RwSignal<Option<(u64, Vec<f32>)>>,
     /// The model's layer table.
     pub summary: RwSignal<Option<Summary>>,
     /// The confusion-matrix cell whose images are shown: (true, predicted).
@@ -111,8 +114,9 @@ impl Playground {
             last_epoch: RwSignal::new(None),
             predictions: StoredValue::new(Vec::new()),
             test_images: StoredValue::new(TestImages::default()),
-            model: StoredValue::new_local(None),
-            model_version: RwSignal::new(0),
+            weights: StoredValue::new(None),
+            weights_version: RwSignal::new(0),
+            prediction: RwSignal::new(None),
             summary: RwSignal::new(None),
             selected_cell: RwSignal::new(None),
             notice: RwSignal::new(None),

@@ -3,27 +3,58 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use ndarray::ArrayView2;
 
 use crate::i18n::Text;
 use crate::ui::digit::paint_rgba;
 use crate::ui::state::Playground;
 
-/// Tiles drawn at most (the first units of a wider layer).
-const MAX_TILES: usize = 256;
 const TILE: usize = 28;
 const GAP: usize = 1;
 
-/// RGBA pixels of the tile grid for `kernel` (`[784, units]`), and the grid's size.
-fn tile_grid(kernel: ArrayView2<'_, f32>) -> (Vec<u8>, usize, usize) {
-    let units = kernel.ncols().min(MAX_TILES);
+/// The first dense layer's weights as a snapshot carries them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstLayer {
+    /// Inputs per unit.
+    pub inputs: usize,
+    /// Units in the layer (`weights` may hold fewer).
+    pub layer_units: usize,
+    /// The first units' weights, unit by unit.
+    pub weights: Vec<f32>,
+}
+
+impl FirstLayer {
+    /// Reads a snapshot's payload of `units × inputs` little-endian `f32`s; `None` if its
+    /// length does not match.
+    pub fn decode(inputs: usize, units: usize, layer_units: usize, bytes: &[u8]) -> Option<Self> {
+        if units > layer_units || Some(bytes.len()) != inputs.checked_mul(units)?.checked_mul(4) {
+            return None;
+        }
+        let weights = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        Some(FirstLayer {
+            inputs,
+            layer_units,
+            weights,
+        })
+    }
+
+    /// The units whose weights are here.
+    pub fn units(&self) -> impl Iterator<Item = &[f32]> {
+        self.weights.chunks_exact(self.inputs.max(1))
+    }
+}
+
+/// RGBA pixels of the tile grid for 28×28-input `layer`, and the grid's size.
+fn tile_grid(layer: &FirstLayer) -> (Vec<u8>, usize, usize) {
+    let units = layer.units().count();
     let columns = (units as f64).sqrt().ceil().max(1.0) as usize;
-    let rows = units.div_ceil(columns);
+    let rows = units.div_ceil(columns).max(1);
     let width = columns * (TILE + GAP) - GAP;
     let height = rows * (TILE + GAP) - GAP;
     let mut rgba = vec![255u8; width * height * 4];
-    for unit in 0..units {
-        let weights = kernel.column(unit);
+    for (unit, weights) in layer.units().enumerate() {
         let scale = weights.iter().fold(1e-12f32, |m, w| m.max(w.abs()));
         let (x0, y0) = (
             (unit % columns) * (TILE + GAP),
@@ -49,31 +80,28 @@ fn tile_grid(kernel: ArrayView2<'_, f32>) -> (Vec<u8>, usize, usize) {
 pub fn Weights() -> impl IntoView {
     let state = expect_context::<Playground>();
     let canvas = NodeRef::<Canvas>::new();
-    let units = RwSignal::new(0usize);
+    let shown = RwSignal::new((0usize, 0usize));
     Effect::new(move |_| {
-        state.model_version.track();
+        state.weights_version.track();
         let Some(element) = canvas.get() else { return };
-        state.model.with_value(|model| {
-            let Some(kernel) = model.as_ref().and_then(|m| m.first_dense_kernel()) else {
+        state.weights.with_value(|layer| {
+            let Some(layer) = layer.as_ref().filter(|l| l.inputs == TILE * TILE) else {
                 return;
             };
-            if kernel.nrows() != TILE * TILE {
-                return;
-            }
-            let (rgba, width, height) = tile_grid(kernel);
+            let (rgba, width, height) = tile_grid(layer);
             if element.width() as usize != width || element.height() as usize != height {
                 element.set_width(width as u32);
                 element.set_height(height as u32);
             }
             paint_rgba(&element, width as u32, height as u32, &rgba);
-            units.set(kernel.ncols());
+            shown.set((layer.units().count(), layer.layer_units));
         });
     });
     view! {
         <h2>{move || state.t(Text::FirstLayer)}
             <span class="note">{move || {
-                let n = units.get();
-                if n > MAX_TILES { format!(" ({MAX_TILES} / {n})") } else { format!(" ({n})") }
+                let (tiles, units) = shown.get();
+                if tiles < units { format!(" ({tiles} / {units})") } else { format!(" ({units})") }
             }}</span>
         </h2>
         <canvas node_ref=canvas class="weights" data-testid="weights" width="1" height="1"></canvas>

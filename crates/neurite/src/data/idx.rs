@@ -5,6 +5,7 @@
 //! row-major. Every size is checked before anything is allocated: a 16-byte file that claims
 //! 2³² − 1 images is refused from its header alone.
 
+#[cfg(feature = "gzip")]
 use std::io::Read;
 
 use crate::{Error, Result};
@@ -110,7 +111,8 @@ fn describe(dims: &[usize]) -> String {
     }
 }
 
-/// Parses an IDX file held in memory, gunzipping it first when it starts with the gzip magic.
+/// Parses an IDX file held in memory, gunzipping it first when it starts with the gzip magic
+/// (with the crate feature `gzip`; without it, a gzip file is refused with a message).
 /// `source` names the file in errors (`train-images`).
 pub fn parse_idx(bytes: &[u8], source: &str) -> Result<IdxArray> {
     if bytes.starts_with(&GZIP_MAGIC) {
@@ -134,6 +136,16 @@ pub fn parse_idx(bytes: &[u8], source: &str) -> Result<IdxArray> {
     })
 }
 
+#[cfg(not(feature = "gzip"))]
+fn parse_gzip(_: &[u8], source: &str) -> Result<IdxArray> {
+    Err(Error::idx(
+        source,
+        "the file is gzip-compressed, and this build reads only plain IDX files \
+         (the `gzip` feature is off): decompress it first",
+    ))
+}
+
+#[cfg(feature = "gzip")]
 fn parse_gzip(bytes: &[u8], source: &str) -> Result<IdxArray> {
     let gz_error = |e: std::io::Error| Error::idx(source, format!("gzip stream is corrupt: {e}"));
     let mut decoder = flate2::read::GzDecoder::new(bytes);
@@ -186,6 +198,7 @@ mod tests {
         encoder.finish().unwrap()
     }
 
+    #[cfg(feature = "gzip")]
     #[test]
     fn reads_plain_and_gzipped_files_alike() {
         let file = encode_idx(&[2, 2, 3], &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -214,7 +227,20 @@ mod tests {
                 "header claims 3 images of 2×2 (12 data bytes) but the file holds 5",
             ),
             (encode_idx(&[2], &[0; 3]), "header claims 2 labels"),
-            (gzip(&huge), "more than the"),
+        ];
+        #[cfg(feature = "gzip")]
+        let cases = [cases, gzip_cases(&huge)].concat();
+        for (bytes, expected) in cases {
+            let err = parse_idx(&bytes, "train-images").unwrap_err().to_string();
+            assert!(err.starts_with("train-images: "), "{err}");
+            assert!(err.contains(expected), "expected {expected:?} in {err:?}");
+        }
+    }
+
+    #[cfg(feature = "gzip")]
+    fn gzip_cases(huge: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
+        vec![
+            (gzip(huge), "more than the"),
             (
                 gzip(&encode_idx(&[3], &[0; 2])),
                 "gzip stream holds 2 data bytes",
@@ -224,11 +250,15 @@ mod tests {
                 "gzip stream holds more than 3",
             ),
             (vec![0x1f, 0x8b, 8, 0, 0, 0], "gzip stream is corrupt"),
-        ];
-        for (bytes, expected) in cases {
-            let err = parse_idx(&bytes, "train-images").unwrap_err().to_string();
-            assert!(err.starts_with("train-images: "), "{err}");
-            assert!(err.contains(expected), "expected {expected:?} in {err:?}");
-        }
+        ]
+    }
+
+    #[cfg(not(feature = "gzip"))]
+    #[test]
+    fn without_the_gzip_feature_a_gzip_file_is_refused_with_a_message() {
+        let file = gzip(&encode_idx(&[2], &[1, 2]));
+        let err = parse_idx(&file, "train-labels").unwrap_err().to_string();
+        assert!(err.starts_with("train-labels: "), "{err}");
+        assert!(err.contains("gzip-compressed"), "{err}");
     }
 }
