@@ -78,24 +78,30 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Taps the drawing pad at (`x`, `y`) (fractions of its size) and returns the milliseconds, timed
- * in the page, from the pointer event to the probability bars' update.
+ * Draws a short stroke down from (`x`, `y`) (fractions of the pad's size) and returns the
+ * milliseconds, timed in the page, from the first pointer event to the probability bars showing
+ * the worker's answer for that drawing.
  */
 export async function timedStroke(page, x, y) {
   return page.evaluate(async ([x, y]) => {
     const pad = document.querySelector('[data-testid=pad]');
     const bars = document.querySelector('[data-testid=bars]');
     const r = pad.getBoundingClientRect();
-    const before = bars.dataset.classified;
+    const before = bars.dataset.drawing;
+    const answered = () => bars.dataset.drawing !== before && bars.dataset.answered === bars.dataset.drawing;
     const updated = new Promise((resolve) => {
       new MutationObserver((_, observer) => {
-        if (bars.dataset.classified !== before) { observer.disconnect(); resolve(performance.now()); }
+        if (answered()) { observer.disconnect(); resolve(performance.now()); }
       }).observe(bars, { attributes: true });
     });
-    const at = { clientX: r.left + x * r.width, clientY: r.top + y * r.height, pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen' };
+    const at = (dy) => ({
+      clientX: r.left + x * r.width, clientY: r.top + (y + dy) * r.height,
+      pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen',
+    });
     const started = performance.now();
-    pad.dispatchEvent(new PointerEvent('pointerdown', at));
-    pad.dispatchEvent(new PointerEvent('pointerup', at));
+    pad.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+    pad.dispatchEvent(new PointerEvent('pointermove', at(0.15)));
+    pad.dispatchEvent(new PointerEvent('pointerup', at(0.15)));
     return (await updated) - started;
   }, [x, y]);
 }

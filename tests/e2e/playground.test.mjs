@@ -48,7 +48,10 @@ async function draw(strokes) {
     await page.mouse.up();
   }
   // The worker classifies each drawing and answers; wait for the answer to the last one.
-  await page.waitForFunction(() => document.querySelector('[data-testid=bars]').dataset.pending === 'false');
+  await page.waitForFunction(() => {
+    const { drawing, answered } = document.querySelector('[data-testid=bars]').dataset;
+    return drawing === answered;
+  });
 }
 
 const text = (id) => page.getByTestId(id).textContent();

@@ -90,14 +90,14 @@ pub fn DrawingPad() -> impl IntoView {
     let classified = RwSignal::new(0u64);
     let latency = RwSignal::new(None::<f64>);
     let last = Rc::new(Cell::new(None::<(f64, f64)>));
-    // The number of the latest drawing sent to the worker, of the first drawing after the last
-    // clear, and of the drawing whose probabilities are shown; and when the latest was drawn.
-    let drawing = StoredValue::new(0u64);
+    // The number of the latest drawing sent to the worker; of the latest drawing answered (or
+    // that needs no answer: an empty pad); of the first drawing after the last clear; and of
+    // the drawing whose probabilities are shown. And when the latest was drawn.
+    let drawing = RwSignal::new(0u64);
+    let answered = RwSignal::new(0u64);
     let first_since_clear = StoredValue::new(1u64);
     let shown = StoredValue::new(0u64);
     let drawn_at = StoredValue::new(None::<f64>);
-    // Whether the latest drawing waits for its probabilities.
-    let pending = RwSignal::new(false);
 
     // Preprocesses the pad, shows what the model sees, and sends it to be classified.
     let update = move |started: Option<f64>| {
@@ -108,16 +108,15 @@ pub fn DrawingPad() -> impl IntoView {
         if let (Some(pixels), Some(preview)) = (&image, preview.get_untracked()) {
             paint_gray(&preview, SIDE, SIDE, pixels);
         }
-        drawing.update_value(|n| *n += 1);
+        let number = drawing.get_untracked() + 1;
+        drawing.set(number);
         drawn_at.set_value(started);
-        pending.set(image.is_some());
         if image.is_none() {
             probabilities.set(None);
+            answered.set(number);
         }
         state.send_envelope(Envelope {
-            msg: ToWorker::Classify {
-                drawing: drawing.get_value(),
-            },
+            msg: ToWorker::Classify { drawing: number },
             payload: image,
         });
     };
@@ -133,8 +132,8 @@ pub fn DrawingPad() -> impl IntoView {
         shown.set_value(number);
         probabilities.set(Some(p));
         classified.update(|n| *n += 1);
-        if number == drawing.get_value() {
-            pending.set(false);
+        if number == drawing.get_untracked() {
+            answered.set(number);
             if let Some(started) = drawn_at.get_value() {
                 latency.set(Some(now() - started));
                 drawn_at.set_value(None);
@@ -180,13 +179,12 @@ pub fn DrawingPad() -> impl IntoView {
         if let Some(preview) = preview.get_untracked() {
             paint_gray(&preview, SIDE, SIDE, &[0; (SIDE * SIDE) as usize]);
         }
-        drawing.update_value(|n| *n += 1);
-        first_since_clear.set_value(drawing.get_value() + 1);
-        state.send(ToWorker::Classify {
-            drawing: drawing.get_value(),
-        });
+        let number = drawing.get_untracked() + 1;
+        drawing.set(number);
+        answered.set(number);
+        first_since_clear.set_value(number + 1);
+        state.send(ToWorker::Classify { drawing: number });
         probabilities.set(None);
-        pending.set(false);
     };
 
     let best = move || {
@@ -231,7 +229,8 @@ pub fn DrawingPad() -> impl IntoView {
         </h3>
         <div class="bars" data-testid="bars"
             data-classified=move || classified.get().to_string()
-            data-pending=move || pending.get().to_string()
+            data-drawing=move || drawing.get().to_string()
+            data-answered=move || answered.get().to_string()
             data-latency-ms=move || latency.get().map(|l| format!("{l:.1}"))>
             {bars}
         </div>

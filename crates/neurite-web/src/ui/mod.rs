@@ -1,6 +1,5 @@
-//! The page: a Leptos (client-side rendered) app on the main thread. It never trains; it sends
-//! requests to the worker, shows what comes back, and classifies drawings with the latest
-//! weight snapshot.
+//! The page: a Leptos (client-side rendered) app on the main thread. It holds no model: it
+//! sends requests to the worker (drawings to classify among them) and shows what comes back.
 
 mod app;
 mod charts;
@@ -14,7 +13,7 @@ mod model_io;
 mod state;
 mod status;
 mod summary;
-mod weights;
+pub mod weights;
 
 /// Mounts the playground into `<body>`.
 pub fn mount() {
