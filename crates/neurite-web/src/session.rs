@@ -466,7 +466,15 @@ impl Session {
             return false;
         };
         if let Some(slice) = data.test_slices.get(eval.next_slice) {
-            let result = trainer.evaluate(slice);
+            let result = match trainer.evaluate(slice) {
+                Ok(result) => result,
+                Err(e) => {
+                    out.push(engine_error(e));
+                    self.evaluation = None;
+                    self.phase = Phase::Paused;
+                    return true;
+                }
+            };
             eval.weighted_loss += result.loss * slice.len() as f64;
             eval.samples += slice.len();
             eval.correct += slice

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::loss::Targets;
 use crate::model::Penalties;
-use crate::{Dataset, Loss, PixelMode, Sequential};
+use crate::{Dataset, Loss, PixelMode, Result, Sequential};
 
 /// Samples per forward pass during evaluation.
 pub const EVAL_BATCH: usize = 500;
@@ -78,16 +78,17 @@ pub struct Evaluation {
 
 /// Evaluates `model` on all of `data`, in inference mode.
 ///
-/// # Panics
-/// If `data` does not fit the model; check first with [`Sequential::check_fits`].
-#[track_caller]
+/// # Errors
+/// [`Error::Dataset`](crate::Error::Dataset) if `data` does not fit the model
+/// ([`Sequential::check_fits`]).
 pub fn evaluate(
     model: &mut Sequential<f32>,
     data: &Dataset,
     loss: Loss,
     pixels: PixelMode,
     penalties: Penalties,
-) -> Evaluation {
+) -> Result<Evaluation> {
+    model.check_fits(data)?;
     let classes = model.output_features().max(2);
     let mut confusion = ConfusionMatrix::new(classes);
     let mut predictions = Vec::with_capacity(data.len());
@@ -110,10 +111,62 @@ pub fn evaluate(
         .filter(|(p, t)| p == t)
         .count();
     let n = data.len().max(1) as f64;
-    Evaluation {
+    Ok(Evaluation {
         loss: loss_sum / n + f64::from(model.penalty(penalties)),
         accuracy: correct as f64 / n,
         confusion,
         predictions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Activation, LayerSpec, ModelSpec};
+
+    fn model(inputs: usize, classes: usize) -> Sequential<f32> {
+        let spec = ModelSpec {
+            input_shape: vec![inputs],
+            layers: vec![LayerSpec::Dense {
+                units: classes,
+                activation: Activation::Softmax,
+                init: Default::default(),
+            }],
+        };
+        Sequential::from_spec(&spec, 7).unwrap()
+    }
+
+    fn data(features: usize, classes: usize) -> Dataset {
+        let labels: Vec<u8> = (0..6).map(|i| (i % classes) as u8).collect();
+        Dataset::new(vec![features], vec![128; 6 * features], labels, classes).unwrap()
+    }
+
+    fn run(model: &mut Sequential<f32>, data: &Dataset) -> Result<Evaluation> {
+        evaluate(
+            model,
+            data,
+            Loss::SparseCategoricalCrossentropy,
+            PixelMode::Scaled,
+            Penalties::default(),
+        )
+    }
+
+    #[test]
+    fn every_sample_gets_a_prediction_and_a_confusion_count() {
+        let result = run(&mut model(4, 3), &data(4, 3)).unwrap();
+        assert_eq!(result.predictions.len(), 6);
+        assert_eq!(result.confusion.counts.iter().sum::<u32>(), 6);
+        assert!(result.loss.is_finite() && (0.0..=1.0).contains(&result.accuracy));
+    }
+
+    #[test]
+    fn data_of_another_width_or_with_more_classes_is_an_error_not_a_panic() {
+        let wide = run(&mut model(4, 3), &data(5, 3)).unwrap_err();
+        assert!(matches!(wide, crate::Error::Dataset(_)), "{wide}");
+        let more_classes = run(&mut model(4, 3), &data(4, 5)).unwrap_err();
+        assert!(
+            more_classes.to_string().contains("5 classes"),
+            "{more_classes}"
+        );
     }
 }

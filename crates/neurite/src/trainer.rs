@@ -271,7 +271,10 @@ impl Trainer {
     }
 
     /// Evaluates the model on `data` with the run's loss, pixel mode and penalties.
-    pub fn evaluate(&mut self, data: &Dataset) -> Evaluation {
+    ///
+    /// # Errors
+    /// If `data` does not fit the model.
+    pub fn evaluate(&mut self, data: &Dataset) -> Result<Evaluation> {
         let (loss, pixels, penalties) = (
             self.config.training.loss,
             self.config.training.pixels,
@@ -365,11 +368,11 @@ mod tests {
     fn training_lowers_the_loss_and_learns_the_task() {
         let data = quarters();
         let mut trainer = Trainer::new(config(|c| c.training.epochs = 30)).unwrap();
-        let before = trainer.evaluate(&data);
+        let before = trainer.evaluate(&data).unwrap();
         while !trainer.is_done() {
             trainer.run_epoch(&data).unwrap();
         }
-        let after = trainer.evaluate(&data);
+        let after = trainer.evaluate(&data).unwrap();
         assert!(
             after.loss < before.loss * 0.5,
             "{} → {}",

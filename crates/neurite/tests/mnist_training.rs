@@ -27,10 +27,10 @@ fn seed_model_learns_from_a_slice_of_real_mnist() {
     config.training.epochs = 2;
     let mut trainer = Trainer::new(config.clone().check().unwrap()).unwrap();
 
-    let before = trainer.evaluate(&test);
+    let before = trainer.evaluate(&test).unwrap();
     let first = trainer.run_epoch(&train).unwrap();
     let second = trainer.run_epoch(&train).unwrap();
-    let after = trainer.evaluate(&test);
+    let after = trainer.evaluate(&test).unwrap();
 
     assert_eq!(first.outcome, Outcome::EpochComplete);
     assert_eq!(second.outcome, Outcome::Finished);
@@ -52,7 +52,7 @@ fn seed_model_learns_from_a_slice_of_real_mnist() {
     let mut again = Trainer::new(config.check().unwrap()).unwrap();
     again.run_epoch(&train).unwrap();
     again.run_epoch(&train).unwrap();
-    assert_eq!(again.evaluate(&test), after);
+    assert_eq!(again.evaluate(&test).unwrap(), after);
 
     // MNIST's own digits are already normalised, so preprocessing one again changes it
     // little, and the model reads it the same way.

@@ -23,7 +23,6 @@ struct EvalJson {
 pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut model = neurite::model_file::load(&args.model)?;
     let test = data_dir::load(args.data.as_deref())?.test;
-    model.check_fits(&test)?;
     let pixels = args.pixels.map_or(model.pixels(), PixelMode::from);
     let result = evaluate(
         &mut model,
@@ -31,7 +30,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
         Loss::SparseCategoricalCrossentropy,
         pixels,
         Penalties::default(),
-    );
+    )?;
     if let Some(path) = &args.predictions {
         let text: String = result
             .predictions

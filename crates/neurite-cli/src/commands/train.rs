@@ -103,11 +103,11 @@ fn train(
             Outcome::EpochComplete | Outcome::Finished => {
                 epoch_bar.finish();
                 bar = None;
-                let validation = data
-                    .validation
-                    .as_ref()
-                    .map(|v| Scores::from(&trainer.evaluate(v)));
-                let test = Scores::from(&trainer.evaluate(&data.test));
+                let validation = match &data.validation {
+                    Some(v) => Some(Scores::from(&trainer.evaluate(v)?)),
+                    None => None,
+                };
+                let test = Scores::from(&trainer.evaluate(&data.test)?);
                 epoch_done(&EpochReport {
                     epoch: step.epoch,
                     epochs,
