@@ -349,11 +349,25 @@ impl Session {
                 return out.push(Envelope::bare(FromWorker::Error(e)));
             }
         };
-        // A model for other data would fail at the first batch: refuse it now, as a bad file.
-        if let Some(data) = &self.data
-            && let Err(e) = model.check_fits(&data.train)
-        {
-            return out.push(error(ErrorKind::ModelFile, format!("{file_name}: {e}")));
+        // A model for other data would fail at the first batch, and one with more outputs than
+        // the data has classes would predict classes that do not exist: refuse them now.
+        if let Some(data) = &self.data {
+            let (outputs, classes) = (model.output_features(), data.train.classes());
+            let fits = model.check_fits(&data.train).map_err(|e| e.to_string());
+            let scores_each_class = outputs == classes || (outputs == 1 && classes == 2);
+            let refusal = match fits {
+                Err(e) => Some(e),
+                Ok(()) if !scores_each_class => Some(format!(
+                    "the model gives {outputs} outputs but the data has {classes} classes"
+                )),
+                Ok(()) => None,
+            };
+            if let Some(reason) = refusal {
+                return out.push(error(
+                    ErrorKind::ModelFile,
+                    format!("{file_name}: {reason}"),
+                ));
+            }
         }
         let mut training = self
             .trainer
@@ -1057,5 +1071,31 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::ModelFile);
         assert!(e.message.starts_with("wide.safetensors: "), "{}", e.message);
         assert_eq!(session.trainer().unwrap().model().input_features(), 4);
+
+        // Three outputs for two classes: it takes the data, but would predict a third class.
+        let mut spec = toy_config().model;
+        if let Some(LayerSpec::Dense { units, .. }) = spec.layers.last_mut() {
+            *units = 3;
+        }
+        let three = neurite::Sequential::<f32>::from_spec(&spec, 3).unwrap();
+        out.clear();
+        session.handle(
+            Envelope::with_payload(
+                ToWorker::LoadModel {
+                    file_name: "three.safetensors".into(),
+                },
+                model_file::to_bytes(&three),
+            ),
+            &mut || 0.0,
+            &mut out,
+        );
+        let e = only_error(&out);
+        assert_eq!(e.kind, ErrorKind::ModelFile);
+        assert!(
+            e.message.contains("3 outputs but the data has 2 classes"),
+            "{}",
+            e.message
+        );
+        assert_eq!(session.trainer().unwrap().model().output_features(), 2);
     }
 }
