@@ -850,16 +850,7 @@ mod tests {
         out.clear();
         let mut corrupt = before.clone();
         corrupt.truncate(before.len() / 2);
-        session.handle(
-            Envelope::with_payload(
-                ToWorker::LoadModel {
-                    file_name: "bad.safetensors".into(),
-                },
-                corrupt,
-            ),
-            &mut || 0.0,
-            &mut out,
-        );
+        load_model(&mut session, "bad.safetensors", corrupt, &mut out);
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::ModelFile);
         assert!(e.message.starts_with("bad.safetensors: "), "{}", e.message);
@@ -873,16 +864,7 @@ mod tests {
         session.handle(Envelope::bare(ToWorker::ExportModel), &mut || 0.0, &mut out);
         let bytes = out[0].payload.clone().unwrap();
         out.clear();
-        session.handle(
-            Envelope::with_payload(
-                ToWorker::LoadModel {
-                    file_name: "m".into(),
-                },
-                bytes,
-            ),
-            &mut || 0.0,
-            &mut out,
-        );
+        load_model(&mut session, "m", bytes, &mut out);
         assert!(matches!(out[0].msg, FromWorker::Configured { .. }));
 
         // A model trained on raw pixels switches the run to raw pixels.
@@ -891,16 +873,7 @@ mod tests {
                 .unwrap();
         raw.set_pixels(neurite::PixelMode::Raw);
         out.clear();
-        session.handle(
-            Envelope::with_payload(
-                ToWorker::LoadModel {
-                    file_name: "raw".into(),
-                },
-                model_file::to_bytes(&raw),
-            ),
-            &mut || 0.0,
-            &mut out,
-        );
+        load_model(&mut session, "raw", model_file::to_bytes(&raw), &mut out);
         match &out[0].msg {
             FromWorker::Configured { config, .. } => {
                 assert_eq!(config.training.pixels, neurite::PixelMode::Raw);
@@ -915,6 +888,14 @@ mod tests {
         let mut out = Outbox::new();
         session.handle(Envelope::bare(ToWorker::Start), &mut || 0.0, &mut out);
         assert!(matches!(&out[0].msg, FromWorker::Error(e) if e.kind == ErrorKind::State));
+    }
+
+    /// Sends `bytes` as the model file `file_name`.
+    fn load_model(session: &mut Session, file_name: &str, bytes: Vec<u8>, out: &mut Outbox) {
+        let msg = ToWorker::LoadModel {
+            file_name: file_name.into(),
+        };
+        session.handle(Envelope::with_payload(msg, bytes), &mut || 0.0, out);
     }
 
     fn predictions(out: &Outbox) -> Vec<(u64, &[f32], u64)> {
@@ -1057,14 +1038,10 @@ mod tests {
         spec.input_shape = vec![9];
         let other = neurite::Sequential::<f32>::from_spec(&spec, 3).unwrap();
         out.clear();
-        session.handle(
-            Envelope::with_payload(
-                ToWorker::LoadModel {
-                    file_name: "wide.safetensors".into(),
-                },
-                model_file::to_bytes(&other),
-            ),
-            &mut || 0.0,
+        load_model(
+            &mut session,
+            "wide.safetensors",
+            model_file::to_bytes(&other),
             &mut out,
         );
         let e = only_error(&out);
@@ -1079,14 +1056,10 @@ mod tests {
         }
         let three = neurite::Sequential::<f32>::from_spec(&spec, 3).unwrap();
         out.clear();
-        session.handle(
-            Envelope::with_payload(
-                ToWorker::LoadModel {
-                    file_name: "three.safetensors".into(),
-                },
-                model_file::to_bytes(&three),
-            ),
-            &mut || 0.0,
+        load_model(
+            &mut session,
+            "three.safetensors",
+            model_file::to_bytes(&three),
             &mut out,
         );
         let e = only_error(&out);

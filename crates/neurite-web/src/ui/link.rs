@@ -218,10 +218,7 @@ fn apply(state: Playground, reply: Envelope<FromWorker>) {
             layer_units,
             ..
         } => match FirstLayer::decode(inputs, units, layer_units, &payload.unwrap_or_default()) {
-            Some(weights) => {
-                state.weights.set_value(Some(weights));
-                state.weights_version.update(|v| *v += 1);
-            }
+            Some(weights) => state.weights.set(Some(weights)),
             None => state.notice.set(Some(format!(
                 "a weight snapshot of {units} × {inputs} weights arrived with the wrong length"
             ))),

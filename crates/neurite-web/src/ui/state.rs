@@ -80,9 +80,7 @@ pub struct Playground {
     /// The test images, from the worker.
     pub test_images: StoredValue<TestImages>,
     /// The first layer's weights from the latest snapshot.
-    pub weights: StoredValue<Option<FirstLayer>>,
-    /// Bumped whenever `weights` changes.
-    pub weights_version: RwSignal<u64>,
+    pub weights: RwSignal<Option<FirstLayer>>,
     /// The worker's latest class probabilities for a drawing: its number and the probabilities.
     pub prediction: RwSignal<Option<(u64, Vec<f32>)>>,
     /// The model's layer table.
@@ -114,8 +112,7 @@ impl Playground {
             last_epoch: RwSignal::new(None),
             predictions: StoredValue::new(Vec::new()),
             test_images: StoredValue::new(TestImages::default()),
-            weights: StoredValue::new(None),
-            weights_version: RwSignal::new(0),
+            weights: RwSignal::new(None),
             prediction: RwSignal::new(None),
             summary: RwSignal::new(None),
             selected_cell: RwSignal::new(None),

@@ -82,9 +82,8 @@ pub fn Weights() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let shown = RwSignal::new((0usize, 0usize));
     Effect::new(move |_| {
-        state.weights_version.track();
         let Some(element) = canvas.get() else { return };
-        state.weights.with_value(|layer| {
+        state.weights.with(|layer| {
             let Some(layer) = layer.as_ref().filter(|l| l.inputs == TILE * TILE) else {
                 return;
             };

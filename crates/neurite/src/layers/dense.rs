@@ -167,13 +167,12 @@ impl<F: Scalar> Layer<F> for Dense<F> {
     fn forward_sparse(
         &mut self,
         input: &mut SparseRows<F>,
-        output: ArrayViewMut2<'_, F>,
+        mut output: ArrayViewMut2<'_, F>,
         _ctx: &mut ForwardContext<'_>,
     ) -> bool {
         // Keep the batch's buffers for the backward pass; the caller gets the old ones back.
         std::mem::swap(&mut self.sparse_input, input);
         self.input_was_sparse = true;
-        let mut output = output;
         sparse_matmul(&self.sparse_input, self.kernel.view(), output.view_mut());
         self.add_bias_and_activate(output);
         true
