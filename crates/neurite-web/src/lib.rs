@@ -8,11 +8,13 @@
 //! - [`i18n`]: the page's text in English and 简体中文.
 //! - `worker` and `ui` (wasm32 only): the browser glue of each thread.
 
+pub mod article;
 pub mod draft;
 pub mod i18n;
 pub mod protocol;
 pub mod session;
 pub mod test_set;
+pub mod widgets;
 
 #[cfg(target_arch = "wasm32")]
 pub mod transport;

@@ -18,6 +18,7 @@ pub mod activation;
 pub mod config;
 pub mod data;
 mod error;
+pub mod explain;
 #[cfg(test)]
 mod gradcheck;
 pub mod kernels;

@@ -1,7 +1,10 @@
-//! The page's text in English and 简体中文.
+//! The site's text in English and 简体中文, from one source.
 //!
-//! Every label is a [`Text`]; [`Text::in_lang`] gives it in a [`Lang`]. Messages that come from
-//! the engine (a refused value, a bad model file) are shown as the engine wrote them.
+//! Every label of the playground is a [`Text`]; [`Text::in_lang`] gives it in a [`Lang`].
+//! Longer text (the article, the glossary, the widgets) is written as [`Tr`] pairs, each
+//! string beside its translation.
+
+pub mod glossary;
 
 /// A language of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +47,25 @@ impl Lang {
         match self {
             Lang::En => "English",
             Lang::Zh => "简体中文",
+        }
+    }
+}
+
+/// One string in both languages, side by side where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    /// English.
+    pub en: &'static str,
+    /// 简体中文.
+    pub zh: &'static str,
+}
+
+impl Tr {
+    /// The string in `lang`.
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
         }
     }
 }

@@ -1,0 +1,242 @@
+//! The values a widget is set with and reports, loosely typed as they arrive from a URL or a
+//! JavaScript object; each widget's state reads them through one checked path.
+
+use super::refusal::Reason;
+
+/// A value as it came in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A number (also `NaN` or an infinity, which are refused where they are read).
+    Number(f64),
+    /// A list of numbers.
+    List(Vec<f64>),
+    /// A string.
+    Text(String),
+    /// Anything else (an object, `null`, a boolean, a list of non-numbers), described for the
+    /// message that refuses it.
+    Other(String),
+}
+
+/// A partial state: keys and their new values, in the order given.
+pub type Patch = Vec<(String, Value)>;
+
+/// A value as a widget reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Out {
+    /// A number.
+    Number(f64),
+    /// A list of numbers.
+    List(Vec<f64>),
+    /// A name.
+    Text(&'static str),
+}
+
+/// A reported state or outputs: keys and values, in a fixed order.
+pub type Fields = Vec<(&'static str, Out)>;
+
+impl Value {
+    /// Reads a value from a URL parameter: a number, a comma-separated list of numbers, or text.
+    pub fn from_url(raw: &str) -> Value {
+        let raw = raw.trim();
+        if raw.contains(',') {
+            let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
+            match parts.iter().map(|p| parse_number(p)).collect() {
+                Some(list) => Value::List(list),
+                None => Value::Other(raw.into()),
+            }
+        } else {
+            parse_number(raw).map_or_else(|| Value::Text(raw.into()), Value::Number)
+        }
+    }
+
+    /// The value as a number.
+    pub fn number(&self) -> Result<f64, Reason> {
+        match self {
+            Value::Number(v) => Ok(*v),
+            other => Err(Reason::NotANumber {
+                got: other.describe(),
+            }),
+        }
+    }
+
+    /// The value as a list of numbers; a single number is a list of one (as `x=2` in a URL).
+    pub fn numbers(&self) -> Result<Vec<f64>, Reason> {
+        match self {
+            Value::List(list) => Ok(list.clone()),
+            Value::Number(v) => Ok(vec![*v]),
+            other => Err(Reason::NotAList {
+                got: other.describe(),
+            }),
+        }
+    }
+
+    /// The value as text.
+    pub fn text(&self) -> Result<&str, Reason> {
+        match self {
+            Value::Text(text) => Ok(text),
+            other => Err(Reason::NotText {
+                got: other.describe(),
+            }),
+        }
+    }
+
+    /// A short description for a message, cut to a readable length.
+    pub fn describe(&self) -> String {
+        let full = match self {
+            Value::Number(v) => format_number(*v),
+            Value::List(list) => {
+                let items: Vec<String> = list.iter().map(|v| format_number(*v)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Text(text) => format!("\"{text}\""),
+            Value::Other(what) => what.clone(),
+        };
+        shorten(&full)
+    }
+}
+
+/// A number in a URL: decimal or exponent notation (`1e-3`); Rust also reads `inf` and `NaN`,
+/// which the widgets then refuse as not finite.
+fn parse_number(text: &str) -> Option<f64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A number for a message: as short as it reads exactly.
+pub fn format_number(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        }
+    } else {
+        format!("{v}")
+    }
+}
+
+/// At most 60 characters of `text`, with an ellipsis when cut.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.into()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod js {
+    //! Values to and from JavaScript.
+
+    use js_sys::{Array, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+
+    use super::{Fields, Out, Patch, Value, shorten};
+    use crate::widgets::refusal::{Reason, Refusal};
+
+    impl Value {
+        /// Reads a JavaScript value.
+        pub fn from_js(value: &JsValue) -> Value {
+            if let Some(v) = value.as_f64() {
+                Value::Number(v)
+            } else if let Some(text) = value.as_string() {
+                Value::Text(text)
+            } else if Array::is_array(value) {
+                let array: &Array = value.unchecked_ref();
+                let numbers: Option<Vec<f64>> = array.iter().map(|v| v.as_f64()).collect();
+                numbers.map_or_else(|| Value::Other(describe_js(value)), Value::List)
+            } else {
+                Value::Other(describe_js(value))
+            }
+        }
+    }
+
+    /// A short description of a JavaScript value for a message.
+    fn describe_js(value: &JsValue) -> String {
+        let text = js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| "a value that is not JSON".into());
+        shorten(&text)
+    }
+
+    /// Reads a partial state from a plain JavaScript object.
+    pub fn patch_from_js(value: &JsValue) -> Result<Patch, Refusal> {
+        if !value.is_object() || Array::is_array(value) || value.is_function() {
+            return Err(Refusal::whole(Reason::NotAnObject {
+                got: describe_js(value),
+            }));
+        }
+        let object: &Object = value.unchecked_ref();
+        Ok(Object::entries(object)
+            .iter()
+            .filter_map(|entry| {
+                let entry: Array = entry.dyn_into().ok()?;
+                let key = entry.get(0).as_string()?;
+                Some((key, Value::from_js(&entry.get(1))))
+            })
+            .collect())
+    }
+
+    /// A reported state or outputs as a JavaScript object.
+    pub fn fields_to_js(fields: &Fields) -> JsValue {
+        let object = Object::new();
+        for (key, value) in fields {
+            let value = match value {
+                Out::Number(v) => JsValue::from_f64(*v),
+                Out::List(list) => list
+                    .iter()
+                    .map(|v| JsValue::from_f64(*v))
+                    .collect::<Array>()
+                    .into(),
+                Out::Text(text) => JsValue::from_str(text),
+            };
+            Reflect::set(&object, &JsValue::from_str(key), &value).ok();
+        }
+        object.into()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use js::{fields_to_js, patch_from_js};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_values_are_numbers_lists_or_text() {
+        assert_eq!(Value::from_url("0.5"), Value::Number(0.5));
+        assert_eq!(Value::from_url("-1e-3"), Value::Number(-1e-3));
+        assert_eq!(
+            Value::from_url("1, -2,3"),
+            Value::List(vec![1.0, -2.0, 3.0])
+        );
+        assert_eq!(Value::from_url("relu"), Value::Text("relu".into()));
+        assert!(matches!(Value::from_url("1,x"), Value::Other(_)));
+        assert!(matches!(Value::from_url("1,,2"), Value::Other(_)));
+        // 1e400 overflows to infinity: read as a number, refused where it is checked.
+        assert_eq!(Value::from_url("1e400"), Value::Number(f64::INFINITY));
+        assert!(Value::from_url("NaN").number().unwrap().is_nan());
+    }
+
+    #[test]
+    fn a_single_number_is_a_list_of_one_and_text_is_not_a_number() {
+        assert_eq!(Value::Number(2.0).numbers(), Ok(vec![2.0]));
+        assert!(Value::Text("two".into()).number().is_err());
+        assert!(Value::Number(2.0).text().is_err());
+    }
+
+    #[test]
+    fn descriptions_are_cut_to_a_readable_length() {
+        let long = Value::Text("x".repeat(10_000));
+        assert!(long.describe().chars().count() <= 61);
+        assert_eq!(Value::Number(f64::NEG_INFINITY).describe(), "−∞");
+    }
+}
