@@ -5,7 +5,11 @@
 //! - [`session`]: the worker's state machine, platform-free so it is unit-tested natively.
 //! - [`test_set`]: the test images as the page holds them.
 //! - [`draft`]: the controls' raw values, turned into the engine's checked configuration.
-//! - [`i18n`]: the page's text in English and 简体中文.
+//! - [`i18n`]: the site's text in English and 简体中文, and the glossary.
+//! - [`widgets`]: the embeddable widgets — their states, URLs and refusals (pure), and their
+//!   views and shell (wasm32).
+//! - [`article`]: the bilingual article that composes them.
+//! - `embed` (wasm32 only): `widget.html`'s side of the embedding API.
 //! - `worker` and `ui` (wasm32 only): the browser glue of each thread.
 
 pub mod article;
@@ -17,11 +21,31 @@ pub mod test_set;
 pub mod widgets;
 
 #[cfg(target_arch = "wasm32")]
+pub mod dom;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// The `widgets` binary's `main`: one widget, as `widget.html` shows it (see [`embed`]).
+pub fn run_widget_page() {
+    #[cfg(target_arch = "wasm32")]
+    embed::frame::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the widgets run in a browser: build them with Trunk");
+}
+
+/// The `learn` binary's `main`: the article, as `learn.html` shows it.
+pub fn run_article_page() {
+    #[cfg(target_arch = "wasm32")]
+    article::page::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the article runs in a browser: build it with Trunk");
+}
 
 /// The worker binaries' `main`: starts the trainer in a dedicated worker (wasm32), or says
 /// where it runs (elsewhere).

@@ -1,3 +1,73 @@
 //! The bilingual article: sections of prose, formulas and live widgets, in the primer's order.
+//!
+//! - [`content`]: the text, English beside 中文, and where each widget goes.
+//! - `page` (wasm32 only): the page that renders it.
 
 pub mod content;
+#[cfg(target_arch = "wasm32")]
+pub mod page;
+
+use crate::i18n::Lang;
+use crate::i18n::glossary::term;
+
+/// `html` with a tooltip on every `<dfn data-term="KEY">`: the glossary's definition of `KEY`
+/// in `lang`, and the term in the other language beside it.
+pub fn annotate_terms(html: &str, lang: Lang) -> String {
+    const MARK: &str = "data-term=\"";
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find(MARK) {
+        let (before, after) = rest.split_at(at + MARK.len());
+        out.push_str(before);
+        let Some(end) = after.find('"') else {
+            rest = after;
+            break;
+        };
+        let key = &after[..end];
+        out.push_str(key);
+        out.push('"');
+        if let Some(term) = term(key) {
+            let other = match lang {
+                Lang::En => term.zh,
+                Lang::Zh => term.en,
+            };
+            let title = format!("{} ({other})", term.definition.in_lang(lang));
+            out.push_str(" title=\"");
+            out.push_str(&escape_attribute(&title));
+            out.push('"');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::glossary::GLOSSARY;
+
+    #[test]
+    fn terms_get_their_definition_as_a_tooltip_in_each_language() {
+        let first = &GLOSSARY[0];
+        let html = format!("A <dfn data-term=\"{}\">word</dfn> & more", first.key);
+        let en = annotate_terms(&html, Lang::En);
+        assert!(en.contains(&format!(
+            "title=\"{}",
+            escape_attribute(first.definition.en)
+        )));
+        assert!(en.contains(first.zh) && en.ends_with("</dfn> & more"));
+        let zh = annotate_terms(&html, Lang::Zh);
+        assert!(zh.contains(&escape_attribute(first.definition.zh)));
+        // Unknown keys and text without terms pass through unchanged.
+        let plain = "<dfn data-term=\"no-such-term\">x</dfn>";
+        assert_eq!(annotate_terms(plain, Lang::En), plain);
+    }
+}

@@ -72,7 +72,7 @@ pub const GLOSSARY: &[Term] = &[
         zh: "MNIST 数据集",
         definition: Tr {
             en: "A data set of 70,000 handwritten digits, each 28 × 28 grey pixels, split into 60,000 for training and 10,000 for testing.",
-            zh: "一个手写数字数据集，共 70 000 张 28 × 28 的灰度图像，其中 60 000 张用于训练，10 000 张用于测试。",
+            zh: "一个手写数字数据集，共 70 000 张 28 × 28 的灰度图像，其中 60 000 张用于训练，10 000 张用于测试。",
         },
     },
     Term {
@@ -306,7 +306,7 @@ pub const GLOSSARY: &[Term] = &[
         zh: "训练集",
         definition: Tr {
             en: "The examples a model learns from (60,000 images for MNIST).",
-            zh: "模型用来学习的样本（MNIST 中是 60 000 张图像）。",
+            zh: "模型用来学习的样本（MNIST 中是 60 000 张图像）。",
         },
     },
     Term {
@@ -375,7 +375,11 @@ mod tests {
     #[test]
     fn every_term_and_definition_is_written_in_both_languages() {
         for t in GLOSSARY {
-            assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{}", t.key);
+            assert!(
+                !t.en.trim().is_empty() && !t.zh.trim().is_empty(),
+                "{}",
+                t.key
+            );
             let Tr { en, zh } = t.definition;
             assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{}", t.key);
             assert_ne!(en, zh, "{}", t.key);

@@ -5,6 +5,7 @@
 //! string beside its translation.
 
 pub mod glossary;
+pub mod widgets;
 
 /// A language of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -169,6 +170,7 @@ texts! {
     LoadModel => "Load model", "加载模型";
     ModelLoaded => "Model loaded", "模型已加载";
     Language => "Language", "语言";
+    Learn => "Learn: how a network learns", "学习：神经网络如何学习";
     NoEpochYet => "Shown after the first epoch.", "第一轮训练结束后显示。";
     ChangesNeedReset => "Model changes apply on Reset.", "模型结构的修改在重置后生效。";
 }

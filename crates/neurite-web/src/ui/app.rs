@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::dom;
 use crate::i18n::{Lang, Text};
 use crate::protocol::ToWorker;
 use crate::ui::charts::Charts;
@@ -16,25 +17,22 @@ use crate::ui::status::Status;
 use crate::ui::summary::ModelSummary;
 use crate::ui::weights::Weights;
 
-/// Where the language choice is remembered.
-const LANG_KEY: &str = "neurite.lang";
 /// The site's MNIST folder, relative to the worker's script.
 const MNIST_URL: &str = "./mnist/";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-fn saved_lang() -> Lang {
-    storage()
-        .and_then(|s| s.get_item(LANG_KEY).ok()?)
-        .map_or(Lang::En, |code| Lang::from_code(&code))
+/// The language to start in: `?lang=`, the saved choice, then the browser's.
+fn start_lang() -> Lang {
+    let from_url = dom::query_pairs()
+        .into_iter()
+        .find(|(key, _)| key == "lang")
+        .map(|(_, code)| Lang::from_code(&code));
+    dom::initial_lang(from_url)
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = Playground::new(saved_lang());
+    let state = Playground::new(start_lang());
     provide_context(state);
     match WorkerLink::spawn(state) {
         Ok(link) => state.link.set_value(Some(link)),
@@ -47,16 +45,13 @@ pub fn App() -> impl IntoView {
     });
     state.apply_draft();
 
-    Effect::new(move |_| {
+    // The start language is only remembered once the learner picks one.
+    Effect::new(move |first: Option<()>| {
         let lang = state.lang.get();
-        if let Some(storage) = storage() {
-            storage.set_item(LANG_KEY, lang.code()).ok();
-        }
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            root.set_attribute("lang", lang.code()).ok();
+        if first.is_some() {
+            dom::save_lang(lang);
+        } else {
+            dom::set_document_lang(lang);
         }
     });
 
@@ -76,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <p class="tagline">{move || t(Text::Tagline)}</p>
             </div>
             <div class="header-side">
+                <a class="header-link" href="learn.html" data-testid="link-learn">{move || t(Text::Learn)}</a>
                 <span class="data-status" data-testid="data-status"
                     class:ready=move || matches!(state.data.get(), DataStatus::Loaded { .. })>
                     {data_status}

@@ -2,12 +2,30 @@
 
 use neurite::{Activation, explain};
 
+use crate::i18n::{Tr, widgets as text};
+
 use super::{
     Fields, Out, Refusal, Value, WidgetName, WidgetState, activation_named, number_within,
 };
 
 /// Largest magnitude of `x`.
 pub const LIMIT: f64 = 100.0;
+/// A slope below this lets almost no gradient through: the view shades where it is.
+pub const VANISHING_SLOPE: f64 = 0.05;
+
+/// The one sentence that says what the slope at the state's `x` means.
+pub fn explanation(state: &ActivationPoint) -> Tr {
+    let (_, slope) = state.evaluate();
+    match state.activation {
+        Activation::Relu if slope == 0.0 => text::DEAD_RELU,
+        Activation::Relu => text::ACTIVE_RELU,
+        Activation::LeakyRelu => text::LEAKY,
+        Activation::Sigmoid | Activation::Tanh if slope < VANISHING_SLOPE => text::SATURATED,
+        Activation::Sigmoid => text::SIGMOID_CENTRE,
+        Activation::Tanh => text::TANH_CENTRE,
+        Activation::Linear | Activation::Softmax => text::LINEAR,
+    }
+}
 
 /// An activation and the point it is read at.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +89,7 @@ mod tests {
 
     fn at(activation: &str, x: f64) -> ActivationPoint {
         ActivationPoint::default()
-            .patched(&vec![
+            .patched(&[
                 ("activation".into(), Value::Text(activation.into())),
                 ("x".into(), Value::Number(x)),
             ])
@@ -92,6 +110,19 @@ mod tests {
     }
 
     #[test]
+    fn each_region_has_its_sentence() {
+        let at = |activation, x| explanation(&ActivationPoint { activation, x });
+        assert_eq!(at(Activation::Relu, -2.0), text::DEAD_RELU);
+        assert_eq!(at(Activation::Relu, 0.0), text::DEAD_RELU);
+        assert_eq!(at(Activation::Relu, 2.0), text::ACTIVE_RELU);
+        assert_eq!(at(Activation::Sigmoid, 4.0), text::SATURATED);
+        assert_eq!(at(Activation::Sigmoid, 0.5), text::SIGMOID_CENTRE);
+        assert_eq!(at(Activation::Tanh, -3.0), text::SATURATED);
+        assert_eq!(at(Activation::Tanh, 0.0), text::TANH_CENTRE);
+        assert_eq!(at(Activation::LeakyRelu, -3.0), text::LEAKY);
+    }
+
+    #[test]
     fn softmax_and_far_points_are_refused() {
         let start = ActivationPoint::default();
         for (key, value) in [
@@ -99,7 +130,7 @@ mod tests {
             ("x", Value::Number(101.0)),
             ("x", Value::Number(f64::NEG_INFINITY)),
         ] {
-            assert!(start.patched(&vec![(key.into(), value)]).is_err());
+            assert!(start.patched(&[(key.into(), value)]).is_err());
         }
     }
 }

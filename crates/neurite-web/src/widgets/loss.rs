@@ -184,10 +184,7 @@ mod tests {
         // Switching an MSE example with a value of 2.5 to cross-entropy is refused as a whole.
         let mse = LossExample::typical("mse");
         let refusal = mse
-            .patched(&vec![(
-                "loss".into(),
-                Value::Text("binary_cross_entropy".into()),
-            )])
+            .patched(&[("loss".into(), Value::Text("binary_cross_entropy".into()))])
             .unwrap_err();
         assert_eq!(refusal.key.as_deref(), Some("y_true"));
     }

@@ -170,25 +170,21 @@ pub(crate) fn numbers_within(
 }
 
 /// Reads one of `choices`.
-pub(crate) fn choice<'a>(
+pub(crate) fn choice(
     key: &str,
     value: &Value,
     choices: &'static [&'static str],
 ) -> Result<&'static str, Refusal> {
     let text = value.text().map_err(|reason| Refusal::at(key, reason))?;
-    choices
-        .iter()
-        .copied()
-        .find(|c| *c == text)
-        .ok_or_else(|| {
-            Refusal::at(
-                key,
-                Reason::UnknownChoice {
-                    got: text.into(),
-                    choices,
-                },
-            )
-        })
+    choices.iter().copied().find(|c| *c == text).ok_or_else(|| {
+        Refusal::at(
+            key,
+            Reason::UnknownChoice {
+                got: text.into(),
+                choices,
+            },
+        )
+    })
 }
 
 /// The element-wise activations a widget offers, by their Keras names.

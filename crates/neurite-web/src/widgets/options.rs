@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn a_state_survives_its_own_url() {
         let example = LossExample::default()
-            .patched(&vec![(
+            .patched(&[(
                 "y_pred".into(),
                 Value::List(vec![0.1, 0.6000000000000001, 0.3]),
             )])

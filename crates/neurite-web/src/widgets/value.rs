@@ -34,6 +34,21 @@ pub enum Out {
 /// A reported state or outputs: keys and values, in a fixed order.
 pub type Fields = Vec<(&'static str, Out)>;
 
+/// A reported state as a patch that sets it (to switch a widget to a whole new example).
+pub fn as_patch(fields: Fields) -> Patch {
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Out::Number(v) => Value::Number(v),
+                Out::List(list) => Value::List(list),
+                Out::Text(text) => Value::Text(text.into()),
+            };
+            (key.to_string(), value)
+        })
+        .collect()
+}
+
 impl Value {
     /// Reads a value from a URL parameter: a number, a comma-separated list of numbers, or text.
     pub fn from_url(raw: &str) -> Value {

@@ -1,0 +1,167 @@
+//! The shell every widget runs in: it holds the state signal, passes a view its
+//! [`WidgetCtx`], routes the view's edits through the widget's check, and gives the page that
+//! hosts it a [`LiveWidget`] handle to read and set the state from outside (the embedding API,
+//! the article).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use web_sys::HtmlElement;
+
+use super::activation::ActivationPoint;
+use super::loss::LossExample;
+use super::neuron::Neuron;
+use super::options::Controls;
+use super::views::{self, WidgetCtx};
+use super::{Fields, Refusal, Value, WidgetName, WidgetState};
+use crate::i18n::{Lang, widgets as text};
+
+/// What a learner's edit in the view led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserEdit {
+    /// The state changed.
+    Changed,
+    /// The edit was refused; the state is unchanged.
+    Refused(Refusal),
+}
+
+/// A mounted widget, as its host sees it.
+pub trait LiveWidget {
+    /// Which widget.
+    fn name(&self) -> WidgetName;
+    /// Applies a whole patch, or refuses it and keeps the state.
+    fn set(&self, patch: &[(String, Value)]) -> Result<(), Refusal>;
+    /// Applies what checks of a patch (a URL's), and returns the refusals of the rest.
+    fn set_leniently(&self, patch: &[(String, Value)]) -> Vec<Refusal>;
+    /// The current state.
+    fn fields(&self) -> Fields;
+    /// The current outputs.
+    fn outputs(&self) -> Fields;
+    /// Shows a refusal in the widget, until it is dismissed or the state next changes.
+    fn show_refusal(&self, refusal: Refusal);
+}
+
+struct Live<S: WidgetState + Send + Sync> {
+    state: RwSignal<S>,
+    notice: RwSignal<Option<Refusal>>,
+}
+
+impl<S: WidgetState + Send + Sync> LiveWidget for Live<S> {
+    fn name(&self) -> WidgetName {
+        S::NAME
+    }
+
+    fn set(&self, patch: &[(String, Value)]) -> Result<(), Refusal> {
+        let next = self.state.with_untracked(|s| s.patched(patch))?;
+        if self.state.with_untracked(|s| *s != next) {
+            self.state.set(next);
+            self.notice.set(None);
+        }
+        Ok(())
+    }
+
+    fn set_leniently(&self, patch: &[(String, Value)]) -> Vec<Refusal> {
+        let (next, refusals) = self.state.with_untracked(|s| s.patched_leniently(patch));
+        self.state.set(next);
+        refusals
+    }
+
+    fn fields(&self) -> Fields {
+        self.state.with_untracked(S::fields)
+    }
+
+    fn outputs(&self) -> Fields {
+        self.state.with_untracked(S::outputs)
+    }
+
+    fn show_refusal(&self, refusal: Refusal) {
+        self.notice.set(Some(refusal));
+    }
+}
+
+/// How a widget is put on a page.
+#[derive(Clone)]
+pub struct Placement {
+    /// Which widget.
+    pub name: WidgetName,
+    /// Its language (the article switches all of its widgets at once).
+    pub lang: Signal<Lang>,
+    /// The controls shown.
+    pub controls: Controls,
+    /// The compact look.
+    pub compact: bool,
+    /// Told of every edit the learner makes.
+    pub on_edit: Rc<dyn Fn(UserEdit)>,
+}
+
+fn build<S: WidgetState + Send + Sync>(
+    placement: Placement,
+    notice: RwSignal<Option<Refusal>>,
+    view: fn(WidgetCtx<S>) -> AnyView,
+) -> (AnyView, Rc<dyn LiveWidget>) {
+    let state = RwSignal::new(S::default());
+    let on_edit = placement.on_edit.clone();
+    let edit =
+        Rc::new(
+            move |patch: super::Patch| match state.with_untracked(|s| s.patched(&patch)) {
+                Ok(next) => {
+                    if state.with_untracked(|s| *s != next) {
+                        state.set(next);
+                        notice.set(None);
+                        on_edit(UserEdit::Changed);
+                    }
+                }
+                Err(refusal) => {
+                    notice.set(Some(refusal.clone()));
+                    on_edit(UserEdit::Refused(refusal));
+                }
+            },
+        );
+    let ctx = WidgetCtx::new(state, placement.lang, placement.controls, edit);
+    (view(ctx), Rc::new(Live { state, notice }))
+}
+
+/// The widget's view inside its scoped root element, and its handle. Call it inside a reactive
+/// owner (a component, or [`mount`]).
+pub fn widget_view(placement: Placement) -> (AnyView, Rc<dyn LiveWidget>) {
+    let (name, lang, compact) = (placement.name, placement.lang, placement.compact);
+    let notice = RwSignal::new(None::<Refusal>);
+    let (inner, live) = match name {
+        WidgetName::Neuron => build::<Neuron>(placement, notice, views::neuron::view),
+        WidgetName::Activation => {
+            build::<ActivationPoint>(placement, notice, views::activation::view)
+        }
+        WidgetName::Loss => build::<LossExample>(placement, notice, views::loss::view),
+    };
+    let view = view! {
+        <div class=format!("nw nw-{}", name.key()) class:nw-compact=compact
+            data-widget=name.key() lang=move || lang.get().code()>
+            {move || notice.get().map(|refusal| view! {
+                <p class="nw-refusal" role="alert" data-testid="widget-refusal">
+                    <span>{move || format!("{}: {}", text::REFUSED.in_lang(lang.get()), refusal.message(lang.get()))}</span>
+                    <button title=move || text::DISMISS.in_lang(lang.get())
+                        on:click=move |_| notice.set(None)>"×"</button>
+                </p>
+            })}
+            {inner}
+        </div>
+    }
+    .into_any();
+    (view, live)
+}
+
+/// Mounts a widget into `element` (any element of any page) and returns its handle.
+pub fn mount(element: HtmlElement, placement: Placement) -> Rc<dyn LiveWidget> {
+    let slot: Rc<RefCell<Option<Rc<dyn LiveWidget>>>> = Rc::new(RefCell::new(None));
+    let filled = slot.clone();
+    let handle = leptos::mount::mount_to(element, move || {
+        let (view, live) = widget_view(placement);
+        filled.replace(Some(live));
+        view
+    });
+    // The widget lives as long as the page.
+    handle.forget();
+    slot.take()
+        .expect("mount_to runs its view function at once")
+}

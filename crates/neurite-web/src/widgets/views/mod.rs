@@ -1,0 +1,128 @@
+//! The widgets' Leptos views and what they share: the handle a view edits its state through,
+//! sliders, number formatting and canvas plotting.
+
+pub mod activation;
+pub mod loss;
+pub mod neuron;
+pub mod plot;
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::options::Controls;
+use super::{Patch, Value, WidgetState};
+use crate::i18n::{Lang, Tr};
+
+/// What a view gets: its state, the language, which controls to show, and the one way to
+/// change the state (through the widget's check, like every other change).
+pub struct WidgetCtx<S: WidgetState + Send + Sync> {
+    /// The current (always valid) state.
+    pub state: RwSignal<S>,
+    /// The language.
+    pub lang: Signal<Lang>,
+    /// Which controls are shown.
+    pub controls: StoredValue<Controls>,
+    edit: StoredValue<Rc<dyn Fn(Patch)>, LocalStorage>,
+}
+
+impl<S: WidgetState + Send + Sync> Clone for WidgetCtx<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: WidgetState + Send + Sync> Copy for WidgetCtx<S> {}
+
+impl<S: WidgetState + Send + Sync> WidgetCtx<S> {
+    /// A handle whose edits go to `edit`.
+    pub fn new(
+        state: RwSignal<S>,
+        lang: Signal<Lang>,
+        controls: Controls,
+        edit: Rc<dyn Fn(Patch)>,
+    ) -> Self {
+        WidgetCtx {
+            state,
+            lang,
+            controls: StoredValue::new(controls),
+            edit: StoredValue::new_local(edit),
+        }
+    }
+
+    /// Asks for a change of state (a user's edit).
+    pub fn edit(self, patch: Patch) {
+        let edit = self.edit.get_value();
+        edit(patch);
+    }
+
+    /// Asks for one key to change.
+    pub fn set(self, key: &str, value: Value) {
+        self.edit(vec![(key.to_string(), value)]);
+    }
+
+    /// `text` in the widget's language (reactive).
+    pub fn t(self, text: Tr) -> &'static str {
+        text.in_lang(self.lang.get())
+    }
+
+    /// Whether the control of `key` is shown.
+    pub fn shows(self, key: &str) -> bool {
+        self.controls.with_value(|c| c.shows(key))
+    }
+}
+
+/// A number as a widget shows it: three decimals, a true minus sign.
+pub fn fmt(v: f64) -> String {
+    let text = if v.abs() >= 1e5 || (v != 0.0 && v.abs() < 1e-3) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.3}")
+    };
+    text.replace('-', "−")
+}
+
+/// A number as a factor in a written-out product: in parentheses when negative.
+pub fn factor(v: f64) -> String {
+    if v < 0.0 {
+        format!("({})", fmt(v))
+    } else {
+        fmt(v)
+    }
+}
+
+/// A labelled slider for one number. `id` names it for tests (`slider-{id}`); the readout
+/// beside it shows the exact value, which may lie outside the slider's range.
+pub fn slider(
+    id: String,
+    label: impl Fn() -> String + Send + Sync + 'static,
+    range: (f64, f64, f64),
+    value: impl Fn() -> f64 + Send + Sync + Copy + 'static,
+    on_input: impl Fn(f64) + 'static,
+) -> impl IntoView {
+    let (min, max, step) = range;
+    view! {
+        <label class="nw-slider">
+            <span class="nw-slider-label">{label}</span>
+            <input type="range" min=min max=max step=step data-testid=format!("slider-{id}")
+                prop:value=move || value().clamp(min, max).to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        on_input(v);
+                    }
+                }/>
+            <output data-testid=format!("readout-{id}")>{move || fmt(value())}</output>
+        </label>
+    }
+}
+
+/// A static MathML fragment (trusted: written in this crate).
+pub fn math(markup: &'static str) -> impl IntoView {
+    view! { <span class="nw-math" inner_html=markup></span> }
+}
+
+/// A tick label: the shortest exact form, a true minus sign.
+pub fn fmt_tick(v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    format!("{rounded}").replace('-', "−")
+}
