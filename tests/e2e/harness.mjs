@@ -20,10 +20,22 @@ const TYPES = {
   '.gz': 'application/gzip',
 };
 
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export async function serve(dir = DIST) {
+/** The Content Security Policy the site is built to run under (docs/embedding.md). */
+export const SITE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/**
+ * Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. With `prefix`
+ * ('/course/neurite/') the files are served under that sub-path only, as a static host would;
+ * `headers` are sent with every file (a CSP, say).
+ */
+export async function serve(dir = DIST, { prefix = '/', headers = {} } = {}) {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const requested = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!requested.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const path = normalize(`/${requested.slice(prefix.length)}`);
     const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
@@ -31,7 +43,10 @@ export async function serve(dir = DIST) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        ...headers,
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
@@ -39,7 +54,11 @@ export async function serve(dir = DIST) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 /** Debian's Chromium, headless, with what this machine needs. */

@@ -51,7 +51,7 @@ fn frame(state: &ActivationPoint) -> Frame {
         height: SIZE.1,
         x,
         y: (lo - pad, hi + pad),
-        margin: 22.0,
+        margin: 32.0,
     }
 }
 

@@ -110,7 +110,7 @@ fn frame(xs: &[f64], ys: &[f64]) -> Frame {
         height: SIZE.1,
         x: (xs[0], xs[xs.len() - 1]),
         y: (0.0, hi.min(20.0) * 1.08),
-        margin: 22.0,
+        margin: 32.0,
     }
 }
 

@@ -37,17 +37,18 @@ fn extent(state: &Neuron) -> f64 {
 
 fn frame(state: &Neuron) -> Frame {
     let r = extent(state);
-    let y_range = if state.w.len() == 2 {
-        (-r, r)
-    } else {
+    // One input: the curve y(x₁) sets the height; otherwise the plane (x₁, x₂) is drawn.
+    let y_range = if state.w.len() == 1 {
         curve_range(state, r)
+    } else {
+        (-r, r)
     };
     Frame {
         width: SIZE.0,
         height: SIZE.1,
         x: (-r, r),
         y: y_range,
-        margin: 22.0,
+        margin: 32.0,
     }
 }
 

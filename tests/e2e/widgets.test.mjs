@@ -1,0 +1,413 @@
+// End-to-end: the widgets, their embedding API and the article, on the built site (dist/) in
+// Debian's headless Chromium. The site is served with its strict CSP; the example host page
+// (www/embed-example.html) is served from another origin and embeds every widget through
+// embed.js and <neurite-widget>, as a course page would. Outputs that come back through the
+// API are checked against an independent computation of the same formulas (below).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, SITE_CSP, serve, launch, screenshot } from './harness.mjs';
+
+let site;
+let host;
+let browser;
+
+/** A page that records console errors (its frames' too) and CSP violations. */
+async function open(url, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...contextOptions });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(url);
+  return { page, context, errors };
+}
+
+/** The example host page, rewritten to load embed.js from `siteUrl`, in a folder of its own. */
+async function hostFolder(siteUrl) {
+  const dir = await mkdtemp(join(tmpdir(), 'neurite-host-'));
+  const html = await readFile(join(DIST, 'embed-example.html'), 'utf8');
+  const line = '<script src="embed.js"></script>';
+  assert.ok(html.includes(line), 'the example page loads embed.js with one line');
+  await writeFile(join(dir, 'index.html'), html.replace(line, `<script src="${siteUrl}embed.js"></script>`));
+  for (const file of ['embed-example.js', 'embed-example.css', 'favicon.svg']) {
+    await copyFile(join(DIST, file), join(dir, file));
+  }
+  return dir;
+}
+
+before(async () => {
+  site = await serve(DIST, { headers: { 'content-security-policy': SITE_CSP } });
+  const hostCsp = `default-src 'self'; script-src 'self' ${site.origin}; frame-src ${site.origin}; style-src 'self'`;
+  host = await serve(await hostFolder(site.url), { headers: { 'content-security-policy': hostCsp } });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await host?.close();
+});
+
+// --- An independent computation of what each widget reports (the formulas of docs/embedding.md).
+const EPS = 1e-7;
+const sigmoid = (z) => 1 / (1 + Math.exp(-z));
+const ACTIVATIONS = {
+  linear: [(z) => z, () => 1],
+  relu: [(z) => Math.max(z, 0), (z) => (z > 0 ? 1 : 0)],
+  leaky_relu: [(z) => (z > 0 ? z : 0.2 * z), (z) => (z > 0 ? 1 : 0.2)],
+  sigmoid: [sigmoid, (z) => sigmoid(z) * (1 - sigmoid(z))],
+  tanh: [Math.tanh, (z) => 1 - Math.tanh(z) ** 2],
+};
+function expectedNeuron({ w, b, x, activation }) {
+  const z = w.reduce((sum, wi, i) => sum + wi * x[i], b);
+  return { z, y: ACTIVATIONS[activation][0](z) };
+}
+function expectedActivation({ activation, x }) {
+  const [f, df] = ACTIVATIONS[activation];
+  return { y: f(x), dy: df(x) };
+}
+function expectedLoss({ loss, y_true: y, y_pred: p }) {
+  const n = y.length;
+  const clip = (v) => Math.min(Math.max(v, EPS), 1 - EPS);
+  const inside = (v) => v > EPS && v < 1 - EPS;
+  if (loss === 'mse') {
+    return {
+      loss: p.reduce((s, pi, i) => s + (pi - y[i]) ** 2, 0) / n,
+      gradient: p.map((pi, i) => (2 * (pi - y[i])) / n),
+    };
+  }
+  if (loss === 'binary_cross_entropy') {
+    return {
+      loss: -p.reduce((s, pi, i) => s + y[i] * Math.log(clip(pi)) + (1 - y[i]) * Math.log(1 - clip(pi)), 0) / n,
+      gradient: p.map((pi, i) => (inside(pi) ? ((1 - y[i]) / (1 - pi) - y[i] / pi) / n : 0)),
+    };
+  }
+  // Categorical: Keras divides by the sum S first; q = p / S.
+  const sum = p.reduce((s, v) => s + v, 0);
+  const q = p.map((v) => v / sum);
+  const weightedInside = y.reduce((s, yi, i) => s + (inside(q[i]) ? yi : 0), 0);
+  return {
+    loss: -y.reduce((s, yi, i) => s + yi * Math.log(clip(q[i])), 0),
+    gradient: q.map((qi, i) => (weightedInside - (inside(qi) ? y[i] / qi : 0)) / sum),
+  };
+}
+
+function assertClose(actual, expected, what) {
+  if (Array.isArray(expected)) {
+    assert.equal(actual.length, expected.length, `${what}: length`);
+    expected.forEach((e, i) => assertClose(actual[i], e, `${what}[${i}]`));
+    return;
+  }
+  const tolerance = 1e-6 * Math.abs(expected) + 1e-12;
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
+}
+
+/** A seeded generator (mulberry32), so that a failing state can be replayed. */
+function generator(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomStates(seed, count) {
+  const r = generator(seed);
+  const uniform = (lo, hi) => lo + (hi - lo) * r();
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const names = Object.keys(ACTIVATIONS);
+  const states = [];
+  for (let k = 0; k < count; k++) {
+    const n = 1 + Math.floor(r() * 3);
+    states.push(['neuron', {
+      w: Array.from({ length: n }, () => uniform(-10, 10)),
+      x: Array.from({ length: n }, () => uniform(-10, 10)),
+      b: uniform(-10, 10),
+      activation: pick(names),
+    }, expectedNeuron]);
+    states.push(['activation', { activation: pick(names), x: uniform(-20, 20) }, expectedActivation]);
+    const m = 2 + Math.floor(r() * 9);
+    const loss = pick(['mse', 'binary_cross_entropy', 'categorical_cross_entropy']);
+    let y_true;
+    let y_pred;
+    if (loss === 'mse') {
+      y_true = Array.from({ length: m }, () => uniform(-10, 10));
+      y_pred = Array.from({ length: m }, () => uniform(-10, 10));
+    } else if (loss === 'binary_cross_entropy') {
+      y_true = Array.from({ length: m }, () => (r() < 0.5 ? Math.round(r()) : r()));
+      y_pred = Array.from({ length: m }, () => uniform(0.001, 0.999));
+    } else {
+      const hot = Math.floor(r() * m);
+      y_true = Array.from({ length: m }, (_, i) => (i === hot ? 1 : 0));
+      const raw = Array.from({ length: m }, () => uniform(0.01, 1));
+      const total = raw.reduce((s, v) => s + v, 0);
+      y_pred = raw.map((v) => v / total);
+    }
+    states.push(['loss', { loss, y_true, y_pred }, expectedLoss]);
+  }
+  return states;
+}
+
+/** The example page's <neurite-widget> of a widget kind. */
+const ELEMENT = { neuron: 'widget-neuron', activation: 'widget-activation', loss: 'widget-loss' };
+
+async function setState(page, testid, state) {
+  return page.evaluate(async ([testid, state]) => {
+    const el = document.querySelector(`[data-testid=${testid}]`);
+    try {
+      return { ok: true, ...(await el.setState(state)) };
+    } catch (error) {
+      return { ok: false, message: error.message, key: error.key, state: el.state };
+    }
+  }, [testid, state]);
+}
+
+async function openHost() {
+  const opened = await open(`${host.url}index.html`);
+  // Every card logs its widget's `ready`; the hostile one then logs its refusal.
+  for (const id of ['neuron', 'activation', 'loss', 'hostile']) {
+    await opened.page.getByTestId(`log-${id}`).getByText('ready').waitFor();
+  }
+  return opened;
+}
+
+test('a page on another origin embeds every widget with embed.js: each is ready, under a strict CSP, without console errors', async () => {
+  const { page, context, errors } = await openHost();
+  const hostile = page.getByTestId('log-hostile');
+  await hostile.getByText(/error: w: must be a finite number/).waitFor();
+  const state = await page.evaluate(() => document.querySelector('[data-testid=widget-neuron]').state);
+  assert.deepEqual(state, { w: [0.8, -0.5], b: 0.1, x: [1, 0.5], activation: 'sigmoid' });
+  // The iframe's height follows its content: no inner scrollbar.
+  const fits = await page.evaluate(() => {
+    const frame = document.querySelector('[data-testid=widget-neuron]').shadowRoot.querySelector('iframe');
+    return frame.getBoundingClientRect().height;
+  });
+  assert.ok(fits > 200, `iframe height ${fits}`);
+  await screenshot(page, 'embed-example');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('setState answers with the engine\'s outputs, which agree with an independent computation for random states', async () => {
+  const { page, context, errors } = await openHost();
+  for (const [widget, state, expected] of randomStates(20261201, 25)) {
+    const answer = await setState(page, ELEMENT[widget], state);
+    assert.ok(answer.ok, `${widget} ${JSON.stringify(state)} refused: ${answer.message}`);
+    for (const [key, value] of Object.entries(state)) {
+      assert.deepEqual(answer.state[key], value, `${widget}.${key} echoed`);
+    }
+    const want = expected(state);
+    for (const [key, value] of Object.entries(want)) {
+      assertClose(answer.outputs[key], value, `${widget} ${JSON.stringify(state)} ${key}`);
+    }
+  }
+  // A hand-computed case, through the example page's button: from x = (2, 1), the button sets
+  // w = (1.5, −0.7), b = −0.2 and tanh, so z = 1.5·2 + (−0.7)·1 − 0.2 = 2.1 and
+  // y = tanh(2.1) = 0.9704519366134539 (Python: math.tanh(2.1)).
+  assert.ok((await setState(page, 'widget-neuron', { w: [0, 0], x: [2, 1] })).ok);
+  await page.getByTestId('good-neuron').click();
+  await page.getByTestId('result-neuron').and(page.locator('[data-outcome=resolved]')).waitFor();
+  const outputs = await page.evaluate(() => document.querySelector('[data-testid=widget-neuron]').outputs);
+  assertClose(outputs.z, 2.1, 'z');
+  assertClose(outputs.y, 0.9704519366134539, 'y');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('hostile states are refused with a message, change nothing, and the widget keeps working', async () => {
+  const { page, context, errors } = await openHost();
+  const before = await page.evaluate(() => document.querySelector('[data-testid=widget-neuron]').state);
+  const hostile = [
+    [{ w: [NaN, 1] }, 'w', /finite/],
+    [{ w: [Infinity, 1] }, 'w', /finite/],
+    [{ b: 1e6 }, 'b', /between/],
+    [{ w: new Array(50).fill(1), x: new Array(50).fill(1) }, 'w', /1 to 3 values/],
+    [{ w: [1, 2, 3] }, 'w', /same length/],
+    [{ activation: 'softmax' }, 'activation', /one of/],
+    [{ b: '0.5; alert(1)' }, 'b', /number/],
+    [{ x: { length: 2 } }, 'x', /list of numbers/],
+    [{ colour: 'red' }, 'colour', /no state key/],
+    [{ b: 2, w: ['a', 'b'] }, 'w', /list of numbers/],
+  ];
+  for (const [state, key, message] of hostile) {
+    const answer = await setState(page, 'widget-neuron', state);
+    assert.equal(answer.ok, false, JSON.stringify(state));
+    assert.equal(answer.key, key, JSON.stringify(state));
+    assert.match(answer.message, message, JSON.stringify(state));
+    assert.deepEqual(answer.state, before, `${JSON.stringify(state)} left the state alone`);
+  }
+  for (const bad of [null, 42, 'w=1', [1, 2]]) {
+    const answer = await setState(page, 'widget-neuron', bad);
+    assert.equal(answer.ok, false, `${JSON.stringify(bad)} is not a state`);
+  }
+  // Loss: probabilities that do not add up to one, lengths that differ.
+  const loss = await setState(page, 'widget-loss', { loss: 'categorical_cross_entropy', y_true: [0, 1], y_pred: [0.5, 0.7] });
+  assert.equal(loss.ok, false);
+  assert.match(loss.message, /add up to 1/);
+  // The widget still works, and shows the last refusal inside itself.
+  const good = await setState(page, 'widget-neuron', { b: -0.25 });
+  assert.ok(good.ok);
+  assert.equal(good.state.b, -0.25);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('dragging a slider or the input point in the widget fires neurite-change with the new state', async () => {
+  const { page, context, errors } = await openHost();
+  const frame = page.frameLocator('[data-testid=widget-neuron] iframe');
+  const changes = () => page.getByTestId('log-neuron').getByText('change').count();
+  const slider = await frame.getByTestId('slider-b').boundingBox();
+  await page.mouse.move(slider.x + slider.width / 2, slider.y + slider.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(slider.x + slider.width * 0.9, slider.y + slider.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('[data-testid=widget-neuron]').state.b > 3);
+  assert.ok((await changes()) >= 1);
+  const b = await page.evaluate(() => document.querySelector('[data-testid=widget-neuron]').state.b);
+  assert.equal(await frame.getByTestId('readout-b').textContent(), b.toFixed(3));
+  // The input point on the heatmap: pressing the canvas's centre moves x to about (0, 0).
+  const canvas = await frame.getByTestId('neuron-canvas').boundingBox();
+  await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+  await page.waitForFunction(() => {
+    const { x } = document.querySelector('[data-testid=widget-neuron]').state;
+    return x.every((v) => Math.abs(v) < 0.6);
+  });
+  const { state, outputs } = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=widget-neuron]');
+    return { state: el.state, outputs: el.outputs };
+  });
+  assertClose(outputs.z, expectedNeuron(state).z, 'z after the drag');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the postMessage protocol works for a host that uses the iframe directly, and ignores messages that are not its own', async () => {
+  const { page, context, errors } = await open(`${host.url}index.html`);
+  const replies = await page.evaluate(async (src) => {
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    const seen = [];
+    const next = (predicate) => new Promise((resolve) => {
+      const listener = (event) => {
+        if (event.source !== frame.contentWindow) return;
+        seen.push(event.data.type);
+        if (predicate(event.data)) {
+          window.removeEventListener('message', listener);
+          resolve(event.data);
+        }
+      };
+      window.addEventListener('message', listener);
+    });
+    const ready = next((d) => d.type === 'ready');
+    document.body.append(frame);
+    const first = await ready;
+    // Junk of every shape is ignored; only the set with request 7 is answered.
+    for (const junk of ['set', 42, null, { type: 'set', state: { x: 9 } }, { neurite: 2, type: 'set', state: { x: 9 } }, { neurite: 1, type: 'eval', code: 'alert(1)' }]) {
+      frame.contentWindow.postMessage(junk, '*');
+    }
+    const answered = next((d) => d.request === 7);
+    frame.contentWindow.postMessage({ neurite: 1, type: 'set', state: { x: -3 }, request: 7 }, '*');
+    const change = await answered;
+    const refused = next((d) => d.request === 8);
+    frame.contentWindow.postMessage({ neurite: 1, type: 'set', state: { x: 'far' }, request: 8 }, '*');
+    const error = await refused;
+    return { first, change, error, seen };
+  }, `${site.url}widget.html?widget=activation&activation=tanh&x=2`);
+  assert.equal(replies.first.widget, 'activation');
+  assert.deepEqual(replies.first.state, { activation: 'tanh', x: 2 });
+  assertClose(replies.first.outputs.y, Math.tanh(2), 'tanh(2)');
+  assert.equal(replies.change.type, 'change');
+  assert.equal(replies.change.state.x, -3);
+  assertClose(replies.change.outputs.dy, 1 - Math.tanh(-3) ** 2, "tanh'(-3)");
+  assert.equal(replies.error.type, 'error');
+  assert.equal(replies.error.key, 'x');
+  assert.equal(replies.error.state.x, -3, 'the last good state is kept');
+  assert.ok(!replies.seen.includes('error') || replies.seen.filter((t) => t === 'error').length === 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a widget address with hostile or unknown values never breaks the widget', async () => {
+  const cases = [
+    ['widget.html?widget=neuron&w=1e400,2&b=abc&x=1,2&activation=sigmoid', { widget: 'neuron', refused: ['w', 'b'] }],
+    ['widget.html?widget=loss&y_pred=0.5,0.9,0.1', { widget: 'loss', refused: ['y_pred'] }],
+    ['widget.html?widget=activation&state=%7Bnot%20json', { widget: 'activation', refused: ['state'] }],
+    ['widget.html?widget=neuron&w=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50', { widget: 'neuron', refused: ['w'] }],
+  ];
+  for (const [path, { widget, refused }] of cases) {
+    const { page, context, errors } = await open(`${site.url}${path}`);
+    await page.locator(`[data-widget=${widget}]`).waitFor();
+    await page.getByTestId('widget-refusal').waitFor();
+    const message = await page.getByTestId('widget-refusal').textContent();
+    assert.ok(refused.some((key) => message.includes(`${key}:`)), `${path}: ${message}`);
+    assert.deepEqual(errors, [], path);
+    await context.close();
+  }
+  const { page, context, errors } = await open(`${site.url}widget.html?widget=mandelbrot&lang=zh`);
+  await page.getByTestId('unknown-widget').waitFor();
+  assert.match(await page.getByTestId('unknown-widget').textContent(), /neuron.*activation.*loss/s);
+  assert.match(await page.getByTestId('unknown-widget').textContent(), /组件/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the article renders in English and 中文 with its formulas, glossary and live widgets', async () => {
+  const { page, context, errors } = await open(`${site.url}learn.html?lang=en`);
+  await page.getByTestId('glossary').waitFor();
+  assert.equal(await page.locator('section[data-testid^=section-]').count(), 6);
+  assert.ok((await page.locator('math').count()) >= 20, 'formulas are MathML');
+  assert.ok((await page.locator('.glossary tbody tr').count()) >= 20);
+  assert.ok((await page.locator('[data-testid^=article-widget-]').count()) >= 6);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  // The widgets in the article are live: the first neuron's bias slider moves its output.
+  const widget = page.locator('[data-testid=article-widget-neuron]').first();
+  const before = await widget.getByTestId('output-y').textContent();
+  await widget.getByTestId('slider-b').fill('2.5');
+  await page.waitForFunction((before) => document.querySelector('[data-testid=article-widget-neuron] [data-testid=output-y]').textContent !== before, before);
+  await screenshot(page, 'article-en');
+  await page.getByTestId('lang-toggle').click();
+  await page.locator('html[lang=zh-CN]').waitFor();
+  assert.match(await page.locator('h1').textContent(), /[\u4e00-\u9fff]/);
+  assert.match(await page.getByTestId('section-neuron').textContent(), /神经元/);
+  // The widgets switch language with the page.
+  assert.match(await widget.locator('h3').textContent(), /神经元/);
+  await screenshot(page, 'article-zh');
+  assert.equal(await page.getByTestId('open-playground').getAttribute('href'), 'index.html?preset=seed');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a browser set to Chinese gets 中文 on its first visit', async () => {
+  const { page, context, errors } = await open(`${site.url}learn.html`, { locale: 'zh-CN' });
+  await page.locator('html[lang=zh-CN]').waitFor();
+  assert.match(await page.locator('h1').textContent(), /[\u4e00-\u9fff]/);
+  await page.goto(`${site.url}widget.html?widget=loss`);
+  await page.locator('[data-widget=loss]').waitFor();
+  assert.match(await page.locator('h3').textContent(), /损失/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the site works served under a sub-path', async () => {
+  const sub = await serve(DIST, { prefix: '/course/neurite/', headers: { 'content-security-policy': SITE_CSP } });
+  try {
+    const { page, context, errors } = await open(`${sub.url}embed-example.html`);
+    for (const id of ['neuron', 'activation', 'loss', 'hostile']) {
+      await page.getByTestId(`log-${id}`).getByText('ready').waitFor();
+    }
+    await page.goto(`${sub.url}learn.html`);
+    await page.getByTestId('glossary').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await sub.close();
+  }
+});
