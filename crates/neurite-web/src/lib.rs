@@ -5,6 +5,7 @@
 //! - [`session`]: the worker's state machine, platform-free so it is unit-tested natively.
 //! - [`test_set`]: the test images as the page holds them.
 //! - [`draft`]: the controls' raw values, turned into the engine's checked configuration.
+//! - [`reset_plan`]: what a change of the controls does to the worker's run.
 //! - [`i18n`]: the site's text in English and 简体中文, and the glossary.
 //! - [`widgets`]: the embeddable widgets — their states, URLs and refusals (pure), and their
 //!   views and shell (wasm32).
@@ -16,6 +17,7 @@ pub mod article;
 pub mod draft;
 pub mod i18n;
 pub mod protocol;
+pub mod reset_plan;
 pub mod session;
 pub mod test_set;
 pub mod widgets;

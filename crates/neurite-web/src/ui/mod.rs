@@ -17,6 +17,16 @@ pub mod weights;
 
 /// Mounts the playground into `<body>`.
 pub fn mount() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        mount_into(body);
+    }
+}
+
+/// Mounts the playground into `element` (any element of a page); it starts its own worker.
+pub fn mount_into(element: web_sys::HtmlElement) {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to(element, app::App).forget();
 }

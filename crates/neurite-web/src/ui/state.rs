@@ -7,6 +7,7 @@ use neurite::{Config, ConfusionMatrix, Summary};
 use crate::draft::Draft;
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, Phase, Progress, ToWorker};
+use crate::reset_plan::{self, Plan};
 use crate::test_set::TestImages;
 use crate::ui::link::WorkerLink;
 use crate::ui::weights::FirstLayer;
@@ -176,41 +177,32 @@ impl Playground {
         self.progress.set(Some(progress.clone()));
     }
 
-    /// Applies the controls to the worker: the learning rate and batch size at once (mid-run
-    /// too, and keeping a loaded model), anything else as a fresh model while nothing has been
-    /// trained. Nothing is sent unless it checks.
+    /// Applies the controls to the worker as [`reset_plan::plan`] says: the learning rate and
+    /// batch size at once (mid-run too, and keeping a loaded model), anything else as a fresh
+    /// model while nothing has been trained. Nothing is sent unless it checks.
     pub fn apply_draft(self) {
         let Ok(checked) = self.draft.with_untracked(|d| d.check()) else {
             return;
         };
-        let config = checked.into_inner();
-        let Some(mut running) = self.running_config.get_untracked() else {
-            return self.send(ToWorker::Configure { config });
-        };
-        if running == config {
-            return;
-        }
-        let (learning_rate, batch_size) =
-            (config.training.learning_rate, config.training.batch_size);
-        let mut same_run = running.clone();
-        same_run.training.learning_rate = learning_rate;
-        same_run.training.batch_size = batch_size;
-        let live = !matches!(
-            self.phase.get_untracked(),
-            Phase::Finished | Phase::Diverged
-        );
-        if same_run == config && live {
-            if running.training.learning_rate != learning_rate {
-                self.send(ToWorker::SetLearningRate { learning_rate });
+        let running = self.running_config.get_untracked();
+        match reset_plan::plan(checked.into_inner(), running.as_ref(), self.phase.get_untracked()) {
+            Plan::Nothing | Plan::NeedsReset => {}
+            Plan::Configure(config) => self.send(ToWorker::Configure { config }),
+            Plan::Adjust {
+                learning_rate,
+                batch_size,
+            } => {
+                let mut running = running.expect("a run to adjust");
+                if let Some(learning_rate) = learning_rate {
+                    self.send(ToWorker::SetLearningRate { learning_rate });
+                    running.training.learning_rate = learning_rate;
+                }
+                if let Some(batch_size) = batch_size {
+                    self.send(ToWorker::SetBatchSize { batch_size });
+                    running.training.batch_size = batch_size;
+                }
+                self.running_config.set(Some(running));
             }
-            if running.training.batch_size != batch_size {
-                self.send(ToWorker::SetBatchSize { batch_size });
-            }
-            running.training.learning_rate = learning_rate;
-            running.training.batch_size = batch_size;
-            self.running_config.set(Some(running));
-        } else if self.phase.get_untracked() == Phase::Idle {
-            self.send(ToWorker::Configure { config });
         }
     }
 
@@ -220,14 +212,7 @@ impl Playground {
         let Ok(checked) = self.draft.with(|d| d.check()) else {
             return false;
         };
-        let mut config = checked.into_inner();
-        self.running_config.with(|running| match running {
-            Some(running) => {
-                config.training.learning_rate = running.training.learning_rate;
-                config.training.batch_size = running.training.batch_size;
-                &config != running
-            }
-            None => false,
-        })
+        self.running_config
+            .with(|running| reset_plan::needs_reset(&checked, running.as_ref()))
     }
 }

@@ -252,12 +252,17 @@ pub fn view(ctx: WidgetCtx<LossExample>) -> AnyView {
                     ).into_any()),
                 };
                 let range = if kind == "mse" { (-5.0, 5.0, 0.01) } else { (0.0, 1.0, 0.001) };
-                let label = if kind == "categorical_cross_entropy" { text::CLASS } else { text::PREDICTION };
+                let categorical = kind == "categorical_cross_entropy";
+                let label = if categorical { text::CLASS } else { text::PREDICTION };
                 view! {
                     <div class="nw-input-row">
                         {ctx.shows("y_pred").then(|| slider(
                             format!("y_pred{index}"),
-                            move || format!("{} {index}: ŷ", ctx.t(label)),
+                            move || if categorical {
+                                format!("{} {index}: ŷ", ctx.t(label))
+                            } else {
+                                format!("{} {index}", ctx.t(label))
+                            },
                             range,
                             p,
                             move |v| set_pred(i, v),
