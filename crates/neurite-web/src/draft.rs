@@ -1,11 +1,13 @@
 //! [`Draft`]: the controls' values as typed, and the one way they become a configuration.
 //!
 //! Text is only parsed here; every range is checked by the engine's [`Config::check`], whose
-//! message is shown at the control it names. A draft that does not check never reaches the
-//! worker.
+//! reason is shown, in the page's language, at the control it names. A draft that does not
+//! check never reaches the worker.
 
 use neurite::layers::Init;
 use neurite::{Activation, CheckedConfig, Config, LayerSpec, ModelSpec, OptimizerSpec, PixelMode};
+
+use crate::i18n::{Lang, engine_errors};
 
 /// The widest hidden layer the width control offers.
 pub const MAX_HIDDEN_UNITS: usize = 1024;
@@ -111,29 +113,79 @@ impl Default for Draft {
     }
 }
 
-/// A value refused, with the control it belongs to and the message to show there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A value refused, with the control it belongs to and why.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
     /// The control's key: a [`Config`] field (`learning_rate`, `optimizer.beta_1`), or
     /// `hidden[i].units` / `hidden[i].dropout` for hidden layer `i`.
     pub control: String,
-    /// The message, the engine's own for a range problem.
-    pub message: String,
+    /// Why.
+    pub what: RefusalKind,
 }
 
-fn parse<T: std::str::FromStr>(control: &str, text: &str, what: &str) -> Result<T, Refusal> {
-    text.trim().parse().map_err(|_| Refusal {
+/// Why a control's value was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefusalKind {
+    /// The engine refused the configuration (a range, for a value of the controls).
+    Engine(neurite::Error),
+    /// The text is not a number.
+    NotANumber {
+        /// The text, trimmed.
+        text: String,
+    },
+    /// The text is not a whole number.
+    NotAWholeNumber {
+        /// The text, trimmed.
+        text: String,
+    },
+}
+
+impl Refusal {
+    /// The message to show at the control, in `lang`: the engine's reason, or
+    /// `learning_rate: 'abc' is not a number` / `学习率：“abc” 不是一个数`.
+    ///
+    /// In English an engine refusal is the engine's own message, naming its field
+    /// (`layers[2].rate: …`); in 中文 it names the control it is shown at, by its label
+    /// (`dense_1 的 Dropout 比率：…`).
+    pub fn message(&self, lang: Lang) -> String {
+        let (text, en, zh) = match &self.what {
+            RefusalKind::Engine(neurite::Error::InvalidConfig { field, reason }) => {
+                let name = match lang {
+                    Lang::Zh if !self.control.is_empty() => &self.control,
+                    _ => field,
+                };
+                return engine_errors::config_error(name, reason, lang);
+            }
+            RefusalKind::Engine(error) => return engine_errors::message(error, lang),
+            RefusalKind::NotANumber { text } => (text, "a number", "一个数"),
+            RefusalKind::NotAWholeNumber { text } => (text, "a whole number", "一个整数"),
+        };
+        let control = engine_errors::field_name(&self.control, lang);
+        match lang {
+            Lang::En => format!("{control}: '{text}' is not {en}"),
+            Lang::Zh => format!("{control}：“{text}” 不是{zh}"),
+        }
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    control: &str,
+    text: &str,
+    refusal: fn(String) -> RefusalKind,
+) -> Result<T, Refusal> {
+    let text = text.trim();
+    text.parse().map_err(|_| Refusal {
         control: control.into(),
-        message: format!("{control}: '{}' is not {what}", text.trim()),
+        what: refusal(text.into()),
     })
 }
 
 fn number(control: &str, text: &str) -> Result<f64, Refusal> {
-    parse(control, text, "a number")
+    parse(control, text, |text| RefusalKind::NotANumber { text })
 }
 
-fn whole(control: &str, text: &str) -> Result<usize, Refusal> {
-    parse(control, text, "a whole number")
+fn whole<T: std::str::FromStr>(control: &str, text: &str) -> Result<T, Refusal> {
+    parse(control, text, |text| RefusalKind::NotAWholeNumber { text })
 }
 
 impl Draft {
@@ -262,7 +314,7 @@ impl Draft {
             neurite::spec::check_units(&control, units, MAX_HIDDEN_UNITS).map_err(|error| {
                 Refusal {
                     control: control.clone(),
-                    message: error.to_string(),
+                    what: RefusalKind::Engine(error),
                 }
             })?;
             layers.push(LayerSpec::Dense {
@@ -302,17 +354,19 @@ impl Draft {
                 } else {
                     Some(whole("train_subset", subset)?)
                 },
-                seed: parse("seed", &self.seed, "a whole number")?,
+                seed: whole("seed", &self.seed)?,
                 ..Default::default()
             },
         };
         config.check().map_err(|error| {
-            let message = error.to_string();
-            let control = match error {
-                neurite::Error::InvalidConfig { field, .. } => owner_of(&field, &owners),
+            let control = match &error {
+                neurite::Error::InvalidConfig { field, .. } => owner_of(field, &owners),
                 _ => String::new(),
             };
-            Refusal { control, message }
+            Refusal {
+                control,
+                what: RefusalKind::Engine(error),
+            }
         })
     }
 }
@@ -369,7 +423,22 @@ mod tests {
         draft.learning_rate = "abc".into();
         let refusal = draft.check().unwrap_err();
         assert_eq!(refusal.control, "learning_rate");
-        assert!(refusal.message.contains("'abc'"), "{}", refusal.message);
+        assert_eq!(
+            refusal.message(Lang::En),
+            "learning_rate: 'abc' is not a number"
+        );
+        assert_eq!(refusal.message(Lang::Zh), "学习率：“abc” 不是一个数");
+        draft.learning_rate = "0.1".into();
+        draft.hidden[0].units = " 1.5 ".into();
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(
+            refusal.message(Lang::En),
+            "hidden[0].units: '1.5' is not a whole number"
+        );
+        assert_eq!(
+            refusal.message(Lang::Zh),
+            "dense_1 的神经元数：“1.5” 不是一个整数"
+        );
     }
 
     #[test]
@@ -379,7 +448,11 @@ mod tests {
         let refusal = draft.check().unwrap_err();
         assert_eq!(refusal.control, "learning_rate");
         let engine = neurite::config::check_learning_rate(0.0).unwrap_err();
-        assert_eq!(refusal.message, engine.to_string());
+        assert_eq!(refusal.what, RefusalKind::Engine(engine.clone()));
+        assert_eq!(refusal.message(Lang::En), engine.to_string());
+        let zh = refusal.message(Lang::Zh);
+        assert!(zh.starts_with("学习率："), "{zh}");
+        assert!(zh.contains("0") && zh.contains("10"), "{zh}");
     }
 
     #[test]
@@ -390,7 +463,10 @@ mod tests {
         draft.hidden[1].units = "0".into();
         let refusal = draft.check().unwrap_err();
         assert_eq!(refusal.control, "hidden[1].units");
-        assert!(refusal.message.contains("got 0"), "{}", refusal.message);
+        let message = refusal.message(Lang::En);
+        assert!(message.contains("got 0"), "{message}");
+        let message = refusal.message(Lang::Zh);
+        assert!(message.contains("收到的是 0"), "{message}");
     }
 
     #[test]
@@ -400,8 +476,12 @@ mod tests {
         let refusal = draft.check().unwrap_err();
         assert_eq!(refusal.control, "hidden[0].units");
         assert_eq!(
-            refusal.message,
+            refusal.message(Lang::En),
             "hidden[0].units: a dense layer needs 1 to 1024 units, got 2000"
+        );
+        assert_eq!(
+            refusal.message(Lang::Zh),
+            "dense_1 的神经元数：全连接层需要 1 到 1024 个神经元，收到的是 2000"
         );
         draft.hidden[0].units = "1024".into();
         assert!(draft.check().is_ok());
@@ -411,7 +491,16 @@ mod tests {
     fn a_bad_dropout_rate_is_refused_at_its_layer() {
         let mut draft = Draft::seed_program();
         draft.hidden[0].dropout = "1".into();
-        assert_eq!(draft.check().unwrap_err().control, "hidden[0].dropout");
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(refusal.control, "hidden[0].dropout");
+        assert_eq!(
+            refusal.message(Lang::En),
+            "layers[2].rate: dropout rate must be in [0, 1), got 1"
+        );
+        assert_eq!(
+            refusal.message(Lang::Zh),
+            "dense_1 的 Dropout 比率：应在 0 到 1 之间（含 0，不含 1），收到的是 1"
+        );
     }
 
     #[test]

@@ -118,8 +118,17 @@ mod tests {
             plan(wider.clone(), Some(&seed()), Phase::Idle),
             Plan::Configure(wider.clone())
         );
-        for phase in [Phase::Running, Phase::Paused, Phase::Finished, Phase::Diverged] {
-            assert_eq!(plan(wider.clone(), Some(&seed()), phase), Plan::NeedsReset, "{phase:?}");
+        for phase in [
+            Phase::Running,
+            Phase::Paused,
+            Phase::Finished,
+            Phase::Diverged,
+        ] {
+            assert_eq!(
+                plan(wider.clone(), Some(&seed()), phase),
+                Plan::NeedsReset,
+                "{phase:?}"
+            );
         }
         assert!(needs_reset(&wider, Some(&seed())));
         assert!(!needs_reset(&wider, None));

@@ -8,7 +8,7 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Loss, ModelSpec, OptimizerSpec, Result};
+use crate::{Bound, Error, Loss, ModelSpec, OptimizerSpec, Quantity, Reason, Result};
 
 /// Largest learning rate accepted.
 pub const MAX_LEARNING_RATE: f64 = 10.0;
@@ -90,10 +90,13 @@ pub fn check_learning_rate(learning_rate: f64) -> Result<f64> {
     if learning_rate.is_finite() && learning_rate > 0.0 && learning_rate <= MAX_LEARNING_RATE {
         Ok(learning_rate)
     } else {
-        Err(Error::config(
+        Err(Error::invalid(
             "learning_rate",
-            format!(
-                "must be a number above 0 and at most {MAX_LEARNING_RATE}, got {learning_rate}"
+            Reason::range(
+                Quantity::Number,
+                learning_rate,
+                Some(Bound::exclusive(0.0)),
+                Some(Bound::inclusive(MAX_LEARNING_RATE)),
             ),
         ))
     }
@@ -104,9 +107,9 @@ pub fn check_batch_size(batch_size: usize) -> Result<usize> {
     if (1..=MAX_BATCH_SIZE).contains(&batch_size) {
         Ok(batch_size)
     } else {
-        Err(Error::config(
+        Err(Error::invalid(
             "batch_size",
-            format!("must be 1 to {MAX_BATCH_SIZE}, got {batch_size}"),
+            Reason::whole(Quantity::Whole, batch_size, 1, MAX_BATCH_SIZE),
         ))
     }
 }
@@ -117,28 +120,41 @@ impl TrainConfig {
         check_learning_rate(self.learning_rate)?;
         check_batch_size(self.batch_size)?;
         if !(1..=MAX_EPOCHS).contains(&self.epochs) {
-            return Err(Error::config(
+            return Err(Error::invalid(
                 "epochs",
-                format!("must be 1 to {MAX_EPOCHS}, got {}", self.epochs),
+                Reason::whole(Quantity::Whole, self.epochs, 1, MAX_EPOCHS),
             ));
         }
         self.optimizer.validate()?;
         for (field, value) in [("l1", self.l1), ("l2", self.l2)] {
             if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
-                return Err(Error::config(
+                return Err(Error::invalid(
                     field,
-                    format!("must be in [0, 1], got {value}"),
+                    Reason::range(
+                        Quantity::Number,
+                        value,
+                        Some(Bound::inclusive(0.0)),
+                        Some(Bound::inclusive(1.0)),
+                    ),
                 ));
             }
         }
         if !(self.validation_split.is_finite() && (0.0..1.0).contains(&self.validation_split)) {
-            return Err(Error::config(
+            return Err(Error::invalid(
                 "validation_split",
-                format!("must be in [0, 1), got {}", self.validation_split),
+                Reason::range(
+                    Quantity::Number,
+                    self.validation_split,
+                    Some(Bound::inclusive(0.0)),
+                    Some(Bound::exclusive(1.0)),
+                ),
             ));
         }
         if self.train_subset == Some(0) {
-            return Err(Error::config("train_subset", "must be at least 1 sample"));
+            return Err(Error::invalid(
+                "train_subset",
+                Reason::range(Quantity::Samples, 0, Some(Bound::inclusive(1.0)), None),
+            ));
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ pub enum Error {
         /// The field, as the user names it (e.g. `learning_rate`, `layers[1].units`).
         field: String,
         /// Why the value is refused.
-        reason: String,
+        reason: Reason,
     },
 
     /// An IDX file is malformed.
@@ -53,11 +53,17 @@ pub enum Error {
 }
 
 impl Error {
-    /// An [`Error::InvalidConfig`] for `field`.
+    /// An [`Error::InvalidConfig`] for `field`, with a message from elsewhere
+    /// ([`Reason::Text`]). The engine's own checks use [`Error::invalid`].
     pub fn config(field: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Error::invalid(field, Reason::Text(reason.to_string()))
+    }
+
+    /// An [`Error::InvalidConfig`] for `field`, refused for `reason`.
+    pub fn invalid(field: impl Into<String>, reason: Reason) -> Self {
         Error::InvalidConfig {
             field: field.into(),
-            reason: reason.to_string(),
+            reason,
         }
     }
 
@@ -78,5 +84,404 @@ impl Error {
     }
 }
 
+/// Why a hyperparameter or a model specification is refused: *what* is wrong and, for a
+/// number, *which bound* it crosses, so that an interface can word it in its own language.
+/// [`Display`](fmt::Display) gives the engine's English message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// A value outside its allowed range.
+    Range {
+        /// What kind of value it is, which decides the wording.
+        of: Quantity,
+        /// The value given, as written in the message (e.g. `-1`, `NaN`, `0`).
+        got: String,
+        /// The smallest allowed value, if there is one.
+        min: Option<Bound>,
+        /// The largest allowed value, if there is one.
+        max: Option<Bound>,
+    },
+    /// The model has no layers at all.
+    EmptyModel,
+    /// The model has more layers than allowed.
+    TooManyLayers {
+        /// How many it has.
+        got: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// The model has layers but no dense layer, so no weights to train.
+    NoDenseLayer,
+    /// A dense layer is reached by a multi-dimensional input without a flatten layer before it.
+    FlattenFirst {
+        /// The model's input shape.
+        input_shape: Vec<usize>,
+    },
+    /// The input shape is empty or has a dimension of 0.
+    ZeroDimension {
+        /// The input shape given.
+        input_shape: Vec<usize>,
+    },
+    /// The input shape has more features (the product of its dimensions) than allowed.
+    TooManyFeatures {
+        /// The input shape given.
+        input_shape: Vec<usize>,
+        /// The most features allowed.
+        max: usize,
+    },
+    /// A message from elsewhere, e.g. the JSON parser's for a malformed specification.
+    Text(String),
+}
+
+/// What kind of value a [`Reason::Range`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// A real number (learning rate, a penalty, an optimizer's constant).
+    Number,
+    /// A whole number (batch size, epochs).
+    Whole,
+    /// A number of training samples.
+    Samples,
+    /// A dense layer's width.
+    DenseUnits,
+    /// A dropout rate.
+    DropoutRate,
+}
+
+/// One end of an allowed range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The end's value.
+    pub value: f64,
+    /// Whether the value itself is allowed.
+    pub inclusive: bool,
+}
+
+impl Bound {
+    /// An end that is itself allowed.
+    pub fn inclusive(value: impl Into<f64>) -> Self {
+        Bound {
+            value: value.into(),
+            inclusive: true,
+        }
+    }
+
+    /// An end that is not itself allowed.
+    pub fn exclusive(value: impl Into<f64>) -> Self {
+        Bound {
+            value: value.into(),
+            inclusive: false,
+        }
+    }
+}
+
+impl Reason {
+    /// A [`Reason::Range`] for the value `got`.
+    pub fn range(
+        of: Quantity,
+        got: impl fmt::Display,
+        min: Option<Bound>,
+        max: Option<Bound>,
+    ) -> Self {
+        Reason::Range {
+            of,
+            got: got.to_string(),
+            min,
+            max,
+        }
+    }
+
+    /// A whole number `got` that must be `min` to `max`, both included.
+    pub fn whole(of: Quantity, got: usize, min: usize, max: usize) -> Self {
+        // Counts in the engine are far below 2^53, so they are exact as `f64`.
+        Reason::range(
+            of,
+            got,
+            Some(Bound::inclusive(min as f64)),
+            Some(Bound::inclusive(max as f64)),
+        )
+    }
+}
+
+/// `[a, b)`-style notation for two ends.
+fn interval(min: Bound, max: Bound) -> String {
+    format!(
+        "{}{}, {}{}",
+        if min.inclusive { '[' } else { '(' },
+        min.value,
+        max.value,
+        if max.inclusive { ']' } else { ')' }
+    )
+}
+
+/// The allowed range in English, after "must be": `in [0, 1)`, `above 0`, `at most 10`;
+/// empty without bounds.
+fn english_bounds(min: Option<Bound>, max: Option<Bound>) -> String {
+    let lower = |b: Bound| {
+        if b.inclusive {
+            format!("at least {}", b.value)
+        } else {
+            format!("above {}", b.value)
+        }
+    };
+    let upper = |b: Bound| {
+        if b.inclusive {
+            format!("at most {}", b.value)
+        } else {
+            format!("below {}", b.value)
+        }
+    };
+    match (min, max) {
+        (Some(min), Some(max)) => format!("in {}", interval(min, max)),
+        (Some(min), None) => lower(min),
+        (None, Some(max)) => upper(max),
+        (None, None) => String::new(),
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Range { of, got, min, max } => {
+                let (min, max) = (*min, *max);
+                let both = |b: Option<Bound>| b.filter(|b| b.inclusive).map(|b| b.value);
+                match (of, both(min), both(max)) {
+                    (Quantity::DenseUnits, Some(lo), Some(hi)) => {
+                        return write!(f, "a dense layer needs {lo} to {hi} units, got {got}");
+                    }
+                    (Quantity::Whole, Some(lo), Some(hi)) => {
+                        return write!(f, "must be {lo} to {hi}, got {got}");
+                    }
+                    (Quantity::Samples, Some(lo), None) if max.is_none() => {
+                        let s = if lo == 1.0 { "" } else { "s" };
+                        return write!(f, "must be at least {lo} sample{s}");
+                    }
+                    _ => {}
+                }
+                let bounds = english_bounds(min, max);
+                match (of, min, max) {
+                    (Quantity::DropoutRate, None, None) => {
+                        write!(f, "dropout rate must be a number, got {got}")
+                    }
+                    (Quantity::Number, None, None) => write!(f, "must be a number, got {got}"),
+                    (_, None, None) => write!(f, "must be a whole number, got {got}"),
+                    (Quantity::DropoutRate, ..) => {
+                        write!(f, "dropout rate must be {bounds}, got {got}")
+                    }
+                    (Quantity::Number, Some(lo), Some(hi)) if !lo.inclusive && hi.inclusive => {
+                        write!(
+                            f,
+                            "must be a number above {} and at most {}, got {got}",
+                            lo.value, hi.value
+                        )
+                    }
+                    (Quantity::Number, Some(lo), None) if !lo.inclusive && lo.value == 0.0 => {
+                        write!(f, "must be a positive number, got {got}")
+                    }
+                    (Quantity::Number, Some(_), Some(_)) => {
+                        write!(f, "must be {bounds}, got {got}")
+                    }
+                    (Quantity::Number, ..) => write!(f, "must be a number {bounds}, got {got}"),
+                    (Quantity::Whole | Quantity::Samples | Quantity::DenseUnits, ..) => {
+                        write!(f, "must be a whole number {bounds}, got {got}")
+                    }
+                }
+            }
+            Reason::EmptyModel => write!(f, "the model is empty: add at least one dense layer"),
+            Reason::TooManyLayers { got, max } => write!(f, "at most {max} layers, got {got}"),
+            Reason::NoDenseLayer => {
+                write!(f, "the model has no dense layer, so nothing to train")
+            }
+            Reason::FlattenFirst { input_shape } => write!(
+                f,
+                "a {input_shape:?} input must pass through a flatten layer before a dense layer"
+            ),
+            Reason::ZeroDimension { input_shape } => {
+                write!(f, "every dimension must be at least 1, got {input_shape:?}")
+            }
+            Reason::TooManyFeatures { input_shape, max } => {
+                write!(f, "{input_shape:?} has more than {max} features")
+            }
+            Reason::Text(text) => f.write_str(text),
+        }
+    }
+}
+
 /// The engine's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{check_batch_size, check_learning_rate};
+    use crate::spec::check_units;
+    use crate::{Activation, Config, LayerSpec, ModelSpec, OptimizerSpec};
+
+    fn dense(units: usize) -> LayerSpec {
+        LayerSpec::Dense {
+            units,
+            activation: Activation::Relu,
+            init: Default::default(),
+        }
+    }
+
+    fn training(change: impl FnOnce(&mut Config)) -> String {
+        let mut config = Config::default();
+        change(&mut config);
+        config.check().unwrap_err().to_string()
+    }
+
+    fn model(input_shape: Vec<usize>, layers: Vec<LayerSpec>) -> String {
+        let spec = ModelSpec {
+            input_shape,
+            layers,
+        };
+        spec.validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_check_keeps_its_english_message() {
+        let cases = [
+            (
+                check_learning_rate(-1.0).unwrap_err().to_string(),
+                "learning_rate: must be a number above 0 and at most 10, got -1",
+            ),
+            (
+                check_learning_rate(f64::NAN).unwrap_err().to_string(),
+                "learning_rate: must be a number above 0 and at most 10, got NaN",
+            ),
+            (
+                check_batch_size(0).unwrap_err().to_string(),
+                "batch_size: must be 1 to 65536, got 0",
+            ),
+            (
+                training(|c| c.training.epochs = 1001),
+                "epochs: must be 1 to 1000, got 1001",
+            ),
+            (
+                training(|c| c.training.l1 = -0.5),
+                "l1: must be in [0, 1], got -0.5",
+            ),
+            (
+                training(|c| c.training.l2 = 2.0),
+                "l2: must be in [0, 1], got 2",
+            ),
+            (
+                training(|c| c.training.validation_split = 1.0),
+                "validation_split: must be in [0, 1), got 1",
+            ),
+            (
+                training(|c| c.training.train_subset = Some(0)),
+                "train_subset: must be at least 1 sample",
+            ),
+            (
+                training(|c| {
+                    c.training.optimizer = OptimizerSpec::Sgd {
+                        momentum: 1.0,
+                        nesterov: false,
+                    }
+                }),
+                "optimizer.momentum: must be in [0, 1), got 1",
+            ),
+            (
+                training(|c| {
+                    c.training.optimizer = OptimizerSpec::Adam {
+                        beta_1: 0.9,
+                        beta_2: 0.999,
+                        epsilon: 0.0,
+                    }
+                }),
+                "optimizer.epsilon: must be a positive number, got 0",
+            ),
+            (
+                check_units("hidden[0].units", 2000, 1024)
+                    .unwrap_err()
+                    .to_string(),
+                "hidden[0].units: a dense layer needs 1 to 1024 units, got 2000",
+            ),
+            (
+                model(vec![4], vec![dense(0)]),
+                "layers[0].units: a dense layer needs 1 to 4096 units, got 0",
+            ),
+            (
+                model(vec![4], vec![LayerSpec::Dropout { rate: 1.0 }, dense(2)]),
+                "layers[0].rate: dropout rate must be in [0, 1), got 1",
+            ),
+            (
+                model(vec![28, 0], vec![dense(2)]),
+                "input_shape: every dimension must be at least 1, got [28, 0]",
+            ),
+            (
+                model(vec![], vec![dense(2)]),
+                "input_shape: every dimension must be at least 1, got []",
+            ),
+            (
+                model(vec![1 << 9, 1 << 9], vec![dense(2)]),
+                "input_shape: [512, 512] has more than 65536 features",
+            ),
+            (
+                model(vec![4], vec![]),
+                "layers: the model is empty: add at least one dense layer",
+            ),
+            (
+                model(vec![4], vec![dense(2); 65]),
+                "layers: at most 64 layers, got 65",
+            ),
+            (
+                model(vec![4], vec![LayerSpec::Flatten]),
+                "layers: the model has no dense layer, so nothing to train",
+            ),
+            (
+                model(vec![28, 28], vec![dense(2)]),
+                "layers[0]: a [28, 28] input must pass through a flatten layer before a dense layer",
+            ),
+        ];
+        for (got, expected) in cases {
+            assert_eq!(got, expected);
+        }
+    }
+
+    #[test]
+    fn a_malformed_spec_keeps_the_parsers_message() {
+        let error = ModelSpec::from_json("{").unwrap_err();
+        match &error {
+            Error::InvalidConfig {
+                field,
+                reason: Reason::Text(text),
+            } => {
+                assert_eq!(field, "model");
+                assert_eq!(error.to_string(), format!("model: {text}"));
+            }
+            other => panic!("expected the parser's message, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ranges_without_a_usual_wording_still_name_their_bounds() {
+        let cases = [
+            (
+                Reason::range(Quantity::Number, 5, None, Some(Bound::exclusive(2.0))),
+                "must be a number below 2, got 5",
+            ),
+            (
+                Reason::range(Quantity::Number, 1, Some(Bound::inclusive(2.0)), None),
+                "must be a number at least 2, got 1",
+            ),
+            (
+                Reason::range(
+                    Quantity::Whole,
+                    9,
+                    Some(Bound::exclusive(0.0)),
+                    Some(Bound::exclusive(8.0)),
+                ),
+                "must be a whole number in (0, 8), got 9",
+            ),
+            (
+                Reason::range(Quantity::Number, "x", None, None),
+                "must be a number, got x",
+            ),
+        ];
+        for (reason, expected) in cases {
+            assert_eq!(reason.to_string(), expected);
+        }
+    }
+}

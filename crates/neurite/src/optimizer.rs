@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kernels::update::{AdamStep, adam_update};
 use crate::layers::ParamMut;
-use crate::{Error, Result, Scalar};
+use crate::{Bound, Error, Quantity, Reason, Result, Scalar};
 
 fn default_beta_1() -> f64 {
     0.9
@@ -128,9 +128,14 @@ impl OptimizerSpec {
             if v.is_finite() && (0.0..1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(Error::config(
+                Err(Error::invalid(
                     format!("optimizer.{field}"),
-                    format!("must be in [0, 1), got {v}"),
+                    Reason::range(
+                        Quantity::Number,
+                        v,
+                        Some(Bound::inclusive(0.0)),
+                        Some(Bound::exclusive(1.0)),
+                    ),
                 ))
             }
         };
@@ -138,9 +143,9 @@ impl OptimizerSpec {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err(Error::config(
+                Err(Error::invalid(
                     format!("optimizer.{field}"),
-                    format!("must be a positive number, got {v}"),
+                    Reason::range(Quantity::Number, v, Some(Bound::exclusive(0.0)), None),
                 ))
             }
         };

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::layers::Init;
-use crate::{Activation, Error, Result};
+use crate::{Activation, Bound, Error, Quantity, Reason, Result};
 
 /// The widest dense layer a model may have.
 pub const MAX_UNITS: usize = 4096;
@@ -22,12 +22,9 @@ pub fn check_units(field: &str, units: usize, max: usize) -> Result<usize> {
     if (1..=max.min(MAX_UNITS)).contains(&units) {
         Ok(units)
     } else {
-        Err(Error::config(
+        Err(Error::invalid(
             field,
-            format!(
-                "a dense layer needs 1 to {} units, got {units}",
-                max.min(MAX_UNITS)
-            ),
+            Reason::whole(Quantity::DenseUnits, units, 1, max.min(MAX_UNITS)),
         ))
     }
 }
@@ -112,7 +109,7 @@ impl ModelSpec {
 
     /// Reads a specification from JSON, with a message that names what is wrong.
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|e| Error::config("model", e))
+        serde_json::from_str(json).map_err(|e| Error::invalid("model", Reason::Text(e.to_string())))
     }
 
     /// The specification as JSON.
@@ -142,12 +139,11 @@ impl ModelSpec {
     /// [`MAX_UNITS`], dropout rates in `[0, 1)`, and a flatten before layers that need flat input.
     pub fn validate(&self) -> Result<()> {
         if self.input_shape.is_empty() || self.input_shape.contains(&0) {
-            return Err(Error::config(
+            return Err(Error::invalid(
                 "input_shape",
-                format!(
-                    "every dimension must be at least 1, got {:?}",
-                    self.input_shape
-                ),
+                Reason::ZeroDimension {
+                    input_shape: self.input_shape.clone(),
+                },
             ));
         }
         let features = self
@@ -156,24 +152,24 @@ impl ModelSpec {
             .try_fold(1usize, |acc, &d| acc.checked_mul(d))
             .filter(|&f| f <= MAX_INPUT_FEATURES);
         if features.is_none() {
-            return Err(Error::config(
+            return Err(Error::invalid(
                 "input_shape",
-                format!(
-                    "{:?} has more than {MAX_INPUT_FEATURES} features",
-                    self.input_shape
-                ),
+                Reason::TooManyFeatures {
+                    input_shape: self.input_shape.clone(),
+                    max: MAX_INPUT_FEATURES,
+                },
             ));
         }
         if self.layers.is_empty() {
-            return Err(Error::config(
-                "layers",
-                "the model is empty: add at least one dense layer",
-            ));
+            return Err(Error::invalid("layers", Reason::EmptyModel));
         }
         if self.layers.len() > MAX_LAYERS {
-            return Err(Error::config(
+            return Err(Error::invalid(
                 "layers",
-                format!("at most {MAX_LAYERS} layers, got {}", self.layers.len()),
+                Reason::TooManyLayers {
+                    got: self.layers.len(),
+                    max: MAX_LAYERS,
+                },
             ));
         }
         if !self
@@ -181,10 +177,7 @@ impl ModelSpec {
             .iter()
             .any(|l| matches!(l, LayerSpec::Dense { .. }))
         {
-            return Err(Error::config(
-                "layers",
-                "the model has no dense layer, so nothing to train",
-            ));
+            return Err(Error::invalid("layers", Reason::NoDenseLayer));
         }
         let mut flat = self.input_shape.len() == 1;
         for (i, layer) in self.layers.iter().enumerate() {
@@ -193,20 +186,24 @@ impl ModelSpec {
                 LayerSpec::Dense { units, .. } => {
                     check_units(&format!("layers[{i}].units"), units, MAX_UNITS)?;
                     if !flat {
-                        return Err(Error::config(
+                        return Err(Error::invalid(
                             format!("layers[{i}]"),
-                            format!(
-                                "a {:?} input must pass through a flatten layer before a dense layer",
-                                self.input_shape
-                            ),
+                            Reason::FlattenFirst {
+                                input_shape: self.input_shape.clone(),
+                            },
                         ));
                     }
                 }
                 LayerSpec::Dropout { rate } => {
                     if !(rate.is_finite() && (0.0..1.0).contains(&rate)) {
-                        return Err(Error::config(
+                        return Err(Error::invalid(
                             format!("layers[{i}].rate"),
-                            format!("dropout rate must be in [0, 1), got {rate}"),
+                            Reason::range(
+                                Quantity::DropoutRate,
+                                rate,
+                                Some(Bound::inclusive(0.0)),
+                                Some(Bound::exclusive(1.0)),
+                            ),
                         ));
                     }
                 }

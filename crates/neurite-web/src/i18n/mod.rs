@@ -4,6 +4,7 @@
 //! Longer text (the article, the glossary, the widgets) is written as [`Tr`] pairs, each
 //! string beside its translation.
 
+pub mod engine_errors;
 pub mod glossary;
 pub mod widgets;
 

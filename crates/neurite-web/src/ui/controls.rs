@@ -1,4 +1,5 @@
-//! The model and training controls. Each shows the engine's message when its value is refused.
+//! The model and training controls. Each shows why, in the page's language, when its value is
+//! refused.
 
 use leptos::prelude::*;
 use neurite::{Activation, PixelMode};
@@ -36,7 +37,7 @@ fn field(
         refusal.with(|r| {
             r.as_ref()
                 .filter(|r| r.control == owned)
-                .map(|r| r.message.clone())
+                .map(|r| r.message(state.lang.get()))
         })
     };
     let invalid = error.clone();
@@ -64,7 +65,7 @@ fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> 
             refusal.with(|r| {
                 r.as_ref()
                     .filter(|r| r.control == control)
-                    .map(|r| r.message.clone())
+                    .map(|r| r.message(state.lang.get()))
             })
         }
     };
@@ -232,7 +233,7 @@ pub fn Controls() -> impl IntoView {
         {f(Text::TrainSubset, "train_subset", |d| d.train_subset.clone(), |d, v| d.train_subset = v)}
         {f(Text::Seed, "seed", |d| d.seed.clone(), |d, v| d.seed = v)}
         {move || refusal.with(|r| r.as_ref().filter(|r| r.control == "layers").map(|r| view! {
-            <p class="error" data-testid="model-error-message">{r.message.clone()}</p>
+            <p class="error" data-testid="model-error-message">{r.message(state.lang.get())}</p>
         }))}
     }
 }

@@ -185,7 +185,11 @@ impl Playground {
             return;
         };
         let running = self.running_config.get_untracked();
-        match reset_plan::plan(checked.into_inner(), running.as_ref(), self.phase.get_untracked()) {
+        match reset_plan::plan(
+            checked.into_inner(),
+            running.as_ref(),
+            self.phase.get_untracked(),
+        ) {
             Plan::Nothing | Plan::NeedsReset => {}
             Plan::Configure(config) => self.send(ToWorker::Configure { config }),
             Plan::Adjust {

@@ -8,10 +8,10 @@ use neurite::{Activation, explain};
 use web_sys::HtmlCanvasElement;
 
 use super::plot::{self, BLUE, Frame, VERMILLION};
-use super::{WidgetCtx, fmt, slider};
+use super::{WidgetCtx, activation_select, fmt, slider};
 use crate::i18n::widgets as text;
+use crate::widgets::Value;
 use crate::widgets::activation::{ActivationPoint, VANISHING_SLOPE, explanation};
-use crate::widgets::{ELEMENTWISE, Value};
 
 /// Canvas size in pixels.
 const SIZE: (f64, f64) = (340.0, 230.0);
@@ -109,16 +109,7 @@ pub fn view(ctx: WidgetCtx<ActivationPoint>) -> AnyView {
         </div>
         <div class="nw-body">
             <div class="nw-controls">
-                {ctx.shows("activation").then(|| view! {
-                    <label class="nw-select">
-                        <span>{move || ctx.t(text::ACTIVATION)}</span>
-                        <select data-testid="select-activation"
-                            prop:value=move || ctx.state.with(|s| s.activation.name())
-                            on:change=move |ev| ctx.set("activation", Value::Text(event_target_value(&ev)))>
-                            {ELEMENTWISE.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
-                        </select>
-                    </label>
-                })}
+                {activation_select(ctx, |s: &ActivationPoint| s.activation)}
                 {ctx.shows("x").then(|| slider(
                     "x".into(),
                     || "x".into(),

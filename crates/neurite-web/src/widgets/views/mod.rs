@@ -116,6 +116,26 @@ pub fn slider(
     }
 }
 
+/// The menu of element-wise activations, for widgets whose state has an `activation` key
+/// (`get` reads it); hidden unless that control is shown.
+pub fn activation_select<S: WidgetState + Send + Sync>(
+    ctx: WidgetCtx<S>,
+    get: fn(&S) -> neurite::Activation,
+) -> impl IntoView {
+    ctx.shows("activation").then(|| {
+        view! {
+            <label class="nw-select">
+                <span>{move || ctx.t(crate::i18n::widgets::ACTIVATION)}</span>
+                <select data-testid="select-activation"
+                    prop:value=move || ctx.state.with(|s| get(s).name())
+                    on:change=move |ev| ctx.set("activation", Value::Text(event_target_value(&ev)))>
+                    {super::ELEMENTWISE.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    })
+}
+
 /// A static MathML fragment (trusted: written in this crate).
 pub fn math(markup: &'static str) -> impl IntoView {
     view! { <span class="nw-math" inner_html=markup></span> }

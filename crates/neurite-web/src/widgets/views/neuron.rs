@@ -9,10 +9,10 @@ use neurite::explain;
 use web_sys::HtmlCanvasElement;
 
 use super::plot::{self, BLUE, Frame, INK};
-use super::{WidgetCtx, factor, fmt, math, slider};
+use super::{WidgetCtx, activation_select, factor, fmt, math, slider};
 use crate::i18n::widgets as text;
+use crate::widgets::Value;
 use crate::widgets::neuron::{MAX_INPUTS, Neuron};
-use crate::widgets::{ELEMENTWISE, Value};
 
 /// Side of the heatmap's grid of evaluated points.
 const GRID: usize = 64;
@@ -249,16 +249,7 @@ pub fn view(ctx: WidgetCtx<Neuron>) -> AnyView {
                     move || ctx.state.with(|s| s.b),
                     move |v| ctx.set("b", Value::Number(v)),
                 ))}
-                {ctx.shows("activation").then(|| view! {
-                    <label class="nw-select">
-                        <span>{move || ctx.t(text::ACTIVATION)}</span>
-                        <select data-testid="select-activation"
-                            prop:value=move || ctx.state.with(|s| s.activation.name())
-                            on:change=move |ev| ctx.set("activation", Value::Text(event_target_value(&ev)))>
-                            {ELEMENTWISE.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
-                        </select>
-                    </label>
-                })}
+                {activation_select(ctx, |s: &Neuron| s.activation)}
                 <p class="nw-formula" data-testid="formula">
                     <span>{move || written_out().0}</span>
                     <strong data-testid="output-z">{move || written_out().1}</strong>

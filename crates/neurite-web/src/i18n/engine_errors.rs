@@ -1,0 +1,389 @@
+//! The engine's refusals in the page's language.
+//!
+//! The engine says *what* is wrong with a value as a [`neurite::Reason`]; its English wording
+//! is the engine's own [`Display`](std::fmt::Display). Here the same reason is worded in 中文,
+//! with the field named as the controls label it.
+
+use std::borrow::Cow;
+
+use neurite::{Bound, Quantity, Reason};
+
+use super::{Lang, Text};
+
+/// A refused `field` and why, in `lang`: `学习率：应在 0 到 10 之间（不含 0，含 10），收到的是 -1`.
+/// In English this is exactly the engine's message, `learning_rate: must be …`.
+pub fn config_error(field: &str, reason: &Reason, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{field}: {reason}"),
+        Lang::Zh => format!("{}：{}", field_name(field, lang), reason_zh(reason)),
+    }
+}
+
+/// Any engine error in `lang`. A refused configuration ([`neurite::Error::InvalidConfig`]) is
+/// worded in either language; the other errors (data files, model files, images, I/O) are
+/// not translated yet and keep the engine's English message in both.
+pub fn message(error: &neurite::Error, lang: Lang) -> String {
+    match error {
+        neurite::Error::InvalidConfig { field, reason } => config_error(field, reason, lang),
+        other => other.to_string(),
+    }
+}
+
+/// Why, in `lang`, without the field.
+pub fn reason(reason: &Reason, lang: Lang) -> String {
+    match lang {
+        Lang::En => reason.to_string(),
+        Lang::Zh => reason_zh(reason),
+    }
+}
+
+/// A field or control key as the page labels it in `lang`: in English the key itself
+/// (`learning_rate`), in 中文 the control's label (`学习率`), or the key where no label fits.
+pub fn field_name(field: &str, lang: Lang) -> Cow<'_, str> {
+    if lang == Lang::En {
+        return Cow::Borrowed(field);
+    }
+    let label = |text: Text| Cow::Borrowed(text.in_lang(lang));
+    match field {
+        "learning_rate" => label(Text::LearningRate),
+        "batch_size" => label(Text::BatchSize),
+        "epochs" => label(Text::Epochs),
+        "l2" => label(Text::L2),
+        "l1" => Cow::Borrowed("L1 正则化"),
+        "validation_split" => Cow::Borrowed("验证集比例"),
+        "train_subset" => Cow::Borrowed("训练样本数"),
+        "seed" => label(Text::Seed),
+        "optimizer" => label(Text::Optimizer),
+        "optimizer.momentum" => label(Text::MomentumMu),
+        "optimizer.beta_1" => Cow::Borrowed("β₁"),
+        "optimizer.beta_2" => Cow::Borrowed("β₂"),
+        "optimizer.rho" => Cow::Borrowed("ρ"),
+        "optimizer.epsilon" => Cow::Borrowed("ε"),
+        "input_shape" => Cow::Borrowed("输入形状"),
+        "layers" => Cow::Borrowed("网络层"),
+        "model" => Cow::Borrowed("模型"),
+        _ => layer_field(field, lang).map_or(Cow::Borrowed(field), Cow::Owned),
+    }
+}
+
+/// `hidden[i].units` → `dense_{i+1} 的神经元数` (the hidden layer's row), and
+/// `layers[k].units` → `layers[k] 的神经元数` (the engine's layer, by its index).
+fn layer_field(field: &str, lang: Lang) -> Option<String> {
+    let (layer, part) = field.split_once('.')?;
+    let part = match part {
+        "units" => Text::Units.in_lang(lang),
+        "dropout" | "rate" => Text::Dropout.in_lang(lang),
+        _ => return None,
+    };
+    let index = |prefix: &str| {
+        layer
+            .strip_prefix(prefix)?
+            .strip_suffix(']')?
+            .parse::<usize>()
+            .ok()
+    };
+    // A space between 的 and a Latin word, as the labels do between scripts.
+    let space = if part.starts_with(|c: char| c.is_ascii()) {
+        " "
+    } else {
+        ""
+    };
+    if let Some(i) = index("hidden[") {
+        Some(format!("dense_{} 的{space}{part}", i + 1))
+    } else {
+        index("layers[").map(|_| format!("{layer} 的{space}{part}"))
+    }
+}
+
+/// `含 0` or `不含 0`.
+fn includes(bound: Bound) -> String {
+    if bound.inclusive {
+        format!("含 {}", bound.value)
+    } else {
+        format!("不含 {}", bound.value)
+    }
+}
+
+/// The comparison with one end: `不小于 0`, `大于 0`, `不超过 10`, `小于 1`.
+fn lower(bound: Bound) -> String {
+    let word = if bound.inclusive {
+        "不小于"
+    } else {
+        "大于"
+    };
+    format!("{word} {}", bound.value)
+}
+
+fn upper(bound: Bound) -> String {
+    let word = if bound.inclusive {
+        "不超过"
+    } else {
+        "小于"
+    };
+    format!("{word} {}", bound.value)
+}
+
+/// The allowed values, for a whole number: `大于 0 且小于 8`; empty without bounds.
+fn bounds(min: Option<Bound>, max: Option<Bound>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("{}且{}", lower(min), upper(max)),
+        (Some(min), None) => lower(min),
+        (None, Some(max)) => upper(max),
+        (None, None) => String::new(),
+    }
+}
+
+/// What a real number must be, from `应`: `应在 0 到 1 之间（含 0，不含 1）`, `应为正数`.
+fn number_rule(min: Option<Bound>, max: Option<Bound>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) => {
+            let ends = match (lo.inclusive, hi.inclusive) {
+                (true, true) => format!("含 {} 和 {}", lo.value, hi.value),
+                (false, false) => format!("不含 {} 和 {}", lo.value, hi.value),
+                _ => format!("{}，{}", includes(lo), includes(hi)),
+            };
+            format!("应在 {} 到 {} 之间（{ends}）", lo.value, hi.value)
+        }
+        (Some(lo), None) if !lo.inclusive && lo.value == 0.0 => "应为正数".into(),
+        (None, None) => "应为一个数".into(),
+        _ => format!("应{}", bounds(min, max)),
+    }
+}
+
+/// What a whole number must be: `应为 1 到 65536 之间的整数`, `应为大于 0 且小于 8 的整数`.
+fn whole_rule(min: Option<Bound>, max: Option<Bound>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+            format!("应为 {} 到 {} 之间的整数", lo.value, hi.value)
+        }
+        (None, None) => "应为整数".into(),
+        _ => format!("应为{}的整数", bounds(min, max)),
+    }
+}
+
+fn reason_zh(reason: &Reason) -> String {
+    match reason {
+        Reason::Range { of, got, min, max } => {
+            let (min, max) = (*min, *max);
+            match of {
+                Quantity::Number => format!("{}，收到的是 {got}", number_rule(min, max)),
+                Quantity::Whole => format!("{}，收到的是 {got}", whole_rule(min, max)),
+                Quantity::Samples => match (min, max) {
+                    (Some(lo), None) if lo.inclusive => {
+                        format!("至少需要 {} 个样本，收到的是 {got}", lo.value)
+                    }
+                    _ => format!("样本数{}，收到的是 {got}", whole_rule(min, max)),
+                },
+                Quantity::DenseUnits => match (min, max) {
+                    (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => format!(
+                        "全连接层需要 {} 到 {} 个神经元，收到的是 {got}",
+                        lo.value, hi.value
+                    ),
+                    _ => format!("全连接层的神经元数{}，收到的是 {got}", whole_rule(min, max)),
+                },
+                // The field names the rate (`… 的 Dropout 比率`), so the reason need not.
+                Quantity::DropoutRate => format!("{}，收到的是 {got}", number_rule(min, max)),
+            }
+        }
+        Reason::EmptyModel => "模型是空的：请至少添加一个全连接层".into(),
+        Reason::TooManyLayers { got, max } => format!("最多只能有 {max} 层，现在有 {got} 层"),
+        Reason::NoDenseLayer => "模型中没有全连接层，因此没有可训练的参数".into(),
+        Reason::FlattenFirst { input_shape } => {
+            format!("形状为 {input_shape:?} 的输入必须先经过 Flatten（展平）层，才能进入全连接层")
+        }
+        Reason::ZeroDimension { input_shape } => {
+            format!("每个维度都必须至少为 1，收到的是 {input_shape:?}")
+        }
+        Reason::TooManyFeatures { input_shape, max } => {
+            format!("形状 {input_shape:?} 的特征数超过了上限 {max}")
+        }
+        // A message from elsewhere (the JSON parser's) has no translation.
+        Reason::Text(text) => text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inclusive(v: f64) -> Option<Bound> {
+        Some(Bound::inclusive(v))
+    }
+
+    fn exclusive(v: f64) -> Option<Bound> {
+        Some(Bound::exclusive(v))
+    }
+
+    /// Every variant, and every wording of a range, with the numbers its text must show.
+    fn samples() -> Vec<(Reason, Vec<&'static str>)> {
+        let range = |of, got: &str, min, max| Reason::range(of, got, min, max);
+        vec![
+            (
+                range(Quantity::Number, "-1", exclusive(0.0), inclusive(10.0)),
+                vec!["-1", "0", "10"],
+            ),
+            (
+                range(Quantity::Number, "2", inclusive(0.0), inclusive(1.0)),
+                vec!["2", "0", "1"],
+            ),
+            (
+                range(Quantity::Number, "1", inclusive(0.0), exclusive(1.0)),
+                vec!["1", "0"],
+            ),
+            (
+                range(Quantity::Number, "-0.5", exclusive(0.0), exclusive(0.75)),
+                vec!["-0.5", "0", "0.75"],
+            ),
+            (
+                range(Quantity::Number, "-3", exclusive(0.0), None),
+                vec!["-3"],
+            ),
+            (
+                range(Quantity::Number, "1.5", inclusive(2.5), None),
+                vec!["1.5", "2.5"],
+            ),
+            (
+                range(Quantity::Number, "7", None, exclusive(5.0)),
+                vec!["7", "5"],
+            ),
+            (range(Quantity::Number, "NaN", None, None), vec!["NaN"]),
+            (
+                Reason::whole(Quantity::Whole, 0, 1, 65_536),
+                vec!["0", "1", "65536"],
+            ),
+            (
+                range(Quantity::Whole, "9", exclusive(2.0), exclusive(8.0)),
+                vec!["9", "2", "8"],
+            ),
+            (range(Quantity::Whole, "3", None, None), vec!["3"]),
+            (
+                range(Quantity::Samples, "0", inclusive(1.0), None),
+                vec!["1"],
+            ),
+            (
+                range(
+                    Quantity::Samples,
+                    "70000",
+                    inclusive(1.0),
+                    inclusive(60_000.0),
+                ),
+                vec!["70000", "1", "60000"],
+            ),
+            (
+                Reason::whole(Quantity::DenseUnits, 2000, 1, 1024),
+                vec!["2000", "1", "1024"],
+            ),
+            (
+                range(Quantity::DenseUnits, "5000", None, exclusive(4097.0)),
+                vec!["5000", "4097"],
+            ),
+            (
+                range(Quantity::DropoutRate, "1", inclusive(0.0), exclusive(1.0)),
+                vec!["1", "0"],
+            ),
+            (Reason::EmptyModel, vec![]),
+            (Reason::TooManyLayers { got: 65, max: 64 }, vec!["65", "64"]),
+            (Reason::NoDenseLayer, vec![]),
+            (
+                Reason::FlattenFirst {
+                    input_shape: vec![28, 28],
+                },
+                vec!["[28, 28]"],
+            ),
+            (
+                Reason::ZeroDimension {
+                    input_shape: vec![28, 0],
+                },
+                vec!["[28, 0]"],
+            ),
+            (
+                Reason::TooManyFeatures {
+                    input_shape: vec![512, 512],
+                    max: 65_536,
+                },
+                vec!["[512, 512]", "65536"],
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_reason_reads_differently_in_each_language_and_keeps_its_numbers() {
+        for (reason, numbers) in samples() {
+            let en = super::reason(&reason, Lang::En);
+            let zh = super::reason(&reason, Lang::Zh);
+            assert!(!en.is_empty() && !zh.is_empty(), "{reason:?}");
+            assert_ne!(en, zh, "{reason:?}");
+            for n in &numbers {
+                assert!(en.contains(n), "{n} missing from {en:?}");
+                assert!(zh.contains(n), "{n} missing from {zh:?}");
+            }
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh:?} is not Chinese"
+            );
+        }
+    }
+
+    #[test]
+    fn the_chinese_always_tells_the_value_given() {
+        // English says "must be at least 1 sample" without the 0 it got; 中文 says it.
+        let reason = Reason::range(Quantity::Samples, "0", inclusive(1.0), None);
+        assert_eq!(reason.to_string(), "must be at least 1 sample");
+        assert_eq!(
+            super::reason(&reason, Lang::Zh),
+            "至少需要 1 个样本，收到的是 0"
+        );
+    }
+
+    #[test]
+    fn a_bad_learning_rate_reads_in_chinese_with_its_label_and_numbers() {
+        let error = neurite::config::check_learning_rate(-1.0).unwrap_err();
+        assert_eq!(
+            message(&error, Lang::En),
+            "learning_rate: must be a number above 0 and at most 10, got -1"
+        );
+        let zh = message(&error, Lang::Zh);
+        assert!(zh.starts_with("学习率："), "{zh}");
+        for n in ["-1", "0", "10"] {
+            assert!(zh.contains(n), "{n} missing from {zh}");
+        }
+        assert!(!zh.contains("learning_rate"), "{zh}");
+    }
+
+    #[test]
+    fn english_is_the_engines_own_message() {
+        for (reason, _) in samples() {
+            let error = neurite::Error::invalid("layers[2].rate", reason.clone());
+            assert_eq!(message(&error, Lang::En), error.to_string());
+            let neurite::Error::InvalidConfig { field, reason } = &error else {
+                unreachable!()
+            };
+            assert_eq!(config_error(field, reason, Lang::En), error.to_string());
+        }
+        let text = neurite::ModelSpec::from_json("[").unwrap_err();
+        assert_eq!(message(&text, Lang::En), text.to_string());
+        let other = neurite::Error::Dataset("3 images but 2 labels".into());
+        assert_eq!(message(&other, Lang::Zh), other.to_string());
+    }
+
+    #[test]
+    fn fields_are_named_as_the_controls_label_them() {
+        assert_eq!(field_name("learning_rate", Lang::Zh), "学习率");
+        assert_eq!(field_name("batch_size", Lang::Zh), "批大小");
+        assert_eq!(field_name("epochs", Lang::Zh), "训练轮数");
+        assert_eq!(
+            field_name("hidden[0].units", Lang::Zh),
+            "dense_1 的神经元数"
+        );
+        assert_eq!(
+            field_name("hidden[2].dropout", Lang::Zh),
+            "dense_3 的 Dropout 比率"
+        );
+        assert_eq!(
+            field_name("layers[3].rate", Lang::Zh),
+            "layers[3] 的 Dropout 比率"
+        );
+        assert_eq!(field_name("something.else", Lang::Zh), "something.else");
+        assert_eq!(field_name("hidden[0].units", Lang::En), "hidden[0].units");
+    }
+}
