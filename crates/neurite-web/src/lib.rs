@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod protocol;
 pub mod reset_plan;
 pub mod session;
+pub mod state;
 pub mod test_set;
 pub mod widgets;
 

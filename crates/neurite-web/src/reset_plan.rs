@@ -8,6 +8,7 @@
 
 use neurite::Config;
 
+use crate::draft::Draft;
 use crate::protocol::Phase;
 
 /// What to do with the worker's run after the controls changed.
@@ -62,6 +63,15 @@ pub fn plan(wanted: Config, running: Option<&Config>, phase: Phase) -> Plan {
 /// mid-run (the learning rate and the batch size).
 pub fn needs_reset(wanted: &Config, running: Option<&Config>) -> bool {
     running.is_some_and(|running| with_live_settings(running, wanted) != *wanted)
+}
+
+/// The controls after the worker built a model from `config`: unchanged when they describe that
+/// model, else `config`'s own (a loaded model file, say, whose architecture the form must show).
+pub fn draft_after_configured(draft: &Draft, config: &Config) -> Option<Draft> {
+    let same_model = draft
+        .check()
+        .is_ok_and(|checked| checked.model == config.model);
+    (!same_model).then(|| Draft::from_config(config))
 }
 
 #[cfg(test)]
@@ -132,6 +142,21 @@ mod tests {
         }
         assert!(needs_reset(&wider, Some(&seed())));
         assert!(!needs_reset(&wider, None));
+    }
+
+    #[test]
+    fn the_controls_follow_a_model_built_elsewhere_and_only_then() {
+        let draft = Draft::seed_program();
+        assert_eq!(draft_after_configured(&draft, &seed()), None);
+        let mut loaded = seed();
+        loaded.model = neurite::ModelSpec::from_json(
+            r#"{"input_shape":[28,28],"layers":[{"type":"flatten"},{"type":"dense","units":32,"activation":"tanh"},{"type":"dense","units":10,"activation":"softmax"}]}"#,
+        )
+        .unwrap();
+        let shown = draft_after_configured(&draft, &loaded).expect("the form follows the file");
+        assert_eq!(shown.hidden.len(), 1);
+        assert_eq!(shown.hidden[0].units, "32");
+        assert_eq!(shown.check().unwrap().model, loaded.model);
     }
 
     #[test]

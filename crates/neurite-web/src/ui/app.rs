@@ -2,17 +2,23 @@
 
 use leptos::prelude::*;
 
+use neurite::kernels::KernelSet;
+
 use crate::dom;
+use crate::draft::Draft;
 use crate::i18n::{Lang, Text};
-use crate::protocol::ToWorker;
+use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
+use crate::reset_plan;
+use crate::state::{DataStatus, Run};
+use crate::test_set::TestImages;
 use crate::ui::charts::Charts;
 use crate::ui::confusion::Confusion;
 use crate::ui::controls::Controls;
 use crate::ui::drawing::DrawingPad;
 use crate::ui::gallery::Gallery;
-use crate::ui::link::WorkerLink;
+use crate::ui::link::Link;
 use crate::ui::model_io::ModelFiles;
-use crate::ui::state::{DataStatus, Playground};
+use crate::ui::state::{RunControl, TestResults};
 use crate::ui::status::Status;
 use crate::ui::summary::ModelSummary;
 use crate::ui::weights::Weights;
@@ -29,25 +35,31 @@ fn start_lang() -> Lang {
     dom::initial_lang(from_url)
 }
 
-/// The whole page.
+/// The whole page: its slices of state, the worker's replies routed to them, and the panels,
+/// each given the slices it reads.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = Playground::new(start_lang());
-    provide_context(state);
-    match WorkerLink::spawn(state) {
-        Ok(link) => state.link.set_value(Some(link)),
-        Err(e) => state
-            .notice
-            .set(Some(format!("cannot start the training worker: {e:?}"))),
-    }
-    state.send(ToWorker::LoadData {
+    let lang = RwSignal::new(start_lang());
+    let notice = RwSignal::new(None::<String>);
+    let data = RwSignal::new(DataStatus::Loading);
+    let kernels = RwSignal::new(None::<KernelSet>);
+    let selected_cell = RwSignal::new(None::<(u8, u8)>);
+    let tests = TestResults::new();
+    let link = Link::spawn(move |message| notice.set(Some(message)));
+    let control = RunControl {
+        draft: RwSignal::new(Draft::seed_program()),
+        run: RwSignal::new(Run::default()),
+        link,
+    };
+    link.subscribe(move |reply| route(reply, control, data, kernels, tests, selected_cell, notice));
+    link.send(ToWorker::LoadData {
         base_url: MNIST_URL.into(),
     });
-    state.apply_draft();
+    control.apply_draft();
 
     // The start language is only remembered once the learner picks one.
     Effect::new(move |first: Option<()>| {
-        let lang = state.lang.get();
+        let lang = lang.get();
         if first.is_some() {
             dom::save_lang(lang);
         } else {
@@ -55,14 +67,17 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let t = move |text| state.t(text);
-    let data_status = move || match state.data.get() {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let data_status = move || match data.get() {
         DataStatus::Loading => t(Text::LoadingData).to_string(),
         DataStatus::Loaded { train, millis } => {
             format!("{} ({train}, {:.1} s)", t(Text::DataReady), millis / 1000.0)
         }
         DataStatus::Failed(message) => message,
     };
+    let choice = lang;
+    let lang: Signal<Lang> = lang.into();
+    let run = control.run;
 
     view! {
         <header>
@@ -73,45 +88,101 @@ pub fn App() -> impl IntoView {
             <div class="header-side">
                 <a class="header-link" href="learn.html" data-testid="link-learn">{move || t(Text::Learn)}</a>
                 <span class="data-status" data-testid="data-status"
-                    class:ready=move || matches!(state.data.get(), DataStatus::Loaded { .. })>
+                    class:ready=move || data.with(DataStatus::is_loaded)>
                     {data_status}
                 </span>
                 <button data-testid="lang-toggle" title=move || t(Text::Language)
-                    on:click=move |_| state.lang.update(|l| *l = l.other())>
-                    {move || state.lang.get().other().name()}
+                    on:click=move |_| choice.update(|l| *l = l.other())>
+                    {move || lang.get().other().name()}
                 </button>
             </div>
         </header>
-        {move || state.notice.get().map(|message| view! {
+        {move || notice.get().map(|message| view! {
             <div class="notice" data-testid="notice" role="alert">
                 <span>{message}</span>
-                <button on:click=move |_| state.notice.set(None)>"×"</button>
+                <button on:click=move |_| notice.set(None)>"×"</button>
             </div>
         })}
         <main>
             <section class="panel controls-panel">
-                <Controls/>
-                <ModelFiles/>
+                <Controls control=control lang=lang/>
+                <ModelFiles link=link run=run lang=lang/>
             </section>
             <section class="panel run-panel">
-                <Status/>
-                <Charts/>
+                <Status control=control data=data kernels=kernels lang=lang/>
+                <Charts run=run lang=lang/>
             </section>
             <section class="panel draw-panel">
-                <DrawingPad/>
+                <DrawingPad link=link lang=lang/>
             </section>
             <section class="panel">
-                <Confusion/>
+                <Confusion run=run tests=tests selected=selected_cell lang=lang/>
             </section>
             <section class="panel">
-                <Gallery/>
+                <Gallery run=run tests=tests lang=lang/>
             </section>
             <section class="panel">
-                <Weights/>
+                <Weights link=link lang=lang/>
             </section>
             <section class="panel">
-                <ModelSummary/>
+                <ModelSummary run=run lang=lang/>
             </section>
         </main>
     }
+}
+
+/// Routes one reply to the page-wide slices (panels with a slice of their own subscribe
+/// themselves: the weights, the drawing pad, the model files).
+fn route(
+    reply: &Envelope<FromWorker>,
+    control: RunControl,
+    data: RwSignal<DataStatus>,
+    kernels: RwSignal<Option<KernelSet>>,
+    tests: TestResults,
+    selected_cell: RwSignal<Option<(u8, u8)>>,
+    notice: RwSignal<Option<String>>,
+) {
+    let msg = &reply.msg;
+    if let Some(status) = DataStatus::after(msg) {
+        data.set(status);
+    }
+    match msg {
+        FromWorker::Ready { kernels: set } => kernels.set(Some(*set)),
+        FromWorker::DataLoaded { test_samples, .. } => {
+            if let Some(images) = reply
+                .payload
+                .clone()
+                .and_then(|p| TestImages::decode(*test_samples, p))
+            {
+                tests.images.set_value(images);
+            }
+        }
+        FromWorker::Configured { config, .. } => {
+            tests.predictions.set_value(Vec::new());
+            selected_cell.set(None);
+            if let Some(draft) = control
+                .draft
+                .with_untracked(|d| reset_plan::draft_after_configured(d, config))
+            {
+                control.draft.set(draft);
+            }
+        }
+        FromWorker::EpochEnd { .. } => {
+            tests
+                .predictions
+                .set_value(reply.payload.clone().unwrap_or_default());
+        }
+        FromWorker::Error(error)
+            if matches!(
+                error.kind,
+                ErrorKind::Config | ErrorKind::State | ErrorKind::Protocol
+            ) =>
+        {
+            notice.set(Some(error.message.clone()))
+        }
+        _ => {}
+    }
+    // Last, so that panels reading the run see the predictions of the epoch it reports; only
+    // replies about the run notify its readers.
+    control.run.maybe_update(|run| run.apply(msg));
 }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use crate::i18n::Text;
-use crate::ui::state::{CurvePoint, Playground};
+use crate::i18n::{Lang, Text};
+use crate::state::{CurvePoint, Run};
 
 const TRAIN_COLOUR: RGBColor = RGBColor(37, 99, 235);
 const TEST_COLOUR: RGBColor = RGBColor(220, 38, 38);
@@ -108,28 +108,29 @@ fn draw(
     Ok(())
 }
 
-fn chart(state: Playground, metric: Metric, title: Text, testid: &'static str) -> impl IntoView {
+fn chart(
+    run: RwSignal<Run>,
+    lang: Signal<Lang>,
+    metric: Metric,
+    title: Text,
+    testid: &'static str,
+) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
-        let lang = state.lang.get();
-        let epochs = state
-            .running_config
-            .with(|c| c.as_ref().map_or(1.0, |c| c.training.epochs as f64));
-        state.train_curve.with(|train| {
-            state.test_curve.with(|test| {
-                let curves = Curves {
-                    title: title.in_lang(lang),
-                    train_label: Text::Train.in_lang(lang),
-                    test_label: Text::Test.in_lang(lang),
-                    epochs,
-                    train,
-                    test,
-                };
-                if let Err(e) = draw(element, metric, &curves) {
-                    web_sys::console::warn_1(&format!("chart: {e}").into());
-                }
-            })
+        let lang = lang.get();
+        run.with(|run| {
+            let curves = Curves {
+                title: title.in_lang(lang),
+                train_label: Text::Train.in_lang(lang),
+                test_label: Text::Test.in_lang(lang),
+                epochs: run.epochs() as f64,
+                train: &run.train_curve,
+                test: &run.test_curve,
+            };
+            if let Err(e) = draw(element, metric, &curves) {
+                web_sys::console::warn_1(&format!("chart: {e}").into());
+            }
         });
     });
     view! {
@@ -139,12 +140,11 @@ fn chart(state: Playground, metric: Metric, title: Text, testid: &'static str) -
 
 /// The loss chart and the accuracy chart.
 #[component]
-pub fn Charts() -> impl IntoView {
-    let state = expect_context::<Playground>();
+pub fn Charts(run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
     view! {
         <div class="charts">
-            {chart(state, Metric::Loss, Text::Loss, "chart-loss")}
-            {chart(state, Metric::Accuracy, Text::Accuracy, "chart-accuracy")}
+            {chart(run, lang, Metric::Loss, Text::Loss, "chart-loss")}
+            {chart(run, lang, Metric::Accuracy, Text::Accuracy, "chart-accuracy")}
         </div>
     }
 }

@@ -2,21 +2,27 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
+use crate::state::Run;
 use crate::test_set::indices_where;
 use crate::ui::digit::Digit;
-use crate::ui::state::Playground;
+use crate::ui::state::TestResults;
 
 /// Images shown for one cell.
 const CELL_IMAGES: usize = 60;
 
 /// The matrix and the selected cell's images.
 #[component]
-pub fn Confusion() -> impl IntoView {
-    let state = expect_context::<Playground>();
-    let t = move |text| state.t(text);
+pub fn Confusion(
+    run: RwSignal<Run>,
+    tests: TestResults,
+    selected: RwSignal<Option<(u8, u8)>>,
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
     let table = move || {
-        state.last_epoch.with(|result| {
+        last_epoch.with(|result| {
             let Some(result) = result else {
                 return view! { <p class="empty">{t(Text::NoEpochYet)}</p> }.into_any();
             };
@@ -35,8 +41,8 @@ pub fn Confusion() -> impl IntoView {
                     let cell = (truth as u8, predicted as u8);
                     view! {
                         <td style=style data-testid=format!("confusion-cell-{truth}-{predicted}")
-                            class:selected=move || state.selected_cell.get() == Some(cell)
-                            on:click=move |_| state.selected_cell.set(Some(cell))>
+                            class:selected=move || selected.get() == Some(cell)
+                            on:click=move |_| selected.set(Some(cell))>
                             {count}
                         </td>
                     }
@@ -54,10 +60,10 @@ pub fn Confusion() -> impl IntoView {
         })
     };
     let cell_images = move || {
-        let (truth, predicted) = state.selected_cell.get()?;
-        state.last_epoch.track();
-        let views = state.test_images.with_value(|images| {
-            state.predictions.with_value(|predictions| {
+        let (truth, predicted) = selected.get()?;
+        last_epoch.track();
+        let views = tests.images.with_value(|images| {
+            tests.predictions.with_value(|predictions| {
                 indices_where(images.labels(), predictions, |t, p| t == truth && p == predicted)
                     .into_iter()
                     .take(CELL_IMAGES)

@@ -7,23 +7,35 @@ use neurite::{Activation, PixelMode};
 use crate::draft::{
     Draft, HiddenLayer, MAX_HIDDEN_UNITS, OptimizerChoice, Refusal, learning_rate_from_log,
 };
-use crate::i18n::Text;
-use crate::ui::state::Playground;
+use crate::i18n::{Lang, Text};
+use crate::ui::state::RunControl;
 
 /// Log₁₀ of the learning-rate slider's ends.
 const LOG_LR_RANGE: (f64, f64) = (-5.0, 1.0);
 /// The most hidden layers the page offers.
 const MAX_HIDDEN_LAYERS: usize = 8;
 
+/// What the controls need: the draft (through `control`) and the language.
+#[derive(Clone, Copy)]
+struct Form {
+    control: RunControl,
+    lang: Signal<Lang>,
+}
+
+impl Form {
+    fn t(self, text: Text) -> &'static str {
+        text.in_lang(self.lang.get())
+    }
+}
+
 /// Changes the draft, then passes it on to the worker if it checks.
-fn edit(state: Playground, change: impl FnOnce(&mut Draft)) {
-    state.draft.update(change);
-    state.apply_draft();
+fn edit(state: Form, change: impl FnOnce(&mut Draft)) {
+    state.control.edit(change);
 }
 
 /// A text field bound to one value of the draft, showing the refusal that names `control`.
 fn field(
-    state: Playground,
+    state: Form,
     refusal: Memo<Option<Refusal>>,
     label: Text,
     control: String,
@@ -45,7 +57,7 @@ fn field(
         <label class="field" class:invalid=move || invalid().is_some()>
             <span>{move || state.t(label)}</span>
             <input type="text" spellcheck="false" data-testid=testid
-                prop:value=move || state.draft.with(get)
+                prop:value=move || state.control.draft.with(get)
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     edit(state, |d| set(d, value));
@@ -57,7 +69,7 @@ fn field(
     }
 }
 
-fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> impl IntoView {
+fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl IntoView {
     let units_control = format!("hidden[{i}].units");
     let dropout_control = format!("hidden[{i}].dropout");
     let error_for = move |control: String| {
@@ -75,6 +87,7 @@ fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> 
     let layer = move |f: fn(&HiddenLayer) -> String| {
         move || {
             state
+                .control
                 .draft
                 .with(|d| d.hidden.get(i).map(f).unwrap_or_default())
         }
@@ -127,12 +140,12 @@ fn hidden_layer(state: Playground, refusal: Memo<Option<Refusal>>, i: usize) -> 
 
 /// Every control of the model and the run.
 #[component]
-pub fn Controls() -> impl IntoView {
-    let state = expect_context::<Playground>();
+pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
+    let state = Form { control, lang };
     let t = move |text| state.t(text);
-    let refusal = Memo::new(move |_| state.draft.with(|d| d.check().err()));
-    let layer_count = Memo::new(move |_| state.draft.with(|d| d.hidden.len()));
-    let optimizer = Memo::new(move |_| state.draft.with(|d| d.optimizer));
+    let refusal = Memo::new(move |_| state.control.draft.with(|d| d.check().err()));
+    let layer_count = Memo::new(move |_| state.control.draft.with(|d| d.hidden.len()));
+    let optimizer = Memo::new(move |_| state.control.draft.with(|d| d.optimizer));
     let f = move |label, control: &str, get, set| {
         field(state, refusal, label, control.into(), get, set)
     };
@@ -144,7 +157,7 @@ pub fn Controls() -> impl IntoView {
             {f(Text::MomentumMu, "optimizer.momentum", |d| d.momentum.clone(), |d, v| d.momentum = v)}
             <label class="check">
                 <input type="checkbox" data-testid="field-nesterov"
-                    prop:checked=move || state.draft.with(|d| d.nesterov)
+                    prop:checked=move || state.control.draft.with(|d| d.nesterov)
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
                         edit(state, |d| d.nesterov = on);
@@ -173,10 +186,8 @@ pub fn Controls() -> impl IntoView {
         <div class="preset">
             <span>{move || t(Text::Preset)} ": "</span>
             <button data-testid="preset-seed" on:click=move |_| {
-                state.draft.set(Draft::seed_program());
-                if let Ok(checked) = Draft::seed_program().check() {
-                    state.send(crate::protocol::ToWorker::Configure { config: checked.into_inner() });
-                }
+                state.control.draft.set(Draft::seed_program());
+                state.control.configure();
             }>{move || t(Text::SeedPreset)}</button>
         </div>
         <h3>{move || t(Text::HiddenLayers)}</h3>
@@ -209,7 +220,7 @@ pub fn Controls() -> impl IntoView {
         {f(Text::LearningRate, "learning_rate", |d| d.learning_rate.clone(), |d, v| d.learning_rate = v)}
         <input type="range" class="log-slider" data-testid="learning-rate-slider"
             min=LOG_LR_RANGE.0 max=LOG_LR_RANGE.1 step="0.05"
-            prop:value=move || state.draft.with(Draft::log_learning_rate).unwrap_or(-3.0).to_string()
+            prop:value=move || state.control.draft.with(Draft::log_learning_rate).unwrap_or(-3.0).to_string()
             on:input=move |ev| {
                 if let Ok(log) = event_target_value(&ev).parse::<f64>() {
                     edit(state, |d| d.learning_rate = learning_rate_from_log(log));
@@ -221,7 +232,7 @@ pub fn Controls() -> impl IntoView {
         <label class="field">
             <span>{move || t(Text::Pixels)}</span>
             <select data-testid="field-pixels"
-                prop:value=move || state.draft.with(|d| if d.pixels == PixelMode::Raw { "raw" } else { "scaled" })
+                prop:value=move || state.control.draft.with(|d| if d.pixels == PixelMode::Raw { "raw" } else { "scaled" })
                 on:change=move |ev| {
                     let raw = event_target_value(&ev) == "raw";
                     edit(state, |d| d.pixels = if raw { PixelMode::Raw } else { PixelMode::Scaled });

@@ -11,10 +11,10 @@ use leptos::prelude::*;
 use neurite::preprocess::{GrayImage, to_mnist};
 use web_sys::{HtmlCanvasElement, PointerEvent};
 
-use crate::i18n::Text;
-use crate::protocol::{Envelope, ToWorker};
+use crate::i18n::{Lang, Text};
+use crate::protocol::{Envelope, FromWorker, ToWorker};
 use crate::ui::digit::{SIDE, context_2d, paint_gray};
-use crate::ui::state::Playground;
+use crate::ui::link::Link;
 
 /// Side of the pad in canvas pixels (ten per MNIST pixel).
 pub const PAD: u32 = 280;
@@ -81,9 +81,25 @@ fn now() -> f64 {
 
 /// The pad, the preview and the bars.
 #[component]
-pub fn DrawingPad() -> impl IntoView {
-    let state = expect_context::<Playground>();
-    let t = move |text| state.t(text);
+pub fn DrawingPad(
+    /// The worker, which classifies each drawing.
+    link: Link,
+    /// The page's language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    // The worker's latest class probabilities for a drawing: its number and the probabilities.
+    let prediction = RwSignal::new(None::<(u64, Vec<f32>)>);
+    link.subscribe(move |reply| {
+        if let FromWorker::Prediction {
+            drawing,
+            probabilities,
+            ..
+        } = &reply.msg
+        {
+            prediction.set(Some((*drawing, probabilities.clone())));
+        }
+    });
     let pad = NodeRef::<Canvas>::new();
     let preview = NodeRef::<Canvas>::new();
     let probabilities = RwSignal::new(None::<Vec<f32>>);
@@ -115,7 +131,7 @@ pub fn DrawingPad() -> impl IntoView {
             probabilities.set(None);
             answered.set(number);
         }
-        state.send_envelope(Envelope {
+        link.send_envelope(Envelope {
             msg: ToWorker::Classify { drawing: number },
             payload: image,
         });
@@ -123,7 +139,7 @@ pub fn DrawingPad() -> impl IntoView {
     // The worker's answers: for this drawing, or one drawn since the last clear and newer
     // than the one shown (while a stroke goes on, the answer may be a few events behind).
     Effect::new(move |_| {
-        let Some((number, p)) = state.prediction.get() else {
+        let Some((number, p)) = prediction.get() else {
             return;
         };
         if number < first_since_clear.get_value() || number < shown.get_value() {
@@ -183,7 +199,7 @@ pub fn DrawingPad() -> impl IntoView {
         drawing.set(number);
         answered.set(number);
         first_since_clear.set_value(number + 1);
-        state.send(ToWorker::Classify { drawing: number });
+        link.send(ToWorker::Classify { drawing: number });
         probabilities.set(None);
     };
 

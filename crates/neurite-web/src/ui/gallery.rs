@@ -2,24 +2,25 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
+use crate::state::Run;
 use crate::test_set::indices_where;
 use crate::ui::digit::Digit;
-use crate::ui::state::Playground;
+use crate::ui::state::TestResults;
 
 /// Digits shown.
 const SHOWN: usize = 40;
 
 /// The gallery.
 #[component]
-pub fn Gallery() -> impl IntoView {
-    let state = expect_context::<Playground>();
-    let t = move |text| state.t(text);
+pub fn Gallery(run: RwSignal<Run>, tests: TestResults, lang: Signal<Lang>) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
     let digits = move || {
-        state.last_epoch.track();
-        let lang = state.lang.get();
-        state.test_images.with_value(|images| {
-            state.predictions.with_value(|predictions| {
+        last_epoch.track();
+        let lang = lang.get();
+        tests.images.with_value(|images| {
+            tests.predictions.with_value(|predictions| {
                 indices_where(images.labels(), predictions, |t, p| t != p)
                     .into_iter()
                     .take(SHOWN)
@@ -39,7 +40,7 @@ pub fn Gallery() -> impl IntoView {
     };
     view! {
         <h2>{move || t(Text::Misclassified)}</h2>
-        {move || state.last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
+        {move || last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
         <div class="digits" data-testid="gallery">{digits}</div>
     }
 }

@@ -1,5 +1,5 @@
-//! [`WorkerLink`]: starts the training worker, queues requests until it is ready, and turns
-//! its replies into state changes.
+//! [`WorkerLink`]: starts the training worker, queues requests until it is ready, and hands
+//! every reply to the panels that subscribed; [`Link`] is its copyable handle.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -8,13 +8,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::draft::Draft;
-use crate::protocol::{Envelope, ErrorKind, FromWorker, Phase, ToWorker};
-use crate::test_set::TestImages;
+use crate::protocol::{Envelope, FromWorker, ToWorker};
 use crate::transport::{self, BrowserJson};
-use crate::ui::model_io;
-use crate::ui::state::{CurvePoint, DataStatus, EpochResult, Playground};
-use crate::ui::weights::FirstLayer;
 
 /// The scripts Trunk generates to start the worker's wasm: the build whose kernels use relaxed
 /// SIMD, and the plain SIMD128 build for engines without it (a module with relaxed
@@ -58,75 +53,103 @@ fn worker_script() -> &'static str {
     }
 }
 
-struct Inner {
-    worker: Worker,
+/// The callbacks a reply is handed to, in the order they subscribed.
+type Subscriber = Rc<dyn Fn(&Envelope<FromWorker>)>;
+/// A listener for failures of the worker itself.
+type FailureListener = Rc<dyn Fn(String)>;
+
+struct Hub {
+    worker: RefCell<Option<Worker>>,
     ready: Cell<bool>,
     queue: RefCell<Vec<Envelope<ToWorker>>>,
+    subscribers: RefCell<Vec<Subscriber>>,
+    failures: RefCell<Vec<FailureListener>>,
 }
 
-/// The page's end of the worker.
+/// The page's end of the worker: a hub that panels subscribe to. Requests wait until the
+/// worker is ready; every reply goes to every subscriber. If the relaxed-SIMD build fails to
+/// start, the plain build takes its place behind the same hub.
 #[derive(Clone)]
-pub struct WorkerLink(Rc<Inner>);
+pub struct WorkerLink(Rc<Hub>);
 
 impl WorkerLink {
-    /// Starts the worker; its replies update `state`.
-    pub fn spawn(state: Playground) -> Result<Self, JsValue> {
-        Self::spawn_script(state, worker_script())
+    /// Starts the worker.
+    pub fn spawn() -> Result<Self, JsValue> {
+        let link = WorkerLink(Rc::new(Hub {
+            worker: RefCell::new(None),
+            ready: Cell::new(false),
+            queue: RefCell::new(Vec::new()),
+            subscribers: RefCell::new(Vec::new()),
+            failures: RefCell::new(Vec::new()),
+        }));
+        link.start(worker_script())?;
+        Ok(link)
     }
 
-    /// Starts the worker from `script`. If the relaxed-SIMD build fails before it is ready, the
-    /// plain build takes its place with the requests queued so far.
-    fn spawn_script(state: Playground, script: &'static str) -> Result<Self, JsValue> {
+    /// Hands every reply to `subscriber`.
+    pub fn subscribe(&self, subscriber: impl Fn(&Envelope<FromWorker>) + 'static) {
+        self.0.subscribers.borrow_mut().push(Rc::new(subscriber));
+    }
+
+    /// Tells `listener` when the worker cannot start or a reply cannot be read.
+    pub fn on_failure(&self, listener: impl Fn(String) + 'static) {
+        self.0.failures.borrow_mut().push(Rc::new(listener));
+    }
+
+    fn fail(hub: &Hub, message: String) {
+        let listeners: Vec<_> = hub.failures.borrow().clone();
+        for listener in listeners {
+            listener(message.clone());
+        }
+    }
+
+    /// Starts the worker from `script`, behind this hub.
+    fn start(&self, script: &'static str) -> Result<(), JsValue> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(script, &options)?;
-        let link = WorkerLink(Rc::new(Inner {
-            worker,
-            ready: Cell::new(false),
-            queue: RefCell::new(Vec::new()),
-        }));
-        let weak = Rc::downgrade(&link.0);
+        let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(hub) = weak.upgrade() else {
+                return;
+            };
             match transport::decode::<BrowserJson, FromWorker>(&event.data()) {
                 Ok(reply) => {
-                    if matches!(reply.msg, FromWorker::Ready { .. })
-                        && let Some(inner) = weak.upgrade()
-                    {
-                        WorkerLink(inner).flush();
+                    if matches!(reply.msg, FromWorker::Ready { .. }) {
+                        WorkerLink(hub.clone()).flush();
                     }
-                    apply(state, reply);
+                    // Cloned first: a subscriber may subscribe or send while it runs.
+                    let subscribers: Vec<_> = hub.subscribers.borrow().clone();
+                    for subscriber in subscribers {
+                        subscriber(&reply);
+                    }
                 }
-                Err(e) => state.notice.set(Some(format!("worker: {e}"))),
+                Err(e) => Self::fail(&hub, format!("worker: {e}")),
             }
         });
-        link.0
-            .worker
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
-        let weak = Rc::downgrade(&link.0);
+        let weak = Rc::downgrade(&self.0);
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            let failed = weak.upgrade();
-            let starting = failed.as_ref().is_some_and(|inner| !inner.ready.get());
-            if starting && script == RELAXED_WORKER_SCRIPT {
-                let queued = failed.map(|inner| {
-                    inner.worker.terminate();
-                    inner.queue.take()
-                });
-                if let Ok(plain) = WorkerLink::spawn_script(state, WORKER_SCRIPT) {
-                    plain.0.queue.replace(queued.unwrap_or_default());
-                    state.link.set_value(Some(plain));
+            let Some(hub) = weak.upgrade() else {
+                return;
+            };
+            let link = WorkerLink(hub.clone());
+            if !hub.ready.get() && script == RELAXED_WORKER_SCRIPT {
+                if let Some(failed) = hub.worker.take() {
+                    failed.terminate();
+                }
+                // The queued requests stay in the hub for the plain build.
+                if link.start(WORKER_SCRIPT).is_ok() {
                     return;
                 }
             }
-            state
-                .notice
-                .set(Some("the training worker failed to start".into()));
+            Self::fail(&hub, "the training worker failed to start".into());
         });
-        link.0
-            .worker
-            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
-        Ok(link)
+        self.0.worker.replace(Some(worker));
+        Ok(())
     }
 
     /// Sends a request now, or once the worker is ready.
@@ -147,9 +170,10 @@ impl WorkerLink {
 
     fn post(&self, request: &Envelope<ToWorker>) {
         let posted = transport::encode::<BrowserJson, _>(request).and_then(|o| {
-            self.0
-                .worker
-                .post_message_with_transfer(&o.value, &o.transfer)
+            match self.0.worker.borrow().as_ref() {
+                Some(worker) => worker.post_message_with_transfer(&o.value, &o.transfer),
+                None => Err(JsValue::from_str("no worker")),
+            }
         });
         if let Err(e) = posted {
             web_sys::console::error_2(&"neurite: cannot post to the worker".into(), &e);
@@ -157,89 +181,46 @@ impl WorkerLink {
     }
 }
 
-/// Applies one reply to the page's state.
-fn apply(state: Playground, reply: Envelope<FromWorker>) {
-    let Envelope { msg, payload } = reply;
-    match msg {
-        FromWorker::Ready { kernels } => state.kernels.set(Some(kernels)),
-        FromWorker::DataLoaded {
-            train_samples,
-            test_samples,
-            millis,
-        } => {
-            if let Some(images) = payload.and_then(|p| TestImages::decode(test_samples, p)) {
-                state.test_images.set_value(images);
+/// A copyable handle on the worker link for the page's panels (nothing when the worker could
+/// not be started: requests are dropped and nothing is ever replied).
+#[derive(Clone, Copy)]
+pub struct Link(StoredValue<Option<WorkerLink>, LocalStorage>);
+
+impl Link {
+    /// Starts the worker; a failure to start is told to `on_failure`.
+    pub fn spawn(on_failure: impl Fn(String) + 'static) -> Self {
+        match WorkerLink::spawn() {
+            Ok(link) => {
+                link.on_failure(on_failure);
+                Link(StoredValue::new_local(Some(link)))
             }
-            state.data.set(DataStatus::Loaded {
-                train: train_samples,
-                millis,
-            });
-        }
-        FromWorker::Configured { summary, config } => {
-            state.clear_run();
-            let loaded_elsewhere = state.draft.with_untracked(|d| {
-                d.check()
-                    .map(|c| c.into_inner().model != config.model)
-                    .unwrap_or(true)
-            });
-            if loaded_elsewhere {
-                state.draft.set(Draft::from_config(&config));
-            }
-            state.summary.set(Some(summary));
-            state.running_config.set(Some(config));
-            state.phase.set(Phase::Idle);
-        }
-        FromWorker::Progress(progress) => state.record_progress(&progress),
-        FromWorker::EpochEnd {
-            epoch,
-            test_loss,
-            test_accuracy,
-            confusion,
-            ..
-        } => {
-            state.predictions.set_value(payload.unwrap_or_default());
-            state.test_curve.update(|curve| {
-                curve.push(CurvePoint {
-                    position: epoch as f64,
-                    loss: test_loss,
-                    accuracy: test_accuracy,
-                })
-            });
-            state.last_epoch.set(Some(EpochResult {
-                epoch,
-                test_accuracy,
-                test_loss,
-                confusion,
-            }));
-        }
-        FromWorker::Snapshot {
-            inputs,
-            units,
-            layer_units,
-            ..
-        } => match FirstLayer::decode(inputs, units, layer_units, &payload.unwrap_or_default()) {
-            Some(weights) => state.weights.set(Some(weights)),
-            None => state.notice.set(Some(format!(
-                "a weight snapshot of {units} × {inputs} weights arrived with the wrong length"
-            ))),
-        },
-        FromWorker::Prediction {
-            drawing,
-            probabilities,
-            ..
-        } => state.prediction.set(Some((drawing, probabilities))),
-        FromWorker::ModelFile { .. } => {
-            if let Some(bytes) = payload {
-                model_io::download(&bytes);
+            Err(e) => {
+                on_failure(format!("cannot start the training worker: {e:?}"));
+                Link(StoredValue::new_local(None))
             }
         }
-        FromWorker::Diverged { .. } => state.phase.set(Phase::Diverged),
-        FromWorker::Error(error) => match error.kind {
-            ErrorKind::ModelFile => state.model_error.set(Some(error.message)),
-            ErrorKind::Data => state.data.set(DataStatus::Failed(error.message)),
-            ErrorKind::Config | ErrorKind::State | ErrorKind::Protocol => {
-                state.notice.set(Some(error.message))
+    }
+
+    /// Sends a request without a payload.
+    pub fn send(self, request: ToWorker) {
+        self.send_envelope(Envelope::bare(request));
+    }
+
+    /// Sends a request with a payload.
+    pub fn send_envelope(self, envelope: Envelope<ToWorker>) {
+        self.0.with_value(|link| {
+            if let Some(link) = link {
+                link.send(envelope);
             }
-        },
+        });
+    }
+
+    /// Hands every reply to `subscriber`.
+    pub fn subscribe(self, subscriber: impl Fn(&Envelope<FromWorker>) + 'static) {
+        self.0.with_value(|link| {
+            if let Some(link) = link {
+                link.subscribe(subscriber);
+            }
+        });
     }
 }

@@ -7,9 +7,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
 
-use crate::i18n::Text;
-use crate::protocol::{Envelope, ToWorker};
-use crate::ui::state::Playground;
+use crate::i18n::{Lang, Text};
+use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
+use crate::state::Run;
+use crate::ui::link::Link;
 
 /// The downloaded file's name.
 const FILE_NAME: &str = "neurite-mnist.safetensors";
@@ -34,7 +35,7 @@ pub fn download(bytes: &[u8]) {
     }
 }
 
-async fn upload(state: Playground, input: HtmlInputElement) {
+async fn upload(link: Link, error: RwSignal<Option<String>>, input: HtmlInputElement) {
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
     };
@@ -42,29 +43,40 @@ async fn upload(state: Playground, input: HtmlInputElement) {
     let bytes = match JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
         Err(e) => {
-            state
-                .model_error
-                .set(Some(format!("{name}: cannot be read ({e:?})")));
+            error.set(Some(format!("{name}: cannot be read ({e:?})")));
             return;
         }
     };
     input.set_value("");
-    state.model_error.set(None);
-    state.send_envelope(Envelope::with_payload(
+    error.set(None);
+    link.send_envelope(Envelope::with_payload(
         ToWorker::LoadModel { file_name: name },
         bytes,
     ));
 }
 
-/// Save and load buttons, and the load error.
+/// Save and load buttons, and the load error. The worker's model files are offered as
+/// downloads; its model-file errors are shown here.
 #[component]
-pub fn ModelFiles() -> impl IntoView {
-    let state = expect_context::<Playground>();
-    let t = move |text| state.t(text);
+pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let model_error = RwSignal::new(None::<String>);
+    link.subscribe(move |reply| match &reply.msg {
+        FromWorker::ModelFile { .. } => {
+            if let Some(bytes) = &reply.payload {
+                download(bytes);
+            }
+        }
+        FromWorker::Error(error) if error.kind == ErrorKind::ModelFile => {
+            model_error.set(Some(error.message.clone()))
+        }
+        _ => {}
+    });
+    let no_model = Memo::new(move |_| run.with(|r| r.summary.is_none()));
     view! {
         <div class="model-files">
-            <button data-testid="save-model" disabled=move || state.summary.with(Option::is_none)
-                on:click=move |_| state.send(ToWorker::ExportModel)>
+            <button data-testid="save-model" disabled=move || no_model.get()
+                on:click=move |_| link.send(ToWorker::ExportModel)>
                 {move || t(Text::SaveModel)}
             </button>
             <label class="upload">
@@ -72,11 +84,11 @@ pub fn ModelFiles() -> impl IntoView {
                 <input type="file" accept=".safetensors" data-testid="model-upload"
                     on:change=move |ev| {
                         let input: HtmlInputElement = event_target(&ev);
-                        leptos::task::spawn_local(upload(state, input));
+                        leptos::task::spawn_local(upload(link, model_error, input));
                     }/>
             </label>
         </div>
-        {move || state.model_error.get().map(|message| view! {
+        {move || model_error.get().map(|message| view! {
             <p class="error" data-testid="model-file-error" role="alert">{message}</p>
         })}
     }

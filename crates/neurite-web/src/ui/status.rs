@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use neurite::kernels::KernelSet;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::protocol::{Phase, ToWorker};
-use crate::ui::state::{DataStatus, Playground};
+use crate::state::DataStatus;
+use crate::ui::state::RunControl;
 
 /// Batches one press of Step trains.
 pub const STEP_BATCHES: u32 = 10;
@@ -18,13 +19,19 @@ fn clock(millis: f64) -> String {
 
 /// The run's buttons and status line.
 #[component]
-pub fn Status() -> impl IntoView {
-    let state = expect_context::<Playground>();
-    let t = move |text| state.t(text);
-    let phase = state.phase;
-    let data_ready = move || matches!(state.data.get(), DataStatus::Loaded { .. });
-    let configured = move || state.running_config.with(Option::is_some);
-    let valid = move || state.draft.with(|d| d.check().is_ok());
+pub fn Status(
+    control: RunControl,
+    data: RwSignal<DataStatus>,
+    kernels: RwSignal<Option<KernelSet>>,
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let run = control.run;
+    let phase = Memo::new(move |_| run.with(|r| r.phase));
+    let data_ready = move || data.with(DataStatus::is_loaded);
+    let configured = move || run.with(|r| r.config.is_some());
+    let valid = move || control.draft.with(|d| d.check().is_ok());
+    let link = control.link;
     // A fresh run starts only from controls that check; a paused one resumes as it is.
     let can_play = move || {
         data_ready()
@@ -36,13 +43,7 @@ pub fn Status() -> impl IntoView {
             }
     };
 
-    let reset = move |_| {
-        if let Ok(checked) = state.draft.with_untracked(|d| d.check()) {
-            state.send(ToWorker::Configure {
-                config: checked.into_inner(),
-            });
-        }
-    };
+    let reset = move |_| control.configure();
     let phase_text = move || match phase.get() {
         Phase::Idle => t(Text::Idle),
         Phase::Running => t(Text::Running),
@@ -51,23 +52,22 @@ pub fn Status() -> impl IntoView {
         Phase::Diverged => t(Text::Diverged),
     };
     let progress = move |f: fn(&crate::protocol::Progress) -> String| {
-        state
-            .progress
-            .with(|p| p.as_ref().map_or_else(|| "–".to_string(), f))
+        run.with(|r| r.progress.as_ref().map_or_else(|| "–".to_string(), f))
     };
+    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
 
     view! {
         <div class="buttons">
             <button data-testid="play" class="primary" disabled=move || !can_play()
-                on:click=move |_| state.send(ToWorker::Start)>
+                on:click=move |_| link.send(ToWorker::Start)>
                 "▶ " {move || t(Text::Play)}
             </button>
             <button data-testid="pause" disabled=move || phase.get() != Phase::Running
-                on:click=move |_| state.send(ToWorker::Pause)>
+                on:click=move |_| link.send(ToWorker::Pause)>
                 {move || t(Text::Pause)}
             </button>
             <button data-testid="step" disabled=move || !can_play()
-                on:click=move |_| state.send(ToWorker::Step { batches: STEP_BATCHES })>
+                on:click=move |_| link.send(ToWorker::Step { batches: STEP_BATCHES })>
                 {move || t(Text::Step)} " ×" {STEP_BATCHES}
             </button>
             <button data-testid="reset" disabled=move || !valid() on:click=reset>
@@ -91,24 +91,24 @@ pub fn Status() -> impl IntoView {
             </span>
             <span title=move || t(Text::Kernels)>
                 <b data-testid="status-kernels"
-                    data-value=move || state.kernels.get().map(KernelSet::id)
-                    class:simd=move || state.kernels.get().is_some_and(KernelSet::is_simd)>
-                    {move || state.kernels.get().map(|k| if k.is_simd() { k.label() } else { t(Text::NoSimd) })}
+                    data-value=move || kernels.get().map(KernelSet::id)
+                    class:simd=move || kernels.get().is_some_and(KernelSet::is_simd)>
+                    {move || kernels.get().map(|k| if k.is_simd() { k.label() } else { t(Text::NoSimd) })}
                 </b>
             </span>
         </p>
         <p class="accuracy">
             {move || t(Text::TestAccuracy)} ": "
             <b data-testid="test-accuracy"
-                data-value=move || state.last_epoch.with(|e| e.as_ref().map(|e| e.test_accuracy.to_string()))
-                data-epoch=move || state.last_epoch.with(|e| e.as_ref().map(|e| e.epoch.to_string()))>
-                {move || state.last_epoch.with(|e| e.as_ref().map_or_else(
+                data-value=move || last_epoch.with(|e| e.as_ref().map(|e| e.test_accuracy.to_string()))
+                data-epoch=move || last_epoch.with(|e| e.as_ref().map(|e| e.epoch.to_string()))>
+                {move || last_epoch.with(|e| e.as_ref().map_or_else(
                     || "–".to_string(),
                     |e| format!("{:.2} % ({} {})", e.test_accuracy * 100.0, t(Text::Epoch), e.epoch),
                 ))}
             </b>
         </p>
-        {move || state.needs_reset().then(|| view! {
+        {move || control.needs_reset().then(|| view! {
             <p class="hint" data-testid="needs-reset">{t(Text::ChangesNeedReset)}</p>
         })}
     }

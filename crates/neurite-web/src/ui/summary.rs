@@ -2,16 +2,16 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::Text;
-use crate::ui::state::Playground;
+use crate::i18n::{Lang, Text};
+use crate::state::Run;
 
 /// The summary table.
 #[component]
-pub fn ModelSummary() -> impl IntoView {
-    let state = expect_context::<Playground>();
-    let t = move |text| state.t(text);
+pub fn ModelSummary(run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let summary = Memo::new(move |_| run.with(|r| r.summary.clone()));
     let table = move || {
-        state.summary.get().map(|summary| {
+        summary.get().map(|summary| {
             let rows = summary
                 .rows
                 .iter()

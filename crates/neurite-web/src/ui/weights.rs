@@ -4,9 +4,10 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
+use crate::protocol::FromWorker;
 use crate::ui::digit::paint_rgba;
-use crate::ui::state::Playground;
+use crate::ui::link::Link;
 
 const TILE: usize = 28;
 const GAP: usize = 1;
@@ -75,15 +76,38 @@ fn tile_grid(layer: &FirstLayer) -> (Vec<u8>, usize, usize) {
     (rgba, width, height)
 }
 
-/// The weight tiles, redrawn at every snapshot.
+/// The weight tiles, redrawn at every snapshot the worker sends.
 #[component]
-pub fn Weights() -> impl IntoView {
-    let state = expect_context::<Playground>();
+pub fn Weights(
+    /// The worker, whose snapshots carry the weights.
+    link: Link,
+    /// The page's language.
+    lang: Signal<Lang>,
+) -> impl IntoView {
+    let weights = RwSignal::new(None::<FirstLayer>);
+    let problem = RwSignal::new(None::<String>);
+    link.subscribe(move |reply| {
+        if let FromWorker::Snapshot {
+            inputs,
+            units,
+            layer_units,
+            ..
+        } = reply.msg
+        {
+            let payload = reply.payload.as_deref().unwrap_or_default();
+            match FirstLayer::decode(inputs, units, layer_units, payload) {
+                Some(layer) => weights.set(Some(layer)),
+                None => problem.set(Some(format!(
+                    "a weight snapshot of {units} × {inputs} weights arrived with the wrong length"
+                ))),
+            }
+        }
+    });
     let canvas = NodeRef::<Canvas>::new();
     let shown = RwSignal::new((0usize, 0usize));
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
-        state.weights.with(|layer| {
+        weights.with(|layer| {
             let Some(layer) = layer.as_ref().filter(|l| l.inputs == TILE * TILE) else {
                 return;
             };
@@ -97,12 +121,13 @@ pub fn Weights() -> impl IntoView {
         });
     });
     view! {
-        <h2>{move || state.t(Text::FirstLayer)}
+        <h2>{move || Text::FirstLayer.in_lang(lang.get())}
             <span class="note">{move || {
                 let (tiles, units) = shown.get();
                 if tiles < units { format!(" ({tiles} / {units})") } else { format!(" ({units})") }
             }}</span>
         </h2>
         <canvas node_ref=canvas class="weights" data-testid="weights" width="1" height="1"></canvas>
+        {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
     }
 }

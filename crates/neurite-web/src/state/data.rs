@@ -1,0 +1,74 @@
+//! [`DataStatus`]: how far MNIST has come, as the worker reports it.
+
+use crate::protocol::{ErrorKind, FromWorker};
+
+/// How far MNIST has come.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum DataStatus {
+    /// Being fetched by the worker.
+    #[default]
+    Loading,
+    /// Loaded in `millis`.
+    Loaded {
+        /// Training samples.
+        train: usize,
+        /// Time to fetch and decompress.
+        millis: f64,
+    },
+    /// Could not be loaded.
+    Failed(String),
+}
+
+impl DataStatus {
+    /// The status after `reply`, if `reply` is about the data.
+    pub fn after(reply: &FromWorker) -> Option<DataStatus> {
+        match reply {
+            FromWorker::DataLoaded {
+                train_samples,
+                millis,
+                ..
+            } => Some(DataStatus::Loaded {
+                train: *train_samples,
+                millis: *millis,
+            }),
+            FromWorker::Error(error) if error.kind == ErrorKind::Data => {
+                Some(DataStatus::Failed(error.message.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether training data is there.
+    pub fn is_loaded(&self) -> bool {
+        matches!(self, DataStatus::Loaded { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::WorkerError;
+
+    #[test]
+    fn loaded_and_failed_data_are_reported_and_other_replies_ignored() {
+        let loaded = FromWorker::DataLoaded {
+            train_samples: 60_000,
+            test_samples: 10_000,
+            millis: 480.0,
+        };
+        assert_eq!(
+            DataStatus::after(&loaded),
+            Some(DataStatus::Loaded {
+                train: 60_000,
+                millis: 480.0
+            })
+        );
+        let failed = FromWorker::Error(WorkerError::new(ErrorKind::Data, "cannot fetch"));
+        assert_eq!(
+            DataStatus::after(&failed),
+            Some(DataStatus::Failed("cannot fetch".into()))
+        );
+        let other = FromWorker::Error(WorkerError::new(ErrorKind::State, "no"));
+        assert_eq!(DataStatus::after(&other), None);
+    }
+}

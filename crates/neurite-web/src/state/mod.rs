@@ -1,0 +1,12 @@
+//! The playground's state in small slices, each with a pure reducer of the worker's replies:
+//! platform-free, so that what a reply does to the page is tested natively. The page keeps each
+//! slice in a signal of its own and passes it to the panels that read it.
+//!
+//! - [`run`]: the run in the worker — its configuration, phase, progress, curves, last epoch.
+//! - [`data`]: how far MNIST has come.
+
+pub mod data;
+pub mod run;
+
+pub use data::DataStatus;
+pub use run::{CurvePoint, EpochResult, Run};
