@@ -411,3 +411,18 @@ test('the site works served under a sub-path', async () => {
     await sub.close();
   }
 });
+
+test('the playground links to the article, and its labels carry the glossary as tooltips', async () => {
+  // Without the CSP: Trunk starts the playground's page with an inline module script.
+  const plain = await serve(DIST);
+  const { page, context, errors } = await open(`${plain.url}index.html?lang=en`);
+  assert.equal(await page.getByTestId('link-learn').getAttribute('href'), 'learn.html');
+  const label = page.locator('label.field', { has: page.getByTestId('field-learning_rate') }).locator('span').first();
+  assert.match(await label.getAttribute('title'), /学习率/);
+  await page.getByTestId('lang-toggle').click();
+  await page.locator('html[lang=zh-CN]').waitFor();
+  assert.match(await label.getAttribute('title'), /learning rate/i);
+  assert.deepEqual(errors, []);
+  await context.close();
+  await plain.close();
+});

@@ -8,7 +8,7 @@ pub mod content;
 pub mod page;
 
 use crate::i18n::Lang;
-use crate::i18n::glossary::term;
+use crate::i18n::glossary::tooltip;
 
 /// `html` with a tooltip on every `<dfn data-term="KEY">`: the glossary's definition of `KEY`
 /// in `lang`, and the term in the other language beside it.
@@ -26,12 +26,7 @@ pub fn annotate_terms(html: &str, lang: Lang) -> String {
         let key = &after[..end];
         out.push_str(key);
         out.push('"');
-        if let Some(term) = term(key) {
-            let other = match lang {
-                Lang::En => term.zh,
-                Lang::Zh => term.en,
-            };
-            let title = format!("{} ({other})", term.definition.in_lang(lang));
+        if let Some(title) = tooltip(key, lang) {
             out.push_str(" title=\"");
             out.push_str(&escape_attribute(&title));
             out.push('"');

@@ -4,7 +4,7 @@
 //! Each [`Term`] has a stable `key`, the word in both languages and a one-sentence definition.
 //! The article marks a term with `<dfn data-term="KEY">`; [`term`] finds it again.
 
-use super::Tr;
+use super::{Lang, Text, Tr};
 
 /// A term of the field in both languages, with a one-sentence definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,6 +341,57 @@ pub const GLOSSARY: &[Term] = &[
 /// The term with this key.
 pub fn term(key: &str) -> Option<&'static Term> {
     GLOSSARY.iter().find(|t| t.key == key)
+}
+
+/// A term's tooltip in `lang`: its definition, then the term in the other language.
+pub fn tooltip(key: &str, lang: Lang) -> Option<String> {
+    let term = term(key)?;
+    let other = match lang {
+        Lang::En => term.zh,
+        Lang::Zh => term.en,
+    };
+    Some(format!("{} ({other})", term.definition.in_lang(lang)))
+}
+
+/// The glossary term a label of the playground names, for its tooltip.
+pub fn term_of_label(text: Text) -> Option<&'static str> {
+    Some(match text {
+        Text::LearningRate => "learning-rate",
+        Text::BatchSize => "mini-batch",
+        Text::Epochs => "epoch",
+        Text::Optimizer => "optimizer",
+        Text::Activation => "activation-function",
+        Text::HiddenLayers => "dense-layer",
+        Text::Units => "neuron",
+        Text::Loss => "loss-function",
+        Text::Accuracy | Text::TestAccuracy => "accuracy",
+        Text::FirstLayer => "weight",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn labels_with_a_term_get_its_tooltip_in_both_languages() {
+        for &text in Text::ALL {
+            if let Some(key) = term_of_label(text) {
+                let (en, zh) = (
+                    tooltip(key, Lang::En).unwrap(),
+                    tooltip(key, Lang::Zh).unwrap(),
+                );
+                assert!(en != zh && !en.is_empty(), "{text:?}");
+            }
+        }
+        assert!(
+            tooltip("learning-rate", Lang::En)
+                .unwrap()
+                .contains("学习率")
+        );
+        assert_eq!(tooltip("no-such-term", Lang::En), None);
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use neurite::{Activation, PixelMode};
 use crate::draft::{
     Draft, HiddenLayer, MAX_HIDDEN_UNITS, OptimizerChoice, Refusal, learning_rate_from_log,
 };
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, glossary};
 use crate::ui::state::RunControl;
 
 /// Log₁₀ of the learning-rate slider's ends.
@@ -25,6 +25,11 @@ struct Form {
 impl Form {
     fn t(self, text: Text) -> &'static str {
         text.in_lang(self.lang.get())
+    }
+
+    /// The glossary's tooltip for a label that names one of its terms.
+    fn tip(self, text: Text) -> Option<String> {
+        glossary::tooltip(glossary::term_of_label(text)?, self.lang.get())
     }
 }
 
@@ -55,7 +60,7 @@ fn field(
     let invalid = error.clone();
     view! {
         <label class="field" class:invalid=move || invalid().is_some()>
-            <span>{move || state.t(label)}</span>
+            <span title=move || state.tip(label)>{move || state.t(label)}</span>
             <input type="text" spellcheck="false" data-testid=testid
                 prop:value=move || state.control.draft.with(get)
                 on:input=move |ev| {
@@ -96,7 +101,7 @@ fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl I
         <div class="layer" data-testid=format!("layer-{i}")>
             <span class="layer-name">"dense_" {i + 1}</span>
             <label class="mini" class:invalid=move || units_invalid().is_some()>
-                <span>{move || state.t(Text::Units)}</span>
+                <span title=move || state.tip(Text::Units)>{move || state.t(Text::Units)}</span>
                 <input type="text" inputmode="numeric" data-testid=format!("layer-{i}-units")
                     title=format!("1–{MAX_HIDDEN_UNITS}")
                     prop:value=layer(|l| l.units.clone())
@@ -106,7 +111,7 @@ fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl I
                     }/>
             </label>
             <label class="mini">
-                <span>{move || state.t(Text::Activation)}</span>
+                <span title=move || state.tip(Text::Activation)>{move || state.t(Text::Activation)}</span>
                 <select data-testid=format!("layer-{i}-activation")
                     prop:value=layer(|l| l.activation.name().to_string())
                     on:change=move |ev| {
@@ -190,7 +195,7 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                 state.control.configure();
             }>{move || t(Text::SeedPreset)}</button>
         </div>
-        <h3>{move || t(Text::HiddenLayers)}</h3>
+        <h3 title=move || state.tip(Text::HiddenLayers)>{move || t(Text::HiddenLayers)}</h3>
         <div class="layers" data-testid="layers">
             <div class="layer fixed">"flatten_1 · 28×28 → 784"</div>
             {move || (0..layer_count.get()).map(|i| hidden_layer(state, refusal, i)).collect_view()}
@@ -202,7 +207,7 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
         </div>
         <h2>{move || t(Text::Training)}</h2>
         <label class="field">
-            <span>{move || t(Text::Optimizer)}</span>
+            <span title=move || state.tip(Text::Optimizer)>{move || t(Text::Optimizer)}</span>
             <select data-testid="field-optimizer"
                 prop:value=move || optimizer.get().key()
                 on:change=move |ev| {
