@@ -34,6 +34,31 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
+/// What [`mount`] puts on a page.
+#[cfg(target_arch = "wasm32")]
+pub enum Mountable {
+    /// One widget, placed as it says (no worker: a widget computes on the main thread).
+    Widget(widgets::host::Placement),
+    /// The whole MNIST playground, with its own training worker.
+    Playground,
+}
+
+/// Puts a widget, or the whole playground, into `element` — any element of any page. A widget's
+/// handle comes back, to read and set its state.
+#[cfg(target_arch = "wasm32")]
+pub fn mount(
+    element: web_sys::HtmlElement,
+    what: Mountable,
+) -> Option<std::rc::Rc<dyn widgets::host::LiveWidget>> {
+    match what {
+        Mountable::Widget(placement) => Some(widgets::host::mount(element, placement)),
+        Mountable::Playground => {
+            ui::mount_into(element);
+            None
+        }
+    }
+}
+
 /// The `widgets` binary's `main`: one widget, as `widget.html` shows it (see [`embed`]).
 pub fn run_widget_page() {
     #[cfg(target_arch = "wasm32")]

@@ -16,7 +16,7 @@ use web_sys::{HtmlElement, MessageEvent, ResizeObserver};
 use super::messages;
 use crate::dom;
 use crate::i18n::{Lang, widgets as text};
-use crate::widgets::host::{self, LiveWidget, Placement, UserEdit};
+use crate::widgets::host::{LiveWidget, Placement, UserEdit};
 use crate::widgets::options::WidgetUrl;
 use crate::widgets::value::patch_from_js;
 use crate::widgets::{Reason, Refusal, WidgetName};
@@ -72,16 +72,16 @@ pub fn start() {
             }
         })
     };
-    let live = host::mount(
-        body.clone(),
-        Placement {
-            name,
-            lang: Signal::stored(lang),
-            controls: url.options.controls.clone(),
-            compact: url.options.compact,
-            on_edit,
-        },
-    );
+    let placement = Placement {
+        name,
+        lang: Signal::stored(lang),
+        controls: url.options.controls.clone(),
+        compact: url.options.compact,
+        on_edit,
+    };
+    let Some(live) = crate::mount(body.clone(), crate::Mountable::Widget(placement)) else {
+        return;
+    };
     refusals.extend(live.set_leniently(&url.patch));
     if let Some(json) = &url.state_json {
         match js_sys::JSON::parse(json) {

@@ -29,7 +29,7 @@ impl Form {
 
     /// The glossary's tooltip for a label that names one of its terms.
     fn tip(self, text: Text) -> Option<String> {
-        glossary::tooltip(glossary::term_of_label(text)?, self.lang.get())
+        Some(glossary::term_of_label(text)?.tooltip(self.lang.get()))
     }
 }
 
