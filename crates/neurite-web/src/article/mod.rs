@@ -49,6 +49,66 @@ mod tests {
     use super::*;
     use crate::i18n::glossary::GLOSSARY;
 
+    /// A JSON state as the widgets read one from a JavaScript object.
+    fn patch_of(json: &str) -> crate::widgets::Patch {
+        use crate::widgets::Value;
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(json).unwrap();
+        object
+            .into_iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+                    serde_json::Value::String(s) => Value::Text(s),
+                    serde_json::Value::Array(items) => {
+                        Value::List(items.iter().map(|v| v.as_f64().unwrap()).collect())
+                    }
+                    other => Value::Other(other.to_string()),
+                };
+                (key, value)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_widget_of_the_article_takes_its_whole_starting_state() {
+        use crate::widgets::activation::ActivationPoint;
+        use crate::widgets::loss::LossExample;
+        use crate::widgets::neuron::Neuron;
+        use crate::widgets::options::{Controls, state_keys};
+        use crate::widgets::{WidgetName, WidgetState};
+        let mut placed = 0;
+        for section in content::SECTIONS {
+            for block in section.blocks {
+                let content::Block::Widget {
+                    name,
+                    state,
+                    controls,
+                    ..
+                } = block
+                else {
+                    continue;
+                };
+                let widget = WidgetName::from_key(name).unwrap();
+                let patch = patch_of(state);
+                let accepted = match widget {
+                    WidgetName::Neuron => Neuron::default().patched(&patch).map(|_| ()),
+                    WidgetName::Activation => {
+                        ActivationPoint::default().patched(&patch).map(|_| ())
+                    }
+                    WidgetName::Loss => LossExample::default().patched(&patch).map(|_| ()),
+                };
+                assert_eq!(accepted, Ok(()), "{name} {state}");
+                assert!(
+                    Controls::parse(controls, state_keys(widget)).is_ok(),
+                    "{controls}"
+                );
+                placed += 1;
+            }
+        }
+        assert!(placed >= 6, "{placed} widgets");
+    }
+
     #[test]
     fn terms_get_their_definition_as_a_tooltip_in_each_language() {
         let first = &GLOSSARY[0];
