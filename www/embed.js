@@ -43,16 +43,46 @@
     return typeof structuredClone === 'function' ? structuredClone(value) : JSON.parse(JSON.stringify(value));
   }
 
-  // A state attribute: { ok: true, value } or { ok: false, message }.
-  function parseStateAttribute(text) {
+  // The element's own messages, in the widget's languages (its `lang` attribute picks one;
+  // the widget's messages come from the widget, already in that language).
+  const MESSAGES = {
+    en: {
+      notJson: (detail) => 'The state attribute is not valid JSON (' + detail + ').',
+      notObject: () => 'The state attribute must be a JSON object, such as {"b": 0.5}.',
+      unchanged: () => ' The state was not changed.',
+      defaults: () => ' The widget starts from its defaults.',
+      removed: () => 'The <neurite-widget> element was removed from the page before the widget answered.',
+      reloaded: (attribute) => 'The widget was reloaded (its ' + attribute + ' attribute changed) before it answered.',
+      noName: () => 'The name attribute is missing: it names the widget to show, such as "neuron".',
+      refused: () => 'The widget refused the state.',
+    },
+    zh: {
+      notJson: (detail) => 'state 属性不是合法的 JSON（' + detail + '）。',
+      notObject: () => 'state 属性应为 JSON 对象，例如 {"b": 0.5}。',
+      unchanged: () => '状态未改变。',
+      defaults: () => '组件从默认状态开始。',
+      removed: () => '组件回应之前，<neurite-widget> 元素已从页面上移除。',
+      reloaded: (attribute) => '组件回应之前已重新加载（它的 ' + attribute + ' 属性改变了）。',
+      noName: () => '缺少 name 属性：它指定要显示的组件，例如 "neuron"。',
+      refused: () => '组件拒绝了这个状态。',
+    },
+  };
+
+  // The messages for a `lang` attribute: 中文 for zh, zh-CN…, else English.
+  function messagesFor(lang) {
+    return /^zh/i.test((lang || '').trim()) ? MESSAGES.zh : MESSAGES.en;
+  }
+
+  // A state attribute: { ok: true, value } or { ok: false, message }, worded by `text`.
+  function parseStateAttribute(source, text) {
     let value;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(source);
     } catch (e) {
-      return { ok: false, message: 'The state attribute is not valid JSON (' + e.message + ').' };
+      return { ok: false, message: text.notJson(e.message) };
     }
     if (!isPlainObject(value)) {
-      return { ok: false, message: 'The state attribute must be a JSON object, such as {"b": 0.5}.' };
+      return { ok: false, message: text.notObject() };
     }
     return { ok: true, value };
   }
@@ -164,7 +194,7 @@
       window.removeEventListener('message', this._onMessage);
       // The iframe's document goes with the element: nothing sent will be answered. The iframe
       // goes too, so that a move in the page (removal, insertion) loads the widget only once.
-      this._invalidate('The <neurite-widget> element was removed from the page before the widget answered.');
+      this._invalidate(this._text().removed());
       this._replaceFrame(null);
     }
 
@@ -178,7 +208,7 @@
         } else if (attribute === 'state') {
           this._stateAttributeChanged(newValue);
         } else {
-          this._invalidate('The widget was reloaded (its ' + attribute + ' attribute changed) before it answered.');
+          this._invalidate(this._text().reloaded(attribute));
           this._scheduleLoad();
         }
       } catch (e) {
@@ -187,6 +217,11 @@
     }
 
     // --- internals --------------------------------------------------------------------------
+
+    // The element's own messages, in the language of its `lang` attribute.
+    _text() {
+      return messagesFor(this.getAttribute('lang'));
+    }
 
     _newReadyPromise() {
       this._readySettled = false;
@@ -199,9 +234,9 @@
       // A reload is on its way and reads the attribute itself. Removing the attribute changes
       // nothing: there is no partial state that means "back to the defaults".
       if (this._loadScheduled || text === null || text.trim() === '') return;
-      const parsed = parseStateAttribute(text);
+      const parsed = parseStateAttribute(text, this._text());
       if (!parsed.ok) {
-        this._dispatch('neurite-error', this._detail(null, parsed.message + ' The state was not changed.'));
+        this._dispatch('neurite-error', this._detail(null, parsed.message + this._text().unchanged()));
         return;
       }
       // A refusal is already reported as a neurite-error event; nobody awaits this promise.
@@ -240,7 +275,7 @@
       if (name === '') {
         this._replaceFrame(null);
         console.warn('neurite-widget: no name attribute, so no widget to show.');
-        this._dispatch('neurite-error', this._detail(null, 'The name attribute is missing: it names the widget to show, such as "neuron".'));
+        this._dispatch('neurite-error', this._detail(null, this._text().noName()));
         return;
       }
       const url = new URL(WIDGET_URL.href);
@@ -252,11 +287,11 @@
       if (this.hasAttribute('compact')) url.searchParams.set('compact', '1');
       const stateText = (this.getAttribute('state') || '').trim();
       if (stateText !== '') {
-        const parsed = parseStateAttribute(stateText);
+        const parsed = parseStateAttribute(stateText, this._text());
         // The text as written, not re-serialised: JSON.stringify would turn 1e400 (Infinity
         // once parsed) into null, and the widget should judge what the author wrote.
         if (parsed.ok) url.searchParams.set('state', stateText);
-        else this._attributeError = parsed.message + ' The widget starts from its defaults.';
+        else this._attributeError = parsed.message + this._text().defaults();
       }
       this._replaceFrame(url.href);
     }
@@ -333,7 +368,7 @@
 
     _onError(data) {
       this._remember(data);
-      const message = typeof data.message === 'string' ? data.message : 'The widget refused the state.';
+      const message = typeof data.message === 'string' ? data.message : this._text().refused();
       const key = typeof data.key === 'string' ? data.key : null;
       const entry = this._answered(data);
       if (entry) {

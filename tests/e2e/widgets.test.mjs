@@ -426,3 +426,22 @@ test('the playground links to the article, and its labels carry the glossary as 
   await context.close();
   await plain.close();
 });
+
+test('the element words its own refusals in its language, and the widget still starts', async () => {
+  const { page, context, errors } = await open(`${host.url}index.html`);
+  const result = await page.evaluate(() => new Promise((resolve) => {
+    const el = document.createElement('neurite-widget');
+    el.setAttribute('name', 'loss');
+    el.setAttribute('lang', 'zh');
+    el.setAttribute('state', '{"loss": oops}');
+    const seen = {};
+    el.addEventListener('neurite-error', (event) => { seen.error = event.detail.message; if (seen.ready) resolve(seen); });
+    el.addEventListener('neurite-ready', (event) => { seen.ready = event.detail.state; if (seen.error) resolve(seen); });
+    document.body.append(el);
+  }));
+  assert.match(result.error, /state 属性不是合法的 JSON/);
+  assert.match(result.error, /组件从默认状态开始/);
+  assert.equal(result.ready.loss, 'categorical_cross_entropy', 'the defaults');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
