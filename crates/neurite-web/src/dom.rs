@@ -55,6 +55,20 @@ pub fn save_lang(lang: Lang) {
     set_document_lang(lang);
 }
 
+/// Keeps `<html lang>` on the page's language, and remembers the language once the learner
+/// changes it (the start language, from the address or the browser, is not a choice).
+pub fn follow_lang(lang: leptos::prelude::Signal<Lang>) {
+    use leptos::prelude::*;
+    Effect::new(move |first: Option<()>| {
+        let lang = lang.get();
+        if first.is_some() {
+            save_lang(lang);
+        } else {
+            set_document_lang(lang);
+        }
+    });
+}
+
 /// Sets `<html lang>` (for fonts, hyphenation and screen readers).
 pub fn set_document_lang(lang: Lang) {
     if let Some(root) = web_sys::window()

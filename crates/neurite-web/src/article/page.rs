@@ -113,14 +113,7 @@ fn block(lang: Signal<Lang>, block: &'static Block) -> AnyView {
 
 fn article(start: Lang) -> impl IntoView {
     let lang = RwSignal::new(start);
-    Effect::new(move |first: Option<()>| {
-        let lang = lang.get();
-        if first.is_some() {
-            dom::save_lang(lang);
-        } else {
-            dom::set_document_lang(lang);
-        }
-    });
+    dom::follow_lang(lang.into());
     let lang_signal: Signal<Lang> = lang.into();
     let t = move |text: Tr| text.in_lang(lang.get());
     view! {

@@ -57,15 +57,7 @@ pub fn App() -> impl IntoView {
     });
     control.apply_draft();
 
-    // The start language is only remembered once the learner picks one.
-    Effect::new(move |first: Option<()>| {
-        let lang = lang.get();
-        if first.is_some() {
-            dom::save_lang(lang);
-        } else {
-            dom::set_document_lang(lang);
-        }
-    });
+    dom::follow_lang(lang.into());
 
     let t = move |text: Text| text.in_lang(lang.get());
     let data_status = move || match data.get() {
