@@ -38,7 +38,7 @@ function within(ms, what, promise) {
 }
 
 /**
- * One folder to serve on 127.0.0.1: the built site at its root (its paths are absolute), the
+ * One folder to serve on 127.0.0.1: the built site at its root, the
  * TF.js side under /bench/, and the three TF.js packages' dist/ folders under /tfjs/.
  */
 async function stageSite() {

@@ -410,6 +410,17 @@ test('the site works served under a sub-path', async () => {
   } finally {
     await sub.close();
   }
+  // The playground too (without the CSP: Trunk starts its page with an inline script): its
+  // page, its worker and MNIST all load from under the sub-path.
+  const plain = await serve(DIST, { prefix: '/course/neurite/' });
+  try {
+    const { page, context, errors } = await open(`${plain.url}index.html`);
+    await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await plain.close();
+  }
 });
 
 test('the playground links to the article, and its labels carry the glossary as tooltips', async () => {
