@@ -1,16 +1,15 @@
-//! Loss and accuracy curves, drawn with `plotters` on canvases: train (smoothed per batch) and
-//! test (per epoch).
+//! Loss and accuracy curves on canvases: train (smoothed per batch) and test (per epoch).
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::i18n::{Lang, Text};
 use crate::state::{CurvePoint, Run};
+use crate::widgets::views::plot::{self, Frame, INK};
 
-const TRAIN_COLOUR: RGBColor = RGBColor(37, 99, 235);
-const TEST_COLOUR: RGBColor = RGBColor(220, 38, 38);
+const TRAIN_COLOUR: &str = "#2563eb";
+const TEST_COLOUR: &str = "#dc2626";
 
 /// What a chart plots.
 #[derive(Clone, Copy)]
@@ -37,14 +36,12 @@ struct Curves<'a> {
     test: &'a [CurvePoint],
 }
 
-fn draw(
-    canvas: web_sys::HtmlCanvasElement,
-    metric: Metric,
-    curves: &Curves<'_>,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE)?;
+/// Draws both curves, their legend and the epochs' ticks through the site's one plotting
+/// frame (`widgets::views::plot`, also the widgets').
+fn draw(canvas: &HtmlCanvasElement, metric: Metric, curves: &Curves<'_>) {
+    let Some(ctx) = plot::context_2d(canvas) else {
+        return;
+    };
     let values = || {
         curves
             .train
@@ -53,9 +50,9 @@ fn draw(
             .map(|p| metric.of(p))
             .filter(|v| v.is_finite())
     };
-    let y_range = match metric {
-        Metric::Loss => 0.0..values().fold(0.5f64, f64::max) * 1.05,
-        Metric::Accuracy => values().fold(0.9f64, f64::min).max(0.0) - 0.02..1.0,
+    let y = match metric {
+        Metric::Loss => (0.0, values().fold(0.5f64, f64::max) * 1.05),
+        Metric::Accuracy => (values().fold(0.9f64, f64::min).max(0.0) - 0.02, 1.0),
     };
     let x_max = curves
         .train
@@ -63,49 +60,74 @@ fn draw(
         .map_or(0.0, |p| p.position)
         .max(curves.epochs)
         .max(1.0);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(curves.title, ("sans-serif", 15))
-        .margin(6)
-        .x_label_area_size(22)
-        .y_label_area_size(42)
-        .build_cartesian_2d(0.0..x_max, y_range)?;
-    chart
-        .configure_mesh()
-        .x_labels(6)
-        .y_labels(5)
-        .light_line_style(RGBColor(238, 238, 238))
-        .draw()?;
-    chart
-        .draw_series(LineSeries::new(
-            curves.train.iter().map(|p| (p.position, metric.of(p))),
-            TRAIN_COLOUR.stroke_width(2),
-        ))?
-        .label(curves.train_label)
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TRAIN_COLOUR.stroke_width(2)));
-    chart
-        .draw_series(LineSeries::new(
-            curves.test.iter().map(|p| (p.position, metric.of(p))),
-            TEST_COLOUR.stroke_width(2),
-        ))?
-        .label(curves.test_label)
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TEST_COLOUR.stroke_width(2)));
-    chart.draw_series(
-        curves
-            .test
-            .iter()
-            .map(|p| Circle::new((p.position, metric.of(p)), 4, TEST_COLOUR.filled())),
-    )?;
-    chart
-        .configure_series_labels()
-        .position(match metric {
-            Metric::Loss => SeriesLabelPosition::UpperRight,
-            Metric::Accuracy => SeriesLabelPosition::LowerRight,
-        })
-        .background_style(WHITE.mix(0.8))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()?;
-    root.present()?;
-    Ok(())
+    let frame = Frame {
+        width: f64::from(canvas.width()),
+        height: f64::from(canvas.height()),
+        x: (0.0, x_max),
+        y,
+        margin: 34.0,
+    };
+    frame.clear(&ctx);
+    epoch_ticks(&ctx, &frame);
+    frame.axes(&ctx);
+    ctx.set_fill_style_str(INK);
+    ctx.set_font("14px system-ui, sans-serif");
+    ctx.set_text_align("center");
+    ctx.fill_text(curves.title, frame.width / 2.0, 18.0).ok();
+    let series = |points: &[CurvePoint], colour: &str| {
+        let xs: Vec<f64> = points.iter().map(|p| p.position).collect();
+        let ys: Vec<f64> = points.iter().map(|p| metric.of(p)).collect();
+        frame.curve(&ctx, &xs, &ys, colour, false);
+    };
+    series(curves.train, TRAIN_COLOUR);
+    series(curves.test, TEST_COLOUR);
+    for p in curves.test {
+        let v = metric.of(p);
+        if v.is_finite() {
+            frame.dot(&ctx, p.position, v, TEST_COLOUR);
+        }
+    }
+    legend(
+        &ctx,
+        &frame,
+        &[
+            (curves.train_label, TRAIN_COLOUR),
+            (curves.test_label, TEST_COLOUR),
+        ],
+    );
+}
+
+/// Light vertical lines and labels at each whole epoch.
+fn epoch_ticks(ctx: &CanvasRenderingContext2d, frame: &Frame) {
+    let epochs = frame.x.1.floor() as usize;
+    let every = epochs.div_ceil(10).max(1);
+    ctx.set_stroke_style_str("#eef0f4");
+    ctx.set_line_width(1.0);
+    ctx.set_fill_style_str(INK);
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_text_align("center");
+    for epoch in (every..epochs).step_by(every) {
+        let x = epoch as f64;
+        frame.segment(ctx, (x, frame.y.0), (x, frame.y.1));
+        let (px, py) = frame.px(x, frame.y.0);
+        ctx.fill_text(&epoch.to_string(), px, py + 13.0).ok();
+    }
+}
+
+/// The series' names in their colours, at the top right of the plot.
+fn legend(ctx: &CanvasRenderingContext2d, frame: &Frame, entries: &[(&str, &str)]) {
+    ctx.set_font("12px system-ui, sans-serif");
+    ctx.set_text_align("right");
+    let (right, top) = frame.px(frame.x.1, frame.y.1);
+    for (i, (label, colour)) in entries.iter().enumerate() {
+        ctx.set_fill_style_str(colour);
+        ctx.fill_text(
+            &format!("━ {label}"),
+            right - 6.0,
+            top + 16.0 + 15.0 * i as f64,
+        )
+        .ok();
+    }
 }
 
 fn chart(
@@ -128,9 +150,7 @@ fn chart(
                 train: &run.train_curve,
                 test: &run.test_curve,
             };
-            if let Err(e) = draw(element, metric, &curves) {
-                web_sys::console::warn_1(&format!("chart: {e}").into());
-            }
+            draw(&element, metric, &curves);
         });
     });
     view! {
