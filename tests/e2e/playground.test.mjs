@@ -233,7 +233,20 @@ test('a corrupted model file is refused with a message and the model stays', asy
   });
   const error = page.getByTestId('model-file-error');
   await error.waitFor();
-  assert.match(await error.textContent(), /broken\.safetensors: model file/);
+  assert.equal(
+    (await error.textContent()).trim(),
+    'broken.safetensors: model file: header claims 32 bytes but the file holds only 18 after the length',
+  );
+  // The worker sends the refusal as data, so the page words it in either language, and again
+  // when the language changes.
+  await page.getByTestId('lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  assert.equal(
+    (await error.textContent()).trim(),
+    'broken.safetensors：模型文件：文件头声称有 32 字节，但长度字段之后只有 18 字节',
+  );
+  await page.getByTestId('lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   assert.equal(await text('total-params'), params);
   assert.equal(await attr('bar-7', 'data-value'), bars);
   await screenshot(page, '04-bad-model');

@@ -56,6 +56,6 @@ mod tests {
     fn only_missing_mnist_files_get_a_hint() {
         let missing = neurite::load_mnist(Path::new("/nonexistent/mnist")).unwrap_err();
         assert!(hint(&missing).is_some_and(|h| h.contains("--data")));
-        assert!(hint(&Error::Dataset("x".into())).is_none());
+        assert!(hint(&Error::Dataset(neurite::DatasetReason::EmptyTraining)).is_none());
     }
 }

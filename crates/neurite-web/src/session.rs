@@ -8,11 +8,13 @@
 
 use ndarray::Array2;
 use neurite::{
-    CheckedConfig, Config, ConfusionMatrix, Dataset, Outcome, StepReport, Trainer, model_file,
+    CheckedConfig, Config, ConfusionMatrix, Dataset, DatasetReason, Outcome, StepReport, Trainer,
+    model_file,
 };
 
 use crate::protocol::{
     Envelope, ErrorKind, FromWorker, MAX_WEIGHT_TILES, Phase, Progress, ToWorker, WorkerError,
+    WorkerProblem,
 };
 use crate::test_set::TestImages;
 
@@ -114,8 +116,8 @@ pub struct Session {
 /// A clock in milliseconds.
 pub type Clock<'a> = &'a mut dyn FnMut() -> f64;
 
-fn error(kind: ErrorKind, message: impl Into<String>) -> Envelope<FromWorker> {
-    Envelope::bare(FromWorker::Error(WorkerError::new(kind, message)))
+fn error(kind: ErrorKind, problem: WorkerProblem) -> Envelope<FromWorker> {
+    Envelope::bare(FromWorker::Error(WorkerError::worker(kind, problem)))
 }
 
 fn engine_error(e: neurite::Error) -> Envelope<FromWorker> {
@@ -174,7 +176,7 @@ impl Session {
             },
             ToWorker::Reset => match self.trainer.as_ref().map(|t| t.config().clone()) {
                 Some(checked) => self.configure(checked, None, now, out),
-                None => out.push(error(ErrorKind::State, "nothing to reset: no model yet")),
+                None => out.push(error(ErrorKind::State, WorkerProblem::NothingToReset)),
             },
             ToWorker::Start => self.start(now, out),
             ToWorker::Pause => {
@@ -194,10 +196,7 @@ impl Session {
                         self.steps_left = batches;
                         self.meter.start(now);
                     } else {
-                        out.push(error(
-                            ErrorKind::State,
-                            "the run is over: reset to train again",
-                        ));
+                        out.push(error(ErrorKind::State, WorkerProblem::RunOver));
                     }
                 }
             }
@@ -225,7 +224,7 @@ impl Session {
                     },
                     model_file::to_bytes(trainer.model()),
                 )),
-                None => out.push(error(ErrorKind::State, "no model to save yet")),
+                None => out.push(error(ErrorKind::State, WorkerProblem::NoModelToSave)),
             },
             ToWorker::Classify { drawing } => {
                 self.drawing = request.payload.map(|pixels| (drawing, pixels));
@@ -245,13 +244,12 @@ impl Session {
         self.prediction_due = false;
         let model = trainer.model_mut();
         if model.input_features() != pixels.len() {
-            let message = format!(
-                "a drawing of {} pixels cannot be classified by a model that takes {}",
-                pixels.len(),
-                model.input_features()
-            );
+            let problem = WorkerProblem::DrawingWidth {
+                pixels: pixels.len(),
+                takes: model.input_features(),
+            };
             self.drawing = None;
-            return out.push(error(ErrorKind::Protocol, message));
+            return out.push(error(ErrorKind::Protocol, problem));
         }
         // The model says which pixels its weights were trained on.
         let factor = model.pixels().factor();
@@ -261,10 +259,7 @@ impl Session {
         let probabilities = model.predict(input.view()).row(0).to_vec();
         let forward_ms = clock() - started;
         if probabilities.iter().any(|p| !p.is_finite()) {
-            return out.push(error(
-                ErrorKind::State,
-                "the model's outputs for this drawing are not finite numbers",
-            ));
+            return out.push(error(ErrorKind::State, WorkerProblem::PredictionNotFinite));
         }
         out.push(Envelope::bare(FromWorker::Prediction {
             drawing: *drawing,
@@ -276,10 +271,10 @@ impl Session {
 
     fn ready_to_train(&self, out: &mut Outbox) -> bool {
         if self.data.is_none() {
-            out.push(error(ErrorKind::State, "MNIST is still loading"));
+            out.push(error(ErrorKind::State, WorkerProblem::DataLoading));
             false
         } else if self.trainer.is_none() {
-            out.push(error(ErrorKind::State, "no model configured"));
+            out.push(error(ErrorKind::State, WorkerProblem::NoModel));
             false
         } else {
             true
@@ -299,10 +294,7 @@ impl Session {
             }
             Phase::Running => {}
             Phase::Finished | Phase::Diverged => {
-                out.push(error(
-                    ErrorKind::State,
-                    "the run is over: reset to train again",
-                ));
+                out.push(error(ErrorKind::State, WorkerProblem::RunOver));
             }
         }
     }
@@ -336,16 +328,12 @@ impl Session {
 
     fn load_model(&mut self, file_name: &str, bytes: Option<&[u8]>, now: f64, out: &mut Outbox) {
         let Some(bytes) = bytes else {
-            return out.push(error(
-                ErrorKind::Protocol,
-                "load_model arrived without a file",
-            ));
+            return out.push(error(ErrorKind::Protocol, WorkerProblem::NoFile));
         };
         let model = match model_file::from_bytes(bytes) {
             Ok(model) => model,
             Err(e) => {
-                let mut e = WorkerError::from(e);
-                e.message = format!("{file_name}: {}", e.message);
+                let e = WorkerError::from(e).in_file(file_name);
                 return out.push(Envelope::bare(FromWorker::Error(e)));
             }
         };
@@ -353,20 +341,21 @@ impl Session {
         // the data has classes would predict classes that do not exist: refuse them now.
         if let Some(data) = &self.data {
             let (outputs, classes) = (model.output_features(), data.train.classes());
-            let fits = model.check_fits(&data.train).map_err(|e| e.to_string());
             let scores_each_class = outputs == classes || (outputs == 1 && classes == 2);
-            let refusal = match fits {
+            let refusal = match model.check_fits(&data.train) {
                 Err(e) => Some(e),
-                Ok(()) if !scores_each_class => Some(format!(
-                    "the model gives {outputs} outputs but the data has {classes} classes"
-                )),
+                Ok(()) if !scores_each_class => {
+                    Some(neurite::Error::Dataset(DatasetReason::OutputsNotClasses {
+                        outputs,
+                        classes,
+                    }))
+                }
                 Ok(()) => None,
             };
-            if let Some(reason) = refusal {
-                return out.push(error(
-                    ErrorKind::ModelFile,
-                    format!("{file_name}: {reason}"),
-                ));
+            if let Some(refusal) = refusal {
+                let mut e = WorkerError::from(refusal).in_file(file_name);
+                e.kind = ErrorKind::ModelFile;
+                return out.push(Envelope::bare(FromWorker::Error(e)));
             }
         }
         let mut training = self
@@ -745,7 +734,7 @@ mod tests {
         );
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::Config);
-        assert_eq!(e.field.as_deref(), Some("learning_rate"));
+        assert_eq!(e.field(), Some("learning_rate"));
         assert!(session.trainer().is_some(), "the old trainer stays");
     }
 
@@ -853,7 +842,11 @@ mod tests {
         load_model(&mut session, "bad.safetensors", corrupt, &mut out);
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::ModelFile);
-        assert!(e.message.starts_with("bad.safetensors: "), "{}", e.message);
+        assert_eq!(e.file.as_deref(), Some("bad.safetensors"));
+        assert!(
+            e.to_string().starts_with("bad.safetensors: model file: "),
+            "{e}"
+        );
         assert_eq!(kernel(&session), before_kernel);
     }
 
@@ -993,7 +986,7 @@ mod tests {
         classify(&mut session, 1, Some(vec![0; 784]), &mut out);
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::Protocol);
-        assert!(e.message.contains("784"), "{}", e.message);
+        assert!(e.to_string().contains("784"), "{e}");
     }
 
     #[test]
@@ -1046,7 +1039,7 @@ mod tests {
         );
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::ModelFile);
-        assert!(e.message.starts_with("wide.safetensors: "), "{}", e.message);
+        assert!(e.to_string().starts_with("wide.safetensors: "), "{e}");
         assert_eq!(session.trainer().unwrap().model().input_features(), 4);
 
         // Three outputs for two classes: it takes the data, but would predict a third class.
@@ -1065,9 +1058,9 @@ mod tests {
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::ModelFile);
         assert!(
-            e.message.contains("3 outputs but the data has 2 classes"),
-            "{}",
-            e.message
+            e.to_string()
+                .contains("3 outputs but the data has 2 classes"),
+            "{e}"
         );
         assert_eq!(session.trainer().unwrap().model().output_features(), 2);
     }

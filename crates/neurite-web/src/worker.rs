@@ -14,7 +14,7 @@ use web_sys::{
     DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, ReadableWritablePair, Response,
 };
 
-use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker, WorkerError};
+use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker, WorkerError, WorkerProblem};
 use crate::session::{Outbox, Session};
 use crate::transport::{self, EngineJson};
 
@@ -63,10 +63,10 @@ impl Worker {
         }
     }
 
-    fn post_error(&self, kind: ErrorKind, message: String) {
-        self.post(vec![Envelope::bare(FromWorker::Error(WorkerError::new(
-            kind, message,
-        )))]);
+    fn post_error(&self, kind: ErrorKind, problem: WorkerProblem) {
+        self.post(vec![Envelope::bare(FromWorker::Error(
+            WorkerError::worker(kind, problem),
+        ))]);
     }
 
     fn schedule(&self) {
@@ -90,7 +90,9 @@ impl Worker {
     fn on_request(self: &Rc<Self>, data: JsValue) {
         let request: Envelope<ToWorker> = match transport::decode::<EngineJson, _>(&data) {
             Ok(request) => request,
-            Err(e) => return self.post_error(ErrorKind::Protocol, e),
+            Err(detail) => {
+                return self.post_error(ErrorKind::Protocol, WorkerProblem::Undecodable { detail });
+            }
         };
         if let ToWorker::LoadData { base_url } = &request.msg {
             let worker = Rc::clone(self);
@@ -108,19 +110,29 @@ impl Worker {
     }
 
     /// Fetches a gzip file and returns its decompressed bytes.
-    async fn fetch_gunzipped(&self, url: &str) -> Result<Vec<u8>, String> {
-        let failed = |e: JsValue| format!("cannot fetch {url}: {e:?}");
+    async fn fetch_gunzipped(&self, url: &str) -> Result<Vec<u8>, WorkerProblem> {
+        let url_text = || url.to_owned();
+        let failed = |e: JsValue| WorkerProblem::Fetch {
+            url: url_text(),
+            detail: js_text(&e),
+        };
         let response: Response = JsFuture::from(self.scope.fetch_with_str(url))
             .await
             .map_err(failed)?
             .unchecked_into();
         if !response.ok() {
-            return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
+            return Err(WorkerProblem::HttpStatus {
+                url: url_text(),
+                status: response.status(),
+            });
         }
         let body = response
             .body()
-            .ok_or_else(|| format!("cannot fetch {url}: the response has no body"))?;
-        let corrupt = |e: JsValue| format!("cannot decompress {url}: {e:?}");
+            .ok_or_else(|| WorkerProblem::NoBody { url: url_text() })?;
+        let corrupt = |e: JsValue| WorkerProblem::Decompress {
+            url: url_text(),
+            detail: js_text(&e),
+        };
         let gunzip = DecompressionStream::new("gzip").map_err(corrupt)?;
         let plain = body.pipe_through(gunzip.unchecked_ref::<ReadableWritablePair>());
         let buffer = Response::new_with_opt_readable_stream(Some(&plain))
@@ -190,4 +202,14 @@ pub fn start() {
     worker.post(vec![Envelope::bare(FromWorker::Ready {
         kernels: neurite::kernels::active(),
     })]);
+}
+
+/// What a JavaScript exception says: an `Error`'s message, a string as it is, or else its
+/// debug form.
+fn js_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
 }

@@ -36,7 +36,10 @@ pub mod trainer;
 pub use activation::Activation;
 pub use config::{CheckedConfig, Config, PixelMode, TrainConfig};
 pub use data::{Dataset, Mnist, load_mnist};
-pub use error::{Bound, Error, Quantity, Reason, Result};
+pub use error::{
+    Bound, DatasetReason, Error, IdxReason, ModelFileReason, Quantity, Reason, Result,
+    idx_type_name,
+};
 pub use loss::{Loss, Targets};
 pub use metrics::{ConfusionMatrix, Evaluation};
 pub use model::{Penalties, Sequential, Summary};

@@ -158,11 +158,11 @@ impl<F: Scalar> Sequential<F> {
         if self.input_features() == features {
             Ok(())
         } else {
-            Err(crate::Error::Dataset(format!(
-                "samples have {features} features but the model takes {} (input shape {:?})",
-                self.input_features(),
-                self.spec.input_shape
-            )))
+            Err(crate::Error::Dataset(crate::DatasetReason::InputWidth {
+                features,
+                takes: self.input_features(),
+                input_shape: self.spec.input_shape.clone(),
+            }))
         }
     }
 
@@ -173,10 +173,12 @@ impl<F: Scalar> Sequential<F> {
         let outputs = self.output_features();
         let scored = if outputs == 1 { 2 } else { outputs };
         if data.classes() > scored {
-            return Err(crate::Error::Dataset(format!(
-                "the data has {} classes but the model outputs {outputs}",
-                data.classes()
-            )));
+            return Err(crate::Error::Dataset(
+                crate::DatasetReason::TooManyClasses {
+                    classes: data.classes(),
+                    outputs,
+                },
+            ));
         }
         Ok(())
     }

@@ -17,15 +17,15 @@ use std::path::Path;
 use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 
-use crate::{Error, ModelSpec, PixelMode, Result, Sequential};
+use crate::{Error, ModelFileReason, ModelSpec, PixelMode, Result, Sequential};
 
 /// The `format_version` this engine writes and reads.
 pub const FORMAT_VERSION: &str = "1";
 /// The largest header accepted (the JSON before the tensor data), in bytes.
 pub const MAX_HEADER_BYTES: u64 = 1 << 20;
 
-fn bad(message: impl Into<String>) -> Error {
-    Error::ModelFile(message.into())
+fn bad(reason: ModelFileReason) -> Error {
+    Error::ModelFile(reason)
 }
 
 /// The `pixels` metadata value of a mode.
@@ -65,58 +65,65 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
         .get(..8)
         .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
     else {
-        return Err(bad(format!(
-            "the file is {} bytes, too short to be a model file",
-            bytes.len()
-        )));
+        return Err(bad(ModelFileReason::TooShort { bytes: bytes.len() }));
     };
     if header_len > MAX_HEADER_BYTES {
-        return Err(bad(format!(
-            "header claims {header_len} bytes, more than the {MAX_HEADER_BYTES}-byte limit; not a Neurite model file"
-        )));
+        return Err(bad(ModelFileReason::HeaderTooLarge {
+            claimed: header_len,
+            max: MAX_HEADER_BYTES,
+        }));
     }
     if 8 + header_len > bytes.len() as u64 {
-        return Err(bad(format!(
-            "header claims {header_len} bytes but the file holds only {} after the length",
-            bytes.len() - 8
-        )));
+        return Err(bad(ModelFileReason::HeaderTruncated {
+            claimed: header_len,
+            available: bytes.len() - 8,
+        }));
     }
-    let (_, metadata) = SafeTensors::read_metadata(bytes)
-        .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
-    let tensors =
-        SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a safetensors file: {e}")))?;
+    let not_safetensors = |e: safetensors::SafeTensorError| {
+        bad(ModelFileReason::NotSafetensors {
+            detail: e.to_string(),
+        })
+    };
+    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(not_safetensors)?;
+    let tensors = SafeTensors::deserialize(bytes).map_err(not_safetensors)?;
     let info = metadata
         .metadata()
         .as_ref()
-        .ok_or_else(|| bad("no metadata: not a Neurite model file"))?;
+        .ok_or(bad(ModelFileReason::NoMetadata))?;
     match info.get("format_version").map(String::as_str) {
         Some(FORMAT_VERSION) => {}
         Some(other) => {
-            return Err(bad(format!(
-                "format version {other} is not supported (this build reads {FORMAT_VERSION})"
-            )));
+            return Err(bad(ModelFileReason::UnsupportedVersion {
+                got: other.to_owned(),
+                supported: FORMAT_VERSION.to_owned(),
+            }));
         }
-        None => {
-            return Err(bad(
-                "no format_version in metadata: not a Neurite model file",
-            ));
-        }
+        None => return Err(bad(ModelFileReason::NoFormatVersion)),
     }
-    let spec_json = info
-        .get("model_spec")
-        .ok_or_else(|| bad("no model_spec in metadata"))?;
-    let spec: ModelSpec =
-        serde_json::from_str(spec_json).map_err(|e| bad(format!("model specification: {e}")))?;
-    let mut model = Sequential::<f32>::from_spec(&spec, 0)
-        .map_err(|e| bad(format!("model specification: {e}")))?;
+    let spec_json = info.get("model_spec").ok_or(bad(ModelFileReason::NoSpec))?;
+    let spec: ModelSpec = serde_json::from_str(spec_json).map_err(|e| {
+        bad(ModelFileReason::SpecUnreadable {
+            detail: e.to_string(),
+        })
+    })?;
+    let mut model = Sequential::<f32>::from_spec(&spec, 0).map_err(|e| {
+        bad(match e {
+            Error::InvalidConfig { field, reason } => {
+                ModelFileReason::SpecInvalid { field, reason }
+            }
+            other => ModelFileReason::SpecUnreadable {
+                detail: other.to_string(),
+            },
+        })
+    })?;
     // Files without the key predate it, when models were trained on scaled pixels by default.
     model.set_pixels(match info.get("pixels").map(String::as_str) {
         None | Some("scaled") => PixelMode::Scaled,
         Some("raw") => PixelMode::Raw,
         Some(other) => {
-            return Err(bad(format!(
-                "pixels is {other:?}; expected \"scaled\" or \"raw\""
-            )));
+            return Err(bad(ModelFileReason::UnknownPixels {
+                got: other.to_owned(),
+            }));
         }
     });
 
@@ -127,26 +134,27 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
         .collect();
     for name in tensors.names() {
         if !expected.iter().any(|(n, _)| n == name) {
-            return Err(bad(format!(
-                "unexpected tensor {name}: the specification has no such parameter"
-            )));
+            return Err(bad(ModelFileReason::UnexpectedTensor {
+                name: name.to_owned(),
+            }));
         }
     }
     for (name, shape) in expected {
         let tensor = tensors
             .tensor(&name)
-            .map_err(|_| bad(format!("missing tensor {name}")))?;
+            .map_err(|_| bad(ModelFileReason::MissingTensor { name: name.clone() }))?;
         if tensor.dtype() != Dtype::F32 {
-            return Err(bad(format!(
-                "tensor {name} is {:?}, expected F32",
-                tensor.dtype()
-            )));
+            return Err(bad(ModelFileReason::WrongDtype {
+                name,
+                dtype: format!("{:?}", tensor.dtype()),
+            }));
         }
         if tensor.shape() != shape.as_slice() {
-            return Err(bad(format!(
-                "tensor {name} has shape {:?} but the specification needs {shape:?}",
-                tensor.shape()
-            )));
+            return Err(bad(ModelFileReason::WrongShape {
+                name,
+                got: tensor.shape().to_vec(),
+                expected: shape,
+            }));
         }
         let values: Vec<f32> = tensor
             .data()
@@ -154,10 +162,11 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
         if let Some(index) = values.iter().position(|v| !v.is_finite()) {
-            return Err(bad(format!(
-                "tensor {name} holds a non-finite value ({}) at index {index}",
-                values[index]
-            )));
+            return Err(bad(ModelFileReason::NonFinite {
+                name,
+                value: values[index].to_string(),
+                index,
+            }));
         }
         let stored = model.set_param(&name, &values);
         debug_assert!(stored, "expected parameter {name} exists");
@@ -353,7 +362,8 @@ mod tests {
         ];
         for (bytes, expected) in cases {
             match from_bytes(&bytes) {
-                Err(Error::ModelFile(message)) => {
+                Err(Error::ModelFile(reason)) => {
+                    let message = reason.to_string();
                     assert!(
                         message.contains(expected),
                         "expected {expected:?} in {message:?}"

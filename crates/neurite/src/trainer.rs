@@ -143,7 +143,7 @@ impl Trainer {
 
     fn check_data(&self, data: &Dataset) -> Result<()> {
         if data.is_empty() {
-            return Err(Error::Dataset("the training set is empty".into()));
+            return Err(Error::Dataset(crate::DatasetReason::EmptyTraining));
         }
         self.model.check_fits(data)
     }

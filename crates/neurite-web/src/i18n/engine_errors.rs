@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use neurite::{Bound, Quantity, Reason};
 
-use super::{Lang, Text};
+use super::{Lang, Text, file_errors};
 
 /// A refused `field` and why, in `lang`: `学习率：应在 0 到 10 之间（不含 0，含 10），收到的是 -1`.
 /// In English this is exactly the engine's message, `learning_rate: must be …`.
@@ -19,13 +19,29 @@ pub fn config_error(field: &str, reason: &Reason, lang: Lang) -> String {
     }
 }
 
-/// Any engine error in `lang`. A refused configuration ([`neurite::Error::InvalidConfig`]) is
-/// worded in either language; the other errors (data files, model files, images, I/O) are
-/// not translated yet and keep the engine's English message in both.
+/// Any engine error the page can meet, in `lang`: a refused configuration, model file, data
+/// file or dataset. In English this is exactly the engine's message. Images and I/O errors
+/// come only from the command line's files (the page reads neither), so they keep the
+/// engine's English.
 pub fn message(error: &neurite::Error, lang: Lang) -> String {
-    match error {
-        neurite::Error::InvalidConfig { field, reason } => config_error(field, reason, lang),
-        other => other.to_string(),
+    use neurite::Error;
+    match (error, lang) {
+        (Error::InvalidConfig { field, reason }, _) => config_error(field, reason, lang),
+        (_, Lang::En) => error.to_string(),
+        (Error::ModelFile(reason), Lang::Zh) => {
+            format!("模型文件：{}", file_errors::model_file(reason))
+        }
+        (
+            Error::Idx {
+                source_name,
+                reason,
+            },
+            Lang::Zh,
+        ) => format!("{source_name}：{}", file_errors::idx(reason)),
+        (Error::Dataset(reason), Lang::Zh) => {
+            format!("数据集：{}", file_errors::dataset(reason))
+        }
+        (Error::Image(_) | Error::Io { .. }, Lang::Zh) => error.to_string(),
     }
 }
 
@@ -362,7 +378,7 @@ mod tests {
         }
         let text = neurite::ModelSpec::from_json("[").unwrap_err();
         assert_eq!(message(&text, Lang::En), text.to_string());
-        let other = neurite::Error::Dataset("3 images but 2 labels".into());
+        let other = neurite::Error::Image("the image is blank".into());
         assert_eq!(message(&other, Lang::Zh), other.to_string());
     }
 

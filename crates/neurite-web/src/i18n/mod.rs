@@ -5,8 +5,10 @@
 //! string beside its translation.
 
 pub mod engine_errors;
+pub mod file_errors;
 pub mod glossary;
 pub mod widgets;
+pub mod worker_errors;
 
 /// A language of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

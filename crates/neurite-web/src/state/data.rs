@@ -1,6 +1,6 @@
 //! [`DataStatus`]: how far MNIST has come, as the worker reports it.
 
-use crate::protocol::{ErrorKind, FromWorker};
+use crate::protocol::{ErrorKind, FromWorker, WorkerError};
 
 /// How far MNIST has come.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15,8 +15,8 @@ pub enum DataStatus {
         /// Time to fetch and decompress.
         millis: f64,
     },
-    /// Could not be loaded.
-    Failed(String),
+    /// Could not be loaded, for this reason.
+    Failed(WorkerError),
 }
 
 impl DataStatus {
@@ -32,7 +32,7 @@ impl DataStatus {
                 millis: *millis,
             }),
             FromWorker::Error(error) if error.kind == ErrorKind::Data => {
-                Some(DataStatus::Failed(error.message.clone()))
+                Some(DataStatus::Failed(error.clone()))
             }
             _ => None,
         }
@@ -47,7 +47,7 @@ impl DataStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WorkerError;
+    use crate::protocol::WorkerProblem;
 
     #[test]
     fn loaded_and_failed_data_are_reported_and_other_replies_ignored() {
@@ -63,12 +63,19 @@ mod tests {
                 millis: 480.0
             })
         );
-        let failed = FromWorker::Error(WorkerError::new(ErrorKind::Data, "cannot fetch"));
-        assert_eq!(
-            DataStatus::after(&failed),
-            Some(DataStatus::Failed("cannot fetch".into()))
+        let status = WorkerError::worker(
+            ErrorKind::Data,
+            WorkerProblem::HttpStatus {
+                url: "mnist/train-images-idx3-ubyte.gz".into(),
+                status: 404,
+            },
         );
-        let other = FromWorker::Error(WorkerError::new(ErrorKind::State, "no"));
+        let failed = FromWorker::Error(status.clone());
+        assert_eq!(DataStatus::after(&failed), Some(DataStatus::Failed(status)));
+        let other = FromWorker::Error(WorkerError::worker(
+            ErrorKind::State,
+            WorkerProblem::DataLoading,
+        ));
         assert_eq!(DataStatus::after(&other), None);
     }
 }

@@ -4,9 +4,12 @@
 //!
 //! - [`run`]: the run in the worker — its configuration, phase, progress, curves, last epoch.
 //! - [`data`]: how far MNIST has come.
+//! - [`notice`]: what the banner says.
 
 pub mod data;
+pub mod notice;
 pub mod run;
 
 pub use data::DataStatus;
+pub use notice::{LinkFailure, Notice};
 pub use run::{CurvePoint, EpochResult, Run};

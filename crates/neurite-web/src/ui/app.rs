@@ -6,10 +6,10 @@ use neurite::kernels::KernelSet;
 
 use crate::dom;
 use crate::draft::Draft;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, worker_errors};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
 use crate::reset_plan;
-use crate::state::{DataStatus, Run};
+use crate::state::{DataStatus, Notice, Run};
 use crate::test_set::TestImages;
 use crate::ui::charts::Charts;
 use crate::ui::confusion::Confusion;
@@ -40,12 +40,12 @@ fn start_lang() -> Lang {
 #[component]
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(start_lang());
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<Notice>);
     let data = RwSignal::new(DataStatus::Loading);
     let kernels = RwSignal::new(None::<KernelSet>);
     let selected_cell = RwSignal::new(None::<(u8, u8)>);
     let tests = TestResults::new();
-    let link = Link::spawn(move |message| notice.set(Some(message)));
+    let link = Link::spawn(move |failure| notice.set(Some(Notice::Link(failure))));
     let control = RunControl {
         draft: RwSignal::new(Draft::seed_program()),
         run: RwSignal::new(Run::default()),
@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
         DataStatus::Loaded { train, millis } => {
             format!("{} ({train}, {:.1} s)", t(Text::DataReady), millis / 1000.0)
         }
-        DataStatus::Failed(message) => message,
+        DataStatus::Failed(error) => worker_errors::message(&error, lang.get()),
     };
     let choice = lang;
     let lang: Signal<Lang> = lang.into();
@@ -89,9 +89,9 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        {move || notice.get().map(|message| view! {
+        {move || notice.get().map(|shown| view! {
             <div class="notice" data-testid="notice" role="alert">
-                <span>{message}</span>
+                <span>{move || shown.message(lang.get())}</span>
                 <button on:click=move |_| notice.set(None)>"×"</button>
             </div>
         })}
@@ -132,7 +132,7 @@ fn route(
     kernels: RwSignal<Option<KernelSet>>,
     tests: TestResults,
     selected_cell: RwSignal<Option<(u8, u8)>>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Notice>>,
 ) {
     let msg = &reply.msg;
     if let Some(status) = DataStatus::after(msg) {
@@ -170,7 +170,7 @@ fn route(
                 ErrorKind::Config | ErrorKind::State | ErrorKind::Protocol
             ) =>
         {
-            notice.set(Some(error.message.clone()))
+            notice.set(Some(Notice::Worker(error.clone())))
         }
         _ => {}
     }

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::protocol::{Envelope, FromWorker, ToWorker};
+use crate::state::LinkFailure;
 use crate::transport::{self, BrowserJson};
 
 /// The scripts Trunk generates to start the worker's wasm: the build whose kernels use relaxed
@@ -56,7 +57,7 @@ fn worker_script() -> &'static str {
 /// The callbacks a reply is handed to, in the order they subscribed.
 type Subscriber = Rc<dyn Fn(&Envelope<FromWorker>)>;
 /// A listener for failures of the worker itself.
-type FailureListener = Rc<dyn Fn(String)>;
+type FailureListener = Rc<dyn Fn(LinkFailure)>;
 
 struct Hub {
     worker: RefCell<Option<Worker>>,
@@ -92,14 +93,14 @@ impl WorkerLink {
     }
 
     /// Tells `listener` when the worker cannot start or a reply cannot be read.
-    pub fn on_failure(&self, listener: impl Fn(String) + 'static) {
+    pub fn on_failure(&self, listener: impl Fn(LinkFailure) + 'static) {
         self.0.failures.borrow_mut().push(Rc::new(listener));
     }
 
-    fn fail(hub: &Hub, message: String) {
+    fn fail(hub: &Hub, failure: LinkFailure) {
         let listeners: Vec<_> = hub.failures.borrow().clone();
         for listener in listeners {
-            listener(message.clone());
+            listener(failure.clone());
         }
     }
 
@@ -124,7 +125,7 @@ impl WorkerLink {
                         subscriber(&reply);
                     }
                 }
-                Err(e) => Self::fail(&hub, format!("worker: {e}")),
+                Err(detail) => Self::fail(&hub, LinkFailure::Unreadable { detail }),
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -144,7 +145,7 @@ impl WorkerLink {
                     return;
                 }
             }
-            Self::fail(&hub, "the training worker failed to start".into());
+            Self::fail(&hub, LinkFailure::FailedToStart);
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
@@ -188,14 +189,16 @@ pub struct Link(StoredValue<Option<WorkerLink>, LocalStorage>);
 
 impl Link {
     /// Starts the worker; a failure to start is told to `on_failure`.
-    pub fn spawn(on_failure: impl Fn(String) + 'static) -> Self {
+    pub fn spawn(on_failure: impl Fn(LinkFailure) + 'static) -> Self {
         match WorkerLink::spawn() {
             Ok(link) => {
                 link.on_failure(on_failure);
                 Link(StoredValue::new_local(Some(link)))
             }
             Err(e) => {
-                on_failure(format!("cannot start the training worker: {e:?}"));
+                on_failure(LinkFailure::CannotStart {
+                    detail: e.as_string().unwrap_or_else(|| format!("{e:?}")),
+                });
                 Link(StoredValue::new_local(None))
             }
         }

@@ -9,7 +9,7 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
 
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
-use crate::state::Run;
+use crate::state::{Notice, Run};
 use crate::ui::link::Link;
 
 /// The downloaded file's name.
@@ -35,7 +35,7 @@ pub fn download(bytes: &[u8]) {
     }
 }
 
-async fn upload(link: Link, error: RwSignal<Option<String>>, input: HtmlInputElement) {
+async fn upload(link: Link, error: RwSignal<Option<Notice>>, input: HtmlInputElement) {
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
     };
@@ -43,7 +43,10 @@ async fn upload(link: Link, error: RwSignal<Option<String>>, input: HtmlInputEle
     let bytes = match JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
         Err(e) => {
-            error.set(Some(format!("{name}: cannot be read ({e:?})")));
+            error.set(Some(Notice::FileUnreadable {
+                file: name,
+                detail: e.as_string().unwrap_or_else(|| format!("{e:?}")),
+            }));
             return;
         }
     };
@@ -60,7 +63,7 @@ async fn upload(link: Link, error: RwSignal<Option<String>>, input: HtmlInputEle
 #[component]
 pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
-    let model_error = RwSignal::new(None::<String>);
+    let model_error = RwSignal::new(None::<Notice>);
     link.subscribe(move |reply| match &reply.msg {
         FromWorker::ModelFile { .. } => {
             if let Some(bytes) = &reply.payload {
@@ -68,7 +71,7 @@ pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl In
             }
         }
         FromWorker::Error(error) if error.kind == ErrorKind::ModelFile => {
-            model_error.set(Some(error.message.clone()))
+            model_error.set(Some(Notice::Worker(error.clone())))
         }
         _ => {}
     });
@@ -88,8 +91,10 @@ pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl In
                     }/>
             </label>
         </div>
-        {move || model_error.get().map(|message| view! {
-            <p class="error" data-testid="model-file-error" role="alert">{message}</p>
+        {move || model_error.get().map(|shown| view! {
+            <p class="error" data-testid="model-file-error" role="alert">
+                {move || shown.message(lang.get())}
+            </p>
         })}
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use ndarray::ArrayViewMut2;
 
 use super::idx::{IdxArray, parse_idx};
-use crate::{Error, PixelMode, Result};
+use crate::{DatasetReason, Error, PixelMode, Result};
 
 /// Labelled samples of `u8` features (pixels), with class labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,26 +28,25 @@ impl Dataset {
     ) -> Result<Self> {
         let features: usize = sample_shape.iter().product();
         if features == 0 {
-            return Err(Error::Dataset(format!(
-                "samples of shape {sample_shape:?} hold no features"
-            )));
+            return Err(Error::Dataset(DatasetReason::NoFeatures { sample_shape }));
         }
         if pixels.len() != labels.len() * features {
-            return Err(Error::Dataset(format!(
-                "{} pixel bytes do not make {} samples of {features} features",
-                pixels.len(),
-                labels.len()
-            )));
+            return Err(Error::Dataset(DatasetReason::PixelCount {
+                pixels: pixels.len(),
+                samples: labels.len(),
+                features,
+            }));
         }
         if let Some((index, &label)) = labels
             .iter()
             .enumerate()
             .find(|(_, l)| usize::from(**l) >= classes)
         {
-            return Err(Error::Dataset(format!(
-                "label {label} at index {index} is outside the {classes} classes 0–{}",
-                classes - 1
-            )));
+            return Err(Error::Dataset(DatasetReason::LabelOutOfRange {
+                label,
+                index,
+                classes,
+            }));
         }
         Ok(Dataset {
             sample_shape,
@@ -61,21 +60,20 @@ impl Dataset {
     /// An image dataset from IDX images (`[n, rows, cols]`) and labels (`[n]`, each 0–9).
     pub fn from_idx(images: IdxArray, labels: IdxArray) -> Result<Self> {
         let [n_images, rows, cols] = images.dims[..] else {
-            return Err(Error::Dataset(format!(
-                "images have dimensions {:?}, expected [count, rows, cols]",
-                images.dims
-            )));
+            return Err(Error::Dataset(DatasetReason::ImageDimensions {
+                dims: images.dims,
+            }));
         };
         let [n_labels] = labels.dims[..] else {
-            return Err(Error::Dataset(format!(
-                "labels have dimensions {:?}, expected [count]",
-                labels.dims
-            )));
+            return Err(Error::Dataset(DatasetReason::LabelDimensions {
+                dims: labels.dims,
+            }));
         };
         if n_images != n_labels {
-            return Err(Error::Dataset(format!(
-                "{n_images} images but {n_labels} labels"
-            )));
+            return Err(Error::Dataset(DatasetReason::CountMismatch {
+                images: n_images,
+                labels: n_labels,
+            }));
         }
         Dataset::new(vec![rows, cols], images.data, labels.data, 10)
     }

@@ -8,7 +8,7 @@
 #[cfg(feature = "gzip")]
 use std::io::Read;
 
-use crate::{Error, Result};
+use crate::{Error, IdxReason, Result};
 
 /// The most data bytes an IDX file may declare (1 GiB; MNIST's largest is 47 MB).
 pub const MAX_IDX_BYTES: usize = 1 << 30;
@@ -24,64 +24,42 @@ pub struct IdxArray {
     pub data: Vec<u8>,
 }
 
-fn type_name(code: u8) -> &'static str {
-    match code {
-        0x08 => "unsigned byte",
-        0x09 => "signed byte",
-        0x0B => "short",
-        0x0C => "int",
-        0x0D => "float",
-        0x0E => "double",
-        _ => "unknown",
-    }
-}
-
 /// Reads and checks the header; returns the dimensions, the header's length and the number of
 /// data bytes the header promises.
 fn parse_header(bytes: &[u8], source: &str) -> Result<(Vec<usize>, usize, usize)> {
     if bytes.len() < 4 {
         return Err(Error::idx(
             source,
-            format!(
-                "file holds {} bytes, too short for an IDX header",
-                bytes.len()
-            ),
+            IdxReason::TooShort { bytes: bytes.len() },
         ));
     }
     if bytes[0] != 0 || bytes[1] != 0 {
         return Err(Error::idx(
             source,
-            format!(
-                "not an IDX file: magic starts with {:#04x} {:#04x}, expected 0x00 0x00",
-                bytes[0], bytes[1]
-            ),
+            IdxReason::BadMagic {
+                first: [bytes[0], bytes[1]],
+            },
         ));
     }
     if bytes[2] != TYPE_U8 {
         return Err(Error::idx(
             source,
-            format!(
-                "element type {:#04x} ({}) is not supported, only 0x08 (unsigned byte)",
-                bytes[2],
-                type_name(bytes[2])
-            ),
+            IdxReason::UnsupportedType { code: bytes[2] },
         ));
     }
     let ndims = usize::from(bytes[3]);
     if !(1..=4).contains(&ndims) {
-        return Err(Error::idx(
-            source,
-            format!("{ndims} dimensions; expected 1 to 4"),
-        ));
+        return Err(Error::idx(source, IdxReason::DimensionCount { got: ndims }));
     }
     let header_len = 4 + 4 * ndims;
     if bytes.len() < header_len {
         return Err(Error::idx(
             source,
-            format!(
-                "header needs {header_len} bytes for {ndims} dimensions but the file holds {}",
-                bytes.len()
-            ),
+            IdxReason::HeaderTruncated {
+                needs: header_len,
+                dimensions: ndims,
+                holds: bytes.len(),
+            },
         ));
     }
     let dims: Vec<usize> = bytes[4..header_len]
@@ -95,20 +73,13 @@ fn parse_header(bytes: &[u8], source: &str) -> Result<(Vec<usize>, usize, usize)
         .ok_or_else(|| {
             Error::idx(
                 source,
-                format!(
-                    "header claims dimensions {dims:?}, more than the {MAX_IDX_BYTES}-byte limit"
-                ),
+                IdxReason::TooLarge {
+                    dims: dims.clone(),
+                    max: MAX_IDX_BYTES,
+                },
             )
         })?;
     Ok((dims, header_len, total))
-}
-
-fn describe(dims: &[usize]) -> String {
-    match dims {
-        [n] => format!("{n} labels"),
-        [n, rows, cols] => format!("{n} images of {rows}×{cols}"),
-        other => format!("dimensions {other:?}"),
-    }
 }
 
 /// Parses an IDX file held in memory, gunzipping it first when it starts with the gzip magic
@@ -123,11 +94,12 @@ pub fn parse_idx(bytes: &[u8], source: &str) -> Result<IdxArray> {
     if body.len() != total {
         return Err(Error::idx(
             source,
-            format!(
-                "header claims {} ({total} data bytes) but the file holds {} data bytes",
-                describe(&dims),
-                body.len()
-            ),
+            IdxReason::WrongLength {
+                dims,
+                expected: total,
+                holds: body.len(),
+                gzip: false,
+            },
         ));
     }
     Ok(IdxArray {
@@ -138,16 +110,19 @@ pub fn parse_idx(bytes: &[u8], source: &str) -> Result<IdxArray> {
 
 #[cfg(not(feature = "gzip"))]
 fn parse_gzip(_: &[u8], source: &str) -> Result<IdxArray> {
-    Err(Error::idx(
-        source,
-        "the file is gzip-compressed, and this build reads only plain IDX files \
-         (the `gzip` feature is off): decompress it first",
-    ))
+    Err(Error::idx(source, IdxReason::GzipUnsupported))
 }
 
 #[cfg(feature = "gzip")]
 fn parse_gzip(bytes: &[u8], source: &str) -> Result<IdxArray> {
-    let gz_error = |e: std::io::Error| Error::idx(source, format!("gzip stream is corrupt: {e}"));
+    let gz_error = |e: std::io::Error| {
+        Error::idx(
+            source,
+            IdxReason::GzipCorrupt {
+                detail: e.to_string(),
+            },
+        )
+    };
     let mut decoder = flate2::read::GzDecoder::new(bytes);
     let mut head = [0u8; 4];
     decoder.read_exact(&mut head).map_err(gz_error)?;
@@ -166,12 +141,12 @@ fn parse_gzip(bytes: &[u8], source: &str) -> Result<IdxArray> {
     if data.len() != total {
         return Err(Error::idx(
             source,
-            format!(
-                "header claims {} ({total} data bytes) but the gzip stream holds {}{} data bytes",
-                describe(&dims),
-                if data.len() > total { "more than " } else { "" },
-                data.len().min(total)
-            ),
+            IdxReason::WrongLength {
+                dims,
+                expected: total,
+                holds: data.len(),
+                gzip: true,
+            },
         ));
     }
     Ok(IdxArray { dims, data })

@@ -1,93 +1,15 @@
-//! The one error type of the engine.
-//!
-//! Every failure that a user, a file or a hyperparameter can cause is a variant here, carrying
-//! *what* went wrong and *where*, so that the CLI, the worker and the UI can show it as it is.
-//! Shape mismatches between the engine's own buffers are bugs, not errors: they panic.
+//! Why a hyperparameter or a model specification is refused: a [`Reason`], worded in English
+//! by its [`Display`](fmt::Display) and by the interface in its own language.
 
 use std::fmt;
 
-/// Which input a data-file error is about, e.g. `train-images`.
-pub type Source = String;
-
-/// Everything that can go wrong in the engine because of its inputs.
-#[derive(Debug, thiserror::Error, Clone, PartialEq)]
-pub enum Error {
-    /// A hyperparameter or a model specification is out of range.
-    #[error("{field}: {reason}")]
-    InvalidConfig {
-        /// The field, as the user names it (e.g. `learning_rate`, `layers[1].units`).
-        field: String,
-        /// Why the value is refused.
-        reason: Reason,
-    },
-
-    /// An IDX file is malformed.
-    #[error("{source_name}: {reason}")]
-    Idx {
-        /// Which file (e.g. `train-images`).
-        source_name: Source,
-        /// What is wrong with it.
-        reason: String,
-    },
-
-    /// Two parts of a dataset disagree (e.g. image and label counts).
-    #[error("dataset: {0}")]
-    Dataset(String),
-
-    /// A model file is malformed or does not match its specification.
-    #[error("model file: {0}")]
-    ModelFile(String),
-
-    /// An image given for prediction cannot be used.
-    #[error("image: {0}")]
-    Image(String),
-
-    /// Reading or writing a file failed.
-    #[error("{path}: {message}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The operating system's message.
-        message: String,
-    },
-}
-
-impl Error {
-    /// An [`Error::InvalidConfig`] for `field`, with a message from elsewhere
-    /// ([`Reason::Text`]). The engine's own checks use [`Error::invalid`].
-    pub fn config(field: impl Into<String>, reason: impl fmt::Display) -> Self {
-        Error::invalid(field, Reason::Text(reason.to_string()))
-    }
-
-    /// An [`Error::InvalidConfig`] for `field`, refused for `reason`.
-    pub fn invalid(field: impl Into<String>, reason: Reason) -> Self {
-        Error::InvalidConfig {
-            field: field.into(),
-            reason,
-        }
-    }
-
-    /// An [`Error::Idx`] for the file called `source_name`.
-    pub fn idx(source_name: impl Into<String>, reason: impl fmt::Display) -> Self {
-        Error::Idx {
-            source_name: source_name.into(),
-            reason: reason.to_string(),
-        }
-    }
-
-    /// An [`Error::Io`] for `path`.
-    pub fn io(path: impl fmt::Display, err: &std::io::Error) -> Self {
-        Error::Io {
-            path: path.to_string(),
-            message: err.to_string(),
-        }
-    }
-}
+use serde::{Deserialize, Serialize};
 
 /// Why a hyperparameter or a model specification is refused: *what* is wrong and, for a
 /// number, *which bound* it crosses, so that an interface can word it in its own language.
 /// [`Display`](fmt::Display) gives the engine's English message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// A value outside its allowed range.
     Range {
@@ -133,7 +55,8 @@ pub enum Reason {
 }
 
 /// What kind of value a [`Reason::Range`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Quantity {
     /// A real number (learning rate, a penalty, an optimizer's constant).
     Number,
@@ -148,7 +71,7 @@ pub enum Quantity {
 }
 
 /// One end of an allowed range.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bound {
     /// The end's value.
     pub value: f64,
@@ -306,12 +229,10 @@ impl fmt::Display for Reason {
     }
 }
 
-/// The engine's result type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::config::{check_batch_size, check_learning_rate};
     use crate::spec::check_units;
     use crate::{Activation, Config, LayerSpec, ModelSpec, OptimizerSpec};

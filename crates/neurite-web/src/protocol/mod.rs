@@ -13,6 +13,10 @@
 use neurite::{Config, ConfusionMatrix, Summary};
 use serde::{Deserialize, Serialize};
 
+mod worker_error;
+
+pub use worker_error::{ErrorKind, Problem, WorkerError, WorkerProblem};
+
 /// First-layer units whose weights travel in a [`FromWorker::Snapshot`]: the page draws one
 /// tile per unit, and no more than this.
 pub const MAX_WEIGHT_TILES: usize = 256;
@@ -143,63 +147,6 @@ pub struct Progress {
     pub samples_per_second: f64,
     /// Time spent training so far, in milliseconds.
     pub elapsed_ms: f64,
-}
-
-/// The kind of a worker error, so the page can decide where to show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// A configuration value is out of range.
-    Config,
-    /// The data could not be fetched or read.
-    Data,
-    /// A model file is malformed.
-    ModelFile,
-    /// The request does not fit the worker's state (e.g. training before data is loaded).
-    State,
-    /// A message could not be decoded.
-    Protocol,
-}
-
-/// An error the worker reports instead of failing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WorkerError {
-    /// What kind of problem.
-    pub kind: ErrorKind,
-    /// The configuration field concerned, if any (`learning_rate`, `layers[1].units`, …).
-    pub field: Option<String>,
-    /// The engine's message, as it is.
-    pub message: String,
-}
-
-impl WorkerError {
-    /// An error of `kind` without a field.
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        WorkerError {
-            kind,
-            field: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<neurite::Error> for WorkerError {
-    fn from(error: neurite::Error) -> Self {
-        let message = error.to_string();
-        let (kind, field) = match error {
-            neurite::Error::InvalidConfig { field, .. } => (ErrorKind::Config, Some(field)),
-            neurite::Error::ModelFile(_) => (ErrorKind::ModelFile, None),
-            neurite::Error::Idx { .. } | neurite::Error::Dataset(_) | neurite::Error::Io { .. } => {
-                (ErrorKind::Data, None)
-            }
-            neurite::Error::Image(_) => (ErrorKind::State, None),
-        };
-        WorkerError {
-            kind,
-            field,
-            message,
-        }
-    }
 }
 
 /// What the worker tells the page.
@@ -442,11 +389,67 @@ pub mod samples {
                 epoch: 2,
                 loss: f64::INFINITY,
             },
-            FromWorker::Error(WorkerError {
-                kind: ErrorKind::Config,
-                field: Some("learning_rate".into()),
-                message: "learning_rate: must be a number above 0".into(),
+        ]
+        .into_iter()
+        .chain(errors().into_iter().map(FromWorker::Error))
+        .collect()
+    }
+
+    /// One error of each family: a refused value, model files (one claiming a header longer
+    /// than JavaScript's integers hold exactly), an IDX file, a model that does not fit the
+    /// data, and the worker's own.
+    pub fn errors() -> Vec<WorkerError> {
+        use neurite::{DatasetReason, Error, IdxReason, ModelFileReason};
+        let file = |reason| WorkerError::from(Error::ModelFile(reason)).in_file("m.safetensors");
+        vec![
+            neurite::config::check_learning_rate(-1.0)
+                .unwrap_err()
+                .into(),
+            file(ModelFileReason::HeaderTooLarge {
+                claimed: u64::MAX,
+                max: neurite::model_file::MAX_HEADER_BYTES,
             }),
+            file(ModelFileReason::NonFinite {
+                name: "dense_1.kernel".into(),
+                value: "NaN".into(),
+                index: 7,
+            }),
+            file(ModelFileReason::SpecInvalid {
+                field: "layers[0].units".into(),
+                reason: neurite::Reason::whole(neurite::Quantity::DenseUnits, 0, 1, 4096),
+            }),
+            Error::idx(
+                "train-images",
+                IdxReason::WrongLength {
+                    dims: vec![60_000, 28, 28],
+                    expected: 47_040_000,
+                    holds: 47_040_001,
+                    gzip: true,
+                },
+            )
+            .into(),
+            WorkerError {
+                kind: ErrorKind::ModelFile,
+                ..WorkerError::from(Error::Dataset(DatasetReason::OutputsNotClasses {
+                    outputs: 3,
+                    classes: 10,
+                }))
+                .in_file("three.safetensors")
+            },
+            WorkerError::worker(
+                ErrorKind::Data,
+                WorkerProblem::HttpStatus {
+                    url: "./mnist/t10k-labels-idx1-ubyte.gz".into(),
+                    status: 404,
+                },
+            ),
+            WorkerError::worker(
+                ErrorKind::Protocol,
+                WorkerProblem::DrawingWidth {
+                    pixels: 784,
+                    takes: 4,
+                },
+            ),
         ]
     }
 }
@@ -516,14 +519,5 @@ mod tests {
         }
         let bad = json.replace(r#""NaN""#, r#""lots""#);
         assert!(serde_json::from_str::<FromWorker>(&bad).is_err());
-    }
-
-    #[test]
-    fn engine_errors_keep_their_field_and_message() {
-        let error = neurite::Error::config("learning_rate", "must be above 0");
-        let worker_error = WorkerError::from(error.clone());
-        assert_eq!(worker_error.kind, ErrorKind::Config);
-        assert_eq!(worker_error.field.as_deref(), Some("learning_rate"));
-        assert_eq!(worker_error.message, error.to_string());
     }
 }

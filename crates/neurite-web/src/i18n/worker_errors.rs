@@ -1,0 +1,177 @@
+//! The training worker's errors in the page's language: the engine's refusals through
+//! [`engine_errors`](super::engine_errors), the worker's own ([`WorkerProblem`]) here, each
+//! in English and 中文 side by side.
+
+use crate::protocol::{Problem, WorkerError, WorkerProblem};
+
+use super::{Lang, engine_errors};
+
+/// The whole message of `error` in `lang`, after the uploaded file's name if there is one:
+/// `m.safetensors: model file: no metadata: …` or `m.safetensors：模型文件：没有元数据：…`.
+pub fn message(error: &WorkerError, lang: Lang) -> String {
+    let what = match &error.problem {
+        Problem::Engine(engine) => engine_errors::message(engine, lang),
+        Problem::Worker(problem) => worker_problem(problem, lang),
+    };
+    match (&error.file, lang) {
+        (None, _) => what,
+        (Some(file), Lang::En) => format!("{file}: {what}"),
+        (Some(file), Lang::Zh) => format!("{file}：{what}"),
+    }
+}
+
+/// One of the worker's own refusals in `lang`.
+pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
+    let pick = |en: String, zh: String| if lang == Lang::En { en } else { zh };
+    let fixed = |en: &str, zh: &str| pick(en.into(), zh.into());
+    match problem {
+        WorkerProblem::NothingToReset => {
+            fixed("nothing to reset: no model yet", "没有可重置的：还没有模型")
+        }
+        WorkerProblem::NoModelToSave => fixed("no model to save yet", "还没有可保存的模型"),
+        WorkerProblem::DataLoading => fixed("MNIST is still loading", "MNIST 仍在加载中"),
+        WorkerProblem::NoModel => fixed("no model configured", "还没有配置模型"),
+        WorkerProblem::RunOver => fixed(
+            "the run is over: reset to train again",
+            "本次训练已结束：请重置后再训练",
+        ),
+        WorkerProblem::NoFile => fixed(
+            "load_model arrived without a file",
+            "收到了加载模型的请求，却没有文件",
+        ),
+        WorkerProblem::DrawingWidth { pixels, takes } => pick(
+            format!(
+                "a drawing of {pixels} pixels cannot be classified by a model that takes {takes}"
+            ),
+            format!("模型的输入是 {takes} 个数，无法识别 {pixels} 个像素的手写图"),
+        ),
+        WorkerProblem::PredictionNotFinite => fixed(
+            "the model's outputs for this drawing are not finite numbers",
+            "模型对这幅手写图的输出不是有限数",
+        ),
+        WorkerProblem::Undecodable { detail } => pick(
+            format!("the worker cannot read a message: {detail}"),
+            format!("训练 Worker 无法读取一条消息：{detail}"),
+        ),
+        WorkerProblem::Fetch { url, detail } => pick(
+            format!("cannot fetch {url}: {detail}"),
+            format!("无法下载 {url}：{detail}"),
+        ),
+        WorkerProblem::HttpStatus { url, status } => pick(
+            format!("cannot fetch {url}: HTTP {status}"),
+            format!("无法下载 {url}：HTTP {status}"),
+        ),
+        WorkerProblem::NoBody { url } => pick(
+            format!("cannot fetch {url}: the response has no body"),
+            format!("无法下载 {url}：响应没有内容"),
+        ),
+        WorkerProblem::Decompress { url, detail } => pick(
+            format!("cannot decompress {url}: {detail}"),
+            format!("无法解压 {url}：{detail}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{ErrorKind, samples};
+
+    fn is_chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_worker_problem_reads_in_both_languages_and_keeps_its_numbers() {
+        let url = || "./mnist/train-images-idx3-ubyte.gz".to_string();
+        let cases = [
+            (WorkerProblem::NothingToReset, vec![]),
+            (WorkerProblem::NoModelToSave, vec![]),
+            (WorkerProblem::DataLoading, vec!["MNIST"]),
+            (WorkerProblem::NoModel, vec![]),
+            (WorkerProblem::RunOver, vec![]),
+            (WorkerProblem::NoFile, vec![]),
+            (
+                WorkerProblem::DrawingWidth {
+                    pixels: 784,
+                    takes: 4,
+                },
+                vec!["784", "4"],
+            ),
+            (WorkerProblem::PredictionNotFinite, vec![]),
+            (
+                WorkerProblem::Undecodable {
+                    detail: "unknown variant `explode`".into(),
+                },
+                vec!["unknown variant `explode`"],
+            ),
+            (
+                WorkerProblem::Fetch {
+                    url: url(),
+                    detail: "Failed to fetch".into(),
+                },
+                vec!["train-images-idx3-ubyte.gz", "Failed to fetch"],
+            ),
+            (
+                WorkerProblem::HttpStatus {
+                    url: url(),
+                    status: 404,
+                },
+                vec!["train-images-idx3-ubyte.gz", "404"],
+            ),
+            (
+                WorkerProblem::NoBody { url: url() },
+                vec!["train-images-idx3-ubyte.gz"],
+            ),
+            (
+                WorkerProblem::Decompress {
+                    url: url(),
+                    detail: "incorrect header check".into(),
+                },
+                vec!["train-images-idx3-ubyte.gz", "incorrect header check"],
+            ),
+        ];
+        for (problem, shown) in cases {
+            let en = worker_problem(&problem, Lang::En);
+            let zh = worker_problem(&problem, Lang::Zh);
+            assert_ne!(en, zh);
+            assert!(is_chinese(&zh), "{zh:?} is not Chinese");
+            assert!(!is_chinese(&en), "{en:?} is not English");
+            for s in shown {
+                assert!(en.contains(s) && zh.contains(s), "{s:?}: {en:?} / {zh:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_sample_error_names_its_file_in_both_languages() {
+        for error in samples::errors() {
+            let en = message(&error, Lang::En);
+            let zh = message(&error, Lang::Zh);
+            assert_eq!(en, error.to_string());
+            assert!(is_chinese(&zh), "{zh:?} is not Chinese");
+            if let Some(file) = &error.file {
+                assert!(en.starts_with(&format!("{file}: ")), "{en}");
+                assert!(zh.starts_with(&format!("{file}：")), "{zh}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_model_for_other_classes_is_refused_in_chinese_with_both_counts() {
+        let error = WorkerError {
+            kind: ErrorKind::ModelFile,
+            ..WorkerError::from(neurite::Error::Dataset(
+                neurite::DatasetReason::OutputsNotClasses {
+                    outputs: 3,
+                    classes: 10,
+                },
+            ))
+            .in_file("three.safetensors")
+        };
+        assert_eq!(
+            message(&error, Lang::Zh),
+            "three.safetensors：数据集：模型有 3 个输出，但数据有 10 个类别"
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! [`Notice`]: what the playground's banner and its model-file line say — a worker's refusal,
+//! the link to the worker failing, a file the browser cannot read — kept as data so that it is worded in the page's language when shown, and
+//! again when the language changes.
+
+use crate::i18n::{Lang, worker_errors};
+use crate::protocol::WorkerError;
+
+/// Why the page cannot talk to its training worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkFailure {
+    /// The browser would not create the worker.
+    CannotStart {
+        /// The browser's message.
+        detail: String,
+    },
+    /// The worker's script failed to load or to start.
+    FailedToStart,
+    /// A reply that the page cannot read.
+    Unreadable {
+        /// The decoder's message.
+        detail: String,
+    },
+}
+
+/// What the banner (or the model-file line) shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// The worker refused a request.
+    Worker(WorkerError),
+    /// The link to the worker failed.
+    Link(LinkFailure),
+    /// The browser could not read a file the learner chose.
+    FileUnreadable {
+        /// The file's name.
+        file: String,
+        /// The browser's message.
+        detail: String,
+    },
+}
+
+impl Notice {
+    /// The banner's text in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let pick = |en: String, zh: String| if lang == Lang::En { en } else { zh };
+        match self {
+            Notice::Worker(error) => worker_errors::message(error, lang),
+            Notice::Link(LinkFailure::CannotStart { detail }) => pick(
+                format!("cannot start the training worker: {detail}"),
+                format!("无法启动训练 Worker：{detail}"),
+            ),
+            Notice::Link(LinkFailure::FailedToStart) => pick(
+                "the training worker failed to start".into(),
+                "训练 Worker 启动失败".into(),
+            ),
+            Notice::Link(LinkFailure::Unreadable { detail }) => pick(
+                format!("cannot read the training worker's reply: {detail}"),
+                format!("无法读取训练 Worker 的回复：{detail}"),
+            ),
+            Notice::FileUnreadable { file, detail } => pick(
+                format!("{file}: cannot be read ({detail})"),
+                format!("{file}：无法读取（{detail}）"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{ErrorKind, WorkerProblem};
+
+    #[test]
+    fn a_notice_is_worded_when_shown_in_either_language() {
+        let notices = [
+            Notice::Worker(WorkerError::worker(
+                ErrorKind::State,
+                WorkerProblem::DataLoading,
+            )),
+            Notice::Link(LinkFailure::CannotStart {
+                detail: "SecurityError".into(),
+            }),
+            Notice::Link(LinkFailure::FailedToStart),
+            Notice::Link(LinkFailure::Unreadable {
+                detail: "missing field `msg`".into(),
+            }),
+            Notice::FileUnreadable {
+                file: "m.safetensors".into(),
+                detail: "NotReadableError".into(),
+            },
+        ];
+        for notice in notices {
+            let (en, zh) = (notice.message(Lang::En), notice.message(Lang::Zh));
+            assert_ne!(en, zh);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+        }
+        let read = Notice::FileUnreadable {
+            file: "m.safetensors".into(),
+            detail: "NotReadableError".into(),
+        };
+        assert_eq!(
+            read.message(Lang::Zh),
+            "m.safetensors：无法读取（NotReadableError）"
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! Why a model file is refused: a [`ModelFileReason`], worded in English by its
+//! [`Display`](fmt::Display) and by the interface in its own language.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Reason;
+
+/// What is wrong with a model file, with the numbers and names that say where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelFileReason {
+    /// Fewer than the 8 bytes of the header's length.
+    TooShort {
+        /// The file's length.
+        bytes: usize,
+    },
+    /// The header's length is over the limit.
+    HeaderTooLarge {
+        /// The length the file claims (any `u64`; written as text so that it survives
+        /// JavaScript's numbers).
+        #[serde(with = "super::u64_text")]
+        claimed: u64,
+        /// The largest header accepted.
+        #[serde(with = "super::u64_text")]
+        max: u64,
+    },
+    /// The header's length runs past the end of the file.
+    HeaderTruncated {
+        /// The length the file claims.
+        #[serde(with = "super::u64_text")]
+        claimed: u64,
+        /// The bytes after the length.
+        available: usize,
+    },
+    /// The safetensors reader refuses the file.
+    NotSafetensors {
+        /// The reader's own message.
+        detail: String,
+    },
+    /// The header has no `__metadata__`.
+    NoMetadata,
+    /// The file's `format_version` is not the one this build reads.
+    UnsupportedVersion {
+        /// The file's version.
+        got: String,
+        /// The version this build reads.
+        supported: String,
+    },
+    /// The metadata has no `format_version`.
+    NoFormatVersion,
+    /// The metadata has no `model_spec`.
+    NoSpec,
+    /// The `model_spec` is not JSON for a specification.
+    SpecUnreadable {
+        /// The JSON reader's message.
+        detail: String,
+    },
+    /// The `model_spec` reads, but the engine refuses the model it describes.
+    SpecInvalid {
+        /// The specification's field (`layers[0].units`, …).
+        field: String,
+        /// Why it is refused.
+        reason: Reason,
+    },
+    /// The `pixels` metadata is neither `scaled` nor `raw`.
+    UnknownPixels {
+        /// The value found.
+        got: String,
+    },
+    /// A tensor the specification does not name.
+    UnexpectedTensor {
+        /// The tensor's name.
+        name: String,
+    },
+    /// A parameter of the specification has no tensor.
+    MissingTensor {
+        /// The parameter's name (`dense_1.kernel`).
+        name: String,
+    },
+    /// A tensor is not `f32`.
+    WrongDtype {
+        /// The tensor's name.
+        name: String,
+        /// Its element type, as safetensors names it (`F64`, `I8`, …).
+        dtype: String,
+    },
+    /// A tensor's shape is not the one the specification implies.
+    WrongShape {
+        /// The tensor's name.
+        name: String,
+        /// Its shape in the file.
+        got: Vec<usize>,
+        /// The shape the specification needs.
+        expected: Vec<usize>,
+    },
+    /// A tensor holds NaN or an infinity.
+    NonFinite {
+        /// The tensor's name.
+        name: String,
+        /// The value, as written (`NaN`, `inf`, `-inf`).
+        value: String,
+        /// Where, in the tensor's flat order.
+        index: usize,
+    },
+}
+
+impl fmt::Display for ModelFileReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelFileReason::TooShort { bytes } => {
+                write!(f, "the file is {bytes} bytes, too short to be a model file")
+            }
+            ModelFileReason::HeaderTooLarge { claimed, max } => write!(
+                f,
+                "header claims {claimed} bytes, more than the {max}-byte limit; not a Neurite model file"
+            ),
+            ModelFileReason::HeaderTruncated { claimed, available } => write!(
+                f,
+                "header claims {claimed} bytes but the file holds only {available} after the length"
+            ),
+            ModelFileReason::NotSafetensors { detail } => {
+                write!(f, "not a safetensors file: {detail}")
+            }
+            ModelFileReason::NoMetadata => f.write_str("no metadata: not a Neurite model file"),
+            ModelFileReason::UnsupportedVersion { got, supported } => write!(
+                f,
+                "format version {got} is not supported (this build reads {supported})"
+            ),
+            ModelFileReason::NoFormatVersion => {
+                f.write_str("no format_version in metadata: not a Neurite model file")
+            }
+            ModelFileReason::NoSpec => f.write_str("no model_spec in metadata"),
+            ModelFileReason::SpecUnreadable { detail } => {
+                write!(f, "model specification: {detail}")
+            }
+            ModelFileReason::SpecInvalid { field, reason } => {
+                write!(f, "model specification: {field}: {reason}")
+            }
+            ModelFileReason::UnknownPixels { got } => {
+                write!(f, "pixels is {got:?}; expected \"scaled\" or \"raw\"")
+            }
+            ModelFileReason::UnexpectedTensor { name } => write!(
+                f,
+                "unexpected tensor {name}: the specification has no such parameter"
+            ),
+            ModelFileReason::MissingTensor { name } => write!(f, "missing tensor {name}"),
+            ModelFileReason::WrongDtype { name, dtype } => {
+                write!(f, "tensor {name} is {dtype}, expected F32")
+            }
+            ModelFileReason::WrongShape {
+                name,
+                got,
+                expected,
+            } => write!(
+                f,
+                "tensor {name} has shape {got:?} but the specification needs {expected:?}"
+            ),
+            ModelFileReason::NonFinite { name, value, index } => write!(
+                f,
+                "tensor {name} holds a non-finite value ({value}) at index {index}"
+            ),
+        }
+    }
+}
