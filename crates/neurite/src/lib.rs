@@ -31,6 +31,7 @@ pub mod optimizer;
 pub mod preprocess;
 mod scalar;
 pub mod spec;
+pub mod surface;
 pub mod trainer;
 
 pub use activation::Activation;

@@ -73,6 +73,7 @@ mod tests {
     #[test]
     fn every_widget_of_the_article_takes_its_whole_starting_state() {
         use crate::widgets::activation::ActivationPoint;
+        use crate::widgets::descent::GradientDescent;
         use crate::widgets::loss::LossExample;
         use crate::widgets::neuron::Neuron;
         use crate::widgets::options::{Controls, state_keys};
@@ -97,6 +98,9 @@ mod tests {
                         ActivationPoint::default().patched(&patch).map(|_| ())
                     }
                     WidgetName::Loss => LossExample::default().patched(&patch).map(|_| ()),
+                    WidgetName::GradientDescent => {
+                        GradientDescent::default().patched(&patch).map(|_| ())
+                    }
                 };
                 assert_eq!(accepted, Ok(()), "{name} {state}");
                 assert!(

@@ -129,3 +129,57 @@ pub const UNKNOWN_WIDGET: Tr = tr(
 pub const REFUSED: Tr = tr("Refused", "已拒绝");
 /// Dismiss a message.
 pub const DISMISS: Tr = tr("Dismiss", "关闭");
+
+/// The gradient-descent widget's title.
+pub const DESCENT: Tr = tr("Gradient descent", "梯度下降");
+/// The surface menu.
+pub const SURFACE: Tr = tr("Loss surface", "损失曲面");
+/// The optimizer menu.
+pub const OPTIMIZER: Tr = tr("Optimizer", "优化器");
+/// The racers' checkboxes.
+pub const RACE: Tr = tr("Race against", "一起比较");
+/// The learning-rate slider.
+pub const LEARNING_RATE: Tr = tr("learning rate η", "学习率 η");
+/// The steps slider.
+pub const STEPS: Tr = tr("steps", "步数");
+/// Play.
+pub const PLAY: Tr = tr("▶ Play", "▶ 播放");
+/// Pause.
+pub const PAUSE: Tr = tr("❚❚ Pause", "❚❚ 暂停");
+/// One step.
+pub const ONE_STEP: Tr = tr("+1 step", "+1 步");
+/// Back to no steps.
+pub const RESET_STEPS: Tr = tr("↺ Reset", "↺ 重置");
+/// The contour's caption.
+pub const CONTOUR: Tr = tr(
+    "Contours of the loss (darker is lower). Click or drag to set the start; the arrow is −∇f, the way down.",
+    "损失的等高线（颜色越深损失越低）。点击或拖动可设置起点；箭头是 −∇f，即下降的方向。",
+);
+/// The loss curves' caption.
+pub const LOSS_BY_STEP: Tr = tr("Loss after each step", "每一步之后的损失");
+/// The point reached.
+pub const POINT: Tr = tr("point", "位置");
+/// The gradient there.
+pub const SURFACE_GRADIENT: Tr = tr("gradient ∇f", "梯度 ∇f");
+/// The per-coordinate step of the last update.
+pub const EFFECTIVE_RATE: Tr = tr(
+    "step ÷ gradient, per coordinate",
+    "每个坐标上的步长 ÷ 梯度",
+);
+/// What the effective rate shows.
+pub const EFFECTIVE_RATE_NOTE: Tr = tr(
+    "Plain SGD divides nothing: both coordinates move η times their gradient. Adam and RMSprop divide by a running size of each coordinate's gradient, so a steep coordinate takes smaller steps than a flat one.",
+    "普通 SGD 在两个坐标上都移动 η 乘以梯度；Adam 和 RMSprop 会除以每个坐标梯度的滑动平均大小，所以陡的方向步子小、平的方向步子大。",
+);
+/// A path that left the plane.
+pub const DIVERGED: Tr = tr(
+    "Diverged: the steps grew until the point left the plane. The learning rate is too large for this surface.",
+    "发散：步子越来越大，点已离开平面。对这个曲面来说学习率太大了。",
+);
+/// A path on the saddle that ran off.
+pub const SADDLE_ESCAPE: Tr = tr(
+    "On a saddle there is no minimum: once the path leaves the ridge, the loss falls without end.",
+    "鞍点曲面没有最小值：路径一旦离开山脊，损失就会无限下降。",
+);
+/// The steps and the loss reached, after the count.
+pub const STEPS_TAKEN: Tr = tr("steps taken", "已走步数");

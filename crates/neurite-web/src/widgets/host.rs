@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use super::activation::ActivationPoint;
+use super::descent::GradientDescent;
 use super::loss::LossExample;
 use super::neuron::Neuron;
 use super::options::Controls;
@@ -133,6 +134,9 @@ pub fn widget_view(placement: Placement) -> (AnyView, Rc<dyn LiveWidget>) {
             build::<ActivationPoint>(placement, notice, views::activation::view)
         }
         WidgetName::Loss => build::<LossExample>(placement, notice, views::loss::view),
+        WidgetName::GradientDescent => {
+            build::<GradientDescent>(placement, notice, views::descent::view)
+        }
     };
     let view = view! {
         <div class=format!("nw nw-{}", name.key()) class:nw-compact=compact

@@ -9,10 +9,11 @@
 //! - [`value`]: the loosely typed values that come in (URL text, JS values) and go out.
 //! - [`refusal`]: why a value is refused, rendered in English or 中文.
 //! - [`options`]: a widget's URL — which widget, language, controls, look, initial state.
-//! - [`neuron`], [`activation`], [`loss`]: the widgets' states and outputs.
+//! - [`neuron`], [`activation`], [`loss`], [`descent`]: the widgets' states and outputs.
 //! - `views`, `host` (wasm32 only): their Leptos views and the shell that mounts them.
 
 pub mod activation;
+pub mod descent;
 pub mod loss;
 pub mod neuron;
 pub mod options;
@@ -36,13 +37,21 @@ pub enum WidgetName {
     Activation,
     /// A loss for one example and its gradient.
     Loss,
+    /// Optimizers racing down a 2-D loss surface.
+    GradientDescent,
 }
 
 impl WidgetName {
     /// Every widget.
-    pub const ALL: [WidgetName; 3] = [WidgetName::Neuron, WidgetName::Activation, WidgetName::Loss];
+    pub const ALL: [WidgetName; 4] = [
+        WidgetName::Neuron,
+        WidgetName::Activation,
+        WidgetName::Loss,
+        WidgetName::GradientDescent,
+    ];
     /// Their names, for messages.
-    pub const KEYS: &'static [&'static str] = &["neuron", "activation", "loss"];
+    pub const KEYS: &'static [&'static str] =
+        &["neuron", "activation", "loss", "gradient_descent"];
 
     /// The name in URLs and the embedding API.
     pub fn key(self) -> &'static str {
@@ -50,6 +59,7 @@ impl WidgetName {
             WidgetName::Neuron => "neuron",
             WidgetName::Activation => "activation",
             WidgetName::Loss => "loss",
+            WidgetName::GradientDescent => "gradient_descent",
         }
     }
 

@@ -151,6 +151,7 @@ pub fn state_keys(name: WidgetName) -> &'static [&'static str] {
         WidgetName::Neuron => super::neuron::Neuron::KEYS,
         WidgetName::Activation => super::activation::ActivationPoint::KEYS,
         WidgetName::Loss => super::loss::LossExample::KEYS,
+        WidgetName::GradientDescent => super::descent::GradientDescent::KEYS,
     }
 }
 
@@ -170,6 +171,11 @@ pub fn to_query(name: WidgetName, lang: Lang, fields: &Fields) -> String {
                 .collect::<Vec<_>>()
                 .join(","),
             Out::Text(text) => (*text).to_string(),
+            // An empty list is the default, and a URL cannot say it.
+            Out::Names(names) if names.is_empty() => continue,
+            Out::Names(names) => names.join(","),
+            // Outputs, never part of a state.
+            Out::Flag(_) | Out::Records(_) => continue,
         };
         query.push_str(&format!("&{key}={text}"));
     }

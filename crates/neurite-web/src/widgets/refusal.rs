@@ -30,6 +30,21 @@ pub enum Reason {
         /// What was given, described.
         got: String,
     },
+    /// A list of names was expected.
+    NotNames {
+        /// What was given, described.
+        got: String,
+    },
+    /// A whole number was expected.
+    NotWhole {
+        /// What was given.
+        got: f64,
+    },
+    /// The same name twice in a list.
+    Repeated {
+        /// The name.
+        name: String,
+    },
     /// A name was expected.
     NotText {
         /// What was given, described.
@@ -150,6 +165,29 @@ impl Reason {
                     format!("must be a list of numbers, got {got}")
                 }
             }
+            Reason::NotNames { got } => {
+                if zh {
+                    format!("应为一组名称，收到的是 {got}")
+                } else {
+                    format!("must be a list of names, got {got}")
+                }
+            }
+            Reason::NotWhole { got } => {
+                let got = format_number(*got);
+                if zh {
+                    format!("应为整数，收到的是 {got}")
+                } else {
+                    format!("must be a whole number, got {got}")
+                }
+            }
+            Reason::Repeated { name } => {
+                let name = super::value::shorten(name);
+                if zh {
+                    format!("“{name}” 出现了不止一次")
+                } else {
+                    format!("\"{name}\" is listed more than once")
+                }
+            }
             Reason::NotText { got } => {
                 if zh {
                     format!("应为一个名称，收到的是 {got}")
@@ -247,6 +285,9 @@ mod tests {
                 got: "\"a\"".into(),
             },
             Reason::NotText { got: "3".into() },
+            Reason::NotNames { got: "3".into() },
+            Reason::NotWhole { got: 2.5 },
+            Reason::Repeated { name: "adam".into() },
             Reason::NotFinite,
             Reason::OutOfRange {
                 min: -1000.0,

@@ -12,8 +12,10 @@ pub enum Value {
     List(Vec<f64>),
     /// A string.
     Text(String),
-    /// Anything else (an object, `null`, a boolean, a list of non-numbers), described for the
-    /// message that refuses it.
+    /// A list of names.
+    Names(Vec<String>),
+    /// Anything else (an object, `null`, a boolean, a mixed list), described for the message
+    /// that refuses it.
     Other(String),
 }
 
@@ -29,6 +31,12 @@ pub enum Out {
     List(Vec<f64>),
     /// A name.
     Text(&'static str),
+    /// A list of names.
+    Names(Vec<&'static str>),
+    /// Yes or no.
+    Flag(bool),
+    /// A list of records, each its own fields (a race's runners).
+    Records(Vec<Fields>),
 }
 
 /// A reported state or outputs: keys and values, in a fixed order.
@@ -43,6 +51,9 @@ pub fn as_patch(fields: Fields) -> Patch {
                 Out::Number(v) => Value::Number(v),
                 Out::List(list) => Value::List(list),
                 Out::Text(text) => Value::Text(text.into()),
+                Out::Names(names) => Value::Names(names.iter().map(|n| n.to_string()).collect()),
+                Out::Flag(flag) => Value::Other(flag.to_string()),
+                Out::Records(_) => Value::Other("[…]".into()),
             };
             (key.to_string(), value)
         })
@@ -55,8 +66,10 @@ impl Value {
         let raw = raw.trim();
         if raw.contains(',') {
             let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
+            let names = || parts.iter().all(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()));
             match parts.iter().map(|p| parse_number(p)).collect() {
                 Some(list) => Value::List(list),
+                None if names() => Value::Names(parts.iter().map(|p| p.to_string()).collect()),
                 None => Value::Other(raw.into()),
             }
         } else {
@@ -85,7 +98,26 @@ impl Value {
         }
     }
 
-    /// The value as text.
+    /// The value as a list of names (one name is a list of one).
+    ///
+    /// # Errors
+    /// [`Reason::NotNames`] for anything else.
+    pub fn names(&self) -> Result<Vec<&str>, Reason> {
+        match self {
+            Value::Names(names) => Ok(names.iter().map(String::as_str).collect()),
+            Value::Text(text) => Ok(vec![text]),
+            // `[]` from JavaScript reads as an empty list of numbers.
+            Value::List(list) if list.is_empty() => Ok(Vec::new()),
+            other => Err(Reason::NotNames {
+                got: other.describe(),
+            }),
+        }
+    }
+
+    /// The value as a name.
+    ///
+    /// # Errors
+    /// [`Reason::NotText`] for anything else.
     pub fn text(&self) -> Result<&str, Reason> {
         match self {
             Value::Text(text) => Ok(text),
@@ -104,6 +136,10 @@ impl Value {
                 format!("[{}]", items.join(", "))
             }
             Value::Text(text) => format!("\"{text}\""),
+            Value::Names(names) => {
+                let items: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+                format!("[{}]", items.join(", "))
+            }
             Value::Other(what) => what.clone(),
         };
         shorten(&full)
@@ -165,7 +201,12 @@ mod js {
             } else if Array::is_array(value) {
                 let array: &Array = value.unchecked_ref();
                 let numbers: Option<Vec<f64>> = array.iter().map(|v| v.as_f64()).collect();
-                numbers.map_or_else(|| Value::Other(describe_js(value)), Value::List)
+                let names: Option<Vec<String>> = array.iter().map(|v| v.as_string()).collect();
+                match (numbers, names) {
+                    (Some(numbers), _) => Value::List(numbers),
+                    (None, Some(names)) => Value::Names(names),
+                    (None, None) => Value::Other(describe_js(value)),
+                }
             } else {
                 Value::Other(describe_js(value))
             }
@@ -211,6 +252,13 @@ mod js {
                     .collect::<Array>()
                     .into(),
                 Out::Text(text) => JsValue::from_str(text),
+                Out::Names(names) => names
+                    .iter()
+                    .map(|n| JsValue::from_str(n))
+                    .collect::<Array>()
+                    .into(),
+                Out::Flag(flag) => JsValue::from_bool(*flag),
+                Out::Records(records) => records.iter().map(fields_to_js).collect::<Array>().into(),
             };
             Reflect::set(&object, &JsValue::from_str(key), &value).ok();
         }
@@ -235,6 +283,10 @@ mod tests {
         );
         assert_eq!(Value::from_url("relu"), Value::Text("relu".into()));
         assert!(matches!(Value::from_url("1,x"), Value::Other(_)));
+        assert_eq!(
+            Value::from_url("sgd, adam"),
+            Value::Names(vec!["sgd".into(), "adam".into()])
+        );
         assert!(matches!(Value::from_url("1,,2"), Value::Other(_)));
         // 1e400 overflows to infinity: read as a number, refused where it is checked.
         assert_eq!(Value::from_url("1e400"), Value::Number(f64::INFINITY));

@@ -2,6 +2,7 @@
 //! sliders, number formatting and canvas plotting.
 
 pub mod activation;
+pub mod descent;
 pub mod loss;
 pub mod neuron;
 pub mod plot;

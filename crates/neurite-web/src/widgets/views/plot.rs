@@ -199,8 +199,19 @@ pub fn heatmap(
         let [r, g, b] = diverging(to_unit(v));
         rgba.extend_from_slice(&[r, g, b, 255]);
     }
+    paint(ctx, frame, side, &rgba, true);
+}
+
+/// Puts `side × side` RGBA pixels onto the frame's plotting area, smoothed or as sharp cells.
+fn paint(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    side: usize,
+    rgba: &[u8],
+    smooth: bool,
+) {
     let Ok(image) =
-        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side as u32, side as u32)
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), side as u32, side as u32)
     else {
         return;
     };
@@ -213,7 +224,7 @@ pub fn heatmap(
     }
     let (x0, y0) = frame.px(frame.x.0, frame.y.0);
     let (x1, y1) = frame.px(frame.x.1, frame.y.1);
-    ctx.set_image_smoothing_enabled(true);
+    ctx.set_image_smoothing_enabled(smooth);
     ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&scratch, x0, y1, x1 - x0, y0 - y1)
         .ok();
 }
@@ -287,5 +298,103 @@ pub fn drag_canvas(
             on:pointermove=move |ev: PointerEvent| if moving.get() { at_move(&ev) }
             on:pointerup=move |_| up.set(false)
             on:pointercancel=move |_| {}></canvas>
+    }
+}
+
+/// A sequential palette (viridis' ends and middle), from dark (0) to light (1).
+pub fn sequential(t: f64) -> [u8; 3] {
+    const STOPS: [[f64; 3]; 5] = [
+        [68.0, 1.0, 84.0],
+        [59.0, 82.0, 139.0],
+        [33.0, 145.0, 140.0],
+        [94.0, 201.0, 98.0],
+        [253.0, 231.0, 37.0],
+    ];
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    let pos = t * 4.0;
+    let i = (pos.floor() as usize).min(3);
+    let f = pos - i as f64;
+    let mut rgb = [0u8; 3];
+    for (c, out) in rgb.iter_mut().enumerate() {
+        *out = (STOPS[i][c] + f * (STOPS[i + 1][c] - STOPS[i][c])).round() as u8;
+    }
+    rgb
+}
+
+/// Paints `side × side` values (row 0 at the top) as contour bands: each value's height in
+/// `[0, 1]` (by `to_unit`) is cut into `bands` steps of the sequential palette, dark for low.
+pub fn banded_heatmap(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    side: usize,
+    values: &[f64],
+    bands: f64,
+    to_unit: impl Fn(f64) -> f64,
+) {
+    let mut rgba = Vec::with_capacity(side * side * 4);
+    for &v in values {
+        let band = (to_unit(v) * bands).floor() / bands;
+        let [r, g, b] = sequential(band);
+        rgba.extend_from_slice(&[r, g, b, 255]);
+    }
+    paint(ctx, frame, side, &rgba, false);
+}
+
+impl Frame {
+    /// A small cross at a plane point (a minimum).
+    pub fn cross(&self, ctx: &CanvasRenderingContext2d, x: f64, y: f64) {
+        let (px, py) = self.px(x, y);
+        ctx.set_stroke_style_str("#fff");
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        ctx.move_to(px - 5.0, py - 5.0);
+        ctx.line_to(px + 5.0, py + 5.0);
+        ctx.move_to(px + 5.0, py - 5.0);
+        ctx.line_to(px - 5.0, py + 5.0);
+        ctx.stroke();
+    }
+
+    /// An open ring at a plane point (a start).
+    pub fn ring(&self, ctx: &CanvasRenderingContext2d, x: f64, y: f64, colour: &str) {
+        let (px, py) = self.px(x, y);
+        ctx.begin_path();
+        ctx.arc(px, py, 5.0, 0.0, std::f64::consts::TAU).ok();
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(2.0);
+        ctx.stroke();
+    }
+
+    /// An arrow of `length` pixels from the plane point `from` in the plane direction `along`
+    /// (nothing for a zero or non-finite direction).
+    pub fn arrow(
+        &self,
+        ctx: &CanvasRenderingContext2d,
+        from: (f64, f64),
+        along: (f64, f64),
+        length: f64,
+        colour: &str,
+    ) {
+        let (ax, ay) = self.px(from.0, from.1);
+        // The direction in pixels (the plane's y grows upwards, and its axes scale apart).
+        let (tx, ty) = self.px(from.0 + along.0, from.1 + along.1);
+        let (dx, dy) = (tx - ax, ty - ay);
+        let norm = dx.hypot(dy);
+        if !norm.is_finite() || norm == 0.0 || !ax.is_finite() || !ay.is_finite() {
+            return;
+        }
+        let (ux, uy) = (dx / norm, dy / norm);
+        let (bx, by) = (ax + ux * length, ay + uy * length);
+        ctx.set_stroke_style_str(colour);
+        ctx.set_fill_style_str(colour);
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        ctx.move_to(ax, ay);
+        ctx.line_to(bx, by);
+        ctx.stroke();
+        ctx.begin_path();
+        ctx.move_to(bx, by);
+        ctx.line_to(bx - ux * 8.0 - uy * 4.0, by - uy * 8.0 + ux * 4.0);
+        ctx.line_to(bx - ux * 8.0 + uy * 4.0, by - uy * 8.0 - ux * 4.0);
+        ctx.fill();
     }
 }
