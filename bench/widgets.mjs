@@ -94,6 +94,8 @@ const WIDGETS = [
   ['neuron_one_input', 'widget.html?widget=neuron&w=1.5&x=0.5', 'slider-w1'],
   ['activation', 'widget.html?widget=activation&activation=tanh', 'slider-x'],
   ['loss', 'widget.html?widget=loss', 'slider-y_pred1'],
+  // A 1 000-step race of all five optimizers on Rosenbrock, recomputed at every move.
+  ['gradient_descent_race', 'widget.html?widget=gradient_descent&surface=rosenbrock&start=-1.5,2&learning_rate=0.002&steps=1000&optimizer=adam&optimizers=sgd,momentum,nesterov,rmsprop', 'slider-learning_rate'],
 ];
 
 async function main() {

@@ -18,6 +18,10 @@
       good: { y_true: [1, 2, 3], y_pred: [1.5, 2, 2] },
       bad: { y_pred: [1, 2] }, // y_true has three values
     },
+    descent: {
+      good: { surface: 'rosenbrock', optimizer: 'adam', learning_rate: 0.05, start: [-1.5, 2], steps: 300, optimizers: ['momentum', 'rmsprop'] },
+      bad: { steps: 1e9 }, // beyond the documented 10 000 steps
+    },
     hostile: {
       good: { w: [0.3, 0.6], b: 0 },
       bad: { w: [Infinity, 0] }, // postMessage carries Infinity; the widget refuses it

@@ -97,6 +97,108 @@ function expectedLoss({ loss, y_true: y, y_pred: p }) {
   };
 }
 
+// Gradient descent: the surfaces and Keras 3's update rules (keras/src/optimizers/sgd.py,
+// rmsprop.py, adam.py), written out here once more. A path stops when a coordinate passes 1e6
+// or the loss or gradient is not finite (docs/embedding.md).
+const SURFACES = {
+  bowl: { f: ([x, y]) => 0.5 * x * x + 5 * y * y, g: ([x, y]) => [x, 10 * y], region: [[-4, 4], [-2, 2]] },
+  rosenbrock: {
+    f: ([x, y]) => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x),
+    g: ([x, y]) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
+    region: [[-2, 2], [-1, 3]],
+  },
+  saddle: { f: ([x, y]) => x * x - y * y, g: ([x, y]) => [2 * x, -2 * y], region: [[-2, 2], [-2, 2]] },
+  beale: {
+    f: ([x, y]) => {
+      const [a, b, c] = [1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y * y * y];
+      return a * a + b * b + c * c;
+    },
+    g: ([x, y]) => {
+      const [a, b, c] = [1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y * y * y];
+      return [2 * (a * (y - 1) + b * (y * y - 1) + c * (y * y * y - 1)), 2 * (a * x + b * 2 * x * y + c * 3 * x * y * y)];
+    },
+    region: [[-4.5, 4.5], [-4.5, 4.5]],
+  },
+  himmelblau: {
+    f: ([x, y]) => (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,
+    g: ([x, y]) => {
+      const [u, v] = [x * x + y - 11, x + y * y - 7];
+      return [4 * x * u + 2 * v, 2 * u + 4 * y * v];
+    },
+    region: [[-5, 5], [-5, 5]],
+  },
+};
+function kerasStep(name, lr) {
+  const slots = { t: 0, a: [0, 0], b: [0, 0] };
+  return (w, g) => {
+    slots.t += 1;
+    for (let i = 0; i < 2; i++) {
+      if (name === 'sgd') {
+        w[i] -= lr * g[i];
+      } else if (name === 'momentum' || name === 'nesterov') {
+        slots.a[i] = 0.9 * slots.a[i] - lr * g[i];
+        w[i] += name === 'nesterov' ? 0.9 * slots.a[i] - lr * g[i] : slots.a[i];
+      } else if (name === 'rmsprop') {
+        slots.a[i] = 0.9 * slots.a[i] + 0.1 * g[i] * g[i];
+        w[i] -= (lr * g[i]) / Math.sqrt(slots.a[i] + 1e-7);
+      } else {
+        const alpha = (lr * Math.sqrt(1 - 0.999 ** slots.t)) / (1 - 0.9 ** slots.t);
+        slots.a[i] += (g[i] - slots.a[i]) * (1 - 0.9);
+        slots.b[i] += (g[i] * g[i] - slots.b[i]) * (1 - 0.999);
+        w[i] -= (alpha * slots.a[i]) / (Math.sqrt(slots.b[i]) + 1e-7);
+      }
+    }
+  };
+}
+function expectedPath(surface, name, lr, start, steps) {
+  const { f, g } = SURFACES[surface];
+  const step = kerasStep(name, lr);
+  const w = [...start];
+  for (let t = 0; ; t++) {
+    const loss = f(w);
+    const grad = g(w);
+    const left = !Number.isFinite(loss) || w.some((c) => !(Math.abs(c) <= 1e6)) || !grad.every(Number.isFinite);
+    if (left || t === steps) return { point: [...w], loss, steps: t, diverged: left };
+    step(w, grad);
+  }
+}
+function expectedDescent({ surface, optimizer, learning_rate: lr, start, steps, optimizers }) {
+  const one = expectedPath(surface, optimizer, lr, start, steps);
+  const racers = [optimizer, ...optimizers.filter((o) => o !== optimizer)];
+  return { ...one, race: racers.map((o) => ({ optimizer: o, ...expectedPath(surface, o, lr, start, steps) })) };
+}
+function randomDescents(seed, count) {
+  const r = generator(seed);
+  const names = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+  const states = [];
+  for (let k = 0; k < count; k++) {
+    const surface = Object.keys(SURFACES)[Math.floor(r() * 5)];
+    const [[x0, x1], [y0, y1]] = SURFACES[surface].region;
+    const optimizer = names[Math.floor(r() * 5)];
+    const optimizers = names.filter(() => r() < 0.5);
+    states.push({
+      surface,
+      optimizer,
+      learning_rate: 10 ** (-4 + 3 * r()),
+      start: [x0 + (x1 - x0) * r(), y0 + (y1 - y0) * r()],
+      steps: Math.floor(r() * 300),
+      optimizers,
+    });
+  }
+  return states;
+}
+function assertPathClose(actual, expected, what) {
+  assert.equal(actual.diverged, expected.diverged, `${what}: diverged`);
+  assert.equal(actual.steps, expected.steps, `${what}: steps`);
+  for (const key of ['point', 'loss']) {
+    const [a, e] = [[actual[key]].flat(), [expected[key]].flat()];
+    e.forEach((v, i) => {
+      const tolerance = 1e-6 * Math.abs(v) + 1e-9;
+      assert.ok(Math.abs(a[i] - v) <= tolerance, `${what} ${key}[${i}]: ${a[i]} vs ${v}`);
+    });
+  }
+}
+
 function assertClose(actual, expected, what) {
   if (Array.isArray(expected)) {
     assert.equal(actual.length, expected.length, `${what}: length`);
@@ -173,7 +275,7 @@ async function setState(page, testid, state) {
 async function openHost() {
   const opened = await open(`${host.url}index.html`);
   // Every card logs its widget's `ready`; the hostile one then logs its refusal.
-  for (const id of ['neuron', 'activation', 'loss', 'hostile']) {
+  for (const id of ['neuron', 'activation', 'loss', 'descent', 'hostile']) {
     await opened.page.getByTestId(`log-${id}`).getByText('ready').waitFor();
   }
   return opened;
@@ -218,6 +320,49 @@ test('setState answers with the engine\'s outputs, which agree with an independe
   const outputs = await page.evaluate(() => document.querySelector('[data-testid=widget-neuron]').outputs);
   assertClose(outputs.z, 2.1, 'z');
   assertClose(outputs.y, 0.9704519366134539, 'y');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('gradient_descent reports the point after N steps of Keras\'s update rules, for random races', async () => {
+  const { page, context, errors } = await openHost();
+  for (const state of randomDescents(20261202, 40)) {
+    const answer = await setState(page, 'widget-descent', state);
+    assert.ok(answer.ok, `${JSON.stringify(state)} refused: ${answer.message}`);
+    assert.deepEqual(answer.state, state, 'the whole state echoed');
+    const want = expectedDescent(state);
+    const what = JSON.stringify(state);
+    assertPathClose(answer.outputs, want, what);
+    if (state.optimizers.length === 0) {
+      assert.equal(answer.outputs.race, undefined, `${what}: no race`);
+    } else {
+      assert.equal(answer.outputs.race.length, want.race.length, `${what}: racers`);
+      want.race.forEach((runner, i) => {
+        assert.equal(answer.outputs.race[i].optimizer, runner.optimizer);
+        assertPathClose(answer.outputs.race[i], runner, `${what} race ${runner.optimizer}`);
+      });
+    }
+  }
+  // Hand-computed: SGD on the bowl from (2, 1) with η = 0.15 multiplies x by 0.85 and y by
+  // −0.5 each step; after 3 steps (1.22825, −0.125).
+  const sgd = await setState(page, 'widget-descent', {
+    surface: 'bowl', optimizer: 'sgd', learning_rate: 0.15, start: [2, 1], steps: 3, optimizers: [],
+  });
+  assertClose(sgd.outputs.point, [1.22825, -0.125], 'sgd point');
+  // A too-large step diverges and says so; a 10⁹-step request is refused, the widget answers.
+  const big = await setState(page, 'widget-descent', { learning_rate: 5, steps: 100 });
+  assert.equal(big.outputs.diverged, true);
+  assert.ok(big.outputs.steps < 100);
+  const frame = page.frameLocator('[data-testid=widget-descent] iframe');
+  await frame.getByTestId('diverged').waitFor();
+  for (const [hostile, key] of [[{ steps: 1e9 }, 'steps'], [{ learning_rate: NaN }, 'learning_rate'],
+    [{ optimizers: ['adam', 'adam'] }, 'optimizers'], [{ start: [1, 2, 3] }, 'start'], [{ surface: 'moon' }, 'surface']]) {
+    const answer = await setState(page, 'widget-descent', hostile);
+    assert.equal(answer.ok, false, JSON.stringify(hostile));
+    assert.equal(answer.key, key, JSON.stringify(hostile));
+  }
+  const back = await setState(page, 'widget-descent', { learning_rate: 0.1, steps: 10 });
+  assert.ok(back.ok && back.outputs.diverged === false);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -353,7 +498,7 @@ test('a widget address with hostile or unknown values never breaks the widget', 
   }
   const { page, context, errors } = await open(`${site.url}widget.html?widget=mandelbrot&lang=zh`);
   await page.getByTestId('unknown-widget').waitFor();
-  assert.match(await page.getByTestId('unknown-widget').textContent(), /neuron.*activation.*loss/s);
+  assert.match(await page.getByTestId('unknown-widget').textContent(), /neuron.*activation.*loss.*gradient_descent/s);
   assert.match(await page.getByTestId('unknown-widget').textContent(), /组件/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -372,6 +517,14 @@ test('the article renders in English and 中文 with its formulas, glossary and 
   const before = await widget.getByTestId('output-y').textContent();
   await widget.getByTestId('slider-b').fill('2.5');
   await page.waitForFunction((before) => document.querySelector('[data-testid=article-widget-neuron] [data-testid=output-y]').textContent !== before, before);
+  // The gradient-descent lab steps, and a click on its plot moves the start.
+  const descent = page.locator('[data-testid=article-widget-gradient_descent]').first();
+  assert.equal((await descent.getByTestId('output-steps').textContent()).trim(), '0');
+  await descent.getByTestId('step').click();
+  await descent.getByTestId('output-steps').getByText('1', { exact: true }).waitFor();
+  const point = await descent.getByTestId('output-point').textContent();
+  await descent.getByTestId('descent-canvas').click({ position: { x: 220, y: 90 } });
+  await descent.getByTestId('output-point').filter({ hasNotText: point }).waitFor();
   await screenshot(page, 'article-en');
   await page.getByTestId('lang-toggle').click();
   await page.locator('html[lang=zh-CN]').waitFor();
@@ -400,7 +553,7 @@ test('the site works served under a sub-path', async () => {
   const sub = await serve(DIST, { prefix: '/course/neurite/', headers: { 'content-security-policy': SITE_CSP } });
   try {
     const { page, context, errors } = await open(`${sub.url}embed-example.html`);
-    for (const id of ['neuron', 'activation', 'loss', 'hostile']) {
+    for (const id of ['neuron', 'activation', 'loss', 'descent', 'hostile']) {
       await page.getByTestId(`log-${id}`).getByText('ready').waitFor();
     }
     await page.goto(`${sub.url}learn.html`);

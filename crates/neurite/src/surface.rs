@@ -174,7 +174,10 @@ impl Descent {
 
 /// Whether the path has left the plane at `point`.
 fn escaped(point: Point, loss: f64) -> bool {
-    !loss.is_finite() || point.iter().any(|c| c.is_nan() || c.abs() > DIVERGED_BEYOND)
+    !loss.is_finite()
+        || point
+            .iter()
+            .any(|c| c.is_nan() || c.abs() > DIVERGED_BEYOND)
 }
 
 /// `steps` updates (at most [`MAX_STEPS`]) of the engine's optimizer `spec`, with
@@ -231,7 +234,13 @@ mod tests {
     #[test]
     fn every_gradient_matches_central_differences() {
         let h = 1e-6;
-        let points = [[0.3, -0.7], [-1.2, 1.9], [2.5, 0.4], [-3.1, -2.2], [0.0, 0.0]];
+        let points = [
+            [0.3, -0.7],
+            [-1.2, 1.9],
+            [2.5, 0.4],
+            [-3.1, -2.2],
+            [0.0, 0.0],
+        ];
         for surface in Surface::ALL {
             for p in points {
                 let g = surface.gradient(p);
@@ -256,7 +265,10 @@ mod tests {
         for surface in Surface::ALL {
             for &m in surface.minima() {
                 let g = surface.gradient(m);
-                assert!(g[0].abs() < 1e-3 && g[1].abs() < 1e-3, "{surface:?} {m:?}: {g:?}");
+                assert!(
+                    g[0].abs() < 1e-3 && g[1].abs() < 1e-3,
+                    "{surface:?} {m:?}: {g:?}"
+                );
                 assert!(surface.value(m) < 1e-9, "{surface:?} {m:?}");
             }
         }
@@ -336,7 +348,13 @@ mod tests {
         assert!(path.diverged);
         assert!(path.steps() < 1000);
         assert!(path.losses.iter().all(|l| l.is_finite()) || path.diverged);
-        let long = descend(Surface::Bowl, OptimizerSpec::sgd(), 0.01, [1.0, 1.0], usize::MAX);
+        let long = descend(
+            Surface::Bowl,
+            OptimizerSpec::sgd(),
+            0.01,
+            [1.0, 1.0],
+            usize::MAX,
+        );
         assert_eq!(long.steps(), MAX_STEPS);
         // Different learning rates give different paths.
         let other = descend(Surface::Bowl, OptimizerSpec::sgd(), 0.02, [1.0, 1.0], 10);

@@ -323,6 +323,19 @@ const GRADIENT_DESCENT: &[Block] = &[
         zh: r#"步长 <math><mi>η</mi></math> 叫作<dfn data-term="learning-rate">学习率</dfn>，是训练中最要紧的一个旋钮。太小了，损失降得慢吞吞，训练都结束了还没走到谷底；太大了，每一步都冲过谷底，落到对面更高的坡上，损失上蹿下跳，甚至一路涨上去，这时实验场会提示训练“发散”。对普通的梯度下降来说，0.01 到 0.1 左右的取值往往就不错。不妨在实验场里多试几个，看看损失曲线怎么变。"#,
     }),
     Block::Paragraph(Tr {
+        en: r#"A real network's landscape has a hundred thousand directions; this one has two, so you can see all of it. The loss is <math><mi>f</mi><mo>=</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mn>5</mn><msup><mi>y</mi><mn>2</mn></msup></math>, a valley ten times steeper across than along. Each step of plain gradient descent multiplies <math><mi>x</mi></math> by <math><mn>1</mn><mo>−</mo><mi>η</mi></math> and <math><mi>y</mi></math> by <math><mn>1</mn><mo>−</mo><mn>10</mn><mi>η</mi></math>. With <math><mi>η</mi><mo>=</mo><mn>0.15</mn></math> the second factor is <math><mn>−0.5</mn></math>: the path zig-zags across the valley while it crawls along it. Press play, then raise the learning rate past 0.2, where <math><mo>|</mo><mn>1</mn><mo>−</mo><mn>10</mn><mi>η</mi><mo>|</mo></math> passes 1 and every step lands higher than the last."#,
+        zh: r#"真实网络的地形有十万个方向，这里只有两个，于是可以一览无余。损失是 <math><mi>f</mi><mo>=</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mn>5</mn><msup><mi>y</mi><mn>2</mn></msup></math>，一道横向比纵向陡十倍的山谷。普通梯度下降每走一步，<math><mi>x</mi></math> 乘以 <math><mn>1</mn><mo>−</mo><mi>η</mi></math>，<math><mi>y</mi></math> 乘以 <math><mn>1</mn><mo>−</mo><mn>10</mn><mi>η</mi></math>。<math><mi>η</mi><mo>=</mo><mn>0.15</mn></math> 时后一个系数是 <math><mn>−0.5</mn></math>：路径一边在谷中来回折返，一边沿着谷底慢慢前进。按下播放，再把学习率调过 0.2：这时 <math><mo>|</mo><mn>1</mn><mo>−</mo><mn>10</mn><mi>η</mi><mo>|</mo></math> 超过 1，每一步都落得比上一步更高。"#,
+    }),
+    Block::Widget {
+        name: "gradient_descent",
+        state: r#"{"surface": "bowl", "optimizer": "sgd", "learning_rate": 0.15, "start": [-3.5, 1.5], "steps": 0}"#,
+        controls: "learning_rate,steps,start",
+        caption: Tr {
+            en: "Plain gradient descent on a narrow valley. Click the plot to start from elsewhere.",
+            zh: "在一道窄谷上做普通梯度下降。点击图中任意位置可换一个起点。",
+        },
+    },
+    Block::Paragraph(Tr {
         en: r#"Strictly, the loss is an average over all 60,000 training images, and computing its exact gradient for every step would be slow. Instead each step takes a <dfn data-term="mini-batch">mini-batch</dfn> of <math><mi>B</mi></math> examples, 32 in the seed program, and averages their gradients: a noisy estimate, but a cheap one. Taken to the extreme of one example per step this is <dfn data-term="sgd">stochastic gradient descent</dfn>, and the name, SGD, now covers the mini-batch version too. One pass through the whole training set is an <dfn data-term="epoch">epoch</dfn>; with batches of 32, an epoch of MNIST is 1,875 steps."#,
         zh: r#"严格说来，损失是全部 60 000 张训练图像的平均，每走一步都精确求一次它的梯度，实在太慢。实际的做法是每一步只取一个<dfn data-term="mini-batch">小批量</dfn>，共 <math><mi>B</mi></math> 个样本（种子程序里是 32 个），把它们的梯度平均一下：有噪声，但便宜得多。推到极端，每步只用一个样本，就是<dfn data-term="sgd">随机梯度下降</dfn>；如今 SGD 这个名字也把小批量的做法包括在内。把整个训练集完整过一遍叫作一个<dfn data-term="epoch">轮次</dfn>：批大小为 32 时，MNIST 的一轮是 1 875 步。"#,
     }),
@@ -343,6 +356,19 @@ const GRADIENT_DESCENT: &[Block] = &[
     Block::Formula(
         r#"<math display="block"><mi>θ</mi><mo>←</mo><mi>θ</mi><mo>−</mo><mi>η</mi><mfrac><msqrt><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>2</mn><mi>t</mi></msubsup></msqrt><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>1</mn><mi>t</mi></msubsup></mrow></mfrac><mfrac><mi>m</mi><mrow><msqrt><mi>v</mi></msqrt><mo>+</mo><mi>ε</mi></mrow></mfrac></math>"#,
     ),
+    Block::Paragraph(Tr {
+        en: r#"Here the optimizers race down Rosenbrock's banana-shaped valley, whose floor bends towards the minimum at <math><mo>(</mo><mn>1</mn><mo>,</mo><mn>1</mn><mo>)</mo></math>, all with the same learning rate. Plain SGD drops into the valley and then barely moves along its flat floor. Momentum builds up speed along it and overshoots at the bend. Adam and RMSprop divide each coordinate's step by the size of its gradients, so the steep wall and the flat floor are crossed at the same pace: the readout of step ÷ gradient shows their learning rate, coordinate by coordinate."#,
+        zh: r#"下面让几个优化器用同一个学习率，在 Rosenbrock 的香蕉形山谷里比赛。谷底弯向位于 <math><mo>(</mo><mn>1</mn><mo>,</mo><mn>1</mn><mo>)</mo></math> 的最小值。普通 SGD 很快落进谷中，然后在平坦的谷底几乎挪不动；动量沿着谷底越走越快，到拐弯处冲过了头；Adam 和 RMSprop 把每个坐标的步长除以它梯度的大小，陡峭的谷壁和平坦的谷底都以差不多的步伐走过：读数里的“步长 ÷ 梯度”就是它们在每个坐标上实际用的学习率。"#,
+    }),
+    Block::Widget {
+        name: "gradient_descent",
+        state: r#"{"surface": "rosenbrock", "optimizer": "adam", "learning_rate": 0.02, "start": [-1.5, 2], "steps": 300, "optimizers": ["sgd", "momentum", "rmsprop"]}"#,
+        controls: "all",
+        caption: Tr {
+            en: "Four optimizers, one learning rate, from one start. Try the other surfaces: the saddle, where SGD lingers on the ridge, and Himmelblau's four minima.",
+            zh: "四个优化器，同一个学习率，同一个起点。也试试其他曲面：在鞍点曲面上 SGD 会在山脊上徘徊；Himmelblau 函数有四个最小值。",
+        },
+    },
 ];
 
 const BACKPROPAGATION: &[Block] = &[
@@ -569,7 +595,7 @@ mod tests {
     }
 
     #[test]
-    fn each_section_has_three_to_six_paragraphs_and_a_formula() {
+    fn each_section_has_three_to_eight_paragraphs_and_a_formula() {
         for section in SECTIONS {
             let paragraphs = section
                 .blocks
@@ -577,7 +603,7 @@ mod tests {
                 .filter(|b| matches!(b, Block::Paragraph(_)))
                 .count();
             assert!(
-                (3..=6).contains(&paragraphs),
+                (3..=8).contains(&paragraphs),
                 "{}: {paragraphs}",
                 section.id
             );
@@ -717,6 +743,14 @@ mod tests {
             "neuron" => &["w", "b", "x", "activation"],
             "activation" => &["activation", "x"],
             "loss" => &["loss", "y_true", "y_pred"],
+            "gradient_descent" => &[
+                "surface",
+                "optimizer",
+                "learning_rate",
+                "start",
+                "steps",
+                "optimizers",
+            ],
             other => panic!("unknown widget {other}"),
         }
     }
@@ -778,6 +812,37 @@ mod tests {
                     }
                 }
             }
+            "gradient_descent" => {
+                const OPTIMIZERS: [&str; 5] = ["sgd", "momentum", "nesterov", "rmsprop", "adam"];
+                let surfaces = ["bowl", "rosenbrock", "saddle", "beale", "himmelblau"];
+                if let Some(surface) = state.get("surface") {
+                    assert!(surfaces.contains(&surface.as_str().unwrap()), "{surface}");
+                }
+                let names: Vec<&str> = state
+                    .get("optimizers")
+                    .map(|o| {
+                        o.as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|n| n.as_str().unwrap())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for name in state
+                    .get("optimizer")
+                    .map(|o| o.as_str().unwrap())
+                    .into_iter()
+                    .chain(names)
+                {
+                    assert!(OPTIMIZERS.contains(&name), "{name}");
+                }
+                if let Some(rate) = state.get("learning_rate") {
+                    assert!((1e-6..=10.0).contains(&rate.as_f64().unwrap()), "{rate}");
+                }
+                if let Some(steps) = state.get("steps") {
+                    assert!(steps.as_u64().unwrap() <= 10_000, "{steps}");
+                }
+            }
             _ => unreachable!(),
         }
     }
@@ -809,7 +874,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(count, 6);
+        assert_eq!(count, 8);
     }
 
     fn close(a: f64, b: f64, tolerance: f64) -> bool {

@@ -60,6 +60,9 @@ mod tests {
                 let value = match value {
                     serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
                     serde_json::Value::String(s) => Value::Text(s),
+                    serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => {
+                        Value::Names(items.iter().map(|v| v.as_str().unwrap().into()).collect())
+                    }
                     serde_json::Value::Array(items) => {
                         Value::List(items.iter().map(|v| v.as_f64().unwrap()).collect())
                     }

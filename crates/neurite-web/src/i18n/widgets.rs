@@ -162,10 +162,7 @@ pub const POINT: Tr = tr("point", "位置");
 /// The gradient there.
 pub const SURFACE_GRADIENT: Tr = tr("gradient ∇f", "梯度 ∇f");
 /// The per-coordinate step of the last update.
-pub const EFFECTIVE_RATE: Tr = tr(
-    "step ÷ gradient, per coordinate",
-    "每个坐标上的步长 ÷ 梯度",
-);
+pub const EFFECTIVE_RATE: Tr = tr("step ÷ gradient, per coordinate", "每个坐标上的步长 ÷ 梯度");
 /// What the effective rate shows.
 pub const EFFECTIVE_RATE_NOTE: Tr = tr(
     "Plain SGD divides nothing: both coordinates move η times their gradient. Adam and RMSprop divide by a running size of each coordinate's gradient, so a steep coordinate takes smaller steps than a flat one.",

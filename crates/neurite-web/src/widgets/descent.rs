@@ -115,7 +115,10 @@ fn report(path: &Descent) -> Fields {
     let end = path.end();
     vec![
         ("point", Out::List(end.to_vec())),
-        ("loss", Out::Number(*path.losses.last().expect("a path has its start"))),
+        (
+            "loss",
+            Out::Number(*path.losses.last().expect("a path has its start")),
+        ),
         ("steps", Out::Number(path.steps() as f64)),
         ("diverged", Out::Flag(path.diverged)),
     ]

@@ -50,8 +50,7 @@ impl WidgetName {
         WidgetName::GradientDescent,
     ];
     /// Their names, for messages.
-    pub const KEYS: &'static [&'static str] =
-        &["neuron", "activation", "loss", "gradient_descent"];
+    pub const KEYS: &'static [&'static str] = &["neuron", "activation", "loss", "gradient_descent"];
 
     /// The name in URLs and the embedding API.
     pub fn key(self) -> &'static str {

@@ -287,7 +287,9 @@ mod tests {
             Reason::NotText { got: "3".into() },
             Reason::NotNames { got: "3".into() },
             Reason::NotWhole { got: 2.5 },
-            Reason::Repeated { name: "adam".into() },
+            Reason::Repeated {
+                name: "adam".into(),
+            },
             Reason::NotFinite,
             Reason::OutOfRange {
                 min: -1000.0,

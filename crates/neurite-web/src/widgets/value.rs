@@ -66,7 +66,11 @@ impl Value {
         let raw = raw.trim();
         if raw.contains(',') {
             let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
-            let names = || parts.iter().all(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()));
+            let names = || {
+                parts
+                    .iter()
+                    .all(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))
+            };
             match parts.iter().map(|p| parse_number(p)).collect() {
                 Some(list) => Value::List(list),
                 None if names() => Value::Names(parts.iter().map(|p| p.to_string()).collect()),

@@ -116,11 +116,7 @@ fn draw_losses(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[Des
     // Losses of the surfaces with a minimum of 0 span decades: draw their log.
     let log = state.surface != Surface::Saddle;
     let shown = |loss: f64| {
-        if log {
-            loss.max(1e-12).log10()
-        } else {
-            loss
-        }
+        if log { loss.max(1e-12).log10() } else { loss }
     };
     let finite = paths
         .iter()
@@ -174,7 +170,11 @@ fn effective_rates(path: &Descent) -> Option<[Option<f64>; 2]> {
     if n < 2 || path.diverged {
         return None;
     }
-    let (before, after, g) = (path.points[n - 2], path.points[n - 1], path.gradients[n - 2]);
+    let (before, after, g) = (
+        path.points[n - 2],
+        path.points[n - 1],
+        path.gradients[n - 2],
+    );
     let rate = |i: usize| (g[i] != 0.0).then(|| -(after[i] - before[i]) / g[i]);
     Some([rate(0), rate(1)])
 }
@@ -243,17 +243,19 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
             ctx.set("steps", Value::Number((steps + 1) as f64));
         }
     };
-    Effect::new(move |handle: Option<Option<leptos::prelude::IntervalHandle>>| {
-        if let Some(Some(handle)) = handle {
-            handle.clear();
-        }
-        playing
-            .get()
-            .then(|| {
-                set_interval_with_handle(step_once, std::time::Duration::from_millis(80)).ok()
-            })
-            .flatten()
-    });
+    Effect::new(
+        move |handle: Option<Option<leptos::prelude::IntervalHandle>>| {
+            if let Some(Some(handle)) = handle {
+                handle.clear();
+            }
+            playing
+                .get()
+                .then(|| {
+                    set_interval_with_handle(step_once, std::time::Duration::from_millis(80)).ok()
+                })
+                .flatten()
+        },
+    );
 
     let race_boxes = move || {
         OPTIMIZERS

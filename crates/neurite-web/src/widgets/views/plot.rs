@@ -203,13 +203,7 @@ pub fn heatmap(
 }
 
 /// Puts `side × side` RGBA pixels onto the frame's plotting area, smoothed or as sharp cells.
-fn paint(
-    ctx: &CanvasRenderingContext2d,
-    frame: &Frame,
-    side: usize,
-    rgba: &[u8],
-    smooth: bool,
-) {
+fn paint(ctx: &CanvasRenderingContext2d, frame: &Frame, side: usize, rgba: &[u8], smooth: bool) {
     let Ok(image) =
         ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), side as u32, side as u32)
     else {
@@ -310,7 +304,11 @@ pub fn sequential(t: f64) -> [u8; 3] {
         [94.0, 201.0, 98.0],
         [253.0, 231.0, 37.0],
     ];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
     let pos = t * 4.0;
     let i = (pos.floor() as usize).min(3);
     let f = pos - i as f64;
