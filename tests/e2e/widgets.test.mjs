@@ -99,7 +99,9 @@ function expectedLoss({ loss, y_true: y, y_pred: p }) {
 
 // Gradient descent: the surfaces and Keras 3's update rules (keras/src/optimizers/sgd.py,
 // rmsprop.py, adam.py), written out here once more. A path stops when a coordinate passes 1e6
-// or the loss or gradient is not finite (docs/embedding.md).
+// or the loss or gradient is not finite (docs/embedding.md). Each product is written in the
+// order Keras (and the engine) evaluates it, `(1 - rho)` included: hundreds of RMSprop or
+// momentum steps near Beale's or Rosenbrock's floor amplify a one-ulp difference past 1e-6.
 const SURFACES = {
   bowl: { f: ([x, y]) => 0.5 * x * x + 5 * y * y, g: ([x, y]) => [x, 10 * y], region: [[-4, 4], [-2, 2]] },
   rosenbrock: {
@@ -110,17 +112,17 @@ const SURFACES = {
   saddle: { f: ([x, y]) => x * x - y * y, g: ([x, y]) => [2 * x, -2 * y], region: [[-2, 2], [-2, 2]] },
   beale: {
     f: ([x, y]) => {
-      const [a, b, c] = [1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y * y * y];
+      const [a, b, c] = [1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * (y * y * y)];
       return a * a + b * b + c * c;
     },
     g: ([x, y]) => {
-      const [a, b, c] = [1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y * y * y];
+      const [a, b, c] = [1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * (y * y * y)];
       return [2 * (a * (y - 1) + b * (y * y - 1) + c * (y * y * y - 1)), 2 * (a * x + b * 2 * x * y + c * 3 * x * y * y)];
     },
     region: [[-4.5, 4.5], [-4.5, 4.5]],
   },
   himmelblau: {
-    f: ([x, y]) => (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,
+    f: ([x, y]) => (x * x + y - 11) * (x * x + y - 11) + (x + y * y - 7) * (x + y * y - 7),
     g: ([x, y]) => {
       const [u, v] = [x * x + y - 11, x + y * y - 7];
       return [4 * x * u + 2 * v, 2 * u + 4 * y * v];
@@ -139,7 +141,7 @@ function kerasStep(name, lr) {
         slots.a[i] = 0.9 * slots.a[i] - lr * g[i];
         w[i] += name === 'nesterov' ? 0.9 * slots.a[i] - lr * g[i] : slots.a[i];
       } else if (name === 'rmsprop') {
-        slots.a[i] = 0.9 * slots.a[i] + 0.1 * g[i] * g[i];
+        slots.a[i] = 0.9 * slots.a[i] + (1 - 0.9) * g[i] * g[i];
         w[i] -= (lr * g[i]) / Math.sqrt(slots.a[i] + 1e-7);
       } else {
         const alpha = (lr * Math.sqrt(1 - 0.999 ** slots.t)) / (1 - 0.9 ** slots.t);
