@@ -235,7 +235,7 @@ test('a corrupted model file is refused with a message and the model stays', asy
   await error.waitFor();
   assert.equal(
     (await error.textContent()).trim(),
-    'broken.safetensors: model file: header claims 32 bytes but the file holds only 18 after the length',
+    'broken.safetensors: model file: header claims 32 bytes but the file holds only 17 after the length',
   );
   // The worker sends the refusal as data, so the page words it in either language, and again
   // when the language changes.
@@ -243,7 +243,7 @@ test('a corrupted model file is refused with a message and the model stays', asy
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
   assert.equal(
     (await error.textContent()).trim(),
-    'broken.safetensors：模型文件：文件头声称有 32 字节，但长度字段之后只有 18 字节',
+    'broken.safetensors：模型文件：文件头声称有 32 字节，但长度字段之后只有 17 字节',
   );
   await page.getByTestId('lang-toggle').click();
   await page.waitForFunction(() => document.documentElement.lang === 'en');
