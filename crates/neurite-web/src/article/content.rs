@@ -357,12 +357,12 @@ const GRADIENT_DESCENT: &[Block] = &[
         r#"<math display="block"><mi>θ</mi><mo>←</mo><mi>θ</mi><mo>−</mo><mi>η</mi><mfrac><msqrt><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>2</mn><mi>t</mi></msubsup></msqrt><mrow><mn>1</mn><mo>−</mo><msubsup><mi>β</mi><mn>1</mn><mi>t</mi></msubsup></mrow></mfrac><mfrac><mi>m</mi><mrow><msqrt><mi>v</mi></msqrt><mo>+</mo><mi>ε</mi></mrow></mfrac></math>"#,
     ),
     Block::Paragraph(Tr {
-        en: r#"Here the optimizers race down Rosenbrock's banana-shaped valley, whose floor bends towards the minimum at <math><mo>(</mo><mn>1</mn><mo>,</mo><mn>1</mn><mo>)</mo></math>, all with the same learning rate. Plain SGD drops into the valley and then barely moves along its flat floor. Momentum builds up speed along it and overshoots at the bend. Adam and RMSprop divide each coordinate's step by the size of its gradients, so the steep wall and the flat floor are crossed at the same pace: the readout of step ÷ gradient shows their learning rate, coordinate by coordinate."#,
-        zh: r#"下面让几个优化器用同一个学习率，在 Rosenbrock 的香蕉形山谷里比赛。谷底弯向位于 <math><mo>(</mo><mn>1</mn><mo>,</mo><mn>1</mn><mo>)</mo></math> 的最小值。普通 SGD 很快落进谷中，然后在平坦的谷底几乎挪不动；动量沿着谷底越走越快，到拐弯处冲过了头；Adam 和 RMSprop 把每个坐标的步长除以它梯度的大小，陡峭的谷壁和平坦的谷底都以差不多的步伐走过：读数里的“步长 ÷ 梯度”就是它们在每个坐标上实际用的学习率。"#,
+        en: r#"Here four optimizers race down Rosenbrock's banana-shaped valley towards its minimum at <math><mo>(</mo><mn>1</mn><mo>,</mo><mn>1</mn><mo>)</mo></math>, from one start and with one learning rate, 0.002. SGD and momentum step in proportion to the gradient: far on the steep walls, hardly at all on the flat floor, where momentum's gathered speed carries it to the minimum first. Adam and RMSprop divide each coordinate's step by the size of its recent gradients, so each moves about <math><mi>η</mi></math> per step whatever the slope, and at 0.002 that is slow. Now raise the learning rate to 0.003: SGD and momentum overshoot the steep wall and diverge, while Adam and RMSprop just go faster; near 0.05 Adam reaches the minimum. The readout of step ÷ gradient shows the learning rate each coordinate really got."#,
+        zh: r#"下面四个优化器从同一个起点、用同一个学习率 0.002，沿 Rosenbrock 的香蕉形山谷奔向位于 <math><mo>(</mo><mn>1</mn><mo>,</mo><mn>1</mn><mo>)</mo></math> 的最小值。SGD 和动量的步长与梯度成正比：在陡峭的谷壁上一步迈得很远，在平坦的谷底几乎挪不动，动量靠积攒的速度最先到达最小值。Adam 和 RMSprop 把每个坐标的步长除以它近期梯度的大小，所以不管坡陡还是坡缓，每步都只走 <math><mi>η</mi></math> 左右，学习率为 0.002 时就走得很慢。现在把学习率调到 0.003：SGD 和动量冲过陡壁，发散了；Adam 和 RMSprop 只是走得更快。学习率到 0.05 附近时，Adam 就能到达最小值。读数里的“步长 ÷ 梯度”显示的是每个坐标实际得到的学习率。"#,
     }),
     Block::Widget {
         name: "gradient_descent",
-        state: r#"{"surface": "rosenbrock", "optimizer": "adam", "learning_rate": 0.02, "start": [-1.5, 2], "steps": 300, "optimizers": ["sgd", "momentum", "rmsprop"]}"#,
+        state: r#"{"surface": "rosenbrock", "optimizer": "adam", "learning_rate": 0.002, "start": [-1.5, 2], "steps": 500, "optimizers": ["sgd", "momentum", "rmsprop"]}"#,
         controls: "all",
         caption: Tr {
             en: "Four optimizers, one learning rate, from one start. Try the other surfaces: the saddle, where SGD lingers on the ridge, and Himmelblau's four minima.",

@@ -173,6 +173,8 @@ pub const DIVERGED: Tr = tr(
     "Diverged: the steps grew until the point left the plane. The learning rate is too large for this surface.",
     "发散：步子越来越大，点已离开平面。对这个曲面来说学习率太大了。",
 );
+/// Beside a racer that diverged.
+pub const DIVERGED_SHORT: Tr = tr("diverged", "发散");
 /// A path on the saddle that ran off.
 pub const SADDLE_ESCAPE: Tr = tr(
     "On a saddle there is no minimum: once the path leaves the ridge, the loss falls without end.",

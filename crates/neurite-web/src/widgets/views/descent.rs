@@ -10,7 +10,7 @@ use neurite::surface::{Descent, Surface};
 use web_sys::HtmlCanvasElement;
 
 use super::plot::{self, Frame, INK};
-use super::{WidgetCtx, fmt, slider};
+use super::{WidgetCtx, fmt};
 use crate::i18n::widgets as text;
 use crate::widgets::Value;
 use crate::widgets::descent::{GradientDescent, MAX_RACERS, OPTIMIZERS, SURFACES};
@@ -118,7 +118,15 @@ fn draw_losses(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[Des
     let shown = |loss: f64| {
         if log { loss.max(1e-12).log10() } else { loss }
     };
-    let finite = paths
+    // The range follows the paths that stayed on the plane (a diverged one would flatten
+    // them); a diverged path is drawn clipped.
+    let settled: Vec<&Descent> = paths.iter().filter(|p| !p.diverged).collect();
+    let ranged: Vec<&Descent> = if settled.is_empty() {
+        paths.iter().collect()
+    } else {
+        settled
+    };
+    let finite = ranged
         .iter()
         .flat_map(|p| p.losses.iter().map(|&l| shown(l)))
         .filter(|v| v.is_finite() && v.abs() < 1e12);
@@ -342,13 +350,19 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
                         </output>
                     </label>
                 })}
-                {ctx.shows("steps").then(|| slider(
-                    "steps".into(),
-                    move || ctx.t(text::STEPS).to_string(),
-                    (0.0, SLIDER_STEPS, 1.0),
-                    move || ctx.state.with(|s| s.steps as f64),
-                    move |v| ctx.set("steps", Value::Number(v.round())),
-                ))}
+                {ctx.shows("steps").then(|| view! {
+                    <label class="nw-slider">
+                        <span class="nw-slider-label">{move || ctx.t(text::STEPS)}</span>
+                        <input type="range" min=0 max=SLIDER_STEPS step=1 data-testid="slider-steps"
+                            prop:value=move || ctx.state.with(|s| (s.steps as f64).min(SLIDER_STEPS).to_string())
+                            on:input=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                    ctx.set("steps", Value::Number(v.round()));
+                                }
+                            }/>
+                        <output data-testid="readout-steps">{move || ctx.state.with(|s| s.steps)}</output>
+                    </label>
+                })}
                 {ctx.shows("steps").then(|| view! {
                     <div class="nw-buttons">
                         <button data-testid="play" on:click=move |_| playing.update(|p| *p = !*p)>
@@ -392,9 +406,16 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
                 <canvas node_ref=losses width=CURVE_SIZE.0 height=CURVE_SIZE.1 data-testid="descent-losses"></canvas>
                 <figcaption>{move || ctx.t(text::LOSS_BY_STEP)}</figcaption>
                 <p class="nw-legend">
-                    {move || ctx.state.with(|s| s.racers()).into_iter().enumerate().map(|(i, name)| view! {
-                        <span><i class=format!("nw-swatch nw-c{i}")></i>{name}</span>
-                    }).collect_view()}
+                    {move || {
+                        let racers = ctx.state.with(|s| s.racers());
+                        let diverged: Vec<bool> = paths.with(|p| p.iter().map(|p| p.diverged).collect());
+                        racers.into_iter().zip(diverged).enumerate().map(|(i, (name, diverged))| view! {
+                            <span data-testid=format!("legend-{name}") class:nw-diverged=diverged>
+                                <i class=format!("nw-swatch nw-c{i}")></i>{name}
+                                {diverged.then(|| format!(" ({})", ctx.t(text::DIVERGED_SHORT)))}
+                            </span>
+                        }).collect_view()
+                    }}
                 </p>
             </figure>
         </div>
