@@ -1,6 +1,9 @@
 //! The `gradient_descent` widget's state: a 2-D loss surface, a start, a learning rate, and up
 //! to five of the engine's optimizers racing from that start for a number of steps.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use neurite::OptimizerSpec;
 use neurite::surface::{self, Descent, Point, Surface};
 
@@ -101,13 +104,34 @@ impl GradientDescent {
         )
     }
 
-    /// Every racer's path, in [`GradientDescent::racers`]' order.
-    pub fn paths(&self) -> Vec<(&'static str, Descent)> {
-        self.racers()
-            .into_iter()
-            .map(|name| (name, self.path(name)))
-            .collect()
+    /// Every racer's path, in [`GradientDescent::racers`]' order. The last state's paths are
+    /// kept, so that the view and the outputs reported for the same change share one
+    /// computation.
+    pub fn paths(&self) -> Paths {
+        LAST_PATHS.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((state, paths)) = last.as_ref()
+                && state == self
+            {
+                return Rc::clone(paths);
+            }
+            let paths: Paths = Rc::new(
+                self.racers()
+                    .into_iter()
+                    .map(|name| self.path(name))
+                    .collect(),
+            );
+            *last = Some((self.clone(), Rc::clone(&paths)));
+            paths
+        })
     }
+}
+
+/// The paths of a state, by [`GradientDescent::paths`].
+type Paths = Rc<Vec<Descent>>;
+
+thread_local! {
+    static LAST_PATHS: RefCell<Option<(GradientDescent, Paths)>> = const { RefCell::new(None) };
 }
 
 /// What a path reports: where it ended, its loss there, the steps it took, whether it left.
@@ -211,10 +235,12 @@ impl WidgetState for GradientDescent {
 
     fn outputs(&self) -> Fields {
         let paths = self.paths();
-        let mut outputs = report(&paths[0].1);
+        let mut outputs = report(&paths[0]);
         if !self.optimizers.is_empty() {
-            let race = paths
-                .iter()
+            let race = self
+                .racers()
+                .into_iter()
+                .zip(paths.iter())
                 .map(|(name, path)| {
                     let mut fields = vec![("optimizer", Out::Text(name))];
                     fields.extend(report(path));

@@ -4,10 +4,14 @@
 //! reset. Every path is the engine's optimizer on the engine's surface
 //! ([`neurite::surface::descend`]), recomputed from the start for each state.
 
+use std::cell::RefCell;
+
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use neurite::surface::{Descent, Surface};
-use web_sys::HtmlCanvasElement;
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::plot::{self, Frame, INK};
 use super::{WidgetCtx, fmt};
@@ -67,31 +71,71 @@ fn height_of(loss: f64, lowest: f64, range: f64) -> f64 {
     ((loss - lowest + 1e-3).ln() - 1e-3f64.ln()) / range
 }
 
-fn draw_contours(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[Descent]) {
-    let Some(ctx) = plot::context_2d(canvas) else {
-        return;
-    };
-    let frame = contour_frame(state.surface);
-    frame.clear(&ctx);
+/// Paints the surface's contour bands, axes and minima onto `ctx`.
+fn paint_surface(ctx: &CanvasRenderingContext2d, surface: Surface) {
+    let frame = contour_frame(surface);
+    frame.clear(ctx);
     let (x, y) = (frame.x, frame.y);
     let values: Vec<f64> = (0..GRID * GRID)
         .map(|i| {
             let (row, col) = (i / GRID, i % GRID);
             let px = x.0 + (col as f64 + 0.5) / GRID as f64 * (x.1 - x.0);
             let py = y.1 - (row as f64 + 0.5) / GRID as f64 * (y.1 - y.0);
-            state.surface.value([px, py])
+            surface.value([px, py])
         })
         .collect();
     let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
     let highest = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let range = height_of(highest, lowest, 1.0).max(1e-9);
-    plot::banded_heatmap(&ctx, &frame, GRID, &values, BANDS, |v| {
+    plot::banded_heatmap(ctx, &frame, GRID, &values, BANDS, |v| {
         height_of(v, lowest, range)
     });
-    frame.axes(&ctx);
-    for &[mx, my] in state.surface.minima() {
-        frame.cross(&ctx, mx, my);
+    frame.axes(ctx);
+    for &[mx, my] in surface.minima() {
+        frame.cross(ctx, mx, my);
     }
+}
+
+thread_local! {
+    /// The last surface painted, on a canvas of its own: a redraw for a new start, learning
+    /// rate or step count copies it instead of evaluating the surface again.
+    static BACKGROUND: RefCell<Option<(Surface, HtmlCanvasElement)>> = const { RefCell::new(None) };
+}
+
+/// Copies `surface`'s contours onto `ctx`, painting them first if they are not cached.
+fn draw_background(ctx: &CanvasRenderingContext2d, surface: Surface) {
+    BACKGROUND.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.as_ref().is_none_or(|(s, _)| *s != surface) {
+            let canvas = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+            let Some(canvas) = canvas else {
+                return paint_surface(ctx, surface);
+            };
+            canvas.set_width(CONTOUR_SIZE.0 as u32);
+            canvas.set_height(CONTOUR_SIZE.1 as u32);
+            let Some(offscreen) = plot::context_2d(&canvas) else {
+                return paint_surface(ctx, surface);
+            };
+            paint_surface(&offscreen, surface);
+            *cached = Some((surface, canvas));
+        }
+        if let Some((_, canvas)) = cached.as_ref() {
+            ctx.clear_rect(0.0, 0.0, CONTOUR_SIZE.0, CONTOUR_SIZE.1);
+            ctx.draw_image_with_html_canvas_element(canvas, 0.0, 0.0)
+                .ok();
+        }
+    });
+}
+
+fn draw_contours(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[Descent]) {
+    let Some(ctx) = plot::context_2d(canvas) else {
+        return;
+    };
+    let frame = contour_frame(state.surface);
+    draw_background(&ctx, state.surface);
     for (path, colour) in paths.iter().zip(COLOURS).rev() {
         let (xs, ys): (Vec<f64>, Vec<f64>) = path.points.iter().map(|p| (p[0], p[1])).unzip();
         frame.curve(&ctx, &xs, &ys, colour, false);
@@ -216,22 +260,20 @@ fn choice_select(
 
 /// The view.
 pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
-    let paths = Memo::new(move |_| {
-        ctx.state
-            .with(|s| s.paths().into_iter().map(|(_, p)| p).collect::<Vec<_>>())
-    });
+    // The paths of the current state (cached by the state: every reader shares one run).
+    let paths = move || ctx.state.with(GradientDescent::paths);
+    let paths_untracked = move || ctx.state.with_untracked(GradientDescent::paths);
     let contour = NodeRef::<Canvas>::new();
     let losses = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let state = ctx.state.get();
-        paths.with(|paths| {
-            if let Some(canvas) = contour.get() {
-                draw_contours(&canvas, &state, paths);
-            }
-            if let Some(canvas) = losses.get() {
-                draw_losses(&canvas, &state, paths);
-            }
-        });
+        let paths = state.paths();
+        if let Some(canvas) = contour.get() {
+            draw_contours(&canvas, &state, &paths);
+        }
+        if let Some(canvas) = losses.get() {
+            draw_losses(&canvas, &state, &paths);
+        }
     });
     let on_drag = move |point: (f64, f64)| {
         let start = ctx.state.with_untracked(|s| start_at(s, point));
@@ -242,7 +284,7 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
     let playing = RwSignal::new(false);
     let step_once = move || {
         let (steps, stuck) = ctx.state.with_untracked(|s| {
-            let stuck = paths.with_untracked(|p| p.iter().all(|p| p.diverged));
+            let stuck = paths_untracked().iter().all(|p| p.diverged);
             (s.steps, stuck)
         });
         if stuck || steps as f64 >= SLIDER_STEPS {
@@ -293,7 +335,8 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
     };
 
     let readout = move || {
-        paths.with(|paths| {
+        let paths = paths();
+        {
             let first = paths.first()?;
             let [x, y] = first.end();
             let [gx, gy] = *first.gradients.last()?;
@@ -305,7 +348,7 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
                 first.diverged,
                 effective_rates(first),
             ))
-        })
+        }
     };
     let lr_log = move || ctx.state.with(|s| s.learning_rate.log10());
 
@@ -408,7 +451,7 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
                 <p class="nw-legend">
                     {move || {
                         let racers = ctx.state.with(|s| s.racers());
-                        let diverged: Vec<bool> = paths.with(|p| p.iter().map(|p| p.diverged).collect());
+                        let diverged: Vec<bool> = paths().iter().map(|p| p.diverged).collect();
                         racers.into_iter().zip(diverged).enumerate().map(|(i, (name, diverged))| view! {
                             <span data-testid=format!("legend-{name}") class:nw-diverged=diverged>
                                 <i class=format!("nw-swatch nw-c{i}")></i>{name}
