@@ -156,7 +156,9 @@ impl Refusal {
                 };
                 return engine_errors::config_error(name, reason, lang);
             }
-            RefusalKind::Engine(error) => return engine_errors::message(error, lang),
+            // The configuration's checks refuse only with `InvalidConfig`; the wording of the
+            // engine's other errors (files, data) lives with the worker, which reports them.
+            RefusalKind::Engine(error) => return error.to_string(),
             RefusalKind::NotANumber { text } => (text, "a number", "一个数"),
             RefusalKind::NotAWholeNumber { text } => (text, "a whole number", "一个整数"),
         };

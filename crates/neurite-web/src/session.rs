@@ -734,7 +734,7 @@ mod tests {
         );
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::Config);
-        assert_eq!(e.field(), Some("learning_rate"));
+        assert_eq!(e.field.as_deref(), Some("learning_rate"));
         assert!(session.trainer().is_some(), "the old trainer stays");
     }
 
@@ -842,7 +842,7 @@ mod tests {
         load_model(&mut session, "bad.safetensors", corrupt, &mut out);
         let e = only_error(&out);
         assert_eq!(e.kind, ErrorKind::ModelFile);
-        assert_eq!(e.file.as_deref(), Some("bad.safetensors"));
+        assert!(e.zh.starts_with("bad.safetensors：模型文件："), "{}", e.zh);
         assert!(
             e.to_string().starts_with("bad.safetensors: model file: "),
             "{e}"

@@ -1,24 +1,11 @@
-//! The training worker's errors in the page's language: the engine's refusals through
-//! [`engine_errors`](super::engine_errors), the worker's own ([`WorkerProblem`]) here, each
-//! in English and 中文 side by side.
+//! The training worker's own refusals ([`WorkerProblem`]) in English and 中文, side by side.
+//! The worker words each error in both languages as it reports it
+//! ([`WorkerError`](crate::protocol::WorkerError)): the engine's through
+//! [`engine_errors`](super::engine_errors), its own here.
 
-use crate::protocol::{Problem, WorkerError, WorkerProblem};
+use crate::protocol::WorkerProblem;
 
-use super::{Lang, engine_errors};
-
-/// The whole message of `error` in `lang`, after the uploaded file's name if there is one:
-/// `m.safetensors: model file: no metadata: …` or `m.safetensors：模型文件：没有元数据：…`.
-pub fn message(error: &WorkerError, lang: Lang) -> String {
-    let what = match &error.problem {
-        Problem::Engine(engine) => engine_errors::message(engine, lang),
-        Problem::Worker(problem) => worker_problem(problem, lang),
-    };
-    match (&error.file, lang) {
-        (None, _) => what,
-        (Some(file), Lang::En) => format!("{file}: {what}"),
-        (Some(file), Lang::Zh) => format!("{file}：{what}"),
-    }
-}
+use super::Lang;
 
 /// One of the worker's own refusals in `lang`.
 pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
@@ -75,7 +62,7 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{ErrorKind, samples};
+    use crate::protocol::{ErrorKind, WorkerError, samples};
 
     fn is_chinese(text: &str) -> bool {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
@@ -144,16 +131,15 @@ mod tests {
     }
 
     #[test]
-    fn every_sample_error_names_its_file_in_both_languages() {
+    fn every_sample_error_is_worded_in_both_languages() {
         for error in samples::errors() {
-            let en = message(&error, Lang::En);
-            let zh = message(&error, Lang::Zh);
-            assert_eq!(en, error.to_string());
-            assert!(is_chinese(&zh), "{zh:?} is not Chinese");
-            if let Some(file) = &error.file {
-                assert!(en.starts_with(&format!("{file}: ")), "{en}");
-                assert!(zh.starts_with(&format!("{file}：")), "{zh}");
-            }
+            assert_eq!(error.message(Lang::En), error.to_string());
+            assert!(
+                is_chinese(error.message(Lang::Zh)),
+                "{:?} is not Chinese",
+                error.zh
+            );
+            assert_ne!(error.en, error.zh);
         }
     }
 
@@ -170,7 +156,7 @@ mod tests {
             .in_file("three.safetensors")
         };
         assert_eq!(
-            message(&error, Lang::Zh),
+            error.message(Lang::Zh),
             "three.safetensors：数据集：模型有 3 个输出，但数据有 10 个类别"
         );
     }

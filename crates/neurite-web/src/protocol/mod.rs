@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 mod worker_error;
 
-pub use worker_error::{ErrorKind, Problem, WorkerError, WorkerProblem};
+pub use worker_error::{ErrorKind, WorkerError, WorkerProblem};
 
 /// First-layer units whose weights travel in a [`FromWorker::Snapshot`]: the page draws one
 /// tile per unit, and no more than this.

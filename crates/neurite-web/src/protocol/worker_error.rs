@@ -1,11 +1,14 @@
-//! What the worker says when it cannot do what it was asked: a [`WorkerError`], which carries
-//! the engine's own error, or one of the worker's ([`WorkerProblem`]), as data — never as
-//! English text — so that the page words it in its language
-//! ([`i18n::worker_errors`](crate::i18n::worker_errors)).
+//! What the worker says when it cannot do what it was asked: a [`WorkerError`], worded by
+//! the worker in English and in 中文 from the engine's structured error or from one of its own
+//! ([`WorkerProblem`]), so that the page shows it in either language and switches between them
+//! without holding the engine's error types or their wording itself (which keeps the page
+//! small; [`i18n::worker_errors`](crate::i18n::worker_errors) words them).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, engine_errors, worker_errors};
 
 /// The kind of a worker error, so the page can decide where to show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,25 +31,16 @@ pub enum ErrorKind {
 pub struct WorkerError {
     /// What kind of problem.
     pub kind: ErrorKind,
-    /// The uploaded file it is about, if any (`model.safetensors`).
-    pub file: Option<String>,
-    /// What went wrong.
-    pub problem: Problem,
-}
-
-/// What went wrong, in the engine or in the worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Problem {
-    /// The engine refused something (a value, a file, data).
-    Engine(neurite::Error),
-    /// The worker cannot do what was asked.
-    Worker(WorkerProblem),
+    /// The configuration field concerned, if any (`learning_rate`, `layers[1].units`, …).
+    pub field: Option<String>,
+    /// The message in English (the engine's own, for an engine error).
+    pub en: String,
+    /// The message in 中文.
+    pub zh: String,
 }
 
 /// The worker's own refusals, about its state and the browser around it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WorkerProblem {
     /// A reset before any model was configured.
     NothingToReset,
@@ -107,42 +101,45 @@ impl WorkerError {
     pub fn worker(kind: ErrorKind, problem: WorkerProblem) -> Self {
         WorkerError {
             kind,
-            file: None,
-            problem: Problem::Worker(problem),
+            field: None,
+            en: worker_errors::worker_problem(&problem, Lang::En),
+            zh: worker_errors::worker_problem(&problem, Lang::Zh),
         }
     }
 
-    /// The same error, about the uploaded file `name`.
-    pub fn in_file(self, name: impl Into<String>) -> Self {
+    /// The same error, about the uploaded file `name`: `name: …` and `name：…`.
+    pub fn in_file(self, name: &str) -> Self {
         WorkerError {
-            file: Some(name.into()),
+            en: format!("{name}: {}", self.en),
+            zh: format!("{name}：{}", self.zh),
             ..self
         }
     }
 
-    /// The configuration field concerned, if any (`learning_rate`, `layers[1].units`, …).
-    pub fn field(&self) -> Option<&str> {
-        match &self.problem {
-            Problem::Engine(neurite::Error::InvalidConfig { field, .. }) => Some(field),
-            _ => None,
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
         }
     }
 }
 
 impl From<neurite::Error> for WorkerError {
     fn from(error: neurite::Error) -> Self {
-        let kind = match error {
-            neurite::Error::InvalidConfig { .. } => ErrorKind::Config,
-            neurite::Error::ModelFile(_) => ErrorKind::ModelFile,
+        let (kind, field) = match &error {
+            neurite::Error::InvalidConfig { field, .. } => (ErrorKind::Config, Some(field.clone())),
+            neurite::Error::ModelFile(_) => (ErrorKind::ModelFile, None),
             neurite::Error::Idx { .. } | neurite::Error::Dataset(_) | neurite::Error::Io { .. } => {
-                ErrorKind::Data
+                (ErrorKind::Data, None)
             }
-            neurite::Error::Image(_) => ErrorKind::State,
+            neurite::Error::Image(_) => (ErrorKind::State, None),
         };
         WorkerError {
             kind,
-            file: None,
-            problem: Problem::Engine(error),
+            field,
+            en: engine_errors::message(&error, Lang::En),
+            zh: engine_errors::message(&error, Lang::Zh),
         }
     }
 }
@@ -150,10 +147,7 @@ impl From<neurite::Error> for WorkerError {
 /// The English message, as the console and the tests read it.
 impl fmt::Display for WorkerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::i18n::worker_errors::message(
-            self,
-            crate::i18n::Lang::En,
-        ))
+        f.write_str(&self.en)
     }
 }
 
@@ -166,17 +160,21 @@ mod tests {
         let error = neurite::Error::config("learning_rate", "must be above 0");
         let worker_error = WorkerError::from(error.clone());
         assert_eq!(worker_error.kind, ErrorKind::Config);
-        assert_eq!(worker_error.field(), Some("learning_rate"));
+        assert_eq!(worker_error.field.as_deref(), Some("learning_rate"));
         assert_eq!(worker_error.to_string(), error.to_string());
         let file = WorkerError::from(neurite::Error::ModelFile(
             neurite::ModelFileReason::NoMetadata,
         ))
         .in_file("m.safetensors");
         assert_eq!(file.kind, ErrorKind::ModelFile);
-        assert_eq!(file.field(), None);
+        assert_eq!(file.field, None);
         assert_eq!(
             file.to_string(),
             "m.safetensors: model file: no metadata: not a Neurite model file"
+        );
+        assert_eq!(
+            file.message(Lang::Zh),
+            "m.safetensors：模型文件：没有元数据：这不是 Neurite 模型文件"
         );
     }
 }

@@ -2,7 +2,7 @@
 //! the link to the worker failing, a file the browser cannot read — kept as data so that it is worded in the page's language when shown, and
 //! again when the language changes.
 
-use crate::i18n::{Lang, worker_errors};
+use crate::i18n::Lang;
 use crate::protocol::WorkerError;
 
 /// Why the page cannot talk to its training worker.
@@ -43,7 +43,7 @@ impl Notice {
     pub fn message(&self, lang: Lang) -> String {
         let pick = |en: String, zh: String| if lang == Lang::En { en } else { zh };
         match self {
-            Notice::Worker(error) => worker_errors::message(error, lang),
+            Notice::Worker(error) => error.message(lang).to_string(),
             Notice::Link(LinkFailure::CannotStart { detail }) => pick(
                 format!("cannot start the training worker: {detail}"),
                 format!("无法启动训练 Worker：{detail}"),

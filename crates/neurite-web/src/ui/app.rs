@@ -6,7 +6,7 @@ use neurite::kernels::KernelSet;
 
 use crate::dom;
 use crate::draft::Draft;
-use crate::i18n::{Lang, Text, worker_errors};
+use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
 use crate::reset_plan;
 use crate::state::{DataStatus, Notice, Run};
@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
         DataStatus::Loaded { train, millis } => {
             format!("{} ({train}, {:.1} s)", t(Text::DataReady), millis / 1000.0)
         }
-        DataStatus::Failed(error) => worker_errors::message(&error, lang.get()),
+        DataStatus::Failed(error) => error.message(lang.get()).to_string(),
     };
     let choice = lang;
     let lang: Signal<Lang> = lang.into();

@@ -3,13 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 /// Why a hyperparameter or a model specification is refused: *what* is wrong and, for a
 /// number, *which bound* it crosses, so that an interface can word it in its own language.
 /// [`Display`](fmt::Display) gives the engine's English message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
     /// A value outside its allowed range.
     Range {
@@ -55,8 +52,7 @@ pub enum Reason {
 }
 
 /// What kind of value a [`Reason::Range`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
     /// A real number (learning rate, a penalty, an optimizer's constant).
     Number,
@@ -71,7 +67,7 @@ pub enum Quantity {
 }
 
 /// One end of an allowed range.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bound {
     /// The end's value.
     pub value: f64,

@@ -4,11 +4,8 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 /// What is wrong with an IDX file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IdxReason {
     /// Fewer than the 4 bytes of the magic number.
     TooShort {
@@ -144,8 +141,7 @@ impl fmt::Display for IdxReason {
 }
 
 /// How the parts of a dataset, or a dataset and a model, disagree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DatasetReason {
     /// Samples of a shape with a dimension of 0.
     NoFeatures {

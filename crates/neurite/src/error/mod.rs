@@ -6,8 +6,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 mod config;
 mod data;
 mod model_file;
@@ -20,8 +18,7 @@ pub use model_file::ModelFileReason;
 pub type Source = String;
 
 /// Everything that can go wrong in the engine because of its inputs.
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum Error {
     /// A hyperparameter or a model specification is out of range.
     #[error("{field}: {reason}")]
@@ -97,18 +94,3 @@ impl Error {
 
 /// The engine's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// `u64`s as decimal text in serde, so that values past 2^53 (a file can claim any length)
-/// survive JavaScript's numbers.
-mod u64_text {
-    use serde::{Deserialize, Deserializer, Serializer, de};
-
-    pub fn serialize<S: Serializer>(value: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(value)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(de::Error::custom)
-    }
-}

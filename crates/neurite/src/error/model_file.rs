@@ -3,13 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::Reason;
 
 /// What is wrong with a model file, with the numbers and names that say where.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ModelFileReason {
     /// Fewer than the 8 bytes of the header's length.
     TooShort {
@@ -18,18 +15,14 @@ pub enum ModelFileReason {
     },
     /// The header's length is over the limit.
     HeaderTooLarge {
-        /// The length the file claims (any `u64`; written as text so that it survives
-        /// JavaScript's numbers).
-        #[serde(with = "super::u64_text")]
+        /// The length the file claims (any `u64`).
         claimed: u64,
         /// The largest header accepted.
-        #[serde(with = "super::u64_text")]
         max: u64,
     },
     /// The header's length runs past the end of the file.
     HeaderTruncated {
         /// The length the file claims.
-        #[serde(with = "super::u64_text")]
         claimed: u64,
         /// The bytes after the length.
         available: usize,
