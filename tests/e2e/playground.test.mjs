@@ -166,7 +166,8 @@ test('pause holds a run within a moment and play resumes it', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'idle');
   await page.getByTestId('play').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'running');
-  await page.waitForTimeout(300);
+  const startedAt = await text('status-batch');
+  await page.waitForFunction((s) => document.querySelector('[data-testid=status-batch]').textContent !== s, startedAt);
   // Time from the click to the worker's confirmation, measured in the page.
   const pauseMs = await page.evaluate(() => new Promise((resolve) => {
     const status = document.querySelector('[data-testid=status]');
@@ -179,11 +180,16 @@ test('pause holds a run within a moment and play resumes it', async () => {
   console.log(`pause confirmed by the worker after ${pauseMs.toFixed(1)} ms`);
   assert.ok(pauseMs < 100, `pause took ${pauseMs} ms`);
   const held = await text('status-batch');
-  await page.waitForTimeout(400);
+  // The worker answers requests in order: once it has answered a later one (the model's
+  // export), it has had every chance to train on, and must not have.
+  const workerAnswered = async () => {
+    await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+  };
+  await workerAnswered();
   assert.equal(await text('status-batch'), held);
   // A new learning rate applies to the paused run; it does not start a new one.
   await page.getByTestId('field-learning_rate').fill('0.0005');
-  await page.waitForTimeout(200);
+  await workerAnswered();
   assert.equal(await attr('status', 'data-phase'), 'paused');
   assert.equal(await text('status-batch'), held);
   assert.equal(await page.getByTestId('needs-reset').count(), 0);
