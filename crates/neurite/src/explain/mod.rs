@@ -13,6 +13,10 @@
 //! assert_eq!((z, y), (0.25, 0.25));
 //! ```
 
+mod backprop;
+
+pub use backprop::{BackpropStep, LayerTrace, Network, backprop_step, numeric_gradients};
+
 use ndarray::{Array1, Array2, ArrayView2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
