@@ -22,6 +22,15 @@
       good: { surface: 'rosenbrock', optimizer: 'adam', learning_rate: 0.05, start: [-1.5, 2], steps: 300, optimizers: ['momentum', 'rmsprop'] },
       bad: { steps: 1e9 }, // beyond the documented 10 000 steps
     },
+    backprop: {
+      good: {
+        sizes: [1, 2, 1],
+        kernels: [[[0.5, -1]], [[1], [0.5]]],
+        biases: [[0, 0.1], [0]],
+        x: [2], y: [0.2], activation: 'tanh', output_activation: 'linear', stage: 0,
+      },
+      bad: { sizes: Array(50).fill(4) }, // a 50-layer network: at most 5 layer sizes
+    },
     hostile: {
       good: { w: [0.3, 0.6], b: 0 },
       bad: { w: [Infinity, 0] }, // postMessage carries Infinity; the widget refuses it

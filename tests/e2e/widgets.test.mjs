@@ -189,6 +189,91 @@ function randomDescents(seed, count) {
   }
   return states;
 }
+// Backpropagation: a dense network's forward pass, the loss's gradient (expectedLoss above),
+// the chain rule back through each layer, and plain SGD, written out here once more.
+const SOFTMAX = (z) => {
+  const top = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - top));
+  const sum = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / sum);
+};
+function expectedBackprop({ kernels, biases, x, y, activation, output_activation: out, loss, learning_rate: lr }) {
+  const layers = kernels.length;
+  const f = (l) => (l === layers - 1 ? out : activation);
+  const zs = [];
+  const as = [x];
+  for (let l = 0; l < layers; l++) {
+    const below = as[l];
+    const z = biases[l].map((b, j) => below.reduce((s, a, i) => s + a * kernels[l][i][j], b));
+    zs.push(z);
+    as.push(f(l) === 'softmax' ? SOFTMAX(z) : z.map(ACTIVATIONS[f(l)][0]));
+  }
+  const output = as[layers];
+  const { loss: value, gradient } = expectedLoss({ loss, y_true: y, y_pred: output });
+  const gradKernels = [];
+  const gradBiases = [];
+  const deltas = [];
+  let grad = gradient;
+  for (let l = layers - 1; l >= 0; l--) {
+    const a = as[l + 1];
+    let delta;
+    if (f(l) === 'softmax') {
+      const dot = grad.reduce((s, g, k) => s + g * a[k], 0);
+      delta = a.map((aj, j) => aj * (grad[j] - dot));
+    } else {
+      delta = zs[l].map((z, j) => grad[j] * ACTIVATIONS[f(l)][1](z));
+    }
+    deltas[l] = delta;
+    gradKernels[l] = as[l].map((ai) => delta.map((dj) => ai * dj));
+    gradBiases[l] = [...delta];
+    grad = as[l].map((_, i) => delta.reduce((s, dj, j) => s + kernels[l][i][j] * dj, 0));
+  }
+  return {
+    activations: as,
+    z: zs,
+    deltas,
+    output,
+    loss: value,
+    grads: { kernels: gradKernels, biases: gradBiases },
+    updated: {
+      kernels: kernels.map((k, l) => k.map((row, i) => row.map((w, j) => w - lr * gradKernels[l][i][j]))),
+      biases: biases.map((b, l) => b.map((v, j) => v - lr * gradBiases[l][j])),
+    },
+  };
+}
+function randomNetworks(seed, count) {
+  const r = generator(seed);
+  const uniform = (lo, hi) => lo + (hi - lo) * r();
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const states = [];
+  for (let k = 0; k < count; k++) {
+    const depth = 1 + Math.floor(r() * 4);
+    const sizes = Array.from({ length: depth + 1 }, () => 1 + Math.floor(r() * 4));
+    const kernels = sizes.slice(0, -1).map((n, l) =>
+      Array.from({ length: n }, () => Array.from({ length: sizes[l + 1] }, () => uniform(-2, 2))));
+    const biases = sizes.slice(1).map((n) => Array.from({ length: n }, () => uniform(-1, 1)));
+    const outputs = sizes[depth];
+    const [loss, output_activation] = pick([
+      ['mse', pick(Object.keys(ACTIVATIONS))],
+      ['binary_cross_entropy', 'sigmoid'],
+      ['categorical_cross_entropy', 'softmax'],
+    ]);
+    const hot = Math.floor(r() * outputs);
+    const y = loss === 'mse'
+      ? Array.from({ length: outputs }, () => uniform(-2, 2))
+      : Array.from({ length: outputs }, (_, i) => (loss === 'categorical_cross_entropy' ? Number(i === hot) : r()));
+    states.push({
+      sizes, kernels, biases,
+      x: Array.from({ length: sizes[0] }, () => uniform(-3, 3)),
+      y,
+      activation: pick(Object.keys(ACTIVATIONS)),
+      output_activation,
+      loss,
+      learning_rate: uniform(0.01, 2),
+    });
+  }
+  return states;
+}
 function assertPathClose(actual, expected, what) {
   assert.equal(actual.diverged, expected.diverged, `${what}: diverged`);
   assert.equal(actual.steps, expected.steps, `${what}: steps`);
@@ -277,7 +362,7 @@ async function setState(page, testid, state) {
 async function openHost() {
   const opened = await open(`${host.url}index.html`);
   // Every card logs its widget's `ready`; the hostile one then logs its refusal.
-  for (const id of ['neuron', 'activation', 'loss', 'descent', 'hostile']) {
+  for (const id of ['neuron', 'activation', 'loss', 'descent', 'backprop', 'hostile']) {
     await opened.page.getByTestId(`log-${id}`).getByText('ready').waitFor();
   }
   return opened;
@@ -365,6 +450,91 @@ test('gradient_descent reports the point after N steps of Keras\'s update rules,
   }
   const back = await setState(page, 'widget-descent', { learning_rate: 0.1, steps: 10 });
   assert.ok(back.ok && back.outputs.diverged === false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('backprop reports the engine\'s activations, gradients and updated weights, which agree with an independent backward pass', async () => {
+  const { page, context, errors } = await openHost();
+  for (const state of randomNetworks(20261203, 40)) {
+    const answer = await setState(page, 'widget-backprop', state);
+    const what = JSON.stringify(state);
+    assert.ok(answer.ok, `${what} refused: ${answer.message}`);
+    for (const [key, value] of Object.entries(state)) {
+      assert.deepEqual(answer.state[key], value, `${key} echoed`);
+    }
+    const want = expectedBackprop(state);
+    for (const key of ['activations', 'z', 'deltas', 'output', 'loss']) {
+      assertClose(answer.outputs[key], want[key], `${what} ${key}`);
+    }
+    for (const part of ['grads', 'updated']) {
+      assertClose(answer.outputs[part].kernels, want[part].kernels, `${what} ${part}.kernels`);
+      assertClose(answer.outputs[part].biases, want[part].biases, `${what} ${part}.biases`);
+    }
+  }
+  // The textbook network through the example page's button: 1–2–1, tanh then linear, x = 2,
+  // y = 0.2. z = (1.0, −1.9), a = (tanh 1, tanh −1.9), ŷ = tanh 1 + 0.5·tanh(−1.9).
+  await page.getByTestId('good-backprop').click();
+  await page.getByTestId('result-backprop').and(page.locator('[data-outcome=resolved]')).waitFor();
+  const outputs = await page.evaluate(() => document.querySelector('[data-testid=widget-backprop]').outputs);
+  assertClose(outputs.output, [Math.tanh(1) + 0.5 * Math.tanh(-1.9)], 'ŷ');
+  // Hostile states: a 50-layer network, a NaN weight, a stage of 10⁹, kernels that do not fit.
+  for (const [hostile, key] of [
+    [{ sizes: new Array(50).fill(4) }, 'sizes'],
+    [{ kernels: [[[NaN, 0]], [[1], [0.5]]] }, 'kernels'],
+    [{ stage: 1e9 }, 'stage'],
+    [{ kernels: [[[1, 2, 3]], [[1], [0.5]]] }, 'kernels'],
+    [{ biases: 'none' }, 'biases'],
+    [{ check: 'perhaps' }, 'check'],
+  ]) {
+    const answer = await setState(page, 'widget-backprop', hostile);
+    assert.equal(answer.ok, false, JSON.stringify(hostile));
+    assert.equal(answer.key, key, JSON.stringify(hostile));
+    assert.deepEqual(answer.state.sizes, [1, 2, 1], 'the state is kept');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('backprop steps through every stage, forward to the update, in both languages', async () => {
+  const { page, context, errors } = await openHost();
+  assert.ok((await setState(page, 'widget-backprop', { stage: 0, check: true })).ok);
+  const frame = page.frameLocator('[data-testid=widget-backprop] iframe');
+  const stages = (await page.evaluate(() => document.querySelector('[data-testid=widget-backprop]').outputs)).stages;
+  assert.equal(stages, 15, 'the 2–2–1 network has 15 stages');
+  const seen = new Set();
+  for (let stage = 0; stage < stages; stage++) {
+    const explain = frame.locator(`[data-testid=bp-explain][data-stage="${stage}"]`);
+    await explain.waitFor();
+    seen.add((await explain.locator('strong').textContent()).trim());
+    if (stage + 1 < stages) await frame.getByTestId('bp-next').click();
+  }
+  assert.deepEqual([...seen], ['The example', 'Forward pass', 'The loss', 'Backward pass', 'The update']);
+  assert.ok(await frame.getByTestId('bp-next').isDisabled());
+  // At the update every parameter shows its gradient, the check's estimate and its new value.
+  const rows = frame.getByTestId('bp-param');
+  assert.equal(await rows.count(), 9);
+  const outputs = await page.evaluate(() => document.querySelector('[data-testid=widget-backprop]').outputs);
+  const first = rows.first();
+  assert.equal((await first.getAttribute('data-name')), 'w(x₁→h₁)');
+  const shown = (cell) => Number((cell).replace('−', '-'));
+  const grad = outputs.grads.kernels[0][0][0];
+  assert.ok(Math.abs(shown(await first.getByTestId('bp-grad').textContent()) - grad) <= 1e-3 * Math.abs(grad));
+  assert.equal(await first.getByTestId('bp-numeric').textContent(), await first.getByTestId('bp-grad').textContent());
+  // Taking the step starts again from the new weights, with a lower loss.
+  const before = outputs.loss;
+  await frame.getByTestId('bp-apply').click();
+  await frame.locator('[data-testid=bp-explain][data-stage="0"]').waitFor();
+  const after = await page.evaluate(() => document.querySelector('[data-testid=widget-backprop]').outputs);
+  assert.ok(after.loss < before, `${after.loss} < ${before}`);
+  // 中文, and back one stage from the start is disabled.
+  const zh = await open(`${site.url}widget.html?widget=backprop&lang=zh&stage=4`);
+  await zh.page.locator('[data-testid=bp-explain][data-stage="4"]').getByText('计算损失').waitFor();
+  await zh.page.getByTestId('bp-back').click();
+  await zh.page.locator('[data-testid=bp-explain][data-stage="3"]').getByText('前向传播').waitFor();
+  await screenshot(zh.page, 'backprop-zh');
+  assert.deepEqual(zh.errors, []);
+  await zh.context.close();
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -555,7 +725,7 @@ test('the site works served under a sub-path', async () => {
   const sub = await serve(DIST, { prefix: '/course/neurite/', headers: { 'content-security-policy': SITE_CSP } });
   try {
     const { page, context, errors } = await open(`${sub.url}embed-example.html`);
-    for (const id of ['neuron', 'activation', 'loss', 'descent', 'hostile']) {
+    for (const id of ['neuron', 'activation', 'loss', 'descent', 'backprop', 'hostile']) {
       await page.getByTestId(`log-${id}`).getByText('ready').waitFor();
     }
     await page.goto(`${sub.url}learn.html`);

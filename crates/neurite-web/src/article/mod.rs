@@ -9,6 +9,7 @@ pub mod page;
 
 use crate::i18n::Lang;
 use crate::i18n::glossary::tooltip;
+use crate::widgets::{Fields, Out};
 
 /// `html` with a tooltip on every `<dfn data-term="KEY">`: the glossary's definition of `KEY`
 /// in `lang`, and the term in the other language beside it.
@@ -44,38 +45,67 @@ fn escape_attribute(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The number at `path` in a widget's outputs: a key, then indices into lists and keys into
+/// records, dot-separated (`loss`, `output.0`, `grads.kernels.1.0.0`).
+pub fn lookup(outputs: &Fields, path: &str) -> Option<f64> {
+    let mut parts = path.split('.').peekable();
+    let first = parts.next()?;
+    let mut out = &outputs.iter().find(|(k, _)| *k == first)?.1;
+    while let Some(part) = parts.next() {
+        match out {
+            Out::Record(fields) => out = &fields.iter().find(|(k, _)| *k == part)?.1,
+            Out::Array(items) => out = items.get(part.parse::<usize>().ok()?)?,
+            Out::List(list) if parts.peek().is_none() => {
+                return list.get(part.parse::<usize>().ok()?).copied();
+            }
+            _ => return None,
+        }
+    }
+    match out {
+        Out::Number(v) => Some(*v),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::i18n::glossary::GLOSSARY;
 
+    /// A JSON value as the widgets read one from JavaScript (`Value::from_js`).
+    fn value_of(value: serde_json::Value) -> crate::widgets::Value {
+        use crate::widgets::Value;
+        match value {
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+            serde_json::Value::String(s) => Value::Text(s),
+            serde_json::Value::Bool(b) => Value::Flag(b),
+            serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => {
+                Value::Names(items.iter().map(|v| v.as_str().unwrap().into()).collect())
+            }
+            serde_json::Value::Array(items) if items.iter().all(|v| v.is_array()) => {
+                Value::Nested(items.into_iter().map(value_of).collect())
+            }
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(|v| v.as_f64().unwrap()).collect())
+            }
+            other => Value::Other(other.to_string()),
+        }
+    }
+
     /// A JSON state as the widgets read one from a JavaScript object.
     fn patch_of(json: &str) -> crate::widgets::Patch {
-        use crate::widgets::Value;
         let object: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(json).unwrap();
         object
             .into_iter()
-            .map(|(key, value)| {
-                let value = match value {
-                    serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
-                    serde_json::Value::String(s) => Value::Text(s),
-                    serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => {
-                        Value::Names(items.iter().map(|v| v.as_str().unwrap().into()).collect())
-                    }
-                    serde_json::Value::Array(items) => {
-                        Value::List(items.iter().map(|v| v.as_f64().unwrap()).collect())
-                    }
-                    other => Value::Other(other.to_string()),
-                };
-                (key, value)
-            })
+            .map(|(key, value)| (key, value_of(value)))
             .collect()
     }
 
     #[test]
     fn every_widget_of_the_article_takes_its_whole_starting_state() {
         use crate::widgets::activation::ActivationPoint;
+        use crate::widgets::backprop::Backprop;
         use crate::widgets::descent::GradientDescent;
         use crate::widgets::loss::LossExample;
         use crate::widgets::neuron::Neuron;
@@ -104,6 +134,7 @@ mod tests {
                     WidgetName::GradientDescent => {
                         GradientDescent::default().patched(&patch).map(|_| ())
                     }
+                    WidgetName::Backprop => Backprop::default().patched(&patch).map(|_| ()),
                 };
                 assert_eq!(accepted, Ok(()), "{name} {state}");
                 assert!(
@@ -113,7 +144,37 @@ mod tests {
                 placed += 1;
             }
         }
-        assert!(placed >= 6, "{placed} widgets");
+        assert_eq!(placed, 9, "the article's widgets");
+    }
+
+    #[test]
+    fn quoted_outputs_are_found_by_their_path() {
+        use crate::widgets::WidgetState;
+        use crate::widgets::backprop::Backprop;
+        let state = Backprop::default();
+        let outputs = state.outputs();
+        let step = state.step();
+        assert_eq!(lookup(&outputs, "loss"), Some(step.loss));
+        assert_eq!(lookup(&outputs, "output.0"), Some(step.output()[0]));
+        assert_eq!(
+            lookup(&outputs, "grads.kernels.1.0.0"),
+            Some(step.layers[1].grads.kernel[[0, 0]])
+        );
+        assert_eq!(
+            lookup(&outputs, "updated.biases.0.1"),
+            Some(step.updated.biases[0][1])
+        );
+        for missing in [
+            "",
+            "nope",
+            "output",
+            "output.7",
+            "output.0.0",
+            "grads.kernels.x",
+            "grads",
+        ] {
+            assert_eq!(lookup(&outputs, missing), None, "{missing}");
+        }
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! `learn.html`: the article, rendered in the learner's language with its widgets live inline
 //! (the same widgets as `widget.html`, mounted into the article's own tree) and the glossary.
 
-use leptos::prelude::*;
+use std::rc::Rc;
 
-use super::annotate_terms;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
 use super::content::{Block, SECTIONS, SUBTITLE, TITLE};
+use super::{annotate_terms, lookup};
 use crate::dom;
 use crate::i18n::glossary::GLOSSARY;
 use crate::i18n::{Lang, Tr};
-use crate::widgets::WidgetName;
-use crate::widgets::host::{Placement, widget_view};
+use crate::widgets::backprop::story::num;
+use crate::widgets::host::{LiveWidget, Placement, widget_view};
 use crate::widgets::options::{Controls, WidgetUrl, state_keys};
 use crate::widgets::value::patch_from_js;
+use crate::widgets::{Fields, WidgetName};
 
 /// The article's own labels.
 const CONTENTS: Tr = Tr {
@@ -40,29 +44,36 @@ pub fn start() {
     leptos::mount::mount_to_body(move || article(lang));
 }
 
+/// The widget a section's later paragraphs quote from, and a count of its learner's edits.
+#[derive(Clone)]
+struct Quoted {
+    live: Rc<dyn LiveWidget>,
+    edits: RwSignal<u32>,
+}
+
 fn widget_block(
     lang: Signal<Lang>,
-    name: &'static str,
-    state: &'static str,
-    controls: &'static str,
-    caption: Tr,
+    (name, state, controls, caption): (&'static str, &'static str, &'static str, Tr),
+    quoted: &mut Option<Quoted>,
 ) -> AnyView {
     let Ok(name) = WidgetName::from_key(name) else {
         return ().into_any();
     };
     let controls = Controls::parse(controls, state_keys(name)).unwrap_or_default();
+    let edits = RwSignal::new(0u32);
     let (view, live) = widget_view(Placement {
         name,
         lang,
         controls,
         compact: false,
-        on_edit: std::rc::Rc::new(|_| {}),
+        on_edit: Rc::new(move |_| edits.update(|n| *n += 1)),
     });
     if let Ok(value) = js_sys::JSON::parse(state)
         && let Ok(patch) = patch_from_js(&value)
     {
         live.set_leniently(&patch);
     }
+    *quoted = Some(Quoted { live, edits });
     view! {
         <figure class="article-widget" data-testid=format!("article-widget-{}", name.key())>
             {view}
@@ -72,19 +83,54 @@ fn widget_block(
     .into_any()
 }
 
-fn block(lang: Signal<Lang>, block: &'static Block) -> AnyView {
-    match block {
-        Block::Paragraph(text) => {
-            view! { <p inner_html=move || annotate_terms(text.in_lang(lang.get()), lang.get())></p> }
-                .into_any()
+/// A paragraph; its `<output data-key="…">` elements show the outputs of the widget above it,
+/// and follow every change a learner makes there.
+fn paragraph(lang: Signal<Lang>, text: Tr, quoted: Option<Quoted>) -> AnyView {
+    let node = NodeRef::<leptos::html::P>::new();
+    if let Some(Quoted { live, edits }) = quoted.filter(|_| text.en.contains("<output")) {
+        Effect::new(move |_| {
+            edits.track();
+            lang.track();
+            if let Some(p) = node.get() {
+                fill_outputs(&p, &live.outputs());
+            }
+        });
+    }
+    view! { <p node_ref=node inner_html=move || annotate_terms(text.in_lang(lang.get()), lang.get())></p> }
+        .into_any()
+}
+
+/// Writes each `<output data-key="path">` inside `element` from `outputs`.
+fn fill_outputs(element: &web_sys::HtmlElement, outputs: &Fields) {
+    let Ok(found) = element.query_selector_all("output[data-key]") else {
+        return;
+    };
+    for i in 0..found.length() {
+        let Some(output) = found
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let path = output.get_attribute("data-key").unwrap_or_default();
+        if let Some(v) = lookup(outputs, &path) {
+            output.set_text_content(Some(&num(v)));
         }
-        Block::Formula(markup) => view! { <div class="formula" inner_html=*markup></div> }.into_any(),
+    }
+}
+
+fn block(lang: Signal<Lang>, block: &'static Block, quoted: &mut Option<Quoted>) -> AnyView {
+    match block {
+        Block::Paragraph(text) => paragraph(lang, *text, quoted.clone()),
+        Block::Formula(markup) => {
+            view! { <div class="formula" inner_html=*markup></div> }.into_any()
+        }
         Block::Widget {
             name,
             state,
             controls,
             caption,
-        } => widget_block(lang, name, state, controls, *caption),
+        } => widget_block(lang, (name, state, controls, *caption), quoted),
         Block::Code { language, text } => view! {
             <pre class="code" data-language=*language><code>{*text}</code></pre>
         }
@@ -142,7 +188,10 @@ fn article(start: Lang) -> impl IntoView {
             {SECTIONS.iter().map(|section| view! {
                 <section id=section.id data-testid=format!("section-{}", section.id)>
                     <h2>{move || t(section.title)}</h2>
-                    {section.blocks.iter().map(|b| block(lang_signal, b)).collect_view()}
+                    {
+                        let mut quoted = None;
+                        section.blocks.iter().map(|b| block(lang_signal, b, &mut quoted)).collect_view()
+                    }
                 </section>
             }).collect_view()}
             <section id="glossary" data-testid="glossary">

@@ -4,6 +4,7 @@
 //! Longer text (the article, the glossary, the widgets) is written as [`Tr`] pairs, each
 //! string beside its translation.
 
+pub mod backprop;
 pub mod engine_errors;
 pub mod file_errors;
 pub mod glossary;

@@ -256,14 +256,7 @@ impl WidgetState for GradientDescent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::widgets::Patch;
-
-    fn patch(pairs: &[(&str, Value)]) -> Patch {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
-    }
+    use crate::widgets::patch;
 
     fn number(fields: &Fields, key: &str) -> f64 {
         match fields.iter().find(|(k, _)| *k == key) {

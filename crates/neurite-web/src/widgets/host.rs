@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use web_sys::HtmlElement;
 
 use super::activation::ActivationPoint;
+use super::backprop::Backprop;
 use super::descent::GradientDescent;
 use super::loss::LossExample;
 use super::neuron::Neuron;
@@ -137,6 +138,7 @@ pub fn widget_view(placement: Placement) -> (AnyView, Rc<dyn LiveWidget>) {
         WidgetName::GradientDescent => {
             build::<GradientDescent>(placement, notice, views::descent::view)
         }
+        WidgetName::Backprop => build::<Backprop>(placement, notice, views::backprop::view),
     };
     let view = view! {
         <div class=format!("nw nw-{}", name.key()) class:nw-compact=compact

@@ -9,10 +9,12 @@
 //! - [`value`]: the loosely typed values that come in (URL text, JS values) and go out.
 //! - [`refusal`]: why a value is refused, rendered in English or 中文.
 //! - [`options`]: a widget's URL — which widget, language, controls, look, initial state.
-//! - [`neuron`], [`activation`], [`loss`], [`descent`]: the widgets' states and outputs.
+//! - [`neuron`], [`activation`], [`loss`], [`descent`], [`backprop`]: the widgets' states and
+//!   outputs.
 //! - `views`, `host` (wasm32 only): their Leptos views and the shell that mounts them.
 
 pub mod activation;
+pub mod backprop;
 pub mod descent;
 pub mod loss;
 pub mod neuron;
@@ -39,18 +41,27 @@ pub enum WidgetName {
     Loss,
     /// Optimizers racing down a 2-D loss surface.
     GradientDescent,
+    /// One backpropagation step of a small network, stage by stage.
+    Backprop,
 }
 
 impl WidgetName {
     /// Every widget.
-    pub const ALL: [WidgetName; 4] = [
+    pub const ALL: [WidgetName; 5] = [
         WidgetName::Neuron,
         WidgetName::Activation,
         WidgetName::Loss,
         WidgetName::GradientDescent,
+        WidgetName::Backprop,
     ];
     /// Their names, for messages.
-    pub const KEYS: &'static [&'static str] = &["neuron", "activation", "loss", "gradient_descent"];
+    pub const KEYS: &'static [&'static str] = &[
+        "neuron",
+        "activation",
+        "loss",
+        "gradient_descent",
+        "backprop",
+    ];
 
     /// The name in URLs and the embedding API.
     pub fn key(self) -> &'static str {
@@ -59,6 +70,7 @@ impl WidgetName {
             WidgetName::Activation => "activation",
             WidgetName::Loss => "loss",
             WidgetName::GradientDescent => "gradient_descent",
+            WidgetName::Backprop => "backprop",
         }
     }
 
@@ -100,10 +112,12 @@ pub trait WidgetState: Clone + Default + PartialEq + 'static {
     fn outputs(&self) -> Fields;
 
     /// This state with a whole patch applied, or the first refusal (nothing of it applied).
+    /// Keys are applied in the order of [`WidgetState::KEYS`] (a key that reshapes others, as
+    /// a network's `sizes`, comes first), a repeated key's last value winning.
     fn patched(&self, patch: &[(String, Value)]) -> Result<Self, Refusal> {
-        let mut next = self.clone();
+        let mut ordered = Vec::with_capacity(patch.len());
         for (key, value) in patch {
-            if !Self::KEYS.contains(&key.as_str()) {
+            let Some(rank) = Self::KEYS.iter().position(|k| k == key) else {
                 return Err(Refusal::at(
                     key,
                     Reason::UnknownKey {
@@ -111,7 +125,12 @@ pub trait WidgetState: Clone + Default + PartialEq + 'static {
                         known: Self::KEYS,
                     },
                 ));
-            }
+            };
+            ordered.push((rank, key, value));
+        }
+        ordered.sort_by_key(|(rank, ..)| *rank);
+        let mut next = self.clone();
+        for (_, key, value) in ordered {
             next = next.with(key, value)?;
         }
         next.validate()?;
@@ -206,6 +225,15 @@ pub(crate) fn activation_named(key: &str, value: &Value) -> Result<neurite::Acti
         .into_iter()
         .find(|a| a.name() == name)
         .expect("every elementwise name is an engine activation"))
+}
+
+/// A patch from `(key, value)` pairs, for tests.
+#[cfg(test)]
+pub(crate) fn patch(pairs: &[(&str, Value)]) -> Patch {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -93,13 +93,7 @@ impl WidgetState for Neuron {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn patch(pairs: &[(&str, Value)]) -> super::super::Patch {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
-    }
+    use crate::widgets::patch;
 
     #[test]
     fn outputs_are_the_engines_for_the_default_and_a_three_input_neuron() {

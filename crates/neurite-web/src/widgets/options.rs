@@ -152,6 +152,7 @@ pub fn state_keys(name: WidgetName) -> &'static [&'static str] {
         WidgetName::Activation => super::activation::ActivationPoint::KEYS,
         WidgetName::Loss => super::loss::LossExample::KEYS,
         WidgetName::GradientDescent => super::descent::GradientDescent::KEYS,
+        WidgetName::Backprop => super::backprop::Backprop::KEYS,
     }
 }
 
@@ -171,15 +172,33 @@ pub fn to_query(name: WidgetName, lang: Lang, fields: &Fields) -> String {
                 .collect::<Vec<_>>()
                 .join(","),
             Out::Text(text) => (*text).to_string(),
+            Out::Flag(flag) => flag.to_string(),
+            Out::Array(_) => bracketed(value),
             // An empty list is the default, and a URL cannot say it.
             Out::Names(names) if names.is_empty() => continue,
             Out::Names(names) => names.join(","),
             // Outputs, never part of a state.
-            Out::Flag(_) | Out::Records(_) => continue,
+            Out::Records(_) | Out::Record(_) => continue,
         };
         query.push_str(&format!("&{key}={text}"));
     }
     query
+}
+
+/// A (nested) list in the URL's bracket notation, `[[0.1,0.4],[0.8,0.6]]`.
+fn bracketed(value: &Out) -> String {
+    match value {
+        Out::Number(v) => v.to_string(),
+        Out::List(list) => {
+            let items: Vec<String> = list.iter().map(f64::to_string).collect();
+            format!("[{}]", items.join(","))
+        }
+        Out::Array(items) => {
+            let items: Vec<String> = items.iter().map(bracketed).collect();
+            format!("[{}]", items.join(","))
+        }
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

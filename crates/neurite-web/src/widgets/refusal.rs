@@ -91,6 +91,30 @@ pub enum Reason {
     },
     /// A URL's `state` that is not JSON.
     NotJson,
+    /// A nested list was expected: `levels` 2 for a list of lists of numbers, 3 for a list of
+    /// matrices.
+    NotNested {
+        /// How deep the list must be.
+        levels: u8,
+        /// What was given, described.
+        got: String,
+    },
+    /// Yes or no was expected.
+    NotAFlag {
+        /// What was given, described.
+        got: String,
+    },
+    /// A list (or matrix) whose shape does not follow from another key.
+    Shape {
+        /// Which part (`kernels[1]`).
+        part: String,
+        /// The shape it must have (`2×1`).
+        expected: String,
+        /// The shape it has.
+        got: String,
+        /// The key its shape follows from.
+        from: &'static str,
+    },
 }
 
 /// A refused value: which key (none for the state as a whole), and why.
@@ -260,6 +284,37 @@ impl Reason {
                     "the state parameter is not valid JSON".into()
                 }
             }
+            Reason::NotNested { levels, got } => match (zh, levels) {
+                (true, 2) => format!("应为每层一组数的列表，例如 [[0, 0], [0]]，收到的是 {got}"),
+                (true, _) => format!(
+                    "应为每层一个矩阵（按行列出的数）的列表，例如 [[[0.1, 0.4], [0.8, 0.6]], [[0.3], [0.9]]]，收到的是 {got}"
+                ),
+                (false, 2) => format!(
+                    "must be a list with one list of numbers per layer, such as [[0, 0], [0]]; got {got}"
+                ),
+                (false, _) => format!(
+                    "must be a list with one matrix (a list of rows of numbers) per layer, such as [[[0.1, 0.4], [0.8, 0.6]], [[0.3], [0.9]]]; got {got}"
+                ),
+            },
+            Reason::NotAFlag { got } => {
+                if zh {
+                    format!("应为 true 或 false，收到的是 {got}")
+                } else {
+                    format!("must be true or false, got {got}")
+                }
+            }
+            Reason::Shape {
+                part,
+                expected,
+                got,
+                from,
+            } => {
+                if zh {
+                    format!("{part} 的形状应为 {expected}（由 {from} 决定），收到的是 {got}")
+                } else {
+                    format!("{part} must have shape {expected} (from {from}), got {got}")
+                }
+            }
         }
     }
 }
@@ -309,6 +364,21 @@ mod tests {
             Reason::NotProbabilities { sum: 1.5 },
             Reason::NotAnObject { got: "42".into() },
             Reason::NotJson,
+            Reason::NotNested {
+                levels: 2,
+                got: "3".into(),
+            },
+            Reason::NotNested {
+                levels: 3,
+                got: "3".into(),
+            },
+            Reason::NotAFlag { got: "3".into() },
+            Reason::Shape {
+                part: "kernels[1]".into(),
+                expected: "2×1".into(),
+                got: "3×1".into(),
+                from: "sizes",
+            },
         ]
     }
 

@@ -14,6 +14,10 @@ pub enum Value {
     Text(String),
     /// A list of names.
     Names(Vec<String>),
+    /// A list of lists (of numbers, or of further lists): a network's biases or kernels.
+    Nested(Vec<Value>),
+    /// Yes or no.
+    Flag(bool),
     /// Anything else (an object, `null`, a boolean, a mixed list), described for the message
     /// that refuses it.
     Other(String),
@@ -37,7 +41,14 @@ pub enum Out {
     Flag(bool),
     /// A list of records, each its own fields (a race's runners).
     Records(Vec<Fields>),
+    /// A list of values (lists of numbers, or further lists): a network's kernels.
+    Array(Vec<Out>),
+    /// One record of fields (a network's gradients).
+    Record(Fields),
 }
+
+/// How deep a nested list may go (a list of kernels, each a list of rows, is three).
+pub const MAX_NESTING: usize = 3;
 
 /// A reported state or outputs: keys and values, in a fixed order.
 pub type Fields = Vec<(&'static str, Out)>;
@@ -48,22 +59,33 @@ pub fn as_patch(fields: Fields) -> Patch {
         .into_iter()
         .map(|(key, value)| {
             let value = match value {
-                Out::Number(v) => Value::Number(v),
-                Out::List(list) => Value::List(list),
                 Out::Text(text) => Value::Text(text.into()),
                 Out::Names(names) => Value::Names(names.iter().map(|n| n.to_string()).collect()),
-                Out::Flag(flag) => Value::Other(flag.to_string()),
-                Out::Records(_) => Value::Other("[…]".into()),
+                other => out_as_value(other),
             };
             (key.to_string(), value)
         })
         .collect()
 }
 
+fn out_as_value(out: Out) -> Value {
+    match out {
+        Out::Number(v) => Value::Number(v),
+        Out::List(list) => Value::List(list),
+        Out::Array(items) => Value::Nested(items.into_iter().map(out_as_value).collect()),
+        Out::Flag(flag) => Value::Flag(flag),
+        _ => Value::Other("{…}".into()),
+    }
+}
+
 impl Value {
     /// Reads a value from a URL parameter: a number, a comma-separated list of numbers, or text.
+    /// A value in brackets is a (nested) list, `[[0.1,0.4],[0.8,0.6]]`.
     pub fn from_url(raw: &str) -> Value {
         let raw = raw.trim();
+        if raw.starts_with('[') {
+            return bracketed(raw).unwrap_or_else(|| Value::Other(shorten(raw)));
+        }
         if raw.contains(',') {
             let parts: Vec<&str> = raw.split(',').map(str::trim).collect();
             let names = || {
@@ -118,6 +140,66 @@ impl Value {
         }
     }
 
+    /// The value as a list of lists of numbers (a list of one list may be given as that
+    /// list, as for a one-layer network's biases).
+    ///
+    /// # Errors
+    /// [`Reason::NotNested`] for anything else.
+    pub fn lists(&self) -> Result<Vec<Vec<f64>>, Reason> {
+        let not = || Reason::NotNested {
+            levels: 2,
+            got: self.describe(),
+        };
+        match self {
+            Value::Nested(items) => items
+                .iter()
+                .map(|item| item.numbers().map_err(|_| not()))
+                .collect(),
+            Value::List(list) if list.is_empty() => Ok(Vec::new()),
+            Value::List(list) => Ok(vec![list.clone()]),
+            _ => Err(not()),
+        }
+    }
+
+    /// The value as a list of matrices, each a list of rows of numbers.
+    ///
+    /// # Errors
+    /// [`Reason::NotNested`] for anything else.
+    pub fn matrices(&self) -> Result<Vec<Vec<Vec<f64>>>, Reason> {
+        let not = || Reason::NotNested {
+            levels: 3,
+            got: self.describe(),
+        };
+        match self {
+            Value::Nested(items) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Nested(_) => item.lists().map_err(|_| not()),
+                    _ => Err(not()),
+                })
+                .collect(),
+            Value::List(list) if list.is_empty() => Ok(Vec::new()),
+            _ => Err(not()),
+        }
+    }
+
+    /// The value as yes or no: a boolean, `true`/`false`, or `1`/`0`.
+    ///
+    /// # Errors
+    /// [`Reason::NotAFlag`] for anything else.
+    pub fn flag(&self) -> Result<bool, Reason> {
+        match self {
+            Value::Flag(flag) => Ok(*flag),
+            Value::Text(text) if text == "true" => Ok(true),
+            Value::Text(text) if text == "false" => Ok(false),
+            Value::Number(v) if *v == 1.0 => Ok(true),
+            Value::Number(v) if *v == 0.0 => Ok(false),
+            other => Err(Reason::NotAFlag {
+                got: other.describe(),
+            }),
+        }
+    }
+
     /// The value as a name.
     ///
     /// # Errors
@@ -144,6 +226,11 @@ impl Value {
                 let items: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
                 format!("[{}]", items.join(", "))
             }
+            Value::Nested(items) => {
+                let items: Vec<String> = items.iter().map(Value::describe).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Flag(flag) => flag.to_string(),
             Value::Other(what) => what.clone(),
         };
         shorten(&full)
@@ -157,6 +244,50 @@ fn parse_number(text: &str) -> Option<f64> {
         return None;
     }
     text.parse().ok()
+}
+
+/// A bracketed list from a URL: numbers, or lists of them, at most [`MAX_NESTING`] deep.
+fn bracketed(raw: &str) -> Option<Value> {
+    fn list(text: &str, depth: usize) -> Option<(Value, &str)> {
+        let mut rest = text.strip_prefix('[')?.trim_start();
+        if depth > MAX_NESTING {
+            return None;
+        }
+        let (mut numbers, mut lists) = (Vec::new(), Vec::new());
+        if let Some(after) = rest.strip_prefix(']') {
+            return Some((Value::List(Vec::new()), after));
+        }
+        loop {
+            if rest.starts_with('[') {
+                let (item, after) = list(rest, depth + 1)?;
+                lists.push(item);
+                rest = after.trim_start();
+            } else {
+                let end = rest.find([',', ']'])?;
+                numbers.push(parse_number(rest[..end].trim())?);
+                rest = &rest[end..];
+            }
+            if !numbers.is_empty() && !lists.is_empty() {
+                return None;
+            }
+            rest = match rest.as_bytes().first()? {
+                b',' => rest[1..].trim_start(),
+                b']' => {
+                    let value = if lists.is_empty() {
+                        Value::List(numbers)
+                    } else {
+                        Value::Nested(lists)
+                    };
+                    return Some((value, &rest[1..]));
+                }
+                _ => return None,
+            };
+        }
+    }
+    match list(raw, 1)? {
+        (value, rest) if rest.trim().is_empty() => Some(value),
+        _ => None,
+    }
 }
 
 /// A number for a message: as short as it reads exactly.
@@ -192,23 +323,36 @@ mod js {
     use js_sys::{Array, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
 
-    use super::{Fields, Out, Patch, Value, shorten};
+    use super::{Fields, MAX_NESTING, Out, Patch, Value, shorten};
     use crate::widgets::refusal::{Reason, Refusal};
 
     impl Value {
         /// Reads a JavaScript value.
         pub fn from_js(value: &JsValue) -> Value {
+            Value::from_js_at(value, 1)
+        }
+
+        fn from_js_at(value: &JsValue, depth: usize) -> Value {
             if let Some(v) = value.as_f64() {
                 Value::Number(v)
             } else if let Some(text) = value.as_string() {
                 Value::Text(text)
+            } else if let Some(flag) = value.as_bool() {
+                Value::Flag(flag)
             } else if Array::is_array(value) {
                 let array: &Array = value.unchecked_ref();
                 let numbers: Option<Vec<f64>> = array.iter().map(|v| v.as_f64()).collect();
                 let names: Option<Vec<String>> = array.iter().map(|v| v.as_string()).collect();
+                let lists = depth < MAX_NESTING && array.iter().all(|v| Array::is_array(&v));
                 match (numbers, names) {
                     (Some(numbers), _) => Value::List(numbers),
                     (None, Some(names)) => Value::Names(names),
+                    (None, None) if lists => Value::Nested(
+                        array
+                            .iter()
+                            .map(|v| Value::from_js_at(&v, depth + 1))
+                            .collect(),
+                    ),
                     (None, None) => Value::Other(describe_js(value)),
                 }
             } else {
@@ -248,7 +392,14 @@ mod js {
     pub fn fields_to_js(fields: &Fields) -> JsValue {
         let object = Object::new();
         for (key, value) in fields {
-            let value = match value {
+            Reflect::set(&object, &JsValue::from_str(key), &out_to_js(value)).ok();
+        }
+        object.into()
+    }
+
+    fn out_to_js(value: &Out) -> JsValue {
+        {
+            match value {
                 Out::Number(v) => JsValue::from_f64(*v),
                 Out::List(list) => list
                     .iter()
@@ -263,10 +414,10 @@ mod js {
                     .into(),
                 Out::Flag(flag) => JsValue::from_bool(*flag),
                 Out::Records(records) => records.iter().map(fields_to_js).collect::<Array>().into(),
-            };
-            Reflect::set(&object, &JsValue::from_str(key), &value).ok();
+                Out::Array(items) => items.iter().map(out_to_js).collect::<Array>().into(),
+                Out::Record(fields) => fields_to_js(fields),
+            }
         }
-        object.into()
     }
 }
 
@@ -295,6 +446,52 @@ mod tests {
         // 1e400 overflows to infinity: read as a number, refused where it is checked.
         assert_eq!(Value::from_url("1e400"), Value::Number(f64::INFINITY));
         assert!(Value::from_url("NaN").number().unwrap().is_nan());
+    }
+
+    #[test]
+    fn bracketed_url_values_are_nested_lists() {
+        let kernels = Value::from_url("[[[0.1, 0.4],[0.8,0.6]], [[0.3],[0.9]]]");
+        assert_eq!(
+            kernels.matrices(),
+            Ok(vec![
+                vec![vec![0.1, 0.4], vec![0.8, 0.6]],
+                vec![vec![0.3], vec![0.9]]
+            ])
+        );
+        assert_eq!(
+            Value::from_url("[[0,0],[1]]").lists(),
+            Ok(vec![vec![0.0, 0.0], vec![1.0]])
+        );
+        assert_eq!(Value::from_url("[1,2]"), Value::List(vec![1.0, 2.0]));
+        assert_eq!(Value::from_url("[]"), Value::List(Vec::new()));
+        for hostile in [
+            "[[1],2]",
+            "[1,[2]]",
+            "[[[[1]]]]",
+            "[1,",
+            "[1]]",
+            "[[1]x",
+            "[a]",
+            "[",
+        ] {
+            assert!(
+                matches!(Value::from_url(hostile), Value::Other(_)),
+                "{hostile}"
+            );
+        }
+        // A deep bracket bomb stops at the nesting limit, without recursing into it.
+        let bomb = "[".repeat(100_000);
+        assert!(matches!(Value::from_url(&bomb), Value::Other(_)));
+        assert!(kernels.lists().is_err() && Value::List(vec![1.0]).matrices().is_err());
+    }
+
+    #[test]
+    fn flags_are_booleans_or_their_names() {
+        assert_eq!(Value::Flag(true).flag(), Ok(true));
+        assert_eq!(Value::from_url("false").flag(), Ok(false));
+        assert_eq!(Value::from_url("1").flag(), Ok(true));
+        assert!(Value::from_url("maybe").flag().is_err());
+        assert!(Value::Number(2.0).flag().is_err());
     }
 
     #[test]

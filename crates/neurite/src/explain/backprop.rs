@@ -188,7 +188,7 @@ fn loss_of(net: &Network, prediction: &[f64], y: &[f64], grad: Option<&mut Array
 /// # Panics
 /// If the shapes of `net`, `x` and `y` disagree.
 #[track_caller]
-pub fn loss(net: &Network, x: &[f64], y: &[f64]) -> f64 {
+pub fn network_loss(net: &Network, x: &[f64], y: &[f64]) -> f64 {
     net.check(x, y);
     let values = forward(net, &mut net.dense_layers(), x);
     loss_of(net, &values.last().expect("a layer").1, y, None)
@@ -266,9 +266,9 @@ pub fn numeric_gradients(net: &Network, x: &[f64], y: &[f64]) -> Vec<LayerGrads>
     let mut central = |entry: Entry| {
         let original = *probe.entry(entry);
         *probe.entry(entry) = original + CHECK_STEP;
-        let up = loss(&probe, x, y);
+        let up = network_loss(&probe, x, y);
         *probe.entry(entry) = original - CHECK_STEP;
-        let down = loss(&probe, x, y);
+        let down = network_loss(&probe, x, y);
         *probe.entry(entry) = original;
         (up - down) / (2.0 * CHECK_STEP)
     };

@@ -15,7 +15,10 @@
 
 mod backprop;
 
-pub use backprop::{BackpropStep, LayerTrace, Network, backprop_step, numeric_gradients};
+pub use backprop::{
+    BackpropStep, CHECK_STEP, LayerGrads, LayerTrace, Network, backprop_step, network_loss,
+    numeric_gradients,
+};
 
 use ndarray::{Array1, Array2, ArrayView2};
 use rand::SeedableRng;

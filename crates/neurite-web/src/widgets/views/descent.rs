@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::plot::{self, Frame, INK};
-use super::{WidgetCtx, fmt};
+use super::{WidgetCtx, choice_select, fmt};
 use crate::i18n::widgets as text;
 use crate::widgets::Value;
 use crate::widgets::descent::{GradientDescent, MAX_RACERS, OPTIMIZERS, SURFACES};
@@ -231,33 +231,6 @@ fn effective_rates(path: &Descent) -> Option<[Option<f64>; 2]> {
     Some([rate(0), rate(1)])
 }
 
-/// A `<select>` over `choices` for `key`.
-fn choice_select(
-    ctx: WidgetCtx<GradientDescent>,
-    key: &'static str,
-    label: crate::i18n::Tr,
-    choices: &'static [&'static str],
-    current: fn(&GradientDescent) -> &'static str,
-    on_pick: fn(&GradientDescent, &str) -> Vec<(String, Value)>,
-) -> impl IntoView {
-    ctx.shows(key).then(|| {
-        view! {
-            <label class="nw-select">
-                <span>{move || ctx.t(label)}</span>
-                <select data-testid=format!("select-{key}")
-                    prop:value=move || ctx.state.with(current)
-                    on:change=move |ev| {
-                        let picked = event_target_value(&ev);
-                        let patch = ctx.state.with_untracked(|s| on_pick(s, &picked));
-                        ctx.edit(patch);
-                    }>
-                    {choices.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
-                </select>
-            </label>
-        }
-    })
-}
-
 /// The view.
 pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
     // The paths of the current state (cached by the state: every reader shares one run).
@@ -293,19 +266,7 @@ pub fn view(ctx: WidgetCtx<GradientDescent>) -> AnyView {
             ctx.set("steps", Value::Number((steps + 1) as f64));
         }
     };
-    Effect::new(
-        move |handle: Option<Option<leptos::prelude::IntervalHandle>>| {
-            if let Some(Some(handle)) = handle {
-                handle.clear();
-            }
-            playing
-                .get()
-                .then(|| {
-                    set_interval_with_handle(step_once, std::time::Duration::from_millis(80)).ok()
-                })
-                .flatten()
-        },
-    );
+    super::ticker(playing, 80, step_once);
 
     let race_boxes = move || {
         OPTIMIZERS

@@ -2,6 +2,7 @@
 //! sliders, number formatting and canvas plotting.
 
 pub mod activation;
+pub mod backprop;
 pub mod descent;
 pub mod loss;
 pub mod neuron;
@@ -135,6 +136,51 @@ pub fn activation_select<S: WidgetState + Send + Sync>(
             </label>
         }
     })
+}
+
+/// A `<select>` over `choices` for `key`, labelled `label`, showing `current`; a pick becomes
+/// the patch `on_pick` makes of it (a choice may reset other keys with it). Hidden unless the
+/// control of `key` is shown.
+pub fn choice_select<S: WidgetState + Send + Sync>(
+    ctx: WidgetCtx<S>,
+    key: &'static str,
+    label: Tr,
+    choices: &'static [&'static str],
+    current: fn(&S) -> &'static str,
+    on_pick: fn(&S, &str) -> Patch,
+) -> impl IntoView {
+    ctx.shows(key).then(|| {
+        view! {
+            <label class="nw-select">
+                <span>{move || ctx.t(label)}</span>
+                <select data-testid=format!("select-{key}")
+                    prop:value=move || ctx.state.with(current)
+                    on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        let patch = ctx.state.with_untracked(|s| on_pick(s, &picked));
+                        ctx.edit(patch);
+                    }>
+                    {choices.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    })
+}
+
+/// Calls `tick` every `every_ms` milliseconds while `playing` is true (play buttons).
+pub fn ticker(playing: RwSignal<bool>, every_ms: u64, tick: impl Fn() + Clone + 'static) {
+    Effect::new(move |handle: Option<Option<IntervalHandle>>| {
+        if let Some(Some(handle)) = handle {
+            handle.clear();
+        }
+        let tick = tick.clone();
+        playing
+            .get()
+            .then(|| {
+                set_interval_with_handle(tick, std::time::Duration::from_millis(every_ms)).ok()
+            })
+            .flatten()
+    });
 }
 
 /// A static MathML fragment (trusted: written in this crate).
