@@ -96,6 +96,10 @@ const WIDGETS = [
   ['loss', 'widget.html?widget=loss', 'slider-y_pred1'],
   // A 1 000-step race of all five optimizers on Rosenbrock, recomputed at every move.
   ['gradient_descent_race', 'widget.html?widget=gradient_descent&surface=rosenbrock&start=-1.5,2&learning_rate=0.002&steps=1000&optimizer=adam&optimizers=sgd,momentum,nesterov,rmsprop', 'slider-learning_rate'],
+  // The largest network the menu offers, with the gradient check on, dragged through its stages.
+  ['backprop_stages', 'widget.html?widget=backprop&sizes=2,4,4,3&check=true', 'slider-stage'],
+  // The same network, its input dragged at the update stage: every number recomputed.
+  ['backprop_input', 'widget.html?widget=backprop&sizes=2,4,4,3&check=true&stage=60', 'slider-x-0'],
 ];
 
 async function main() {

@@ -475,7 +475,9 @@ test('backprop reports the engine\'s activations, gradients and updated weights,
   // The textbook network through the example page's button: 1–2–1, tanh then linear, x = 2,
   // y = 0.2. z = (1.0, −1.9), a = (tanh 1, tanh −1.9), ŷ = tanh 1 + 0.5·tanh(−1.9).
   await page.getByTestId('good-backprop').click();
-  await page.getByTestId('result-backprop').and(page.locator('[data-outcome=resolved]')).waitFor();
+  const result = page.getByTestId('result-backprop').and(page.locator('[data-outcome]'));
+  await result.waitFor();
+  assert.equal(await result.getAttribute('data-outcome'), 'resolved', await result.textContent());
   const outputs = await page.evaluate(() => document.querySelector('[data-testid=widget-backprop]').outputs);
   assertClose(outputs.output, [Math.tanh(1) + 0.5 * Math.tanh(-1.9)], 'ŷ');
   // Hostile states: a 50-layer network, a NaN weight, a stage of 10⁹, kernels that do not fit.
@@ -697,6 +699,20 @@ test('the article renders in English and 中文 with its formulas, glossary and 
   const point = await descent.getByTestId('output-point').textContent();
   await descent.getByTestId('descent-canvas').click({ position: { x: 220, y: 90 } });
   await descent.getByTestId('output-point').filter({ hasNotText: point }).waitFor();
+  // The backpropagation section's worked example: the prose quotes the widget's numbers
+  // (ŷ = 1.5, L = 0.25, ∂L/∂w = 2 as the paragraph before works out) and follows its input.
+  const section = page.getByTestId('section-backpropagation');
+  const quoted = (key) => section.locator(`p output[data-key="${key}"]`);
+  await quoted('output.0').getByText('1.500', { exact: true }).waitFor();
+  assert.equal(await quoted('loss').textContent(), '0.2500');
+  assert.equal(await quoted('grads.kernels.0.0.0').textContent(), '2.000');
+  const backprop = page.locator('[data-testid=article-widget-backprop]');
+  await backprop.getByTestId('bp-next').click();
+  await backprop.locator('[data-testid=bp-explain][data-stage="1"]').waitFor();
+  // x₁ = −1: z₁ = 0.5·(−1) + 0.25·2 = 0 and ReLU′(0) = 0, so that weight learns nothing.
+  await backprop.getByTestId('slider-x-0').fill('-1');
+  await quoted('grads.kernels.0.0.0').getByText('0', { exact: true }).waitFor();
+  assert.notEqual(await quoted('output.0').textContent(), '1.500');
   await screenshot(page, 'article-en');
   await page.getByTestId('lang-toggle').click();
   await page.locator('html[lang=zh-CN]').waitFor();

@@ -397,6 +397,8 @@ impl WidgetState for Backprop {
             if kernel.ncols() == 0 {
                 return Err(count("kernels", kernel.ncols()));
             }
+        }
+        for (l, kernel) in self.net.kernels.iter().enumerate() {
             let bias = self.net.biases[l].len();
             if bias != kernel.ncols() {
                 return Err(misshapen(

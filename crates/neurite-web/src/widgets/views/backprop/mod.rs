@@ -225,7 +225,7 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                                 let stage = ctx.state.with_untracked(|s| s.stage);
                                 go(stage.saturating_sub(1));
                             }>{move || ctx.t(text::BACK)}</button>
-                        <button data-testid="bp-next" disabled=move || ctx.state.with(|s| s.stage) >= last_stage()
+                        <button data-testid="bp-next" disabled=move || { ctx.state.with(|s| s.stage) >= last_stage() }
                             on:click=move |_| {
                                 playing.set(false);
                                 let stage = ctx.state.with_untracked(|s| s.stage);
