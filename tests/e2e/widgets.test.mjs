@@ -474,7 +474,9 @@ test('backprop reports the engine\'s activations, gradients and updated weights,
   }
   // The textbook network through the example page's button: 1–2–1, tanh then linear, x = 2,
   // y = 0.2. z = (1.0, −1.9), a = (tanh 1, tanh −1.9), ŷ = tanh 1 + 0.5·tanh(−1.9).
-  await page.getByTestId('good-backprop').click();
+  // (Dispatched rather than clicked: the widget's frame above resizes as each state's table
+  // changes, and a click aimed before a resize lands beside the button.)
+  await page.getByTestId('good-backprop').dispatchEvent('click');
   const result = page.getByTestId('result-backprop').and(page.locator('[data-outcome]'));
   await result.waitFor();
   assert.equal(await result.getAttribute('data-outcome'), 'resolved', await result.textContent());
