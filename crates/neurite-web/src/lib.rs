@@ -51,7 +51,7 @@ pub fn mount(
     what: Mountable,
 ) -> Option<std::rc::Rc<dyn widgets::host::LiveWidget>> {
     match what {
-        Mountable::Widget(placement) => Some(widgets::host::mount(element, placement)),
+        Mountable::Widget(placement) => widgets::host::mount(element, placement),
         Mountable::Playground => {
             ui::mount_into(element);
             None
@@ -59,12 +59,11 @@ pub fn mount(
     }
 }
 
-/// The `widgets` binary's `main`: one widget, as `widget.html` shows it (see [`embed`]).
-pub fn run_widget_page() {
-    #[cfg(target_arch = "wasm32")]
-    embed::frame::start();
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("the widgets run in a browser: build them with Trunk");
+/// The `widgets` and `labs` binaries' `main`: one widget of `catalogue`, as `widget.html`
+/// shows it (see [`embed`]); `widgets-boot.js` loads the bundle that holds the widget asked for.
+#[cfg(target_arch = "wasm32")]
+pub fn run_widget_page(catalogue: widgets::host::Catalogue) {
+    embed::frame::start(catalogue);
 }
 
 /// The `learn` binary's `main`: the article, as `learn.html` shows it.

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use neurite::{Activation, Loss, explain};
 use neurite_web::embed::messages::read_set;
 use neurite_web::i18n::Lang;
-use neurite_web::widgets::host::{LiveWidget, Placement, mount};
+use neurite_web::widgets::host::{LiveWidget, Placement, basics, every, labs, mount};
 use neurite_web::widgets::options::Controls;
 use neurite_web::widgets::value::patch_from_js;
 use neurite_web::widgets::{Out, Value, WidgetName};
@@ -36,13 +36,37 @@ fn mounted(name: WidgetName, lang: Lang) -> (HtmlElement, Rc<dyn LiveWidget>) {
         root.clone(),
         Placement {
             name,
+            catalogue: every,
             lang: Signal::stored(lang),
             controls: Controls::All,
             compact: false,
             on_edit: Rc::new(|_| {}),
         },
     );
-    (root, live)
+    (
+        root,
+        live.expect("every widget is in the catalogue `every`"),
+    )
+}
+
+#[wasm_bindgen_test]
+fn each_widget_is_in_exactly_one_bundle_and_a_bundle_refuses_the_others() {
+    for name in WidgetName::ALL {
+        let (basic, lab) = (basics(name).is_some(), labs(name).is_some());
+        assert!(basic != lab, "{} in one bundle", name.key());
+        let other = if basic { labs } else { basics };
+        let placement = Placement {
+            name,
+            catalogue: other,
+            lang: Signal::stored(Lang::En),
+            controls: Controls::All,
+            compact: false,
+            on_edit: Rc::new(|_| {}),
+        };
+        let root = element();
+        assert!(mount(root.clone(), placement).is_none());
+        assert_eq!(root.child_element_count(), 0, "nothing mounted");
+    }
 }
 
 fn set(live: &dyn LiveWidget, json: &str) -> Result<(), String> {

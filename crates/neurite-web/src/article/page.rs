@@ -12,7 +12,7 @@ use crate::dom;
 use crate::i18n::glossary::GLOSSARY;
 use crate::i18n::{Lang, Tr};
 use crate::widgets::backprop::story::num;
-use crate::widgets::host::{LiveWidget, Placement, widget_view};
+use crate::widgets::host::{LiveWidget, Placement, every, widget_view};
 use crate::widgets::options::{Controls, WidgetUrl, state_keys};
 use crate::widgets::value::patch_from_js;
 use crate::widgets::{Fields, WidgetName};
@@ -61,13 +61,16 @@ fn widget_block(
     };
     let controls = Controls::parse(controls, state_keys(name)).unwrap_or_default();
     let edits = RwSignal::new(0u32);
-    let (view, live) = widget_view(Placement {
+    let Some((view, live)) = widget_view(Placement {
         name,
+        catalogue: every,
         lang,
         controls,
         compact: false,
         on_edit: Rc::new(move |_| edits.update(|n| *n += 1)),
-    });
+    }) else {
+        return ().into_any();
+    };
     if let Ok(value) = js_sys::JSON::parse(state)
         && let Ok(patch) = patch_from_js(&value)
     {

@@ -16,7 +16,7 @@ use web_sys::{HtmlElement, MessageEvent, ResizeObserver};
 use super::messages;
 use crate::dom;
 use crate::i18n::{Lang, widgets as text};
-use crate::widgets::host::{LiveWidget, Placement, UserEdit};
+use crate::widgets::host::{Catalogue, LiveWidget, Placement, UserEdit};
 use crate::widgets::options::WidgetUrl;
 use crate::widgets::value::patch_from_js;
 use crate::widgets::{Reason, Refusal, WidgetName};
@@ -35,8 +35,8 @@ fn body() -> Option<HtmlElement> {
     web_sys::window()?.document()?.body()
 }
 
-/// Starts the widget page.
-pub fn start() {
+/// Starts the widget page with the widgets of `catalogue`.
+pub fn start(catalogue: Catalogue) {
     console_error_panic_hook::set_once();
     let pairs = dom::query_pairs();
     let (url, mut refusals) = WidgetUrl::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -45,7 +45,7 @@ pub fn start() {
     let Some(body) = body() else {
         return;
     };
-    let Some(name) = url.name else {
+    let Some(name) = url.name.filter(|&name| catalogue(name).is_some()) else {
         let asked = pairs
             .iter()
             .find(|(k, _)| k == "widget")
@@ -74,6 +74,7 @@ pub fn start() {
     };
     let placement = Placement {
         name,
+        catalogue,
         lang: Signal::stored(lang),
         controls: url.options.controls.clone(),
         compact: url.options.compact,

@@ -82,11 +82,46 @@ impl<S: WidgetState + Send + Sync> LiveWidget for Live<S> {
     }
 }
 
+/// Builds one widget's view and handle, given its placement and its refusal notice.
+pub type Build = fn(Placement, RwSignal<Option<Refusal>>) -> (AnyView, Rc<dyn LiveWidget>);
+
+/// The widgets a page can show: the builder of each, `None` for those it leaves out. A bundle
+/// links in only the widgets its catalogue names.
+pub type Catalogue = fn(WidgetName) -> Option<Build>;
+
+/// The primer's first widgets — `neuron`, `activation`, `loss` — in one small bundle.
+pub fn basics(name: WidgetName) -> Option<Build> {
+    let build: Build = match name {
+        WidgetName::Neuron => |p, n| build::<Neuron>(p, n, views::neuron::view),
+        WidgetName::Activation => |p, n| build::<ActivationPoint>(p, n, views::activation::view),
+        WidgetName::Loss => |p, n| build::<LossExample>(p, n, views::loss::view),
+        _ => return None,
+    };
+    Some(build)
+}
+
+/// The labs — `gradient_descent`, `backprop` — in a bundle of their own.
+pub fn labs(name: WidgetName) -> Option<Build> {
+    let build: Build = match name {
+        WidgetName::GradientDescent => |p, n| build::<GradientDescent>(p, n, views::descent::view),
+        WidgetName::Backprop => |p, n| build::<Backprop>(p, n, views::backprop::view),
+        _ => return None,
+    };
+    Some(build)
+}
+
+/// Every widget (the article).
+pub fn every(name: WidgetName) -> Option<Build> {
+    basics(name).or_else(|| labs(name))
+}
+
 /// How a widget is put on a page.
 #[derive(Clone)]
 pub struct Placement {
     /// Which widget.
     pub name: WidgetName,
+    /// The widgets the page's bundle holds.
+    pub catalogue: Catalogue,
     /// Its language (the article switches all of its widgets at once).
     pub lang: Signal<Lang>,
     /// The controls shown.
@@ -124,22 +159,14 @@ fn build<S: WidgetState + Send + Sync>(
     (view(ctx), Rc::new(Live { state, notice }))
 }
 
-/// The widget's view inside its scoped root element, and its handle. Call it inside a reactive
-/// owner (a component, or [`mount`]).
-pub fn widget_view(placement: Placement) -> (AnyView, Rc<dyn LiveWidget>) {
+/// The widget's view inside its scoped root element, and its handle; `None` when the page's
+/// catalogue does not hold the widget. Call it inside a reactive owner (a component, or
+/// [`mount`]).
+pub fn widget_view(placement: Placement) -> Option<(AnyView, Rc<dyn LiveWidget>)> {
     let (name, lang, compact) = (placement.name, placement.lang, placement.compact);
+    let build = (placement.catalogue)(name)?;
     let notice = RwSignal::new(None::<Refusal>);
-    let (inner, live) = match name {
-        WidgetName::Neuron => build::<Neuron>(placement, notice, views::neuron::view),
-        WidgetName::Activation => {
-            build::<ActivationPoint>(placement, notice, views::activation::view)
-        }
-        WidgetName::Loss => build::<LossExample>(placement, notice, views::loss::view),
-        WidgetName::GradientDescent => {
-            build::<GradientDescent>(placement, notice, views::descent::view)
-        }
-        WidgetName::Backprop => build::<Backprop>(placement, notice, views::backprop::view),
-    };
+    let (inner, live) = build(placement, notice);
     let view = view! {
         <div class=format!("nw nw-{}", name.key()) class:nw-compact=compact
             data-widget=name.key() lang=move || lang.get().code()>
@@ -154,20 +181,22 @@ pub fn widget_view(placement: Placement) -> (AnyView, Rc<dyn LiveWidget>) {
         </div>
     }
     .into_any();
-    (view, live)
+    Some((view, live))
 }
 
 /// Mounts a widget into `element` (any element of any page) and returns its handle.
-pub fn mount(element: HtmlElement, placement: Placement) -> Rc<dyn LiveWidget> {
+/// `None` (and nothing mounted) when the placement's catalogue does not hold the widget.
+pub fn mount(element: HtmlElement, placement: Placement) -> Option<Rc<dyn LiveWidget>> {
+    (placement.catalogue)(placement.name)?;
     let slot: Rc<RefCell<Option<Rc<dyn LiveWidget>>>> = Rc::new(RefCell::new(None));
     let filled = slot.clone();
     let handle = leptos::mount::mount_to(element, move || {
-        let (view, live) = widget_view(placement);
-        filled.replace(Some(live));
-        view
+        widget_view(placement).map(|(view, live)| {
+            filled.replace(Some(live));
+            view
+        })
     });
     // The widget lives as long as the page.
     handle.forget();
     slot.take()
-        .expect("mount_to runs its view function at once")
 }
