@@ -1,10 +1,10 @@
-// Starts widget.html's module: the bundle that holds the widget the address names (the labs
-// have one of their own, so that the primer's small widgets stay small), whose wasm-bindgen
-// loader fetches its .wasm beside it; the module's main mounts the widget. A name neither
-// bundle holds gets `widgets`, which says so.
-const LABS = ['gradient_descent', 'backprop'];
+// Starts widget.html's module: the bundle that holds the widget the address names (the
+// backprop lab has one of its own, so that every widget stays within its download budget),
+// whose wasm-bindgen loader fetches its .wasm beside it; the module's main mounts the widget.
+// A name no bundle holds gets `widgets`, which says so.
+const BUNDLES = { backprop: './backprop.js' };
 const name = new URLSearchParams(window.location.search).get('widget');
-const bundle = LABS.includes(name) ? './labs.js' : './widgets.js';
+const bundle = Object.hasOwn(BUNDLES, name) ? BUNDLES[name] : './widgets.js';
 
 import(bundle)
   .then((module) => module.default())

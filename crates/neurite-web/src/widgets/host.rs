@@ -89,21 +89,23 @@ pub type Build = fn(Placement, RwSignal<Option<Refusal>>) -> (AnyView, Rc<dyn Li
 /// links in only the widgets its catalogue names.
 pub type Catalogue = fn(WidgetName) -> Option<Build>;
 
-/// The primer's first widgets — `neuron`, `activation`, `loss` — in one small bundle.
+/// The primer's first widgets and the gradient-descent lab — `neuron`, `activation`, `loss`,
+/// `gradient_descent` — in one bundle.
 pub fn basics(name: WidgetName) -> Option<Build> {
     let build: Build = match name {
         WidgetName::Neuron => |p, n| build::<Neuron>(p, n, views::neuron::view),
         WidgetName::Activation => |p, n| build::<ActivationPoint>(p, n, views::activation::view),
         WidgetName::Loss => |p, n| build::<LossExample>(p, n, views::loss::view),
-        _ => return None,
+        WidgetName::GradientDescent => |p, n| build::<GradientDescent>(p, n, views::descent::view),
+        WidgetName::Backprop => return None,
     };
     Some(build)
 }
 
-/// The labs — `gradient_descent`, `backprop` — in a bundle of their own.
-pub fn labs(name: WidgetName) -> Option<Build> {
+/// The `backprop` lab, in a bundle of its own (it holds a network's forward and backward
+/// passes, the step's explanations and their texts).
+pub fn backprop_lab(name: WidgetName) -> Option<Build> {
     let build: Build = match name {
-        WidgetName::GradientDescent => |p, n| build::<GradientDescent>(p, n, views::descent::view),
         WidgetName::Backprop => |p, n| build::<Backprop>(p, n, views::backprop::view),
         _ => return None,
     };
@@ -112,7 +114,7 @@ pub fn labs(name: WidgetName) -> Option<Build> {
 
 /// Every widget (the article).
 pub fn every(name: WidgetName) -> Option<Build> {
-    basics(name).or_else(|| labs(name))
+    basics(name).or_else(|| backprop_lab(name))
 }
 
 /// How a widget is put on a page.

@@ -115,23 +115,23 @@ pub trait WidgetState: Clone + Default + PartialEq + 'static {
     /// Keys are applied in the order of [`WidgetState::KEYS`] (a key that reshapes others, as
     /// a network's `sizes`, comes first), a repeated key's last value winning.
     fn patched(&self, patch: &[(String, Value)]) -> Result<Self, Refusal> {
-        let mut ordered = Vec::with_capacity(patch.len());
-        for (key, value) in patch {
-            let Some(rank) = Self::KEYS.iter().position(|k| k == key) else {
-                return Err(Refusal::at(
-                    key,
-                    Reason::UnknownKey {
-                        got: key.clone(),
-                        known: Self::KEYS,
-                    },
-                ));
-            };
-            ordered.push((rank, key, value));
+        if let Some((key, _)) = patch
+            .iter()
+            .find(|(key, _)| !Self::KEYS.contains(&key.as_str()))
+        {
+            return Err(Refusal::at(
+                key,
+                Reason::UnknownKey {
+                    got: key.clone(),
+                    known: Self::KEYS,
+                },
+            ));
         }
-        ordered.sort_by_key(|(rank, ..)| *rank);
         let mut next = self.clone();
-        for (_, key, value) in ordered {
-            next = next.with(key, value)?;
+        for &known in Self::KEYS {
+            for (key, value) in patch.iter().filter(|(key, _)| key == known) {
+                next = next.with(key, value)?;
+            }
         }
         next.validate()?;
         Ok(next)

@@ -1,9 +1,0 @@
-//! `widget.html`'s bundle of the labs: `gradient_descent`, `backprop` (see
-//! `neurite_web::run_widget_page`).
-
-fn main() {
-    #[cfg(target_arch = "wasm32")]
-    neurite_web::run_widget_page(neurite_web::widgets::host::labs);
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("the widgets run in a browser: build them with Trunk");
-}
