@@ -8,6 +8,9 @@
 
 pub mod story;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use ndarray::{Array1, Array2};
 use neurite::explain::{self, BackpropStep, Network};
 use neurite::{Activation, Loss};
@@ -129,6 +132,21 @@ fn shape_text(rows: usize, cols: usize) -> String {
     format!("{rows}×{cols}")
 }
 
+/// What the engine computes for a state, by [`Backprop::computed`].
+#[derive(Debug)]
+pub struct Computed {
+    /// The step.
+    pub step: BackpropStep,
+    /// The gradient check's estimates, when the state's `check` is on.
+    pub numeric: Option<Vec<explain::LayerGrads>>,
+    /// The loss after the update.
+    pub loss_after: f64,
+}
+
+thread_local! {
+    static LAST_COMPUTED: RefCell<Option<(Backprop, Rc<Computed>)>> = const { RefCell::new(None) };
+}
+
 /// One training step of a small network on one example.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backprop {
@@ -179,6 +197,32 @@ impl Backprop {
     /// The gradient check's estimates, by the engine.
     pub fn numeric_gradients(&self) -> Vec<explain::LayerGrads> {
         explain::numeric_gradients(&self.net, &self.x, &self.y)
+    }
+
+    /// The step, the gradient check's estimates (when `check` is on) and the loss after the
+    /// update, computed once per network and example: the last state's are kept, so that the
+    /// view's parts and the reported outputs share them, and a change of stage alone reuses them.
+    pub fn computed(&self) -> Rc<Computed> {
+        let key = Backprop {
+            stage: 0,
+            ..self.clone()
+        };
+        LAST_COMPUTED.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((state, computed)) = last.as_ref()
+                && *state == key
+            {
+                return Rc::clone(computed);
+            }
+            let step = self.step();
+            let computed = Rc::new(Computed {
+                numeric: self.check.then(|| self.numeric_gradients()),
+                loss_after: self.loss_after(&step),
+                step,
+            });
+            *last = Some((key, Rc::clone(&computed)));
+            computed
+        })
     }
 
     /// The loss after the update, by the engine.
@@ -464,7 +508,8 @@ impl WidgetState for Backprop {
     }
 
     fn outputs(&self) -> Fields {
-        let step = self.step();
+        let computed = self.computed();
+        let step = &computed.step;
         let mut activations = vec![self.x.as_slice()];
         activations.extend(step.layers.iter().map(|l| l.a.as_slice()));
         let grads: Vec<Array2<f64>> = step.layers.iter().map(|l| l.grads.kernel.clone()).collect();
@@ -491,7 +536,7 @@ impl WidgetState for Backprop {
                     step.updated.biases.iter().map(|b| b.to_vec()),
                 ),
             ),
-            ("loss_after", Out::Number(self.loss_after(&step))),
+            ("loss_after", Out::Number(computed.loss_after)),
             ("stages", Out::Number(self.stages().len() as f64)),
         ]
     }

@@ -345,7 +345,7 @@ pub fn story(state: &Backprop, step: &BackpropStep, numeric: Option<&[LayerGrads
         Stage::Update => (
             text::UPDATE_TITLE,
             text::UPDATE,
-            update(state, step, state.loss_after(step)),
+            update(state, step, state.computed().loss_after),
         ),
     };
     Story {

@@ -8,11 +8,12 @@ mod diagram;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use neurite::explain::{BackpropStep, LayerGrads, Network};
 
 use super::{WidgetCtx, choice_select, slider};
 use crate::i18n::{backprop as text, widgets as common};
 use crate::widgets::backprop::story::{self, bias_name, num, weight_name};
-use crate::widgets::backprop::{Backprop, OUTPUT_ACTIVATIONS, Stage};
+use crate::widgets::backprop::{Backprop, Computed, OUTPUT_ACTIVATIONS, Stage};
 use crate::widgets::loss::LOSSES;
 use crate::widgets::value::as_patch;
 use crate::widgets::{ELEMENTWISE, Value, WidgetState};
@@ -29,67 +30,92 @@ fn shape_key(state: &Backprop) -> String {
     sizes.join(",")
 }
 
-/// One row of the parameter table.
-struct Row {
-    name: String,
-    value: f64,
-    grad: f64,
-    numeric: Option<f64>,
-    updated: f64,
-    /// The stage at which its gradient is known.
-    known_at: Stage,
+/// One parameter of the network: a kernel entry or a bias.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Param {
+    /// Layer, row (unit below), column (unit fed).
+    Kernel(usize, usize, usize),
+    /// Layer, unit.
+    Bias(usize, usize),
 }
 
-fn rows(state: &Backprop) -> Vec<Row> {
-    let step = state.step();
-    let numeric = state.check.then(|| state.numeric_gradients());
-    let sizes = state.net.sizes();
-    let mut rows = Vec::new();
-    for (layer, kernel) in state.net.kernels.iter().enumerate() {
-        for ((from, to), &value) in kernel.indexed_iter() {
-            rows.push(Row {
-                name: weight_name(&sizes, layer, from, to),
-                value,
-                grad: step.layers[layer].grads.kernel[[from, to]],
-                numeric: numeric.as_ref().map(|n| n[layer].kernel[[from, to]]),
-                updated: step.updated.kernels[layer][[from, to]],
-                known_at: Stage::Weight { layer, from, to },
-            });
+impl Param {
+    /// Every parameter of a network with `sizes`, layer by layer, kernel then bias.
+    fn all(sizes: &[usize]) -> Vec<Param> {
+        let mut all = Vec::new();
+        for layer in 0..sizes.len() - 1 {
+            for from in 0..sizes[layer] {
+                all.extend((0..sizes[layer + 1]).map(|to| Param::Kernel(layer, from, to)));
+            }
+            all.extend((0..sizes[layer + 1]).map(|unit| Param::Bias(layer, unit)));
         }
-        for (unit, &value) in state.net.biases[layer].iter().enumerate() {
-            rows.push(Row {
-                name: bias_name(&sizes, layer, unit),
-                value,
-                grad: step.layers[layer].grads.bias[unit],
-                numeric: numeric.as_ref().map(|n| n[layer].bias[unit]),
-                updated: step.updated.biases[layer][unit],
-                known_at: Stage::Delta { layer, unit },
-            });
+        all
+    }
+
+    fn name(self, sizes: &[usize]) -> String {
+        match self {
+            Param::Kernel(l, i, j) => weight_name(sizes, l, i, j),
+            Param::Bias(l, j) => bias_name(sizes, l, j),
         }
     }
-    rows
+
+    /// The stage at which its gradient is known.
+    fn known_at(self) -> Stage {
+        match self {
+            Param::Kernel(layer, from, to) => Stage::Weight { layer, from, to },
+            Param::Bias(layer, unit) => Stage::Delta { layer, unit },
+        }
+    }
+
+    fn of(self, net: &Network) -> f64 {
+        match self {
+            Param::Kernel(l, i, j) => net.kernels[l][[i, j]],
+            Param::Bias(l, j) => net.biases[l][j],
+        }
+    }
+
+    fn grad_in(self, step: &BackpropStep) -> f64 {
+        match self {
+            Param::Kernel(l, i, j) => step.layers[l].grads.kernel[[i, j]],
+            Param::Bias(l, j) => step.layers[l].grads.bias[j],
+        }
+    }
+
+    fn grad_of(self, grads: &[LayerGrads]) -> f64 {
+        match self {
+            Param::Kernel(l, i, j) => grads[l].kernel[[i, j]],
+            Param::Bias(l, j) => grads[l].bias[j],
+        }
+    }
 }
 
+/// The table of parameters: built once per network shape, its cells following the state.
 fn table(ctx: WidgetCtx<Backprop>) -> impl IntoView {
+    let shape = Memo::new(move |_| ctx.state.with(|s| (s.net.sizes(), s.check)));
     move || {
-        let state = ctx.state.get();
-        let current = state.current_stage();
-        let updated = state.reached(Stage::Update);
-        let body = rows(&state)
+        let (sizes, check) = shape.get();
+        // Each cell is a memo: a change of stage or state touches only the cells it changes.
+        let cell = move |param: Param, what: fn(&Backprop, &Computed, Param) -> Option<f64>| {
+            let text =
+                Memo::new(move |_| ctx.state.with(|s| what(s, &s.computed(), param).map(num)));
+            move || text.get()
+        };
+        let body = Param::all(&sizes)
             .into_iter()
-            .map(|row| {
-                let known = state.reached(row.known_at);
-                let lit = row.known_at == current;
-                let name = row.name.clone();
+            .map(|param| {
+                let lit = Memo::new(move |_| ctx.state.with(|s| s.current_stage() == param.known_at()));
                 view! {
-                    <tr data-testid="bp-param" data-name=name class:nw-current=lit>
-                        <td>{row.name}</td>
-                        <td>{num(row.value)}</td>
-                        <td data-testid="bp-grad">{known.then(|| num(row.grad))}</td>
-                        {state.check.then(|| view! {
-                            <td data-testid="bp-numeric">{known.then(|| row.numeric.map(num))}</td>
+                    <tr data-testid="bp-param" data-name=param.name(&sizes) class:nw-current=lit>
+                        <td>{param.name(&sizes)}</td>
+                        <td>{cell(param, |s, _, p| Some(p.of(&s.net)))}</td>
+                        <td data-testid="bp-grad">{cell(param, |s, c, p| s.reached(p.known_at()).then(|| p.grad_in(&c.step)))}</td>
+                        {check.then(|| view! {
+                            <td data-testid="bp-numeric">{cell(param, |s, c, p| {
+                                let numeric = c.numeric.as_ref()?;
+                                s.reached(p.known_at()).then(|| p.grad_of(numeric))
+                            })}</td>
                         })}
-                        <td data-testid="bp-updated">{updated.then(|| num(row.updated))}</td>
+                        <td data-testid="bp-updated">{cell(param, |s, c, p| s.reached(Stage::Update).then(|| p.of(&c.step.updated)))}</td>
                     </tr>
                 }
             })
@@ -97,11 +123,11 @@ fn table(ctx: WidgetCtx<Backprop>) -> impl IntoView {
         view! {
             <table class="nw-params">
                 <thead><tr>
-                    <th>{ctx.t(text::PARAMETER)}</th>
-                    <th>{ctx.t(text::VALUE)}</th>
+                    <th>{move || ctx.t(text::PARAMETER)}</th>
+                    <th>{move || ctx.t(text::VALUE)}</th>
                     <th>"∂L/∂θ"</th>
-                    {state.check.then(|| view! { <th title=ctx.t(text::CHECK_NOTE)>{ctx.t(text::NUMERIC)}</th> })}
-                    <th>{ctx.t(text::UPDATED)}</th>
+                    {check.then(|| view! { <th title=move || ctx.t(text::CHECK_NOTE)>{move || ctx.t(text::NUMERIC)}</th> })}
+                    <th>{move || ctx.t(text::UPDATED)}</th>
                 </tr></thead>
                 <tbody>{body}</tbody>
             </table>
@@ -112,9 +138,8 @@ fn table(ctx: WidgetCtx<Backprop>) -> impl IntoView {
 fn explanation(ctx: WidgetCtx<Backprop>) -> impl IntoView {
     move || {
         let state = ctx.state.get();
-        let step = state.step();
-        let numeric = state.check.then(|| state.numeric_gradients());
-        let story = story::story(&state, &step, numeric.as_deref());
+        let computed = state.computed();
+        let story = story::story(&state, &computed.step, computed.numeric.as_deref());
         let count = state.stages().len();
         view! {
             <div class="nw-stage" data-testid="bp-explain" data-stage=state.stage>
@@ -137,7 +162,7 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
     Effect::new(move |_| {
         let state = ctx.state.get();
         if let Some(canvas) = canvas.get() {
-            diagram::draw(&canvas, &state, &state.step());
+            diagram::draw(&canvas, &state, &state.computed().step);
         }
     });
     let last_stage = move || ctx.state.with(|s| s.stages().len() - 1);
@@ -158,13 +183,10 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
     super::ticker(playing, PLAY_MS, advance);
     let apply = move |_| {
         playing.set(false);
-        let next = ctx.state.with_untracked(|s| {
-            let step = s.step();
-            Backprop {
-                net: step.updated,
-                stage: 0,
-                ..s.clone()
-            }
+        let next = ctx.state.with_untracked(|s| Backprop {
+            net: s.computed().step.updated.clone(),
+            stage: 0,
+            ..s.clone()
         });
         ctx.edit(as_patch(next.fields()));
     };
