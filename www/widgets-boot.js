@@ -1,8 +1,8 @@
-// Starts widget.html's module: the bundle that holds the widget the address names (the
-// backprop lab has one of its own, so that every widget stays within its download budget),
+// Starts widget.html's module: the bundle that holds the widget the address names (each lab
+// has one of its own, so that every widget stays small; host::BUNDLES in the web crate),
 // whose wasm-bindgen loader fetches its .wasm beside it; the module's main mounts the widget.
 // A name no bundle holds gets `widgets`, which says so.
-const BUNDLES = { backprop: './backprop.js' };
+const BUNDLES = { gradient_descent: './descent.js', backprop: './backprop.js' };
 const name = new URLSearchParams(window.location.search).get('widget');
 const bundle = Object.hasOwn(BUNDLES, name) ? BUNDLES[name] : './widgets.js';
 

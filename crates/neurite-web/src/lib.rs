@@ -59,7 +59,7 @@ pub fn mount(
     }
 }
 
-/// The `widgets` and `backprop` binaries' `main`: one widget of `catalogue`, as `widget.html`
+/// The `widgets`, `descent` and `backprop` binaries' `main`: one widget of `catalogue`, as `widget.html`
 /// shows it (see [`embed`]); `widgets-boot.js` loads the bundle that holds the widget asked for.
 #[cfg(target_arch = "wasm32")]
 pub fn run_widget_page(catalogue: widgets::host::Catalogue) {

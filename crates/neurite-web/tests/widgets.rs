@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use neurite::{Activation, Loss, explain};
 use neurite_web::embed::messages::read_set;
 use neurite_web::i18n::Lang;
-use neurite_web::widgets::host::{LiveWidget, Placement, backprop_lab, basics, every, mount};
+use neurite_web::widgets::host::{BUNDLES, LiveWidget, Placement, every, mount};
 use neurite_web::widgets::options::Controls;
 use neurite_web::widgets::value::patch_from_js;
 use neurite_web::widgets::{Out, Value, WidgetName};
@@ -52,9 +52,18 @@ fn mounted(name: WidgetName, lang: Lang) -> (HtmlElement, Rc<dyn LiveWidget>) {
 #[wasm_bindgen_test]
 fn each_widget_is_in_exactly_one_bundle_and_a_bundle_refuses_the_others() {
     for name in WidgetName::ALL {
-        let (basic, lab) = (basics(name).is_some(), backprop_lab(name).is_some());
-        assert!(basic != lab, "{} in one bundle", name.key());
-        let other = if basic { backprop_lab } else { basics };
+        let holders: Vec<&str> = BUNDLES
+            .iter()
+            .filter(|(_, catalogue)| catalogue(name).is_some())
+            .map(|(bundle, _)| *bundle)
+            .collect();
+        assert_eq!(
+            holders.len(),
+            1,
+            "{} in one bundle: {holders:?}",
+            name.key()
+        );
+        let (_, other) = *BUNDLES.iter().find(|(b, _)| *b != holders[0]).unwrap();
         let placement = Placement {
             name,
             catalogue: other,

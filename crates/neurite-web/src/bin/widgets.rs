@@ -1,4 +1,4 @@
-//! `widget.html`'s bundle of `neuron`, `activation`, `loss` and `gradient_descent` (see
+//! `widget.html`'s bundle of the primer's first widgets: `neuron`, `activation`, `loss` (see
 //! `neurite_web::run_widget_page`).
 
 fn main() {

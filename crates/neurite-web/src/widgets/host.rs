@@ -89,15 +89,23 @@ pub type Build = fn(Placement, RwSignal<Option<Refusal>>) -> (AnyView, Rc<dyn Li
 /// links in only the widgets its catalogue names.
 pub type Catalogue = fn(WidgetName) -> Option<Build>;
 
-/// The primer's first widgets and the gradient-descent lab — `neuron`, `activation`, `loss`,
-/// `gradient_descent` — in one bundle.
+/// The primer's first widgets — `neuron`, `activation`, `loss` — in one bundle.
 pub fn basics(name: WidgetName) -> Option<Build> {
     let build: Build = match name {
         WidgetName::Neuron => |p, n| build::<Neuron>(p, n, views::neuron::view),
         WidgetName::Activation => |p, n| build::<ActivationPoint>(p, n, views::activation::view),
         WidgetName::Loss => |p, n| build::<LossExample>(p, n, views::loss::view),
+        _ => return None,
+    };
+    Some(build)
+}
+
+/// The `gradient_descent` lab, in a bundle of its own (it holds the surfaces, the optimizers
+/// and their drawing).
+pub fn descent_lab(name: WidgetName) -> Option<Build> {
+    let build: Build = match name {
         WidgetName::GradientDescent => |p, n| build::<GradientDescent>(p, n, views::descent::view),
-        WidgetName::Backprop => return None,
+        _ => return None,
     };
     Some(build)
 }
@@ -112,9 +120,16 @@ pub fn backprop_lab(name: WidgetName) -> Option<Build> {
     Some(build)
 }
 
+/// The catalogues of `widget.html`'s bundles, by bundle name (as `widgets-boot.js` loads them).
+pub const BUNDLES: [(&str, Catalogue); 3] = [
+    ("widgets", basics),
+    ("descent", descent_lab),
+    ("backprop", backprop_lab),
+];
+
 /// Every widget (the article).
 pub fn every(name: WidgetName) -> Option<Build> {
-    basics(name).or_else(|| backprop_lab(name))
+    BUNDLES.iter().find_map(|(_, catalogue)| catalogue(name))
 }
 
 /// How a widget is put on a page.

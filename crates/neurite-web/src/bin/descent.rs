@@ -1,0 +1,8 @@
+//! `widget.html`'s bundle of the `gradient_descent` lab (see `neurite_web::run_widget_page`).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    neurite_web::run_widget_page(neurite_web::widgets::host::descent_lab);
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the widgets run in a browser: build them with Trunk");
+}
