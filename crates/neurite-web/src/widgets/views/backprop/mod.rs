@@ -156,6 +156,31 @@ fn explanation(ctx: WidgetCtx<Backprop>) -> impl IntoView {
     }
 }
 
+/// One slider per entry of the list `key` (the input or the target), `slider-{key}-{i}`.
+fn list_sliders(
+    ctx: WidgetCtx<Backprop>,
+    key: &'static str,
+    range: (f64, f64, f64),
+    list: fn(&Backprop) -> &Vec<f64>,
+) -> impl IntoView {
+    let n = ctx.state.with(|s| list(s).len());
+    (0..n)
+        .map(|i| {
+            slider(
+                format!("{key}-{i}"),
+                move || format!("{key}{}", ["₁", "₂", "₃", "₄"][i]),
+                range,
+                move || ctx.state.with(|s| list(s).get(i).copied().unwrap_or(0.0)),
+                move |v| {
+                    let mut values = ctx.state.with_untracked(|s| list(s).clone());
+                    values[i] = v;
+                    ctx.set(key, Value::List(values));
+                },
+            )
+        })
+        .collect_view()
+}
+
 /// The view.
 pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
     let canvas = NodeRef::<Canvas>::new();
@@ -189,43 +214,6 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
             ..s.clone()
         });
         ctx.edit(as_patch(next.fields()));
-    };
-
-    let inputs = move || {
-        let n = ctx.state.with(|s| s.x.len());
-        (0..n)
-            .map(|i| {
-                slider(
-                    format!("x-{i}"),
-                    move || format!("x{}", ["₁", "₂", "₃", "₄"][i]),
-                    (-3.0, 3.0, 0.05),
-                    move || ctx.state.with(|s| s.x.get(i).copied().unwrap_or(0.0)),
-                    move |v| {
-                        let mut x = ctx.state.with_untracked(|s| s.x.clone());
-                        x[i] = v;
-                        ctx.set("x", Value::List(x));
-                    },
-                )
-            })
-            .collect_view()
-    };
-    let targets = move || {
-        let n = ctx.state.with(|s| s.y.len());
-        (0..n)
-            .map(|i| {
-                slider(
-                    format!("y-{i}"),
-                    move || format!("y{}", ["₁", "₂", "₃", "₄"][i]),
-                    (0.0, 1.0, 0.01),
-                    move || ctx.state.with(|s| s.y.get(i).copied().unwrap_or(0.0)),
-                    move |v| {
-                        let mut y = ctx.state.with_untracked(|s| s.y.clone());
-                        y[i] = v;
-                        ctx.set("y", Value::List(y));
-                    },
-                )
-            })
-            .collect_view()
     };
 
     view! {
@@ -326,8 +314,8 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                 ))}
             </div>
             <div class="nw-controls">
-                {move || ctx.shows("x").then(inputs)}
-                {move || ctx.shows("y").then(targets)}
+                {move || ctx.shows("x").then(|| list_sliders(ctx, "x", (-3.0, 3.0, 0.05), |s| &s.x))}
+                {move || ctx.shows("y").then(|| list_sliders(ctx, "y", (0.0, 1.0, 0.01), |s| &s.y))}
             </div>
         </div>
     }
