@@ -44,7 +44,7 @@ pub use error::{
 pub use loss::{Loss, Targets};
 pub use metrics::{ConfusionMatrix, Evaluation};
 pub use model::{Penalties, Sequential, Summary};
-pub use optimizer::{Optimizer, OptimizerSpec};
+pub use optimizer::{ElementStep, Optimizer, OptimizerSpec, Slot};
 pub use scalar::Scalar;
 pub use spec::{LayerSpec, ModelSpec};
 pub use trainer::{Outcome, StepReport, Trainer};

@@ -349,6 +349,28 @@ impl<F: Scalar> Sequential<F> {
         data_loss + self.penalty(penalties)
     }
 
+    /// A copy of this model computing in `G` (e.g. `f64` for the views that explain one
+    /// example): the same specification, weights, head and pixel mode. Dropout masks are not
+    /// carried over; the copy draws its own from seed 0.
+    pub fn converted<G: Scalar>(&self) -> Sequential<G> {
+        let mut copy =
+            Sequential::<G>::from_spec(&self.spec, 0).expect("the specification built this model");
+        copy.pixels = self.pixels;
+        for (to, from) in copy.params_mut().into_iter().zip(self.params()) {
+            for (t, &f) in to.value.iter_mut().zip(from.value) {
+                *t = G::lit(f.to_f64_lossless());
+            }
+        }
+        copy
+    }
+
+    /// `∂L/∂` the last layer's output (the logits, when the model has a head) from the last
+    /// [`Sequential::backward`], `[batch, outputs]`: `p − y` for a softmax or sigmoid head
+    /// under its cross-entropy.
+    pub fn output_gradient(&self) -> ArrayView2<'_, F> {
+        self.grads.last().expect("model has layers").view()
+    }
+
     /// Every trainable tensor with its gradient, input to output.
     pub fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
         self.layers

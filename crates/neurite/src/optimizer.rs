@@ -237,7 +237,6 @@ impl<F: Scalar> Optimizer<F> {
         );
         self.steps += 1;
         let lr = F::lit(learning_rate);
-        let t = self.steps as f64;
         for (param, slots) in params.iter_mut().zip(&mut self.slots) {
             let (w, g) = (&mut *param.value, &*param.grad);
             match self.spec {
@@ -260,9 +259,7 @@ impl<F: Scalar> Optimizer<F> {
                     epsilon,
                 } => {
                     let step = AdamStep {
-                        alpha: F::lit(
-                            learning_rate * (1.0 - beta_2.powf(t)).sqrt() / (1.0 - beta_1.powf(t)),
-                        ),
+                        alpha: F::lit(adam_step_size(learning_rate, beta_1, beta_2, self.steps)),
                         one_minus_beta_1: F::lit(1.0 - beta_1),
                         one_minus_beta_2: F::lit(1.0 - beta_2),
                         epsilon: F::lit(epsilon),
@@ -297,6 +294,123 @@ impl<F: Scalar> Optimizer<F> {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Adam's bias-corrected step size at update `t` (from 1): `α = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)`.
+pub fn adam_step_size(learning_rate: f64, beta_1: f64, beta_2: f64, t: u64) -> f64 {
+    let t = t as f64;
+    learning_rate * (1.0 - beta_2.powf(t)).sqrt() / (1.0 - beta_1.powf(t))
+}
+
+/// One state value an optimizer keeps per parameter element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    /// SGD's velocity `v` (with momentum).
+    Velocity,
+    /// Adam's first moment `m`, the running mean of the gradient.
+    FirstMoment,
+    /// Adam's second moment `v`, the running mean of the squared gradient.
+    SecondMoment,
+    /// RMSprop's running mean of the squared gradient `s`.
+    SquareAverage,
+    /// RMSprop's momentum buffer `u`.
+    Momentum,
+}
+
+/// What one update does to one parameter element, as [`Optimizer::element_step`] computes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementStep {
+    /// The update's number `t`, from 1 (the optimizer's steps so far, plus this one).
+    pub t: u64,
+    /// The element's value before the update.
+    pub value: f64,
+    /// Its gradient.
+    pub grad: f64,
+    /// The learning rate `η`.
+    pub learning_rate: f64,
+    /// The state the rule keeps for the element, in the rule's order.
+    pub slots: Vec<Slot>,
+    /// Their values before the update (zeros before the first update).
+    pub before: Vec<f64>,
+    /// Their values after it.
+    pub after: Vec<f64>,
+    /// Adam's bias-corrected step size `α` at `t` (`None` for the other rules).
+    pub adam_step_size: Option<f64>,
+    /// The value after the update.
+    pub updated: f64,
+}
+
+impl<F: Scalar> Optimizer<F> {
+    /// The per-element state the rule keeps, in the order of [`ElementStep::slots`].
+    pub fn slots(&self) -> Vec<Slot> {
+        match self.spec {
+            OptimizerSpec::Sgd { momentum, .. } if momentum > 0.0 => vec![Slot::Velocity],
+            OptimizerSpec::Sgd { .. } => Vec::new(),
+            OptimizerSpec::Adam { .. } => vec![Slot::FirstMoment, Slot::SecondMoment],
+            OptimizerSpec::Rmsprop { momentum, .. } if momentum > 0.0 => {
+                vec![Slot::SquareAverage, Slot::Momentum]
+            }
+            OptimizerSpec::Rmsprop { .. } => vec![Slot::SquareAverage],
+        }
+    }
+
+    /// What the next update would do to element `index` of parameter tensor `param` (in
+    /// [`crate::Sequential::params_mut`] order) if its value were `value` and its gradient
+    /// `grad`: this optimizer's state for that element, copied into an `f64` optimizer that
+    /// applies [`Optimizer::step`] to it alone. Nothing here changes.
+    ///
+    /// # Panics
+    /// If the optimizer has stepped and `param` or `index` is out of its range.
+    #[track_caller]
+    pub fn element_step(
+        &self,
+        param: usize,
+        index: usize,
+        value: f64,
+        grad: f64,
+        learning_rate: f64,
+    ) -> ElementStep {
+        let slots = self.slots();
+        let before: Vec<f64> = match self.slots.get(param) {
+            Some(state) => state.iter().map(|s| s[index].to_f64_lossless()).collect(),
+            None if self.slots.is_empty() => vec![0.0; slots.len()],
+            None => panic!("optimizer: no parameter {param}"),
+        };
+        let mut scratch = Optimizer::<f64> {
+            spec: self.spec,
+            steps: self.steps,
+            slots: vec![before.iter().map(|&s| vec![s]).collect()],
+        };
+        let (mut w, mut g) = ([value], [grad]);
+        scratch.step(
+            learning_rate,
+            &mut [ParamMut {
+                name: "element",
+                shape: vec![1],
+                value: &mut w,
+                grad: &mut g,
+                penalized: false,
+            }],
+        );
+        let t = scratch.steps;
+        ElementStep {
+            t,
+            value,
+            grad,
+            learning_rate,
+            slots,
+            before,
+            after: scratch.slots[0].iter().map(|s| s[0]).collect(),
+            adam_step_size: match self.spec {
+                OptimizerSpec::Adam { beta_1, beta_2, .. } => {
+                    Some(adam_step_size(learning_rate, beta_1, beta_2, t))
+                }
+                _ => None,
+            },
+            updated: w[0],
         }
     }
 }
@@ -479,6 +593,85 @@ mod tests {
                 momentum: 0.9,
                 nesterov: false
             }
+        );
+    }
+
+    /// An optimizer on `[1, −2]` after the two steps of [`GRADS`] at η = 0.1, and its weights.
+    fn stepped(spec: OptimizerSpec) -> (Optimizer<f64>, [f64; 2]) {
+        let mut optimizer = Optimizer::<f64>::new(spec);
+        let mut w = [1.0, -2.0];
+        for g in GRADS {
+            let mut grad = g;
+            optimizer.step(
+                0.1,
+                &mut [ParamMut {
+                    name: "kernel",
+                    shape: vec![2],
+                    value: &mut w,
+                    grad: &mut grad,
+                    penalized: true,
+                }],
+            );
+        }
+        (optimizer, w)
+    }
+
+    #[test]
+    fn an_element_step_is_the_next_real_step_of_that_element_and_changes_nothing() {
+        let momentum = OptimizerSpec::Sgd {
+            momentum: 0.9,
+            nesterov: false,
+        };
+        let rms_momentum = OptimizerSpec::Rmsprop {
+            rho: 0.9,
+            momentum: 0.5,
+            epsilon: 1e-7,
+        };
+        for spec in [
+            OptimizerSpec::adam(),
+            momentum,
+            rms_momentum,
+            OptimizerSpec::sgd(),
+        ] {
+            let (mut optimizer, mut w) = stepped(spec);
+            let (index, g3) = (1, -0.7);
+            let untouched = format!("{:?}", optimizer.slots);
+            let preview = optimizer.element_step(0, index, w[index], g3, 0.05);
+            assert_eq!(untouched, format!("{:?}", optimizer.slots), "{spec:?}");
+            assert_eq!(optimizer.steps(), 2, "{spec:?}");
+            // The real third step, on both elements.
+            let mut grad = [0.2, g3];
+            optimizer.step(
+                0.05,
+                &mut [ParamMut {
+                    name: "kernel",
+                    shape: vec![2],
+                    value: &mut w,
+                    grad: &mut grad,
+                    penalized: true,
+                }],
+            );
+            assert_eq!(preview.t, 3);
+            assert_eq!(preview.updated, w[index], "{spec:?}");
+            let after: Vec<f64> = optimizer.slots[0].iter().map(|s| s[index]).collect();
+            assert_eq!(preview.after, after, "{spec:?}");
+            assert_eq!(preview.slots.len(), preview.before.len());
+        }
+    }
+
+    #[test]
+    fn adams_first_element_step_matches_hand_arithmetic() {
+        // Fresh Adam, g = 0.5, η = 0.1: m = 0.1·0.5 = 0.05, v = 0.001·0.25 = 2.5e-4,
+        // α = 0.1·√(1 − 0.999)/(1 − 0.9) = 0.0316227766, step = α·0.05/(√2.5e-4 + 1e-7)
+        // = 0.0316227766·0.05/0.0158114883 = 0.0999993675.
+        let step = Optimizer::<f32>::new(OptimizerSpec::adam()).element_step(3, 7, 1.0, 0.5, 0.1);
+        assert_eq!(step.slots, vec![Slot::FirstMoment, Slot::SecondMoment]);
+        assert_eq!(step.before, vec![0.0, 0.0]);
+        assert!((step.after[0] - 0.05).abs() < 1e-15 && (step.after[1] - 2.5e-4).abs() < 1e-15);
+        assert!((step.adam_step_size.unwrap() - 0.031_622_776_6).abs() < 1e-10);
+        assert!(
+            (1.0 - step.updated - 0.099_999_367_5).abs() < 1e-10,
+            "{step:?}"
         );
     }
 }

@@ -134,7 +134,13 @@ impl Trainer {
         self.config.set_batch_size(batch_size)
     }
 
-    fn penalties(&self) -> Penalties {
+    /// The optimizer and its running state.
+    pub fn optimizer(&self) -> &Optimizer<f32> {
+        &self.optimizer
+    }
+
+    /// The weight penalties of the configuration.
+    pub fn penalties(&self) -> Penalties {
         Penalties {
             l1: self.config.training.l1,
             l2: self.config.training.l2,

@@ -36,6 +36,37 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
             "the model's outputs for this drawing are not finite numbers",
             "模型对这幅手写图的输出不是有限数",
         ),
+        WorkerProblem::NoSuchTestImage { index, count } => pick(
+            format!(
+                "there is no test image {index}: the test set holds {count} (0 to {})",
+                count.saturating_sub(1)
+            ),
+            format!(
+                "没有编号为 {index} 的测试图像：测试集共有 {count} 张（0 到 {}）",
+                count.saturating_sub(1)
+            ),
+        ),
+        WorkerProblem::NoDrawing => fixed(
+            "draw a digit first: there is no drawing to take apart",
+            "请先写一个数字：还没有可分析的手写图",
+        ),
+        WorkerProblem::NoSuchWeight {
+            input,
+            unit,
+            inputs,
+            units,
+        } => pick(
+            format!(
+                "there is no weight from input {input} to unit {unit}: the first layer has {inputs} inputs and {units} units"
+            ),
+            format!(
+                "不存在从输入 {input} 到单元 {unit} 的权重：第一层有 {inputs} 个输入、{units} 个单元"
+            ),
+        ),
+        WorkerProblem::ExampleNotFinite => fixed(
+            "this example's loss or gradients are not finite numbers: the model has diverged",
+            "这个样本的损失或梯度不是有限数：模型已经发散",
+        ),
         WorkerProblem::Undecodable { detail } => pick(
             format!("the worker cannot read a message: {detail}"),
             format!("训练 Worker 无法读取一条消息：{detail}"),
@@ -78,6 +109,24 @@ mod tests {
             (WorkerProblem::NoModel, vec![]),
             (WorkerProblem::RunOver, vec![]),
             (WorkerProblem::NoFile, vec![]),
+            (
+                WorkerProblem::NoSuchTestImage {
+                    index: 10_000,
+                    count: 10_000,
+                },
+                vec!["10000", "9999"],
+            ),
+            (WorkerProblem::NoDrawing, vec![]),
+            (
+                WorkerProblem::NoSuchWeight {
+                    input: 900,
+                    unit: 2,
+                    inputs: 784,
+                    units: 128,
+                },
+                vec!["900", "784", "128"],
+            ),
+            (WorkerProblem::ExampleNotFinite, vec![]),
             (
                 WorkerProblem::DrawingWidth {
                     pixels: 784,

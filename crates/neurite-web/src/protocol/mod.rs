@@ -13,8 +13,10 @@
 use neurite::{Config, ConfusionMatrix, Summary};
 use serde::{Deserialize, Serialize};
 
+mod example;
 mod worker_error;
 
+pub use example::{EXAMPLE_UNITS, ExampleQuery, ExampleReport, ExampleSource, UnitGrad, WeightAt};
 pub use worker_error::{ErrorKind, WorkerError, WorkerProblem};
 
 /// First-layer units whose weights travel in a [`FromWorker::Snapshot`]: the page draws one
@@ -96,6 +98,14 @@ pub enum ToWorker {
     Classify {
         /// The page's number for this drawing, echoed in the answers.
         drawing: u64,
+    },
+    /// "Show the math": take one image apart under the current model now and after every new
+    /// snapshot of the weights, answering with [`FromWorker::Example`]; `None` stops.
+    Explain {
+        /// The page's number for this query, echoed in the answers.
+        query: u64,
+        /// What to take apart.
+        example: Option<ExampleQuery>,
     },
 }
 
@@ -221,6 +231,8 @@ pub enum FromWorker {
         /// Time of the forward pass, in milliseconds.
         forward_ms: f64,
     },
+    /// One image taken apart, as [`ToWorker::Explain`] asked. Payload: see [`ExampleReport`].
+    Example(ExampleReport),
     /// The model file asked for with [`ToWorker::ExportModel`]. Payload: its bytes.
     ModelFile {
         /// Optimizer steps taken so far.
@@ -325,6 +337,21 @@ pub mod samples {
             },
             ToWorker::ExportModel,
             ToWorker::Classify { drawing: 3 },
+            ToWorker::Explain {
+                query: 4,
+                example: Some(ExampleQuery {
+                    source: ExampleSource::Test { index: 17 },
+                    label: 7,
+                    weight: Some(WeightAt {
+                        input: 400,
+                        unit: 3,
+                    }),
+                }),
+            },
+            ToWorker::Explain {
+                query: 5,
+                example: None,
+            },
         ]
     }
 
@@ -384,6 +411,46 @@ pub mod samples {
                 steps: 1875,
                 forward_ms: 0.25,
             },
+            FromWorker::Example(ExampleReport {
+                query: 4,
+                example: ExampleQuery {
+                    source: ExampleSource::Drawing,
+                    label: 1,
+                    weight: None,
+                },
+                steps: 1875,
+                logits: vec![1.5, -0.25],
+                probabilities: vec![0.85, 0.15],
+                head: neurite::Activation::Softmax,
+                loss_function: neurite::Loss::SparseCategoricalCrossentropy,
+                loss: 1.9,
+                penalty: 0.0,
+                logit_grads: vec![0.85, -0.85],
+                inputs: 784,
+                layer_units: 128,
+                units: vec![UnitGrad {
+                    unit: 5,
+                    delta: -0.125,
+                    norm: 0.5,
+                }],
+                weight: Some((
+                    WeightAt {
+                        input: 400,
+                        unit: 5,
+                    },
+                    neurite::ElementStep {
+                        t: 1,
+                        value: 0.5,
+                        grad: -0.125,
+                        learning_rate: 1e-3,
+                        slots: vec![neurite::Slot::FirstMoment, neurite::Slot::SecondMoment],
+                        before: vec![0.0, 0.0],
+                        after: vec![-0.0125, 1.5625e-5],
+                        adam_step_size: Some(3.125e-4),
+                        updated: 0.501,
+                    },
+                )),
+            }),
             FromWorker::ModelFile { steps: 1875 },
             FromWorker::Diverged {
                 epoch: 2,

@@ -63,6 +63,28 @@ pub enum WorkerProblem {
     },
     /// The model's outputs for a drawing are NaN or infinite.
     PredictionNotFinite,
+    /// "Show the math" asked for a test image that does not exist.
+    NoSuchTestImage {
+        /// The index asked for.
+        index: usize,
+        /// Test images held.
+        count: usize,
+    },
+    /// "Show the math" asked for the drawing before one was sent.
+    NoDrawing,
+    /// "Show the math" asked for a first-layer weight that does not exist.
+    NoSuchWeight {
+        /// The input asked for.
+        input: usize,
+        /// The unit asked for.
+        unit: usize,
+        /// Inputs of the first dense layer.
+        inputs: usize,
+        /// Its units.
+        units: usize,
+    },
+    /// An example's loss or gradients are NaN or infinite.
+    ExampleNotFinite,
     /// A message the worker cannot read.
     Undecodable {
         /// The decoder's message.

@@ -1,4 +1,6 @@
-//! The engine's maths one example at a time, in `f64`, for the views that explain it.
+//! The engine's maths one example at a time, in `f64`, for the views that explain it: a neuron,
+//! an activation, a loss, one backpropagation step of a small network ([`backprop_step`]), and
+//! one image through a whole trained model ([`example_math`]).
 //!
 //! Every function here runs the engine's own code — a [`Dense`] layer, an [`Activation`]'s
 //! forward and backward passes, a [`Loss`] with its gradient — on tiny inputs, so that what a
@@ -14,6 +16,9 @@
 //! ```
 
 mod backprop;
+mod example;
+
+pub use example::{ExampleMath, FirstLayerGrads, example_math, first_layer_step};
 
 pub use backprop::{
     BackpropStep, CHECK_STEP, LayerGrads, LayerTrace, Network, backprop_step, network_loss,

@@ -6,6 +6,8 @@
 //! yields, so a pause or a new learning rate is handled between two slices. The same code runs
 //! natively in the unit tests.
 
+mod example;
+
 use ndarray::Array2;
 use neurite::{
     CheckedConfig, Config, ConfusionMatrix, Dataset, DatasetReason, Outcome, StepReport, Trainer,
@@ -13,8 +15,8 @@ use neurite::{
 };
 
 use crate::protocol::{
-    Envelope, ErrorKind, FromWorker, MAX_WEIGHT_TILES, Phase, Progress, ToWorker, WorkerError,
-    WorkerProblem,
+    Envelope, ErrorKind, ExampleQuery, FromWorker, MAX_WEIGHT_TILES, Phase, Progress, ToWorker,
+    WorkerError, WorkerProblem,
 };
 use crate::test_set::TestImages;
 
@@ -111,6 +113,11 @@ pub struct Session {
     drawing: Option<(u64, Vec<u8>)>,
     /// Whether the drawing has not been classified under the current weights.
     prediction_due: bool,
+    /// The example "show the math" takes apart (the page's number for the query, and the
+    /// query), kept for new weights.
+    example: Option<(u64, ExampleQuery)>,
+    /// Whether the example has not been taken apart under the current weights.
+    example_due: bool,
 }
 
 /// A clock in milliseconds.
@@ -229,9 +236,46 @@ impl Session {
             ToWorker::Classify { drawing } => {
                 self.drawing = request.payload.map(|pixels| (drawing, pixels));
                 self.prediction_due = true;
+                // A new drawing is a new example when the drawing is being taken apart.
+                self.example_due |= self.example.is_some();
+            }
+            ToWorker::Explain { query, example } => {
+                self.example = example.map(|e| (query, e));
+                self.example_due = true;
             }
         }
         self.predict_if_due(clock, out);
+        self.explain_if_due(out);
+    }
+
+    /// Takes the example apart if the weights (or the drawing) changed since the last time.
+    fn explain_if_due(&mut self, out: &mut Outbox) {
+        let (Some(trainer), Some((number, query)), true) =
+            (&self.trainer, self.example, self.example_due)
+        else {
+            return;
+        };
+        self.example_due = false;
+        let test_image = |index: usize| {
+            let data = self.data.as_ref().ok_or(WorkerProblem::DataLoading)?;
+            let count: usize = data.test_slices.iter().map(Dataset::len).sum();
+            data.test_slices
+                .get(index / EVAL_SLICE)
+                .filter(|_| index < count)
+                .map(|slice| slice.image(index % EVAL_SLICE))
+                .ok_or(WorkerProblem::NoSuchTestImage { index, count })
+        };
+        let drawing = self.drawing.as_ref().map(|(_, pixels)| pixels.as_slice());
+        let answer = example::pixels_of(query.source, test_image, drawing)
+            .and_then(|pixels| example::report(trainer, number, query, pixels));
+        match answer {
+            Ok(report) => out.push(report),
+            Err(refusal) => {
+                // A query that cannot be answered is not asked again at the next snapshot.
+                self.example = None;
+                out.push(Envelope::bare(FromWorker::Error(refusal)));
+            }
+        }
     }
 
     /// Classifies the drawing if the weights changed since it was last classified.
@@ -403,6 +447,7 @@ impl Session {
             }
         }
         self.predict_if_due(clock, out);
+        self.explain_if_due(out);
     }
 
     /// Trains one batch; returns whether training stopped (step done, diverged, finished).
@@ -588,6 +633,7 @@ impl Session {
         }
         self.snapshot_steps = steps;
         self.prediction_due = true;
+        self.example_due = true;
         let Some(kernel) = trainer.model().first_dense_kernel() else {
             return;
         };
@@ -1063,5 +1109,161 @@ mod tests {
             "{e}"
         );
         assert_eq!(session.trainer().unwrap().model().output_features(), 2);
+    }
+
+    fn explain(session: &mut Session, query: u64, example: Option<ExampleQuery>, out: &mut Outbox) {
+        let msg = ToWorker::Explain { query, example };
+        session.handle(Envelope::bare(msg), &mut ticking(), out);
+    }
+
+    fn examples(out: &Outbox) -> Vec<(&crate::protocol::ExampleReport, usize)> {
+        out.iter()
+            .filter_map(|e| match &e.msg {
+                FromWorker::Example(report) => {
+                    Some((report, e.payload.as_ref().map_or(0, Vec::len)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn test_query(index: usize, label: u8) -> ExampleQuery {
+        ExampleQuery {
+            source: crate::protocol::ExampleSource::Test { index },
+            label,
+            weight: None,
+        }
+    }
+
+    #[test]
+    fn a_test_example_is_taken_apart_at_once_and_again_when_the_weights_change() {
+        let (mut session, mut out) = session();
+        out.clear();
+        explain(&mut session, 9, Some(test_query(5, 1)), &mut out);
+        let first = examples(&out);
+        assert_eq!(first.len(), 1, "{out:?}");
+        let (report, payload) = (first[0].0.clone(), first[0].1);
+        assert_eq!(
+            (report.query, report.steps, report.example.label),
+            (9, 0, 1)
+        );
+        // All 8 units of the toy model's first layer, 4 inputs each, as f32.
+        assert_eq!(
+            (report.units.len(), report.inputs, report.layer_units),
+            (8, 4, 8)
+        );
+        assert_eq!(payload, 8 * 4 * 4);
+        // The engine's numbers for test image 5.
+        let trainer = session.trainer().unwrap();
+        let math = neurite::explain::example_math(
+            trainer.model(),
+            neurite::Loss::SparseCategoricalCrossentropy,
+            trainer.penalties(),
+            toy_data(64).image(5),
+            1,
+        )
+        .unwrap();
+        assert_eq!(report.logits, math.logits);
+        assert_eq!(report.logit_grads, math.logit_grads);
+        let grads = math.first_layer.unwrap();
+        assert_eq!(report.units[0].unit, grads.units_by_norm()[0]);
+        // Without a weight asked for, the top unit's largest gradient is shown.
+        let (at, step) = report.weight.as_ref().unwrap();
+        assert_eq!(at.unit, report.units[0].unit);
+        assert_eq!(step.grad, grads.kernel[[at.input, at.unit]]);
+        assert_eq!(report.example.weight, Some(*at));
+
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::Step { batches: 2 }),
+            &mut ticking(),
+            &mut out,
+        );
+        let mut clock = ticking();
+        while session.has_work() {
+            session.work(&mut clock, 1_000.0, &mut out);
+        }
+        let again = examples(&out);
+        assert_eq!(again.len(), 1, "one report for the new weights: {out:?}");
+        assert_eq!((again[0].0.query, again[0].0.steps), (9, 2));
+        assert_ne!(again[0].0.logits, report.logits);
+
+        out.clear();
+        explain(&mut session, 10, None, &mut out);
+        session.handle(
+            Envelope::bare(ToWorker::Step { batches: 1 }),
+            &mut ticking(),
+            &mut out,
+        );
+        while session.has_work() {
+            session.work(&mut clock, 1_000.0, &mut out);
+        }
+        assert!(examples(&out).is_empty(), "stopped: {out:?}");
+    }
+
+    #[test]
+    fn the_drawing_is_taken_apart_and_again_when_it_changes() {
+        let (mut session, mut out) = session();
+        out.clear();
+        let query = ExampleQuery {
+            source: crate::protocol::ExampleSource::Drawing,
+            label: 0,
+            weight: Some(crate::protocol::WeightAt { input: 2, unit: 3 }),
+        };
+        explain(&mut session, 1, Some(query), &mut out);
+        assert_eq!(
+            only_error(&out).en,
+            "draw a digit first: there is no drawing to take apart"
+        );
+        classify(&mut session, 4, Some(vec![0, 30, 180, 220]), &mut out);
+        assert!(
+            examples(&out).is_empty(),
+            "a refused query is forgotten: {out:?}"
+        );
+        out.clear();
+        explain(&mut session, 2, Some(query), &mut out);
+        let report = examples(&out)[0].0.clone();
+        let (at, step) = report.weight.as_ref().unwrap();
+        assert_eq!((at.input, at.unit), (2, 3));
+        let trainer = session.trainer().unwrap();
+        let math = neurite::explain::example_math(
+            trainer.model(),
+            neurite::Loss::SparseCategoricalCrossentropy,
+            trainer.penalties(),
+            &[0, 30, 180, 220],
+            0,
+        )
+        .unwrap();
+        assert_eq!(step.grad, math.first_layer.unwrap().kernel[[2, 3]]);
+        assert_eq!(report.logits, math.logits);
+        out.clear();
+        classify(&mut session, 5, Some(vec![200, 180, 10, 0]), &mut out);
+        let changed = examples(&out);
+        assert_eq!(changed.len(), 1, "{out:?}");
+        assert_ne!(changed[0].0.logits, report.logits);
+    }
+
+    #[test]
+    fn an_example_that_cannot_be_taken_apart_is_refused_with_a_reason() {
+        let (mut session, mut out) = session();
+        let cases = [
+            (test_query(64, 0), "there is no test image 64"),
+            (test_query(3, 2), "label 2"),
+            (
+                ExampleQuery {
+                    weight: Some(crate::protocol::WeightAt { input: 4, unit: 0 }),
+                    ..test_query(3, 1)
+                },
+                "there is no weight from input 4 to unit 0",
+            ),
+        ];
+        for (query, says) in cases {
+            out.clear();
+            explain(&mut session, 1, Some(query), &mut out);
+            let e = only_error(&out);
+            assert!(e.en.contains(says), "{query:?}: {}", e.en);
+            assert!(!e.zh.is_empty());
+        }
+        assert!(session.trainer().is_some());
     }
 }
