@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: a static server for dist/ on 127.0.0.1, Debian's
 // Chromium driven by playwright-core, console-error collection and screenshots.
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,4 +124,12 @@ export async function timedStroke(page, x, y) {
     pad.dispatchEvent(new PointerEvent('pointerup', at(0.15)));
     return (await updated) - started;
   }, [x, y]);
+}
+
+/** MNIST test image `index` (from the plain IDX files in data/mnist) and its label. */
+export function mnistTest(index) {
+  const dir = join(ROOT, 'data', 'mnist');
+  const images = readFileSync(join(dir, 't10k-images-idx3-ubyte'));
+  const labels = readFileSync(join(dir, 't10k-labels-idx1-ubyte'));
+  return { pixels: images.subarray(16 + index * 784, 16 + (index + 1) * 784), label: labels[8 + index] };
 }

@@ -4,21 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, serve, launch, openPlayground, screenshot, timedStroke } from './harness.mjs';
+import { mnistTest, serve, launch, openPlayground, screenshot, timedStroke } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let errors;
 
-/** MNIST test image `index` (plain IDX file) and its label. */
-function mnistTest(index) {
-  const dir = join(ROOT, 'data', 'mnist');
-  const images = readFileSync(join(dir, 't10k-images-idx3-ubyte'));
-  const labels = readFileSync(join(dir, 't10k-labels-idx1-ubyte'));
-  return { pixels: images.subarray(16 + index * 784, 16 + (index + 1) * 784), label: labels[8 + index] };
-}
 
 /** Strokes traced over an image: one per horizontal run of ink, in 28×28 pixel units. */
 function traceStrokes(pixels) {

@@ -4,6 +4,7 @@
 //! - [`protocol`]: every message between the page and the worker.
 //! - [`session`]: the worker's state machine, platform-free so it is unit-tested natively.
 //! - [`test_set`]: the test images as the page holds them.
+//! - [`formulas`]: formulas written out with the engine's numbers, for "show the math".
 //! - [`draft`]: the controls' raw values, turned into the engine's checked configuration.
 //! - [`reset_plan`]: what a change of the controls does to the worker's run.
 //! - [`i18n`]: the site's text in English and 简体中文, and the glossary.
@@ -15,6 +16,7 @@
 
 pub mod article;
 pub mod draft;
+pub mod formulas;
 pub mod i18n;
 pub mod protocol;
 pub mod reset_plan;

@@ -177,6 +177,34 @@ texts! {
     Learn => "Learn: how a network learns", "学习：神经网络如何学习";
     NoEpochYet => "Shown after the first epoch.", "第一轮训练结束后显示。";
     ChangesNeedReset => "Model changes apply on Reset.", "模型结构的修改在重置后生效。";
+    ShowMath => "Show the math", "展示计算过程";
+    ShowMathOpen => "Take an example apart", "拆解一个样本";
+    ShowMathClose => "Close", "收起";
+    ShowMathHint => "One image through the current model and back: every number comes from the engine in the worker, and follows the model as it trains.",
+        "让一张图像走一遍当前模型再反向传回：每个数字都来自 Worker 中的引擎，并随模型的训练实时更新。";
+    TestImage => "Test image", "测试图像";
+    MyDrawing => "My drawing", "我的手写图";
+    Previous => "Previous", "上一张";
+    Next => "Next", "下一张";
+    LossLabel => "Label for the loss", "计算损失所用的标签";
+    MathLogits => "1 · Logits, softmax and the gradient of the loss", "1 · logits、softmax 与损失的梯度";
+    Class => "Class", "类别";
+    Logit => "logit z", "logit z";
+    Probability => "probability p", "概率 p";
+    MathLoss => "2 · Cross-entropy loss of this example", "2 · 这个样本的交叉熵损失";
+    MathLossOther => "2 · Loss of this example", "2 · 这个样本的损失";
+    MathPenalty => "plus the weight penalty", "另加权重惩罚项";
+    MathFirstLayer => "3 · The first layer's gradient for this example", "3 · 这个样本在第一层产生的梯度";
+    MathFirstLayerHint => "Each image is one unit's 784 weight gradients ∂L/∂wᵢⱼ = xᵢ·δⱼ, the units with the largest first: red means the loss grows if the weight grows, blue that it falls; blank pixels of the image give exactly zero. Click a pixel to follow its weight.",
+        "每张图是一个单元的 784 个权重梯度 ∂L/∂wᵢⱼ = xᵢ·δⱼ，梯度最大的单元排在前面：红色表示增大该权重会使损失上升，蓝色表示会使损失下降；图像中空白的像素梯度恰好为零。点击某个像素，即可跟踪它对应的权重。";
+    Unit => "unit", "单元";
+    MathUpdate => "4 · What the optimizer would do to this weight", "4 · 优化器会怎样更新这个权重";
+    MathUpdateHint => "If this example were the whole batch, with the optimizer's state as training left it.",
+        "假设这个样本就是整个小批量，并沿用训练到此刻的优化器状态。";
+    Weight => "weight", "权重";
+    Pixel => "pixel", "像素";
+    UpdateNumber => "update t", "第 t 次更新";
+    AfterUpdates => "weights after this many updates", "权重已更新的次数";
 }
 
 #[cfg(test)]

@@ -53,6 +53,19 @@ pub struct UnitGrad {
     pub norm: f64,
 }
 
+/// The weight "show the math" follows through the optimizer's update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightReport {
+    /// Which weight.
+    pub at: WeightAt,
+    /// Its input's value `x` for this example.
+    pub input: f64,
+    /// Its unit's `δ`, so that `∂L/∂w = x·δ`.
+    pub delta: f64,
+    /// What the optimizer's next update would do to it if this example were the whole batch.
+    pub step: ElementStep,
+}
+
 /// The engine's forward and backward pass of one example, computed in `f64`
 /// (`neurite::explain::example_math`). Payload: the gradient images of `units`, in that
 /// order, `inputs` little-endian `f32`s each.
@@ -84,17 +97,17 @@ pub struct ExampleReport {
     pub layer_units: usize,
     /// The units whose gradient images are in the payload, the largest gradient first.
     pub units: Vec<UnitGrad>,
-    /// The weight whose update is shown, and what the optimizer's next update would do to it
-    /// if this example were the whole batch.
-    pub weight: Option<(WeightAt, ElementStep)>,
+    /// The weight whose update is shown.
+    pub weight: Option<WeightReport>,
 }
 
 impl ExampleReport {
     /// Whether every number is finite (JSON has no NaN: the worker refuses to send others).
     pub fn is_finite(&self) -> bool {
         let scalars = [self.loss, self.penalty];
-        let weight = self.weight.iter().flat_map(|(_, s)| {
-            [s.value, s.grad, s.updated]
+        let weight = self.weight.iter().flat_map(|w| {
+            let s = &w.step;
+            [w.input, w.delta, s.value, s.grad, s.updated]
                 .into_iter()
                 .chain(s.before.iter().copied())
                 .chain(s.after.iter().copied())

@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 mod example;
 mod worker_error;
 
-pub use example::{EXAMPLE_UNITS, ExampleQuery, ExampleReport, ExampleSource, UnitGrad, WeightAt};
+pub use example::{
+    EXAMPLE_UNITS, ExampleQuery, ExampleReport, ExampleSource, UnitGrad, WeightAt, WeightReport,
+};
 pub use worker_error::{ErrorKind, WorkerError, WorkerProblem};
 
 /// First-layer units whose weights travel in a [`FromWorker::Snapshot`]: the page draws one
@@ -433,12 +435,14 @@ pub mod samples {
                     delta: -0.125,
                     norm: 0.5,
                 }],
-                weight: Some((
-                    WeightAt {
+                weight: Some(WeightReport {
+                    at: WeightAt {
                         input: 400,
                         unit: 5,
                     },
-                    neurite::ElementStep {
+                    input: 1.0,
+                    delta: -0.125,
+                    step: neurite::ElementStep {
                         t: 1,
                         value: 0.5,
                         grad: -0.125,
@@ -449,7 +453,7 @@ pub mod samples {
                         adam_step_size: Some(3.125e-4),
                         updated: 0.501,
                     },
-                )),
+                }),
             }),
             FromWorker::ModelFile { steps: 1875 },
             FromWorker::Diverged {

@@ -6,7 +6,7 @@ use neurite::explain::{self, ExampleMath};
 
 use crate::protocol::{
     EXAMPLE_UNITS, Envelope, ErrorKind, ExampleQuery, ExampleReport, ExampleSource, FromWorker,
-    UnitGrad, WeightAt, WorkerError, WorkerProblem,
+    UnitGrad, WeightAt, WeightReport, WorkerError, WorkerProblem,
 };
 
 /// Why an example could not be taken apart.
@@ -53,20 +53,25 @@ pub fn report(
         }),
     };
     let weight = weight.and_then(|at| {
-        explain::first_layer_step(
+        let step = explain::first_layer_step(
             model,
             trainer.optimizer(),
             training.learning_rate,
             &math,
             at.input,
             at.unit,
-        )
-        .map(|step| (at, step))
+        )?;
+        Some(WeightReport {
+            at,
+            input: math.input[at.input],
+            delta: math.first_layer.as_ref()?.bias[at.unit],
+            step,
+        })
     });
     let report = ExampleReport {
         query: number,
         example: ExampleQuery {
-            weight: weight.as_ref().map(|(at, _)| *at),
+            weight: weight.as_ref().map(|w| w.at),
             ..query
         },
         steps: trainer.steps(),

@@ -1168,10 +1168,12 @@ mod tests {
         let grads = math.first_layer.unwrap();
         assert_eq!(report.units[0].unit, grads.units_by_norm()[0]);
         // Without a weight asked for, the top unit's largest gradient is shown.
-        let (at, step) = report.weight.as_ref().unwrap();
+        let weight = report.weight.as_ref().unwrap();
+        let (at, step) = (weight.at, &weight.step);
         assert_eq!(at.unit, report.units[0].unit);
         assert_eq!(step.grad, grads.kernel[[at.input, at.unit]]);
-        assert_eq!(report.example.weight, Some(*at));
+        assert_eq!(step.grad, weight.input * weight.delta);
+        assert_eq!(report.example.weight, Some(at));
 
         out.clear();
         session.handle(
@@ -1223,7 +1225,8 @@ mod tests {
         out.clear();
         explain(&mut session, 2, Some(query), &mut out);
         let report = examples(&out)[0].0.clone();
-        let (at, step) = report.weight.as_ref().unwrap();
+        let weight = report.weight.as_ref().unwrap();
+        let (at, step) = (weight.at, &weight.step);
         assert_eq!((at.input, at.unit), (2, 3));
         let trainer = session.trainer().unwrap();
         let math = neurite::explain::example_math(

@@ -5,11 +5,14 @@
 //! - [`run`]: the run in the worker — its configuration, phase, progress, curves, last epoch.
 //! - [`data`]: how far MNIST has come.
 //! - [`notice`]: what the banner says.
+//! - [`example`]: the example "show the math" takes apart, and the worker's report on it.
 
 pub mod data;
+pub mod example;
 pub mod notice;
 pub mod run;
 
 pub use data::DataStatus;
+pub use example::ExampleView;
 pub use notice::{LinkFailure, Notice};
 pub use run::{CurvePoint, EpochResult, Run};

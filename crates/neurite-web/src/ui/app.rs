@@ -15,6 +15,7 @@ use crate::ui::charts::Charts;
 use crate::ui::confusion::Confusion;
 use crate::ui::controls::Controls;
 use crate::ui::drawing::DrawingPad;
+use crate::ui::example_math::ShowTheMath;
 use crate::ui::gallery::Gallery;
 use crate::ui::link::Link;
 use crate::ui::model_io::ModelFiles;
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
     let data = RwSignal::new(DataStatus::Loading);
     let kernels = RwSignal::new(None::<KernelSet>);
     let selected_cell = RwSignal::new(None::<(u8, u8)>);
+    let picked_test_image = RwSignal::new(None::<usize>);
     let tests = TestResults::new();
     let link = Link::spawn(move |failure| notice.set(Some(Notice::Link(failure))));
     let control = RunControl {
@@ -107,11 +109,14 @@ pub fn App() -> impl IntoView {
             <section class="panel draw-panel">
                 <DrawingPad link=link lang=lang/>
             </section>
-            <section class="panel">
-                <Confusion run=run tests=tests selected=selected_cell lang=lang/>
+            <section class="panel math-panel">
+                <ShowTheMath link=link run=run tests=tests pick=picked_test_image lang=lang/>
             </section>
             <section class="panel">
-                <Gallery run=run tests=tests lang=lang/>
+                <Confusion run=run tests=tests selected=selected_cell pick=picked_test_image lang=lang/>
+            </section>
+            <section class="panel">
+                <Gallery run=run tests=tests pick=picked_test_image lang=lang/>
             </section>
             <section class="panel">
                 <Weights link=link lang=lang/>

@@ -1,4 +1,5 @@
-//! The test set's confusion matrix after each epoch; clicking a cell shows its images.
+//! The test set's confusion matrix after each epoch; clicking a cell shows its images, and
+//! clicking an image takes it apart in "show the math".
 
 use leptos::prelude::*;
 
@@ -17,6 +18,7 @@ pub fn Confusion(
     run: RwSignal<Run>,
     tests: TestResults,
     selected: RwSignal<Option<(u8, u8)>>,
+    pick: RwSignal<Option<usize>>,
     lang: Signal<Lang>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
@@ -68,7 +70,9 @@ pub fn Confusion(
                     .into_iter()
                     .take(CELL_IMAGES)
                     .map(|i| view! {
-                        <Digit pixels=images.image(i).to_vec() caption=format!("#{i}") testid="cell-image"/>
+                        <button class="digit-pick" on:click=move |_| pick.set(Some(i))>
+                            <Digit pixels=images.image(i).to_vec() caption=format!("#{i}") testid="cell-image"/>
+                        </button>
                     })
                     .collect_view()
             })

@@ -14,6 +14,16 @@ pub fn paint_gray(canvas: &HtmlCanvasElement, width: u32, height: u32, levels: &
     paint_rgba(canvas, width, height, &rgba);
 }
 
+/// A signed value in `[−1, 1]` as a colour: red for positive, blue for negative, white at 0.
+pub fn diverging(v: f32) -> [u8; 3] {
+    let fade = (255.0 * (1.0 - v.abs().min(1.0))) as u8;
+    if v >= 0.0 {
+        [255, fade, fade]
+    } else {
+        [fade, fade, 255]
+    }
+}
+
 /// Paints `width × height` RGBA pixels onto `canvas` at its origin.
 pub fn paint_rgba(canvas: &HtmlCanvasElement, width: u32, height: u32, rgba: &[u8]) {
     let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)

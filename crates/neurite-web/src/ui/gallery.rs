@@ -11,9 +11,14 @@ use crate::ui::state::TestResults;
 /// Digits shown.
 const SHOWN: usize = 40;
 
-/// The gallery.
+/// The gallery; a click on a digit takes it apart in "show the math" (`pick`).
 #[component]
-pub fn Gallery(run: RwSignal<Run>, tests: TestResults, lang: Signal<Lang>) -> impl IntoView {
+pub fn Gallery(
+    run: RwSignal<Run>,
+    tests: TestResults,
+    pick: RwSignal<Option<usize>>,
+    lang: Signal<Lang>,
+) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
     let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
     let digits = move || {
@@ -32,7 +37,11 @@ pub fn Gallery(run: RwSignal<Run>, tests: TestResults, lang: Signal<Lang>) -> im
                             Text::TrueLabel.in_lang(lang),
                             images.labels()[i]
                         );
-                        view! { <Digit pixels=images.image(i).to_vec() caption testid="misclassified"/> }
+                        view! {
+                            <button class="digit-pick" on:click=move |_| pick.set(Some(i))>
+                                <Digit pixels=images.image(i).to_vec() caption testid="misclassified"/>
+                            </button>
+                        }
                     })
                     .collect_view()
             })

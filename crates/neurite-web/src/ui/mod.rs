@@ -7,6 +7,7 @@ mod confusion;
 mod controls;
 mod digit;
 pub mod drawing;
+mod example_math;
 mod gallery;
 mod link;
 mod model_io;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{Lang, Text};
 use crate::protocol::FromWorker;
-use crate::ui::digit::paint_rgba;
+use crate::ui::digit::{diverging, paint_rgba};
 use crate::ui::link::Link;
 
 const TILE: usize = 28;
@@ -62,15 +62,8 @@ fn tile_grid(layer: &FirstLayer) -> (Vec<u8>, usize, usize) {
             (unit / columns) * (TILE + GAP),
         );
         for (i, &w) in weights.iter().enumerate().take(TILE * TILE) {
-            let v = w / scale;
-            let fade = |v: f32| (255.0 * (1.0 - v.abs())) as u8;
-            let colour = if v >= 0.0 {
-                [255, fade(v), fade(v)]
-            } else {
-                [fade(v), fade(v), 255]
-            };
             let at = ((y0 + i / TILE) * width + x0 + i % TILE) * 4;
-            rgba[at..at + 3].copy_from_slice(&colour);
+            rgba[at..at + 3].copy_from_slice(&diverging(w / scale));
         }
     }
     (rgba, width, height)

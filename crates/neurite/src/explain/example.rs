@@ -46,6 +46,8 @@ impl FirstLayerGrads {
 pub struct ExampleMath {
     /// The label the loss is measured against.
     pub label: u8,
+    /// The image as the model takes it (its pixels scaled as the model was trained).
+    pub input: Vec<f64>,
     /// The last layer's outputs before the head (the logits, for a softmax model).
     pub logits: Vec<f64>,
     /// The outputs after the head: class probabilities.
@@ -110,6 +112,7 @@ pub fn example_math(
     });
     Ok(ExampleMath {
         label,
+        input: input.row(0).to_vec(),
         logits,
         probabilities,
         head: copy.head(),
