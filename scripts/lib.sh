@@ -5,7 +5,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the one before it took, so that a slow step shows in CI's log.
+STEP_STARTED=$SECONDS
+step() {
+  printf '\n==> %s   (previous step: %ss, total %ss)\n' "$*" "$((SECONDS - STEP_STARTED))" "$SECONDS"
+  STEP_STARTED=$SECONDS
+}
 
 is_root() { [ "$(id -u)" = 0 ]; }
 

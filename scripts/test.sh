@@ -45,3 +45,4 @@ trunk build --release
 
 step "end-to-end tests (playwright-core driving Chromium on dist/)"
 node --test tests/e2e/
+step "done"
