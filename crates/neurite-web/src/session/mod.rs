@@ -208,10 +208,12 @@ impl Session {
                 }
             }
             ToWorker::SetLearningRate { learning_rate } => {
-                if let Some(trainer) = &mut self.trainer
-                    && let Err(e) = trainer.set_learning_rate(learning_rate)
-                {
-                    out.push(engine_error(e));
+                if let Some(trainer) = &mut self.trainer {
+                    match trainer.set_learning_rate(learning_rate) {
+                        // The example's update is written with the learning rate in force.
+                        Ok(()) => self.example_due |= self.example.is_some(),
+                        Err(e) => out.push(engine_error(e)),
+                    }
                 }
             }
             ToWorker::SetBatchSize { batch_size } => {
@@ -1189,6 +1191,18 @@ mod tests {
         assert_eq!(again.len(), 1, "one report for the new weights: {out:?}");
         assert_eq!((again[0].0.query, again[0].0.steps), (9, 2));
         assert_ne!(again[0].0.logits, report.logits);
+
+        // A new learning rate is a new update for the followed weight.
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::SetLearningRate { learning_rate: 0.5 }),
+            &mut ticking(),
+            &mut out,
+        );
+        let relearned = examples(&out);
+        assert_eq!(relearned.len(), 1, "{out:?}");
+        let step = &relearned[0].0.weight.as_ref().unwrap().step;
+        assert_eq!(step.learning_rate, 0.5);
 
         out.clear();
         explain(&mut session, 10, None, &mut out);
