@@ -106,7 +106,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
             detail: e.to_string(),
         })
     })?;
-    let mut model = Sequential::<f32>::from_spec(&spec, 0).map_err(|e| {
+    // The specification is checked, and every tensor read and checked against it, before the
+    // model is built: a few bytes of header cannot make the engine allocate a huge model, and
+    // what the model holds is bounded by the file's own length.
+    spec.validate().map_err(|e| {
         bad(match e {
             Error::InvalidConfig { field, reason } => {
                 ModelFileReason::SpecInvalid { field, reason }
@@ -117,7 +120,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
         })
     })?;
     // Files without the key predate it, when models were trained on scaled pixels by default.
-    model.set_pixels(match info.get("pixels").map(String::as_str) {
+    let pixels = match info.get("pixels").map(String::as_str) {
         None | Some("scaled") => PixelMode::Scaled,
         Some("raw") => PixelMode::Raw,
         Some(other) => {
@@ -125,13 +128,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
                 got: other.to_owned(),
             }));
         }
-    });
-
-    let expected: Vec<(String, Vec<usize>)> = model
-        .named_params()
-        .into_iter()
-        .map(|(name, p)| (name, p.shape.clone()))
-        .collect();
+    };
+    let expected = spec.param_shapes();
     for name in tensors.names() {
         if !expected.iter().any(|(n, _)| n == name) {
             return Err(bad(ModelFileReason::UnexpectedTensor {
@@ -139,6 +137,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
             }));
         }
     }
+    let mut values = Vec::with_capacity(expected.len());
     for (name, shape) in expected {
         let tensor = tensors
             .tensor(&name)
@@ -156,19 +155,25 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
                 expected: shape,
             }));
         }
-        let values: Vec<f32> = tensor
+        let tensor_values: Vec<f32> = tensor
             .data()
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+        if let Some(index) = tensor_values.iter().position(|v| !v.is_finite()) {
             return Err(bad(ModelFileReason::NonFinite {
                 name,
-                value: values[index].to_string(),
+                value: tensor_values[index].to_string(),
                 index,
             }));
         }
-        let stored = model.set_param(&name, &values);
+        values.push((name, tensor_values));
+    }
+    let mut model =
+        Sequential::<f32>::from_spec(&spec, 0).expect("a validated specification builds");
+    model.set_pixels(pixels);
+    for (name, tensor_values) in values {
+        let stored = model.set_param(&name, &tensor_values);
         debug_assert!(stored, "expected parameter {name} exists");
     }
     Ok(model)

@@ -16,6 +16,10 @@ pub const MAX_INPUT_FEATURES: usize = 1 << 16;
 /// The most layers a model may have.
 pub const MAX_LAYERS: usize = 64;
 
+/// The most parameters (weights and biases) a model may have: 2²⁵, 128 MiB of `f32` weights,
+/// about 512 MiB while training with Adam (weights, gradients and two moments).
+pub const MAX_PARAMS: u64 = 1 << 25;
+
 /// Checks a dense layer's width: 1 to `max` units. The engine allows [`MAX_UNITS`]; an
 /// interface may offer fewer, with the same message. `field` names the value in the error.
 pub fn check_units(field: &str, units: usize, max: usize) -> Result<usize> {
@@ -135,8 +139,39 @@ impl ModelSpec {
             .collect()
     }
 
+    /// Each parameter tensor the model holds, input to output: its name (`dense_1.kernel`) and
+    /// shape (a dense kernel is `[inputs, units]`, Keras's layout), computed from the
+    /// specification alone — nothing is allocated — so that a model file's tensors can be
+    /// checked before the model is built.
+    pub fn param_shapes(&self) -> Vec<(String, Vec<usize>)> {
+        let mut features = self.input_features();
+        let mut shapes = Vec::new();
+        for (layer, name) in self.layers.iter().zip(self.layer_names()) {
+            if let LayerSpec::Dense { units, .. } = *layer {
+                shapes.push((format!("{name}.kernel"), vec![features, units]));
+                shapes.push((format!("{name}.bias"), vec![units]));
+                features = units;
+            }
+        }
+        shapes
+    }
+
+    /// The number of parameters, in checked arithmetic (saturating at `u64::MAX`).
+    pub fn param_count(&self) -> u64 {
+        self.param_shapes()
+            .iter()
+            .map(|(_, shape)| {
+                shape
+                    .iter()
+                    .try_fold(1u64, |n, &d| n.checked_mul(d as u64))
+                    .unwrap_or(u64::MAX)
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
     /// Checks every range: a non-empty input, at least one dense layer, widths from 1 to
-    /// [`MAX_UNITS`], dropout rates in `[0, 1)`, and a flatten before layers that need flat input.
+    /// [`MAX_UNITS`], dropout rates in `[0, 1)`, a flatten before layers that need flat input,
+    /// and at most [`MAX_PARAMS`] parameters in all.
     pub fn validate(&self) -> Result<()> {
         if self.input_shape.is_empty() || self.input_shape.contains(&0) {
             return Err(Error::invalid(
@@ -210,6 +245,16 @@ impl ModelSpec {
                 LayerSpec::Activation { .. } => {}
             }
         }
+        let params = self.param_count();
+        if params > MAX_PARAMS {
+            return Err(Error::invalid(
+                "layers",
+                Reason::TooManyParams {
+                    got: params,
+                    max: MAX_PARAMS,
+                },
+            ));
+        }
         Ok(())
     }
 }
@@ -224,6 +269,63 @@ mod tests {
             activation: Activation::Relu,
             init: Init::GlorotUniform,
         }
+    }
+
+    #[test]
+    fn parameter_shapes_are_those_of_the_built_model() {
+        let specs = [
+            ModelSpec::seed_mlp(),
+            ModelSpec {
+                input_shape: vec![5],
+                layers: vec![
+                    dense(7),
+                    LayerSpec::Dropout { rate: 0.5 },
+                    dense(3),
+                    LayerSpec::Activation {
+                        activation: Activation::Tanh,
+                    },
+                    dense(2),
+                ],
+            },
+        ];
+        for spec in specs {
+            let model = crate::Sequential::<f32>::from_spec(&spec, 1).unwrap();
+            let built: Vec<(String, Vec<usize>)> = model
+                .named_params()
+                .into_iter()
+                .map(|(name, p)| (name, p.shape))
+                .collect();
+            assert_eq!(spec.param_shapes(), built);
+            assert_eq!(spec.param_count(), model.param_count() as u64);
+        }
+        assert_eq!(ModelSpec::seed_mlp().param_count(), 101_770);
+    }
+
+    #[test]
+    fn a_model_over_the_parameter_bound_is_refused_before_anything_is_built() {
+        // 60 dense layers of 4 096 units: each within the per-layer bound, a billion weights in
+        // all (4 GB of f32).
+        let mut layers = vec![LayerSpec::Flatten];
+        layers.extend((0..60).map(|_| dense(4096)));
+        let spec = ModelSpec {
+            input_shape: vec![28, 28],
+            layers,
+        };
+        let expected = 784 * 4096 + 4096 + 59 * (4096 * 4096 + 4096);
+        assert_eq!(spec.param_count(), expected);
+        match spec.validate() {
+            Err(Error::InvalidConfig {
+                field,
+                reason: Reason::TooManyParams { got, max },
+            }) => assert_eq!((field.as_str(), got, max), ("layers", expected, MAX_PARAMS)),
+            other => panic!("{other:?}"),
+        }
+        // Just under the bound is fine: 784 → 4096 → 4096 → 10 (20 million).
+        let under = ModelSpec {
+            input_shape: vec![28, 28],
+            layers: vec![LayerSpec::Flatten, dense(4096), dense(4096), dense(10)],
+        };
+        assert!(under.validate().is_ok());
     }
 
     #[test]

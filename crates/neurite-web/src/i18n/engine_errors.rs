@@ -203,6 +203,9 @@ fn reason_zh(reason: &Reason) -> String {
         }
         Reason::EmptyModel => "模型是空的：请至少添加一个全连接层".into(),
         Reason::TooManyLayers { got, max } => format!("最多只能有 {max} 层，现在有 {got} 层"),
+        Reason::TooManyParams { got, max } => {
+            format!("参数（权重和偏置项）最多只能有 {max} 个，这个模型需要 {got} 个")
+        }
         Reason::NoDenseLayer => "模型中没有全连接层，因此没有可训练的参数".into(),
         Reason::FlattenFirst { input_shape } => {
             format!("形状为 {input_shape:?} 的输入必须先经过 Flatten（展平）层，才能进入全连接层")
@@ -299,6 +302,13 @@ mod tests {
             ),
             (Reason::EmptyModel, vec![]),
             (Reason::TooManyLayers { got: 65, max: 64 }, vec!["65", "64"]),
+            (
+                Reason::TooManyParams {
+                    got: 1_006_632_960,
+                    max: 33_554_432,
+                },
+                vec!["1006632960", "33554432"],
+            ),
             (Reason::NoDenseLayer, vec![]),
             (
                 Reason::FlattenFirst {

@@ -28,6 +28,13 @@ pub enum Reason {
         /// The most allowed.
         max: usize,
     },
+    /// The model's parameters outnumber the engine's bound.
+    TooManyParams {
+        /// How many the specification asks for (saturated at `u64::MAX`).
+        got: u64,
+        /// The most allowed.
+        max: u64,
+    },
     /// The model has layers but no dense layer, so no weights to train.
     NoDenseLayer,
     /// A dense layer is reached by a multi-dimensional input without a flatten layer before it.
@@ -207,6 +214,10 @@ impl fmt::Display for Reason {
             }
             Reason::EmptyModel => write!(f, "the model is empty: add at least one dense layer"),
             Reason::TooManyLayers { got, max } => write!(f, "at most {max} layers, got {got}"),
+            Reason::TooManyParams { got, max } => write!(
+                f,
+                "at most {max} parameters (weights and biases), the model asks for {got}"
+            ),
             Reason::NoDenseLayer => {
                 write!(f, "the model has no dense layer, so nothing to train")
             }
