@@ -24,6 +24,11 @@ pub const FORMAT_VERSION: &str = "1";
 /// The largest header accepted (the JSON before the tensor data), in bytes.
 pub const MAX_HEADER_BYTES: u64 = 1 << 20;
 
+/// The longest a model file can be: the length field, the longest header, and the weights of
+/// the largest model ([`crate::spec::MAX_PARAMS`] `f32`s). A reader can refuse a longer file
+/// before reading it.
+pub const MAX_FILE_BYTES: u64 = 8 + MAX_HEADER_BYTES + 4 * crate::spec::MAX_PARAMS;
+
 fn bad(reason: ModelFileReason) -> Error {
     Error::ModelFile(reason)
 }
@@ -61,6 +66,12 @@ pub fn to_bytes(model: &Sequential<f32>) -> Vec<u8> {
 
 /// Reads a model from the bytes of a `.safetensors` file.
 pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(bad(ModelFileReason::TooLarge {
+            bytes: bytes.len() as u64,
+            max: MAX_FILE_BYTES,
+        }));
+    }
     let Some(header_len) = bytes
         .get(..8)
         .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))

@@ -159,3 +159,18 @@ fn a_good_file_is_read_with_about_twice_its_size_in_memory() {
         bytes.len()
     );
 }
+
+#[test]
+fn a_file_longer_than_any_model_file_is_refused_before_it_is_parsed() {
+    let _alone = alone();
+    // Zeroed pages are lazy: this costs no real memory until touched.
+    let bytes = vec![0u8; model_file::MAX_FILE_BYTES as usize + 1];
+    let (result, peak) = read_counting(&bytes);
+    match result {
+        Err(Error::ModelFile(ModelFileReason::TooLarge { bytes: n, max })) => {
+            assert_eq!((n, max), (bytes.len() as u64, model_file::MAX_FILE_BYTES));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(peak < 1 << 10, "peak {peak} bytes");
+}

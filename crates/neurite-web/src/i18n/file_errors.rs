@@ -14,6 +14,9 @@ pub fn model_file(reason: &ModelFileReason) -> String {
         ModelFileReason::TooShort { bytes } => {
             format!("文件只有 {bytes} 字节，太短，不是模型文件")
         }
+        ModelFileReason::TooLarge { bytes, max } => {
+            format!("文件有 {bytes} 字节，超过了模型文件最多 {max} 字节的上限")
+        }
         ModelFileReason::HeaderTooLarge { claimed, max } => {
             format!("文件头声称有 {claimed} 字节，超过了 {max} 字节的上限；这不是 Neurite 模型文件")
         }
@@ -186,6 +189,13 @@ mod tests {
         let name = || "dense_1.kernel".to_string();
         vec![
             (file(ModelFileReason::TooShort { bytes: 3 }), vec!["3"]),
+            (
+                file(ModelFileReason::TooLarge {
+                    bytes: 200_000_000,
+                    max: 135_266_304,
+                }),
+                vec!["200000000", "135266304"],
+            ),
             (
                 file(ModelFileReason::HeaderTooLarge {
                     claimed: u64::MAX,

@@ -36,6 +36,15 @@ pub enum Notice {
         /// The browser's message.
         detail: String,
     },
+    /// A file longer than any model file, refused before it is read.
+    FileTooLarge {
+        /// The file's name.
+        file: String,
+        /// Its length in bytes.
+        bytes: u64,
+        /// The longest a model file can be.
+        max: u64,
+    },
 }
 
 impl Notice {
@@ -59,6 +68,12 @@ impl Notice {
             Notice::FileUnreadable { file, detail } => pick(
                 format!("{file}: cannot be read ({detail})"),
                 format!("{file}：无法读取（{detail}）"),
+            ),
+            Notice::FileTooLarge { file, bytes, max } => pick(
+                format!(
+                    "{file}: the file is {bytes} bytes, more than the {max} bytes a model file can hold"
+                ),
+                format!("{file}：文件有 {bytes} 字节，超过了模型文件最多 {max} 字节的上限"),
             ),
         }
     }
@@ -86,6 +101,11 @@ mod tests {
             Notice::FileUnreadable {
                 file: "m.safetensors".into(),
                 detail: "NotReadableError".into(),
+            },
+            Notice::FileTooLarge {
+                file: "big.safetensors".into(),
+                bytes: 200_000_000,
+                max: neurite::model_file::MAX_FILE_BYTES,
             },
         ];
         for notice in notices {

@@ -40,6 +40,17 @@ async fn upload(link: Link, error: RwSignal<Option<Notice>>, input: HtmlInputEle
         return;
     };
     let name = file.name();
+    // A file longer than any model file is refused before it is read into memory (and copied
+    // into the worker's).
+    if file.size() > neurite::model_file::MAX_FILE_BYTES as f64 {
+        error.set(Some(Notice::FileTooLarge {
+            file: name,
+            bytes: file.size() as u64,
+            max: neurite::model_file::MAX_FILE_BYTES,
+        }));
+        input.set_value("");
+        return;
+    }
     let bytes = match JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
         Err(e) => {

@@ -13,6 +13,13 @@ pub enum ModelFileReason {
         /// The file's length.
         bytes: usize,
     },
+    /// The file is longer than any model file can be.
+    TooLarge {
+        /// The file's length.
+        bytes: u64,
+        /// The longest a model file can be.
+        max: u64,
+    },
     /// The header's length is over the limit.
     HeaderTooLarge {
         /// The length the file claims (any `u64`).
@@ -105,6 +112,10 @@ impl fmt::Display for ModelFileReason {
             ModelFileReason::TooShort { bytes } => {
                 write!(f, "the file is {bytes} bytes, too short to be a model file")
             }
+            ModelFileReason::TooLarge { bytes, max } => write!(
+                f,
+                "the file is {bytes} bytes, more than the {max} bytes a model file can hold"
+            ),
             ModelFileReason::HeaderTooLarge { claimed, max } => write!(
                 f,
                 "header claims {claimed} bytes, more than the {max}-byte limit; not a Neurite model file"
