@@ -250,14 +250,77 @@ test('a corrupted model file is refused with a message and the model stays', asy
   await screenshot(page, '04-bad-model');
 });
 
-test('a saved model downloads as a model file and loads back', async () => {
+/** The ten class probabilities the bars show for the drawing on the pad. */
+const bars = () => page.evaluate(() => Array.from({ length: 10 }, (_, k) =>
+  document.querySelector(`[data-testid=bar-${k}]`).dataset.value));
+
+/** Waits until the bars show `expected`. */
+const barsShow = (expected) => page.waitForFunction((want) => want.every((v, k) =>
+  document.querySelector(`[data-testid=bar-${k}]`).dataset.value === v), expected);
+
+test('a saved model downloads as a model file and loads back, replacing the model', async () => {
+  // A drawing on the pad, classified by the trained model.
+  await page.getByTestId('clear').click();
+  await draw(traceStrokes(mnistTest(1).pixels));
+  const trained = await bars();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
   const path = await download.path();
   const bytes = readFileSync(path);
   assert.ok(bytes.length > 400_000, `${bytes.length} bytes`);
+  // Reset to fresh weights: the drawing reads differently.
+  await page.getByTestId('reset').click();
+  await page.waitForFunction((before) => Array.from({ length: 10 }, (_, k) =>
+    document.querySelector(`[data-testid=bar-${k}]`).dataset.value).some((v, k) => v !== before[k]), trained);
+  // Loading the file brings the trained model back: the drawing reads as it did.
   await page.getByTestId('model-upload').setInputFiles(path);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=model-file-error]'));
+  await barsShow(trained);
+  assert.equal(await page.getByTestId('model-file-error').count(), 0);
   assert.equal(await text('total-params'), '101770');
+});
+
+/** A model file: the seed format's metadata with `spec`, and the given zero-filled tensors. */
+function modelFile(spec, tensors = {}) {
+  let offset = 0;
+  const header = { __metadata__: { format: 'neurite', format_version: '1', model_spec: JSON.stringify(spec) } };
+  for (const [name, shape] of Object.entries(tensors)) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([length, json, Buffer.alloc(offset)]);
+}
+
+test('hostile model files are refused with a message and the trained model stays', async () => {
+  const before = await bars();
+  const flatten = { type: 'flatten' };
+  const dense = (units) => ({ type: 'dense', units, activation: 'relu' });
+  const files = [
+    // A few hundred bytes asking for a billion weights.
+    ['bomb.safetensors', modelFile({ input_shape: [28, 28], layers: [flatten, ...Array(60).fill(dense(4096))] }),
+      /bomb\.safetensors: model file: .*at most 33554432 parameters/],
+    // Within the bounds, but holding none of its 20 million weights.
+    ['empty.safetensors', modelFile({ input_shape: [28, 28], layers: [flatten, dense(4096), dense(4096), dense(10)] }),
+      /empty\.safetensors: model file: .*dense_1\.kernel/],
+    // As many numbers as the seed's first kernel, in another shape.
+    ['transposed.safetensors', modelFile({ input_shape: [28, 28], layers: [flatten, dense(128), { type: 'dense', units: 10, activation: 'softmax' }] },
+      { 'dense_1.kernel': [128, 784], 'dense_1.bias': [128], 'dense_2.kernel': [128, 10], 'dense_2.bias': [10] }),
+      /transposed\.safetensors: model file: .*dense_1\.kernel.*\[128, 784\].*\[784, 128\]/],
+  ];
+  for (const [name, buffer, says] of files) {
+    await page.getByTestId('model-upload').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+    await page.waitForFunction((n) => document.querySelector('[data-testid=model-file-error]')?.textContent.includes(n), name);
+    assert.match((await text('model-file-error')).trim(), says);
+  }
+  // The model that was there still answers, as it did.
+  assert.deepEqual(await bars(), before);
+  await page.getByTestId('clear').click();
+  await draw(traceStrokes(mnistTest(1).pixels));
+  assert.deepEqual(await bars(), before);
+  assert.equal(await text('total-params'), '101770');
+  assert.deepEqual(errors, []);
 });
 
 test('the page switches to 中文 and remembers it', async () => {
