@@ -190,8 +190,7 @@ fn loss_of(net: &Network, prediction: &[f64], y: &[f64], grad: Option<&mut Array
 #[track_caller]
 pub fn network_loss(net: &Network, x: &[f64], y: &[f64]) -> f64 {
     net.check(x, y);
-    let values = forward(net, &mut net.dense_layers(), x);
-    loss_of(net, &values.last().expect("a layer").1, y, None)
+    loss_through(net, &mut net.dense_layers(), x, y)
 }
 
 /// The forward pass, the loss, the backward pass and one SGD step of `learning_rate` on the
@@ -262,14 +261,17 @@ pub fn backprop_step(net: &Network, x: &[f64], y: &[f64], learning_rate: f64) ->
 #[track_caller]
 pub fn numeric_gradients(net: &Network, x: &[f64], y: &[f64]) -> Vec<LayerGrads> {
     net.check(x, y);
-    let mut probe = net.clone();
+    // Two forward passes per parameter: the layers are built once and each parameter is moved
+    // in place and put back (the same value, so that every pass sees the network it would were
+    // it built afresh).
+    let mut layers = net.dense_layers();
     let mut central = |entry: Entry| {
-        let original = *probe.entry(entry);
-        *probe.entry(entry) = original + CHECK_STEP;
-        let up = network_loss(&probe, x, y);
-        *probe.entry(entry) = original - CHECK_STEP;
-        let down = network_loss(&probe, x, y);
-        *probe.entry(entry) = original;
+        let original = *entry.of(&mut layers);
+        *entry.of(&mut layers) = original + CHECK_STEP;
+        let up = loss_through(net, &mut layers, x, y);
+        *entry.of(&mut layers) = original - CHECK_STEP;
+        let down = loss_through(net, &mut layers, x, y);
+        *entry.of(&mut layers) = original;
         (up - down) / (2.0 * CHECK_STEP)
     };
     net.kernels
@@ -286,6 +288,12 @@ pub fn numeric_gradients(net: &Network, x: &[f64], y: &[f64]) -> Vec<LayerGrads>
         .collect()
 }
 
+/// The loss on `(x, y)` of `net`'s activations and loss, with `layers` as its dense layers.
+fn loss_through(net: &Network, layers: &mut [Dense<f64>], x: &[f64], y: &[f64]) -> f64 {
+    let values = forward(net, layers, x);
+    loss_of(net, &values.last().expect("a layer").1, y, None)
+}
+
 /// One parameter of a [`Network`].
 #[derive(Debug, Clone, Copy)]
 enum Entry {
@@ -295,12 +303,17 @@ enum Entry {
     Bias(usize, usize),
 }
 
-impl Network {
-    fn entry(&mut self, entry: Entry) -> &mut f64 {
-        match entry {
-            Entry::Kernel(l, i, j) => &mut self.kernels[l][[i, j]],
-            Entry::Bias(l, j) => &mut self.biases[l][j],
-        }
+impl Entry {
+    /// The parameter's value in `layers` (the network's dense layers).
+    fn of(self, layers: &mut [Dense<f64>]) -> &mut f64 {
+        // A dense layer's parameters are its kernel (row-major) and its bias, in that order.
+        let (layer, tensor, at) = match self {
+            Entry::Kernel(l, i, j) => (l, 0, i * layers[l].output_features() + j),
+            Entry::Bias(l, j) => (l, 1, j),
+        };
+        let param = layers[layer].params_mut().swap_remove(tensor);
+        debug_assert_eq!(param.name, ["kernel", "bias"][tensor]);
+        &mut param.value[at]
     }
 }
 
@@ -431,6 +444,33 @@ mod tests {
                 let new = &step.updated.kernels[l];
                 for ((&w, &g), &w2) in old.iter().zip(&trace.grads.kernel).zip(new) {
                     assert!((w - 0.1 * g - w2).abs() < 1e-15);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_check_is_the_central_difference_of_network_loss_exactly() {
+        // The check moves each parameter inside layers it builds once; every estimate is still
+        // the central difference of the loss of a network built afresh with that one change.
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for case in 0..12 {
+            let (net, x, y) = random_network(&mut rng, case);
+            let numeric = numeric_gradients(&net, &x, &y);
+            let central = |change: &dyn Fn(&mut Network, f64)| {
+                let (mut up, mut down) = (net.clone(), net.clone());
+                change(&mut up, CHECK_STEP);
+                change(&mut down, -CHECK_STEP);
+                (network_loss(&up, &x, &y) - network_loss(&down, &x, &y)) / (2.0 * CHECK_STEP)
+            };
+            for (l, check) in numeric.iter().enumerate() {
+                for ((i, j), &n) in check.kernel.indexed_iter() {
+                    let by_hand = central(&|net, h| net.kernels[l][[i, j]] += h);
+                    assert_eq!(n.to_bits(), by_hand.to_bits(), "case {case} kernel {l}");
+                }
+                for (j, &n) in check.bias.iter().enumerate() {
+                    let by_hand = central(&|net, h| net.biases[l][j] += h);
+                    assert_eq!(n.to_bits(), by_hand.to_bits(), "case {case} bias {l}");
                 }
             }
         }
