@@ -10,6 +10,7 @@ pub mod story;
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
 use neurite::explain::{self, BackpropStep, Network};
@@ -143,8 +144,23 @@ pub struct Computed {
     pub loss_after: f64,
 }
 
+/// The stages of a network shape, with that shape (units per layer, the input's first).
+type ShapeStages = (Vec<usize>, Rc<[Stage]>);
+
 thread_local! {
-    static LAST_COMPUTED: RefCell<Option<(Backprop, Rc<Computed>)>> = const { RefCell::new(None) };
+    static LAST_COMPUTED: RefCell<Option<(Backprop, Arc<Computed>)>> = const { RefCell::new(None) };
+    /// The stages of the last network shape asked about.
+    static LAST_STAGES: RefCell<Option<ShapeStages>> = const { RefCell::new(None) };
+}
+
+/// Whether `net` has the units per layer `sizes` ([`Network::sizes`], without building it).
+fn has_sizes(net: &Network, sizes: &[usize]) -> bool {
+    let inputs = net.kernels.first().map_or(0, |k| k.nrows());
+    let units = net.kernels.iter().map(|k| k.ncols());
+    sizes
+        .iter()
+        .copied()
+        .eq(std::iter::once(inputs).chain(units))
 }
 
 /// One training step of a small network on one example.
@@ -202,27 +218,40 @@ impl Backprop {
     /// The step, the gradient check's estimates (when `check` is on) and the loss after the
     /// update, computed once per network and example: the last state's are kept, so that the
     /// view's parts and the reported outputs share them, and a change of stage alone reuses them.
-    pub fn computed(&self) -> Rc<Computed> {
-        let key = Backprop {
-            stage: 0,
-            ..self.clone()
-        };
+    pub fn computed(&self) -> Arc<Computed> {
         LAST_COMPUTED.with(|last| {
             let mut last = last.borrow_mut();
             if let Some((state, computed)) = last.as_ref()
-                && *state == key
+                && state.same_step(self)
             {
-                return Rc::clone(computed);
+                return Arc::clone(computed);
             }
             let step = self.step();
-            let computed = Rc::new(Computed {
+            let computed = Arc::new(Computed {
                 numeric: self.check.then(|| self.numeric_gradients()),
                 loss_after: self.loss_after(&step),
                 step,
             });
-            *last = Some((key, Rc::clone(&computed)));
+            *last = Some((self.clone(), Arc::clone(&computed)));
             computed
         })
+    }
+
+    /// Whether `other` computes the same step: everything but the stage shown is equal.
+    fn same_step(&self, other: &Backprop) -> bool {
+        let Backprop {
+            net,
+            x,
+            y,
+            learning_rate,
+            stage: _,
+            check,
+        } = self;
+        *net == other.net
+            && *x == other.x
+            && *y == other.y
+            && *learning_rate == other.learning_rate
+            && *check == other.check
     }
 
     /// The loss after the update, by the engine.
@@ -232,15 +261,29 @@ impl Backprop {
 
     /// Whether the stage shown is `stage` or later.
     pub fn reached(&self, stage: Stage) -> bool {
-        self.stages()
-            .iter()
-            .position(|s| *s == stage)
-            .is_some_and(|at| at <= self.stage)
+        self.position(stage).is_some_and(|at| at <= self.stage)
     }
 
-    /// This network's stages.
-    pub fn stages(&self) -> Vec<Stage> {
-        stages(&self.net.sizes())
+    /// Where `stage` comes among this network's stages, if it is one of them.
+    pub fn position(&self, stage: Stage) -> Option<usize> {
+        self.stages().iter().position(|s| *s == stage)
+    }
+
+    /// This network's stages, built once per network shape: the view asks for them many times
+    /// per change (each row of the parameter table, each unit of the diagram).
+    pub fn stages(&self) -> Rc<[Stage]> {
+        LAST_STAGES.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((sizes, stages)) = last.as_ref()
+                && has_sizes(&self.net, sizes)
+            {
+                return Rc::clone(stages);
+            }
+            let sizes = self.net.sizes();
+            let built: Rc<[Stage]> = stages(&sizes).into();
+            *last = Some((sizes, Rc::clone(&built)));
+            built
+        })
     }
 
     /// The stage shown.
@@ -599,6 +642,45 @@ mod tests {
         );
         assert_eq!(all[8], Stage::Delta { layer: 0, unit: 0 });
         assert_eq!(all.last(), Some(&Stage::Update));
+    }
+
+    #[test]
+    fn the_kept_stages_are_always_those_of_the_networks_shape() {
+        let small = Backprop::default();
+        let large = small
+            .patched(&patch(&[("sizes", Value::List(vec![2.0, 4.0, 4.0, 3.0]))]))
+            .unwrap();
+        // Asked in turn, each state gets its own shape's stages, not the last one's.
+        for state in [&small, &large, &small, &large, &large] {
+            assert_eq!(*state.stages(), *stages(&state.net.sizes()));
+            assert!(has_sizes(&state.net, &state.net.sizes()));
+        }
+        assert!(!has_sizes(&small.net, &large.net.sizes()));
+        assert!(!has_sizes(&small.net, &[2, 2]));
+        assert_eq!((small.stages().len(), large.stages().len()), (15, 61));
+        // Position and reached agree with the list.
+        let at = large.with("stage", &Value::Number(30.0)).unwrap();
+        for (i, &stage) in at.stages().iter().enumerate() {
+            assert_eq!(at.position(stage), Some(i));
+            assert_eq!(at.reached(stage), i <= 30);
+        }
+        assert_eq!(at.current_stage(), at.stages()[30]);
+        assert_eq!(small.position(Stage::Forward { layer: 2, unit: 0 }), None);
+    }
+
+    #[test]
+    fn a_change_of_stage_alone_reuses_the_computed_step() {
+        let state = Backprop::default()
+            .patched(&patch(&[("check", Value::Flag(true))]))
+            .unwrap();
+        let first = state.computed();
+        let later = state.with("stage", &Value::Number(7.0)).unwrap();
+        assert!(Arc::ptr_eq(&first, &later.computed()));
+        let moved = later.with("x", &Value::List(vec![0.5, 0.9])).unwrap();
+        let again = moved.computed();
+        assert!(!Arc::ptr_eq(&first, &again));
+        assert_eq!(again.step, moved.step());
+        assert_eq!(again.numeric.as_ref(), Some(&moved.numeric_gradients()));
     }
 
     #[test]

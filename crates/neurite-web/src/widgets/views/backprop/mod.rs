@@ -3,20 +3,28 @@
 //! gradient check's estimate) and its value after the update, and the controls for the network,
 //! the example and the learning rate. Every number is the engine's
 //! ([`neurite::explain::backprop_step`]).
+//!
+//! A change redraws only what it changes: the step, the stage shown and the network are each a
+//! memo of the state (`Shared`), every part of the view follows only the memos it reads, and
+//! the parameter table writes only the cells whose number moved — so that dragging through the
+//! stages leaves the numbers alone and dragging an input leaves the controls alone.
 
 mod diagram;
 
-use leptos::html::Canvas;
+use std::sync::Arc;
+
+use leptos::html::{Canvas, Td};
 use leptos::prelude::*;
 use neurite::explain::{BackpropStep, LayerGrads, Network};
+use web_sys::{HtmlTableCellElement, Node};
 
-use super::{WidgetCtx, choice_select, slider};
-use crate::i18n::{backprop as text, widgets as common};
+use super::{WidgetCtx, slider};
+use crate::i18n::{Tr, backprop as text, widgets as common};
 use crate::widgets::backprop::story::{self, bias_name, num, weight_name};
 use crate::widgets::backprop::{Backprop, Computed, OUTPUT_ACTIVATIONS, Stage};
 use crate::widgets::loss::LOSSES;
 use crate::widgets::value::as_patch;
-use crate::widgets::{ELEMENTWISE, Value, WidgetState};
+use crate::widgets::{ELEMENTWISE, Patch, Value, WidgetState};
 
 /// The network shapes the menu offers (a state may set any other).
 const SHAPES: &[&str] = &[
@@ -67,59 +75,197 @@ impl Param {
         }
     }
 
-    fn of(self, net: &Network) -> f64 {
+    // The accessors read with `get`: the table of the last shape, about to be replaced, may be
+    // asked once more about a state of the new shape, and then reads nothing rather than out of
+    // bounds.
+    fn of(self, net: &Network) -> Option<f64> {
         match self {
-            Param::Kernel(l, i, j) => net.kernels[l][[i, j]],
-            Param::Bias(l, j) => net.biases[l][j],
+            Param::Kernel(l, i, j) => net.kernels.get(l)?.get((i, j)).copied(),
+            Param::Bias(l, j) => net.biases.get(l)?.get(j).copied(),
         }
     }
 
-    fn grad_in(self, step: &BackpropStep) -> f64 {
+    fn grad_in(self, step: &BackpropStep) -> Option<f64> {
+        self.grad_of_layer(&step.layers.get(self.layer())?.grads)
+    }
+
+    fn grad_of(self, grads: &[LayerGrads]) -> Option<f64> {
+        self.grad_of_layer(grads.get(self.layer())?)
+    }
+
+    fn grad_of_layer(self, grads: &LayerGrads) -> Option<f64> {
         match self {
-            Param::Kernel(l, i, j) => step.layers[l].grads.kernel[[i, j]],
-            Param::Bias(l, j) => step.layers[l].grads.bias[j],
+            Param::Kernel(_, i, j) => grads.kernel.get((i, j)).copied(),
+            Param::Bias(_, j) => grads.bias.get(j).copied(),
         }
     }
 
-    fn grad_of(self, grads: &[LayerGrads]) -> f64 {
+    fn layer(self) -> usize {
         match self {
-            Param::Kernel(l, i, j) => grads[l].kernel[[i, j]],
-            Param::Bias(l, j) => grads[l].bias[j],
+            Param::Kernel(l, ..) | Param::Bias(l, _) => l,
         }
     }
 }
 
-/// The table of parameters: built once per network shape, its cells following the state.
-fn table(ctx: WidgetCtx<Backprop>) -> impl IntoView {
+/// What every part of the view reads, each as a memo of the state, so that a part runs again
+/// only when what it shows has changed.
+#[derive(Clone, Copy)]
+struct Shared {
+    /// The step of the state's network and example (a change of stage keeps it).
+    computed: Memo<Arc<Computed>>,
+    /// The stage shown, an index.
+    stage: Memo<usize>,
+    /// The last stage's index.
+    last: Memo<usize>,
+    /// The network.
+    net: Memo<Network>,
+    /// Whether the stage shown is the update (always the last).
+    at_update: Memo<bool>,
+}
+
+impl Shared {
+    fn new(ctx: WidgetCtx<Backprop>) -> Self {
+        let stage = Memo::new(move |_| ctx.state.with(|s| s.stage));
+        let last = Memo::new(move |_| ctx.state.with(|s| s.stages().len() - 1));
+        Shared {
+            computed: Memo::new_with_compare(
+                move |_| ctx.state.with(Backprop::computed),
+                |old, new| !matches!((old, new), (Some(old), Some(new)) if Arc::ptr_eq(old, new)),
+            ),
+            stage,
+            last,
+            net: Memo::new(move |_| ctx.state.with(|s| s.net.clone())),
+            at_update: Memo::new(move |_| stage.get() >= last.get()),
+        }
+    }
+}
+
+/// How many of a row's cells follow the state: the value, the gradient, the gradient check's
+/// estimate (absent without the check) and the value after the update.
+const CELLS: usize = 4;
+
+/// One row of the parameter table.
+struct Row {
+    param: Param,
+    /// Where the stage that makes its gradient known comes among the network's stages.
+    known_at: Option<usize>,
+    cells: [NodeRef<Td>; CELLS],
+}
+
+impl Row {
+    /// The numbers its cells show in a state at stage `stage`, of network `net`, whose step
+    /// is `computed`; `None` for an empty cell.
+    fn numbers(
+        &self,
+        net: &Network,
+        computed: &Computed,
+        stage: usize,
+        last: usize,
+    ) -> [Option<f64>; CELLS] {
+        let param = self.param;
+        let known = self.known_at.is_some_and(|at| at <= stage);
+        [
+            param.of(net),
+            known.then(|| param.grad_in(&computed.step)).flatten(),
+            known
+                .then(|| param.grad_of(computed.numeric.as_deref()?))
+                .flatten(),
+            (stage >= last)
+                .then(|| param.of(&computed.step.updated))
+                .flatten(),
+        ]
+    }
+}
+
+/// The text node of `cell` that the table writes into: its text child (a cell may be kept
+/// from the table of the last shape, with its text), or a new one.
+fn text_of(cell: &HtmlTableCellElement) -> Option<Node> {
+    let children = cell.child_nodes();
+    let existing = (0..children.length())
+        .filter_map(|i| children.item(i))
+        .find(|node| node.node_type() == Node::TEXT_NODE);
+    match existing {
+        Some(text) => Some(text),
+        None => {
+            let text = cell.owner_document()?.create_text_node("");
+            cell.append_child(&text).ok()
+        }
+    }
+}
+
+/// What the table's effect has written into one row: its numbers and the text nodes that show
+/// them.
+struct Written {
+    numbers: [Option<f64>; CELLS],
+    texts: [Option<Node>; CELLS],
+}
+
+/// The table of parameters: built once per network shape. Its numbers are written like the
+/// diagram is drawn, by one effect that follows the step, the stage and the network and writes
+/// only the cells whose number changed (an input's drag changes some 140 cells at once, which
+/// one reactive node per cell made the larger part of a redraw).
+fn table(ctx: WidgetCtx<Backprop>, shared: Shared) -> impl IntoView {
     let shape = Memo::new(move |_| ctx.state.with(|s| (s.net.sizes(), s.check)));
     move || {
         let (sizes, check) = shape.get();
-        // Each cell is a memo: a change of stage or state touches only the cells it changes.
-        let cell = move |param: Param, what: fn(&Backprop, &Computed, Param) -> Option<f64>| {
-            let text =
-                Memo::new(move |_| ctx.state.with(|s| what(s, &s.computed(), param).map(num)));
-            move || text.get()
-        };
-        let body = Param::all(&sizes)
+        let stages = ctx.state.with_untracked(Backprop::stages);
+        // The highlighted row: a change of stage touches the rows it leaves and enters.
+        let current = Selector::new(move || shared.stage.get());
+        let rows: Vec<Row> = Param::all(&sizes)
             .into_iter()
-            .map(|param| {
-                let lit = Memo::new(move |_| ctx.state.with(|s| s.current_stage() == param.known_at()));
+            .map(|param| Row {
+                param,
+                known_at: stages.iter().position(|s| *s == param.known_at()),
+                cells: std::array::from_fn(|_| NodeRef::new()),
+            })
+            .collect();
+        let body = rows
+            .iter()
+            .map(|row| {
+                let (at, current) = (row.known_at, current.clone());
+                let [value, grad, numeric, updated] = row.cells;
+                let name = row.param.name(&sizes);
                 view! {
-                    <tr data-testid="bp-param" data-name=param.name(&sizes) class:nw-current=lit>
-                        <td>{param.name(&sizes)}</td>
-                        <td>{cell(param, |s, _, p| Some(p.of(&s.net)))}</td>
-                        <td data-testid="bp-grad">{cell(param, |s, c, p| s.reached(p.known_at()).then(|| p.grad_in(&c.step)))}</td>
-                        {check.then(|| view! {
-                            <td data-testid="bp-numeric">{cell(param, |s, c, p| {
-                                let numeric = c.numeric.as_ref()?;
-                                s.reached(p.known_at()).then(|| p.grad_of(numeric))
-                            })}</td>
-                        })}
-                        <td data-testid="bp-updated">{cell(param, |s, c, p| s.reached(Stage::Update).then(|| p.of(&c.step.updated)))}</td>
+                    <tr data-testid="bp-param" data-name=name.clone()
+                        class:nw-current=move || at.is_some_and(|at| current.selected(&at))>
+                        <td>{name.clone()}</td>
+                        <td node_ref=value></td>
+                        <td data-testid="bp-grad" node_ref=grad></td>
+                        {check.then(|| view! { <td data-testid="bp-numeric" node_ref=numeric></td> })}
+                        <td data-testid="bp-updated" node_ref=updated></td>
                     </tr>
                 }
             })
             .collect_view();
+        Effect::new(move |written: Option<Vec<Written>>| {
+            let (computed, stage, last) =
+                (shared.computed.get(), shared.stage.get(), shared.last.get());
+            // The first run writes every cell.
+            let first = written.is_none();
+            let mut written = written.unwrap_or_else(|| {
+                let cells = rows.iter().map(|row| Written {
+                    numbers: [None; CELLS],
+                    texts: row.cells.map(|cell| text_of(&cell.get_untracked()?)),
+                });
+                cells.collect()
+            });
+            shared.net.with(|net| {
+                for (row, written) in rows.iter().zip(&mut written) {
+                    let numbers = row.numbers(net, &computed, stage, last);
+                    let cells = numbers.iter().zip(&written.numbers).zip(&written.texts);
+                    for ((number, before), text) in cells {
+                        // Compared by their bits: a number is written again only if it moved.
+                        if (first || number.map(f64::to_bits) != before.map(f64::to_bits))
+                            && let Some(text) = text
+                        {
+                            text.set_node_value(Some(&number.map(num).unwrap_or_default()));
+                        }
+                    }
+                    written.numbers = numbers;
+                }
+            });
+            written
+        });
         view! {
             <table class="nw-params">
                 <thead><tr>
@@ -135,42 +281,70 @@ fn table(ctx: WidgetCtx<Backprop>) -> impl IntoView {
     }
 }
 
-fn explanation(ctx: WidgetCtx<Backprop>) -> impl IntoView {
-    move || {
-        let state = ctx.state.get();
-        let computed = state.computed();
-        let story = story::story(&state, &computed.step, computed.numeric.as_deref());
-        let count = state.stages().len();
-        view! {
-            <div class="nw-stage" data-testid="bp-explain" data-stage=state.stage>
-                <p class="nw-stage-head">
-                    <strong>{ctx.t(story.title)}</strong>
-                    <span data-testid="bp-stage">{format!(" · {} {} / {}", ctx.t(text::STAGE), state.stage + 1, count)}</span>
-                </p>
-                <p class="nw-explain">{ctx.t(story.sentence)}</p>
-                {(!story.lines.is_empty()).then(|| view! {
-                    <pre class="nw-formula" data-testid="bp-formula">{story.lines.join("\n")}</pre>
-                })}
-            </div>
-        }
+/// What the explanation shows of a stage.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    stage: usize,
+    count: usize,
+    title: Tr,
+    sentence: Tr,
+    /// The formula's lines, one text.
+    lines: String,
+}
+
+/// The current stage's explanation: its parts are set in place, so that a new stage or new
+/// numbers change their text and nothing else.
+fn explanation(ctx: WidgetCtx<Backprop>, shared: Shared) -> impl IntoView {
+    let shown = Memo::new(move |_| {
+        let computed = shared.computed.get();
+        let count = shared.last.get() + 1;
+        ctx.state.with(|state| {
+            let story = story::story(state, &computed.step, computed.numeric.as_deref());
+            Shown {
+                stage: state.stage,
+                count,
+                title: story.title,
+                sentence: story.sentence,
+                lines: story.lines.join("\n"),
+            }
+        })
+    });
+    let has_lines = Memo::new(move |_| shown.with(|s| !s.lines.is_empty()));
+    view! {
+        <div class="nw-stage" data-testid="bp-explain" data-stage=move || shown.with(|s| s.stage)>
+            <p class="nw-stage-head">
+                <strong>{move || ctx.t(shown.with(|s| s.title))}</strong>
+                <span data-testid="bp-stage">{move || {
+                    let (stage, count) = shown.with(|s| (s.stage, s.count));
+                    format!(" · {} {} / {}", ctx.t(text::STAGE), stage + 1, count)
+                }}</span>
+            </p>
+            <p class="nw-explain">{move || ctx.t(shown.with(|s| s.sentence))}</p>
+            {move || has_lines.get().then(|| view! {
+                <pre class="nw-formula" data-testid="bp-formula">{move || shown.with(|s| s.lines.clone())}</pre>
+            })}
+        </div>
     }
 }
 
-/// One slider per entry of the list `key` (the input or the target), `slider-{key}-{i}`.
+/// One slider per entry of the list `key` (the input or the target), `slider-{key}-{i}`, for a
+/// list of `n`; each follows its own entry.
 fn list_sliders(
     ctx: WidgetCtx<Backprop>,
     key: &'static str,
     range: (f64, f64, f64),
     list: fn(&Backprop) -> &Vec<f64>,
+    n: usize,
 ) -> impl IntoView {
-    let n = ctx.state.with(|s| list(s).len());
     (0..n)
         .map(|i| {
+            let value =
+                Memo::new(move |_| ctx.state.with(|s| list(s).get(i).copied().unwrap_or(0.0)));
             slider(
                 format!("{key}-{i}"),
                 move || format!("{key}{}", ["₁", "₂", "₃", "₄"][i]),
                 range,
-                move || ctx.state.with(|s| list(s).get(i).copied().unwrap_or(0.0)),
+                move || value.get(),
                 move |v| {
                     let mut values = ctx.state.with_untracked(|s| list(s).clone());
                     values[i] = v;
@@ -181,16 +355,49 @@ fn list_sliders(
         .collect_view()
 }
 
+/// A menu of `choices` for the key `key`, as the widgets' `choice_select` writes it, but with
+/// its value a memo of `current`, set only when it changes: a select given its value again
+/// makes the browser lay the whole page out in a task of its own, which at every step of a drag
+/// (each a change of the state) took about a third of the redraw.
+fn menu(
+    ctx: WidgetCtx<Backprop>,
+    key: &'static str,
+    label: Tr,
+    choices: &'static [&'static str],
+    current: fn(&Backprop) -> &'static str,
+    on_pick: fn(&Backprop, &str) -> Patch,
+) -> impl IntoView {
+    ctx.shows(key).then(|| {
+        let value = Memo::new(move |_| ctx.state.with(current));
+        view! {
+            <label class="nw-select">
+                <span>{move || ctx.t(label)}</span>
+                <select data-testid=format!("select-{key}")
+                    prop:value=move || value.get()
+                    on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        let patch = ctx.state.with_untracked(|s| on_pick(s, &picked));
+                        ctx.edit(patch);
+                    }>
+                    {choices.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    })
+}
+
 /// The view.
 pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
+    let shared = Shared::new(ctx);
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
-        let state = ctx.state.get();
+        let computed = shared.computed.get();
         if let Some(canvas) = canvas.get() {
-            diagram::draw(&canvas, &state, &state.computed().step);
+            ctx.state
+                .with(|state| diagram::draw(&canvas, state, &computed.step));
         }
     });
-    let last_stage = move || ctx.state.with(|s| s.stages().len() - 1);
+    let last_stage = move || shared.last.get();
     let go = move |stage: usize| ctx.set("stage", Value::Number(stage as f64));
 
     // Play: one stage per tick until the update.
@@ -216,6 +423,14 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
         ctx.edit(as_patch(next.fields()));
     };
 
+    // The controls follow only their own values: a slider list is rebuilt when its length
+    // changes, the shape menu when the shape does.
+    let shape = Memo::new(move |_| ctx.state.with(shape_key));
+    let learning_rate = Memo::new(move |_| ctx.state.with(|s| s.learning_rate));
+    let check = Memo::new(move |_| ctx.state.with(|s| s.check));
+    let inputs = Memo::new(move |_| ctx.state.with(|s| s.x.len()));
+    let outputs = Memo::new(move |_| ctx.state.with(|s| s.y.len()));
+
     view! {
         <div class="nw-head">
             <h3>{move || ctx.t(text::TITLE)}</h3>
@@ -226,16 +441,16 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                 <figcaption>{move || ctx.t(text::DIAGRAM)}</figcaption>
             </figure>
             <div class="nw-controls">
-                {explanation(ctx)}
+                {explanation(ctx, shared)}
                 {ctx.shows("stage").then(|| view! {
                     <div class="nw-buttons">
-                        <button data-testid="bp-back" disabled=move || ctx.state.with(|s| s.stage == 0)
+                        <button data-testid="bp-back" disabled=move || shared.stage.get() == 0
                             on:click=move |_| {
                                 playing.set(false);
                                 let stage = ctx.state.with_untracked(|s| s.stage);
                                 go(stage.saturating_sub(1));
                             }>{move || ctx.t(text::BACK)}</button>
-                        <button data-testid="bp-next" disabled=move || { ctx.state.with(|s| s.stage) >= last_stage() }
+                        <button data-testid="bp-next" disabled=move || { shared.stage.get() >= last_stage() }
                             on:click=move |_| {
                                 playing.set(false);
                                 let stage = ctx.state.with_untracked(|s| s.stage);
@@ -251,7 +466,7 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                         </button>
                     </div>
                     <input type="range" class="nw-stages" min=0 step=1 max=last_stage data-testid="slider-stage"
-                        prop:value=move || ctx.state.with(|s| s.stage.to_string())
+                        prop:value=move || shared.stage.get().to_string()
                         on:input=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<usize>() {
                                 playing.set(false);
@@ -259,33 +474,33 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                             }
                         }/>
                 })}
-                {move || ctx.state.with(|s| s.reached(Stage::Update)).then(|| view! {
+                {move || shared.at_update.get().then(|| view! {
                     <button data-testid="bp-apply" on:click=apply>{move || ctx.t(text::APPLY)}</button>
                 })}
                 {ctx.shows("check").then(|| view! {
                     <label class="nw-check" title=move || ctx.t(text::CHECK_NOTE)>
                         <input type="checkbox" data-testid="bp-check"
-                            prop:checked=move || ctx.state.with(|s| s.check)
+                            prop:checked=move || check.get()
                             on:change=move |ev| ctx.set("check", Value::Flag(event_target_checked(&ev)))/>
                         <span>{move || ctx.t(text::CHECK)}</span>
                     </label>
                 })}
             </div>
         </div>
-        {table(ctx)}
+        {table(ctx, shared)}
         <div class="nw-body nw-bp-settings">
             <div class="nw-controls">
                 {ctx.shows("sizes").then(|| view! {
                     <label class="nw-select">
                         <span>{move || ctx.t(text::SHAPE)}</span>
                         <select data-testid="select-sizes"
-                            prop:value=move || ctx.state.with(shape_key)
+                            prop:value=move || shape.get()
                             on:change=move |ev| {
                                 let sizes = Value::from_url(&event_target_value(&ev));
                                 ctx.edit(vec![("sizes".into(), sizes), ("stage".into(), Value::Number(0.0))]);
                             }>
                             {move || {
-                                let current = ctx.state.with(shape_key);
+                                let current = shape.get();
                                 let extra = (!SHAPES.contains(&current.as_str())).then(|| current.clone());
                                 extra.into_iter().chain(SHAPES.iter().map(|s| s.to_string()))
                                     .map(|s| view! { <option value=s.clone()>{s.replace(',', "–")}</option> })
@@ -294,13 +509,13 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                         </select>
                     </label>
                 })}
-                {choice_select(ctx, "activation", text::HIDDEN_ACTIVATION, ELEMENTWISE, |s| s.net.hidden.name(), |_, picked| {
+                {menu(ctx, "activation", text::HIDDEN_ACTIVATION, ELEMENTWISE, |s| s.net.hidden.name(), |_, picked| {
                     vec![("activation".into(), Value::Text(picked.into()))]
                 })}
-                {choice_select(ctx, "output_activation", text::OUTPUT_ACTIVATION, OUTPUT_ACTIVATIONS, |s| s.net.output.name(), |_, picked| {
+                {menu(ctx, "output_activation", text::OUTPUT_ACTIVATION, OUTPUT_ACTIVATIONS, |s| s.net.output.name(), |_, picked| {
                     vec![("output_activation".into(), Value::Text(picked.into()))]
                 })}
-                {choice_select(ctx, "loss", common::LOSS, LOSSES, |s| crate::widgets::backprop::loss_name(s.net.loss), |s, picked| {
+                {menu(ctx, "loss", common::LOSS, LOSSES, |s| crate::widgets::backprop::loss_name(s.net.loss), |s, picked| {
                     // Cross-entropy takes targets in [0, 1]: bring the targets into range with it.
                     let y: Vec<f64> = s.y.iter().map(|v| v.clamp(0.0, 1.0)).collect();
                     vec![("loss".into(), Value::Text(picked.into())), ("y".into(), Value::List(y))]
@@ -309,13 +524,13 @@ pub fn view(ctx: WidgetCtx<Backprop>) -> AnyView {
                     "learning_rate".into(),
                     move || ctx.t(common::LEARNING_RATE).to_string(),
                     (0.01, 5.0, 0.01),
-                    move || ctx.state.with(|s| s.learning_rate),
+                    move || learning_rate.get(),
                     move |v| ctx.set("learning_rate", Value::Number(v)),
                 ))}
             </div>
             <div class="nw-controls">
-                {move || ctx.shows("x").then(|| list_sliders(ctx, "x", (-3.0, 3.0, 0.05), |s| &s.x))}
-                {move || ctx.shows("y").then(|| list_sliders(ctx, "y", (0.0, 1.0, 0.01), |s| &s.y))}
+                {move || ctx.shows("x").then(|| list_sliders(ctx, "x", (-3.0, 3.0, 0.05), |s| &s.x, inputs.get()))}
+                {move || ctx.shows("y").then(|| list_sliders(ctx, "y", (0.0, 1.0, 0.01), |s| &s.y, outputs.get()))}
             </div>
         </div>
     }
