@@ -117,8 +117,6 @@ struct Shared {
     stage: Memo<usize>,
     /// The last stage's index.
     last: Memo<usize>,
-    /// The network.
-    net: Memo<Network>,
     /// Whether the stage shown is the update (always the last).
     at_update: Memo<bool>,
 }
@@ -134,7 +132,6 @@ impl Shared {
             ),
             stage,
             last,
-            net: Memo::new(move |_| ctx.state.with(|s| s.net.clone())),
             at_update: Memo::new(move |_| stage.get() >= last.get()),
         }
     }
@@ -209,8 +206,6 @@ fn table(ctx: WidgetCtx<Backprop>, shared: Shared) -> impl IntoView {
     move || {
         let (sizes, check) = shape.get();
         let stages = ctx.state.with_untracked(Backprop::stages);
-        // The highlighted row: a change of stage touches the rows it leaves and enters.
-        let current = Selector::new(move || shared.stage.get());
         let rows: Vec<Row> = Param::all(&sizes)
             .into_iter()
             .map(|param| Row {
@@ -222,12 +217,14 @@ fn table(ctx: WidgetCtx<Backprop>, shared: Shared) -> impl IntoView {
         let body = rows
             .iter()
             .map(|row| {
-                let (at, current) = (row.known_at, current.clone());
+                // The highlighted row: a change of stage touches the rows it leaves and enters.
+                let at = row.known_at;
+                let lit = Memo::new(move |_| at == Some(shared.stage.get()));
                 let [value, grad, numeric, updated] = row.cells;
                 let name = row.param.name(&sizes);
                 view! {
                     <tr data-testid="bp-param" data-name=name.clone()
-                        class:nw-current=move || at.is_some_and(|at| current.selected(&at))>
+                        class:nw-current=lit>
                         <td>{name.clone()}</td>
                         <td node_ref=value></td>
                         <td data-testid="bp-grad" node_ref=grad></td>
@@ -238,8 +235,7 @@ fn table(ctx: WidgetCtx<Backprop>, shared: Shared) -> impl IntoView {
             })
             .collect_view();
         Effect::new(move |written: Option<Vec<Written>>| {
-            let (computed, stage, last) =
-                (shared.computed.get(), shared.stage.get(), shared.last.get());
+            let (computed, last) = (shared.computed.get(), shared.last.get());
             // The first run writes every cell.
             let first = written.is_none();
             let mut written = written.unwrap_or_else(|| {
@@ -249,9 +245,9 @@ fn table(ctx: WidgetCtx<Backprop>, shared: Shared) -> impl IntoView {
                 });
                 cells.collect()
             });
-            shared.net.with(|net| {
+            ctx.state.with(|state| {
                 for (row, written) in rows.iter().zip(&mut written) {
-                    let numbers = row.numbers(net, &computed, stage, last);
+                    let numbers = row.numbers(&state.net, &computed, state.stage, last);
                     let cells = numbers.iter().zip(&written.numbers).zip(&written.texts);
                     for ((number, before), text) in cells {
                         // Compared by their bits: a number is written again only if it moved.
