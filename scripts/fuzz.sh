@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Fuzzes the readers of untrusted input with AFL++ (cargo-afl): builds the targets of fuzz/,
+# writes their seed corpus, runs each target for SECONDS (default 60) one after another, then
+# prints each target's executions, corpus, crashes and hangs from AFL++'s fuzzer_stats. Every
+# crash or hang found is copied to fuzz/regressions/<target>/, which the test suite replays.
+#
+#   ./scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model_file idx worker_messages widget_url)
+#
+# A later run resumes each target's queue in fuzz/out/<target>/ (delete it to start afresh).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+FUZZ="$ROOT/fuzz"
+
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(model_file idx worker_messages widget_url)
+
+step "AFL++ (cargo-afl, which builds AFL++ from its own sources with the C compiler)"
+command -v cargo-afl >/dev/null || cargo install --locked cargo-afl --version "^0.18"
+if ! out="$(cargo afl config --build 2>&1)" && ! grep -q "already built" <<<"$out"; then
+  echo "$out" >&2
+  exit 1
+fi
+
+step "instrumented build of the targets, and the seed corpus"
+cd "$FUZZ"
+nice -n 19 cargo afl build --release
+./target/release/make_corpus "$FUZZ"
+
+# Headless and shared: no CPU frequency or core-dump checks, no UI, no pinning to a core.
+export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
+  AFL_NO_AFFINITY=1 AFL_AUTORESUME=1
+
+afl_stat() { grep -E "^$1 " "$2" | sed 's/.*: //'; }
+
+summary=()
+for target in "${targets[@]}"; do
+  step "fuzzing $target for ${seconds}s"
+  out_dir="$FUZZ/out/$target"
+  mkdir -p "$out_dir" "$FUZZ/regressions/$target"
+  # -t: an input handled in more than 10 s is a hang, the acceptance bound.
+  nice -n 19 cargo afl fuzz -V "$seconds" -t 10000 -i "$FUZZ/corpus/$target" -o "$out_dir" \
+    -- "$FUZZ/target/release/$target" >"$out_dir/afl.log" 2>&1 \
+    || { tail -30 "$out_dir/afl.log" >&2; exit 1; }
+  found=0
+  for kind in crashes hangs; do
+    for input in "$out_dir"/default/"$kind"/id:*; do
+      [ -e "$input" ] || continue
+      case "$kind" in crashes) name=crash ;; *) name=hang ;; esac
+      cp -n "$input" "$FUZZ/regressions/$target/$name-$(sha1sum "$input" | cut -c1-16)"
+      found=$((found + 1))
+    done
+  done
+  stats="$out_dir/default/fuzzer_stats"
+  summary+=("$(printf '%-16s execs %-11s corpus %-6s crashes %-4s hangs %-4s execs/s %s' \
+    "$target" "$(afl_stat execs_done "$stats")" "$(afl_stat corpus_count "$stats")" \
+    "$(afl_stat saved_crashes "$stats")" "$(afl_stat saved_hangs "$stats")" \
+    "$(afl_stat execs_per_sec "$stats")")")
+  [ "$found" = 0 ] || echo "$target: $found inputs copied to fuzz/regressions/$target/" >&2
+done
+
+step "summary (cumulative over resumed runs; from fuzz/out/<target>/default/fuzzer_stats)"
+printf '%s\n' "${summary[@]}"
