@@ -15,6 +15,7 @@
 //! ```
 
 pub mod activation;
+pub mod checkpoint;
 pub mod config;
 pub mod data;
 mod error;

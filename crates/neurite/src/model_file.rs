@@ -4,12 +4,15 @@
 //! (a dense kernel is `[inputs, units]`), as little-endian `f32`. The header's `__metadata__`
 //! holds `format` (`neurite`), `format_version` (`1`), `model_spec`, the [`ModelSpec`] as
 //! JSON, and `pixels` (`scaled` or `raw`), how the model's inputs are made from `u8` pixels
-//! (files without it are read as `scaled`). `docs/model-format.md` shows how to read a file with NumPy and move it to Keras or
-//! PyTorch.
+//! (files without it are read as `scaled`). A checkpoint ([`crate::checkpoint`]) adds where
+//! training stood and the optimizer's state. `docs/model-format.md` shows how to read a file
+//! with NumPy and move it to Keras or PyTorch.
 //!
 //! Loading trusts nothing: the header size is bounded before it is read, the specification is
 //! validated, and every tensor must exist, be `f32`, have the shape the specification implies
-//! and hold only finite numbers; tensors the specification does not name are refused.
+//! and hold only finite numbers; tensors the specification does not name are refused. All of
+//! it is checked before the model is built, so what a file makes the engine allocate is
+//! bounded by the file's own length.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,6 +20,7 @@ use std::path::Path;
 use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 
+use crate::checkpoint::{self, TrainingState, TrainingView};
 use crate::{Error, ModelFileReason, ModelSpec, PixelMode, Result, Sequential};
 
 /// The `format_version` this engine writes and reads.
@@ -24,10 +28,19 @@ pub const FORMAT_VERSION: &str = "1";
 /// The largest header accepted (the JSON before the tensor data), in bytes.
 pub const MAX_HEADER_BYTES: u64 = 1 << 20;
 
-/// The longest a model file can be: the length field, the longest header, and the weights of
-/// the largest model ([`crate::spec::MAX_PARAMS`] `f32`s). A reader can refuse a longer file
-/// before reading it.
+/// The longest a model file can be: the length field, the longest header, and
+/// [`crate::spec::MAX_PARAMS`] `f32`s (the weights of the largest model, or a checkpoint's
+/// weights and optimizer state together). A reader can refuse a longer file before reading it.
 pub const MAX_FILE_BYTES: u64 = 8 + MAX_HEADER_BYTES + 4 * crate::spec::MAX_PARAMS;
+
+/// A model file as read: the model, and where training stood if the file is a checkpoint.
+#[derive(Debug)]
+pub struct ModelFile {
+    /// The model, with its pixel mode.
+    pub model: Sequential<f32>,
+    /// The run's state, if the file holds one.
+    pub training: Option<TrainingState>,
+}
 
 fn bad(reason: ModelFileReason) -> Error {
     Error::ModelFile(reason)
@@ -41,31 +54,64 @@ fn pixels_name(pixels: PixelMode) -> &'static str {
     }
 }
 
+fn le_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
 /// The model as the bytes of a `.safetensors` file.
 pub fn to_bytes(model: &Sequential<f32>) -> Vec<u8> {
+    write(model, None)
+}
+
+/// The model, and the run's state if `training` is given, as a file's bytes.
+pub(crate) fn write(model: &Sequential<f32>, training: Option<&TrainingView<'_>>) -> Vec<u8> {
     let params = model.named_params();
-    let buffers: Vec<(String, Vec<usize>, Vec<u8>)> = params
+    let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = params
         .iter()
-        .map(|(name, p)| {
-            let bytes = p.value.iter().flat_map(|v| v.to_le_bytes()).collect();
-            (name.clone(), p.shape.clone(), bytes)
-        })
+        .map(|(name, p)| (name.clone(), p.shape.clone(), le_bytes(p.value)))
         .collect();
-    let views = buffers.iter().map(|(name, shape, bytes)| {
-        let view = TensorView::new(Dtype::F32, shape.clone(), bytes).expect("shape matches data");
-        (name.as_str(), view)
-    });
-    let metadata = HashMap::from([
+    let mut metadata = HashMap::from([
         ("format".to_owned(), "neurite".to_owned()),
         ("format_version".to_owned(), FORMAT_VERSION.to_owned()),
         ("model_spec".to_owned(), model.spec().to_json()),
         ("pixels".to_owned(), pixels_name(model.pixels()).to_owned()),
     ]);
+    if let Some(view) = training {
+        metadata.insert(
+            checkpoint::TRAINING_KEY.to_owned(),
+            checkpoint::metadata(view),
+        );
+        let state = view.optimizer.state();
+        let state_values = state.iter().flatten().map(Vec::len).sum();
+        if state.len() == params.len() && checkpoint::state_fits(model.param_count(), state_values)
+        {
+            let slots = view.optimizer.slots();
+            for ((name, p), tensor) in params.iter().zip(state) {
+                for (&slot, values) in slots.iter().zip(tensor) {
+                    buffers.push((
+                        checkpoint::slot_tensor_name(name, slot),
+                        p.shape.clone(),
+                        le_bytes(values),
+                    ));
+                }
+            }
+        }
+    }
+    let views = buffers.iter().map(|(name, shape, bytes)| {
+        let view = TensorView::new(Dtype::F32, shape.clone(), bytes).expect("shape matches data");
+        (name.as_str(), view)
+    });
     safetensors::serialize(views, Some(metadata)).expect("a model always serialises")
 }
 
-/// Reads a model from the bytes of a `.safetensors` file.
+/// Reads a model from the bytes of a `.safetensors` file (a checkpoint's training state is
+/// checked, then set aside).
 pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
+    read(bytes).map(|file| file.model)
+}
+
+/// Checks the length field and the header's size before anything is parsed.
+fn check_lengths(bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(bad(ModelFileReason::TooLarge {
             bytes: bytes.len() as u64,
@@ -90,6 +136,68 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
             available: bytes.len() - 8,
         }));
     }
+    Ok(())
+}
+
+/// The specification of a file's metadata, validated.
+fn read_spec(info: &HashMap<String, String>) -> Result<ModelSpec> {
+    let spec_json = info.get("model_spec").ok_or(bad(ModelFileReason::NoSpec))?;
+    let spec: ModelSpec = serde_json::from_str(spec_json).map_err(|e| {
+        bad(ModelFileReason::SpecUnreadable {
+            detail: e.to_string(),
+        })
+    })?;
+    spec.validate().map_err(|e| {
+        bad(match e {
+            Error::InvalidConfig { field, reason } => {
+                ModelFileReason::SpecInvalid { field, reason }
+            }
+            other => ModelFileReason::SpecUnreadable {
+                detail: other.to_string(),
+            },
+        })
+    })?;
+    Ok(spec)
+}
+
+/// The values of tensor `name`, which must be `f32` of `shape` and finite.
+fn read_tensor(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
+    let tensor = tensors.tensor(name).map_err(|_| {
+        bad(ModelFileReason::MissingTensor {
+            name: name.to_owned(),
+        })
+    })?;
+    if tensor.dtype() != Dtype::F32 {
+        return Err(bad(ModelFileReason::WrongDtype {
+            name: name.to_owned(),
+            dtype: format!("{:?}", tensor.dtype()),
+        }));
+    }
+    if tensor.shape() != shape {
+        return Err(bad(ModelFileReason::WrongShape {
+            name: name.to_owned(),
+            got: tensor.shape().to_vec(),
+            expected: shape.to_vec(),
+        }));
+    }
+    let values: Vec<f32> = tensor
+        .data()
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+        return Err(bad(ModelFileReason::NonFinite {
+            name: name.to_owned(),
+            value: values[index].to_string(),
+            index,
+        }));
+    }
+    Ok(values)
+}
+
+/// Reads a model file, or a checkpoint, from its bytes.
+pub fn read(bytes: &[u8]) -> Result<ModelFile> {
+    check_lengths(bytes)?;
     let not_safetensors = |e: safetensors::SafeTensorError| {
         bad(ModelFileReason::NotSafetensors {
             detail: e.to_string(),
@@ -111,25 +219,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
         }
         None => return Err(bad(ModelFileReason::NoFormatVersion)),
     }
-    let spec_json = info.get("model_spec").ok_or(bad(ModelFileReason::NoSpec))?;
-    let spec: ModelSpec = serde_json::from_str(spec_json).map_err(|e| {
-        bad(ModelFileReason::SpecUnreadable {
-            detail: e.to_string(),
-        })
-    })?;
-    // The specification is checked, and every tensor read and checked against it, before the
-    // model is built: a few bytes of header cannot make the engine allocate a huge model, and
-    // what the model holds is bounded by the file's own length.
-    spec.validate().map_err(|e| {
-        bad(match e {
-            Error::InvalidConfig { field, reason } => {
-                ModelFileReason::SpecInvalid { field, reason }
-            }
-            other => ModelFileReason::SpecUnreadable {
-                detail: other.to_string(),
-            },
-        })
-    })?;
+    let spec = read_spec(info)?;
     // Files without the key predate it, when models were trained on scaled pixels by default.
     let pixels = match info.get("pixels").map(String::as_str) {
         None | Some("scaled") => PixelMode::Scaled,
@@ -140,54 +230,80 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Sequential<f32>> {
             }));
         }
     };
-    let expected = spec.param_shapes();
+    let training = info
+        .get(checkpoint::TRAINING_KEY)
+        .map(|json| checkpoint::read_metadata(json, &spec, pixels))
+        .transpose()?;
+    let params = spec.param_shapes();
+    let state_shapes = training
+        .as_ref()
+        .map(|(config, ..)| checkpoint::state_shapes(config, &params))
+        .unwrap_or_default();
     for name in tensors.names() {
-        if !expected.iter().any(|(n, _)| n == name) {
+        let named = |shapes: &[(String, Vec<usize>)]| shapes.iter().any(|(n, _)| n == name);
+        if !named(&params) && !named(&state_shapes) {
             return Err(bad(ModelFileReason::UnexpectedTensor {
                 name: name.to_owned(),
             }));
         }
     }
-    let mut values = Vec::with_capacity(expected.len());
-    for (name, shape) in expected {
-        let tensor = tensors
-            .tensor(&name)
-            .map_err(|_| bad(ModelFileReason::MissingTensor { name: name.clone() }))?;
-        if tensor.dtype() != Dtype::F32 {
-            return Err(bad(ModelFileReason::WrongDtype {
-                name,
-                dtype: format!("{:?}", tensor.dtype()),
-            }));
+    // A checkpoint holds the whole state or none of it (see the module docs of checkpoint).
+    let has_state = state_shapes
+        .iter()
+        .any(|(name, _)| tensors.tensor(name).is_ok());
+    let count = |shapes: &[(String, Vec<usize>)]| -> u64 {
+        shapes
+            .iter()
+            .map(|(_, s)| s.iter().map(|&d| d as u64).product::<u64>())
+            .sum()
+    };
+    let values_in_file = count(&params) + if has_state { count(&state_shapes) } else { 0 };
+    if values_in_file > crate::spec::MAX_PARAMS {
+        return Err(bad(ModelFileReason::TooManyValues {
+            values: values_in_file,
+            max: crate::spec::MAX_PARAMS,
+        }));
+    }
+    let mut values = Vec::with_capacity(params.len());
+    for (name, shape) in &params {
+        values.push(read_tensor(&tensors, name, shape)?);
+    }
+    let mut state_values = Vec::new();
+    if has_state {
+        for (name, shape) in &state_shapes {
+            state_values.push(read_tensor(&tensors, name, shape)?);
         }
-        if tensor.shape() != shape.as_slice() {
-            return Err(bad(ModelFileReason::WrongShape {
-                name,
-                got: tensor.shape().to_vec(),
-                expected: shape,
-            }));
-        }
-        let tensor_values: Vec<f32> = tensor
-            .data()
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        if let Some(index) = tensor_values.iter().position(|v| !v.is_finite()) {
-            return Err(bad(ModelFileReason::NonFinite {
-                name,
-                value: tensor_values[index].to_string(),
-                index,
-            }));
-        }
-        values.push((name, tensor_values));
     }
     let mut model =
         Sequential::<f32>::from_spec(&spec, 0).expect("a validated specification builds");
     model.set_pixels(pixels);
-    for (name, tensor_values) in values {
-        let stored = model.set_param(&name, &tensor_values);
+    for ((name, _), tensor_values) in params.iter().zip(values) {
+        let stored = model.set_param(name, &tensor_values);
         debug_assert!(stored, "expected parameter {name} exists");
     }
-    Ok(model)
+    let training = training.map(|(config, position, optimizer_steps)| {
+        let per = if params.is_empty() {
+            0
+        } else {
+            state_values.len() / params.len()
+        };
+        let mut slots = state_values.into_iter();
+        let optimizer_state = if per == 0 {
+            Vec::new()
+        } else {
+            params
+                .iter()
+                .map(|_| slots.by_ref().take(per).collect())
+                .collect()
+        };
+        TrainingState {
+            config,
+            position,
+            optimizer_steps,
+            optimizer_state,
+        }
+    });
+    Ok(ModelFile { model, training })
 }
 
 /// Writes the model to `path`.

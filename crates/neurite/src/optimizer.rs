@@ -202,6 +202,41 @@ impl<F: Scalar> Optimizer<F> {
         self.steps
     }
 
+    /// The running state, per parameter tensor (in [`crate::Sequential::params_mut`] order)
+    /// the state vectors of [`Optimizer::slots`], each as long as its tensor. Empty before the
+    /// first update.
+    pub fn state(&self) -> &[Vec<Vec<F>>] {
+        &self.slots
+    }
+
+    /// An optimizer that continues after `steps` updates from `state` (as [`Optimizer::state`]
+    /// returned it, or empty to start its state afresh). The caller checks that `state` fits
+    /// the model: [`crate::checkpoint`] does for a file.
+    ///
+    /// # Panics
+    /// If `state` is not empty and its tensors do not each hold one vector per slot.
+    #[track_caller]
+    pub fn resume(spec: OptimizerSpec, steps: u64, state: Vec<Vec<Vec<F>>>) -> Self {
+        let optimizer = Optimizer {
+            spec,
+            steps,
+            slots: state,
+        };
+        let per = optimizer.slots_per_param();
+        assert!(
+            optimizer.slots.iter().all(|tensor| tensor.len() == per),
+            "optimizer: state does not hold {per} slot(s) per tensor"
+        );
+        optimizer
+    }
+
+    /// Becomes a copy of `other`, reusing its own buffers where the shapes agree.
+    pub(crate) fn copy_from(&mut self, other: &Self) {
+        self.spec = other.spec;
+        self.steps = other.steps;
+        self.slots.clone_from(&other.slots);
+    }
+
     /// Forgets all state, as a fresh optimizer.
     pub fn reset(&mut self) {
         self.steps = 0;
@@ -318,6 +353,19 @@ pub enum Slot {
     SquareAverage,
     /// RMSprop's momentum buffer `u`.
     Momentum,
+}
+
+impl Slot {
+    /// The slot's name in a checkpoint's tensor names (`optimizer.dense_1.kernel.first_moment`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Slot::Velocity => "velocity",
+            Slot::FirstMoment => "first_moment",
+            Slot::SecondMoment => "second_moment",
+            Slot::SquareAverage => "square_average",
+            Slot::Momentum => "momentum",
+        }
+    }
 }
 
 /// What one update does to one parameter element, as [`Optimizer::element_step`] computes it.

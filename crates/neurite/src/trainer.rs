@@ -6,17 +6,28 @@
 //! drawn from the seed; the last batch of an epoch may be smaller, as in Keras.
 //!
 //! If a loss or a gradient is not finite, the step is not applied: training stops with
-//! [`Outcome::Diverged`] and the model keeps its last finite weights.
+//! [`Outcome::Diverged`] and the model keeps its last finite weights. Finite gradients can
+//! still overflow the weights or the optimizer's state (a huge step); every
+//! [`FINITE_CHECK_STEPS`] updates, and at the end of every epoch, both are checked and a copy
+//! of them kept, so a run that overflowed also stops with [`Outcome::Diverged`], back at the
+//! last weights and state found finite.
+//!
+//! [`Trainer::checkpoint`] writes the run as a model file that can continue
+//! ([`crate::checkpoint`]); [`Trainer::resume`] continues it.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::{Position, TrainingState, TrainingView};
 use crate::loss::Targets;
 use crate::metrics::{Evaluation, evaluate, predicted_classes};
 use crate::model::Penalties;
-use crate::{CheckedConfig, Dataset, Error, Optimizer, Result, Sequential};
+use crate::{CheckedConfig, Dataset, Error, ModelFileReason, Optimizer, Result, Sequential};
+
+/// Updates between two checks that the weights and the optimizer's state are finite.
+pub const FINITE_CHECK_STEPS: u32 = 64;
 
 /// Where a run stands after a call to [`Trainer::run_batches`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,11 +72,50 @@ pub struct Trainer {
     epoch: usize,
     batch: usize,
     order: Vec<u32>,
+    /// Samples the current epoch's order covers (kept when resumed mid-epoch, before the
+    /// order is drawn again).
+    epoch_samples: usize,
     loss_sum: f64,
     correct: usize,
     seen: usize,
     diverged: bool,
     labels: Vec<u8>,
+    /// The last weights and optimizer state found finite.
+    finite: FiniteCopy,
+    unchecked_steps: u32,
+}
+
+/// A copy of the weights and the optimizer's state, for going back after an overflow.
+struct FiniteCopy {
+    weights: Vec<Vec<f32>>,
+    optimizer: Optimizer<f32>,
+}
+
+impl FiniteCopy {
+    fn of(model: &mut Sequential<f32>, optimizer: &Optimizer<f32>) -> Self {
+        FiniteCopy {
+            weights: model
+                .params_mut()
+                .iter()
+                .map(|p| p.value.to_vec())
+                .collect(),
+            optimizer: optimizer.clone(),
+        }
+    }
+
+    fn update(&mut self, model: &mut Sequential<f32>, optimizer: &Optimizer<f32>) {
+        for (copy, p) in self.weights.iter_mut().zip(model.params_mut()) {
+            copy.copy_from_slice(p.value);
+        }
+        self.optimizer.copy_from(optimizer);
+    }
+
+    fn restore(&self, model: &mut Sequential<f32>, optimizer: &mut Optimizer<f32>) {
+        for (copy, p) in self.weights.iter().zip(model.params_mut()) {
+            p.value.copy_from_slice(copy);
+        }
+        optimizer.copy_from(&self.optimizer);
+    }
 }
 
 impl Trainer {
@@ -79,19 +129,94 @@ impl Trainer {
     /// the model then records.
     pub fn with_model(config: CheckedConfig, mut model: Sequential<f32>) -> Self {
         model.set_pixels(config.training.pixels);
+        let optimizer = Optimizer::new(config.training.optimizer);
+        let finite = FiniteCopy::of(&mut model, &optimizer);
         Trainer {
-            optimizer: Optimizer::new(config.training.optimizer),
+            optimizer,
             config,
             model,
             epoch: 0,
             batch: 0,
             order: Vec::new(),
+            epoch_samples: 0,
             loss_sum: 0.0,
             correct: 0,
             seen: 0,
             diverged: false,
             labels: Vec::new(),
+            finite,
+            unchecked_steps: 0,
         }
+    }
+
+    /// Continues a run from a checkpoint's model and state ([`crate::model_file::read`]):
+    /// the configuration in force, the optimizer with its state and step count, the epoch at
+    /// its batch. Given the same data, the rest of the epoch visits the samples it would have.
+    ///
+    /// # Errors
+    /// If the state is not for this model ([`ModelFileReason::TrainingOtherModel`]).
+    pub fn resume(model: Sequential<f32>, state: TrainingState) -> Result<Self> {
+        let other_model = || Error::ModelFile(ModelFileReason::TrainingOtherModel);
+        if state.config.model != *model.spec() || state.config.training.pixels != model.pixels() {
+            return Err(other_model());
+        }
+        let mut trainer = Trainer::with_model(state.config, model);
+        let per = trainer.optimizer.slots().len();
+        let lengths: Vec<usize> = trainer
+            .model
+            .params_mut()
+            .iter()
+            .map(|p| p.value.len())
+            .collect();
+        let fits = state.optimizer_state.is_empty()
+            || (state.optimizer_state.len() == lengths.len()
+                && state
+                    .optimizer_state
+                    .iter()
+                    .zip(&lengths)
+                    .all(|(t, &n)| t.len() == per && t.iter().all(|slot| slot.len() == n)));
+        if !fits {
+            return Err(other_model());
+        }
+        trainer.optimizer = Optimizer::resume(
+            trainer.config.training.optimizer,
+            state.optimizer_steps,
+            state.optimizer_state,
+        );
+        let p = state.position;
+        trainer.epoch = p.epochs_done;
+        trainer.batch = p.batch;
+        trainer.seen = p.seen;
+        trainer.epoch_samples = p.epoch_samples;
+        trainer.loss_sum = p.loss_sum;
+        trainer.correct = p.correct;
+        trainer.finite = FiniteCopy::of(&mut trainer.model, &trainer.optimizer);
+        Ok(trainer)
+    }
+
+    /// Where the run stands inside its epochs.
+    pub fn position(&self) -> Position {
+        Position {
+            epochs_done: self.epoch,
+            batch: self.batch,
+            seen: self.seen,
+            epoch_samples: self.epoch_samples,
+            loss_sum: self.loss_sum,
+            correct: self.correct,
+        }
+    }
+
+    /// The run as a checkpoint: a model file that also holds the configuration in force, the
+    /// position and the optimizer's state ([`crate::checkpoint`]).
+    pub fn checkpoint(&self) -> Vec<u8> {
+        crate::model_file::write(
+            &self.model,
+            Some(&TrainingView {
+                config: &self.config,
+                position: self.position(),
+                optimizer: &self.optimizer,
+            }),
+        )
     }
 
     /// The model being trained.
@@ -171,8 +296,14 @@ impl Trainer {
             return Ok(self.report(batches_per_epoch, 0, f64::NAN, false));
         }
         if (self.batch == 0 && self.seen == 0) || self.order.len() != samples {
-            // A new epoch — or different data mid-epoch, whose permutation must be redrawn.
-            self.restart_epoch(samples);
+            let resumed = self.order.is_empty() && self.seen > 0 && self.epoch_samples == samples;
+            if resumed {
+                // Mid-epoch from a checkpoint: the epoch's own order, where it left off.
+                self.order = epoch_order(self.config.training.seed, self.epoch, samples);
+            } else {
+                // A new epoch — or different data mid-epoch, whose permutation is redrawn.
+                self.restart_epoch(samples);
+            }
         }
         let mut trained = 0;
         let mut last_batch_loss = f64::NAN;
@@ -195,7 +326,7 @@ impl Trainer {
                 .model
                 .backward(loss, Targets::Classes(&self.labels), penalties);
             if !batch_loss.is_finite() || !self.model.gradients_are_finite() {
-                self.diverged = true;
+                self.diverge();
                 return Ok(self.report(batches_per_epoch, trained, f64::from(batch_loss), false));
             }
             let correct = {
@@ -208,6 +339,13 @@ impl Trainer {
             let learning_rate = self.config.training.learning_rate;
             self.optimizer
                 .step(learning_rate, &mut self.model.params_mut());
+            self.unchecked_steps += 1;
+            let epoch_ends = end >= samples;
+            if (self.unchecked_steps >= FINITE_CHECK_STEPS || epoch_ends) && !self.keep_if_finite()
+            {
+                self.diverge();
+                return Ok(self.report(batches_per_epoch, trained, f64::from(batch_loss), false));
+            }
             self.loss_sum += f64::from(batch_loss) * n as f64;
             self.correct += correct;
             self.seen = end;
@@ -233,14 +371,37 @@ impl Trainer {
         self.seen = 0;
         self.loss_sum = 0.0;
         self.correct = 0;
-        // A generator per epoch, derived from the seed, so the order does not depend on how
-        // many random numbers dropout drew.
-        let mut rng = ChaCha8Rng::seed_from_u64(
-            self.config.training.seed
-                ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(self.epoch as u64 + 1)),
-        );
-        self.order = (0..samples as u32).collect();
-        self.order.shuffle(&mut rng);
+        self.epoch_samples = samples;
+        self.order = epoch_order(self.config.training.seed, self.epoch, samples);
+    }
+
+    /// Whether the weights and the optimizer's state are finite; if so, they are kept as the
+    /// ones to go back to.
+    fn keep_if_finite(&mut self) -> bool {
+        self.unchecked_steps = 0;
+        let finite = self
+            .model
+            .params_mut()
+            .iter()
+            .all(|p| crate::kernels::all_finite(p.value))
+            && self
+                .optimizer
+                .state()
+                .iter()
+                .flatten()
+                .all(|slot| crate::kernels::all_finite(slot));
+        if finite {
+            self.finite.update(&mut self.model, &self.optimizer);
+        }
+        finite
+    }
+
+    /// Stops the run, back at the last finite weights and state if the current ones are not.
+    fn diverge(&mut self) {
+        self.diverged = true;
+        if !self.keep_if_finite() {
+            self.finite.restore(&mut self.model, &mut self.optimizer);
+        }
     }
 
     fn report(
@@ -271,6 +432,11 @@ impl Trainer {
         }
     }
 
+    /// Whether training stopped on a non-finite loss, gradient, weight or optimizer state.
+    pub fn diverged(&self) -> bool {
+        self.diverged
+    }
+
     /// Trains the rest of the current epoch.
     pub fn run_epoch(&mut self, data: &Dataset) -> Result<StepReport> {
         self.run_batches(data, usize::MAX)
@@ -288,6 +454,17 @@ impl Trainer {
         );
         evaluate(&mut self.model, data, loss, pixels, penalties)
     }
+}
+
+/// The order in which epoch `epoch` (from 0) visits `samples` samples: a permutation from a
+/// generator of its own, derived from the seed, so that it does not depend on how many random
+/// numbers dropout drew.
+fn epoch_order(seed: u64, epoch: usize, samples: usize) -> Vec<u32> {
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(seed ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(epoch as u64 + 1)));
+    let mut order: Vec<u32> = (0..samples as u32).collect();
+    order.shuffle(&mut rng);
+    order
 }
 
 #[cfg(test)]
@@ -470,5 +647,81 @@ mod tests {
             err.to_string().contains("4 features but the model takes 5"),
             "{err}"
         );
+    }
+
+    /// `quarters` with a fifth pixel that is always zero.
+    fn quarters_and_a_dark_pixel() -> Dataset {
+        let four = quarters();
+        let pixels = (0..four.len())
+            .flat_map(|i| four.image(i).iter().copied().chain([0]))
+            .collect();
+        Dataset::new(vec![5], pixels, four.labels().to_vec(), 4).unwrap()
+    }
+
+    fn all_weights(trainer: &mut Trainer) -> Vec<f32> {
+        trainer
+            .model_mut()
+            .params_mut()
+            .iter()
+            .flat_map(|p| p.value.to_vec())
+            .collect()
+    }
+
+    #[test]
+    fn a_weight_that_overflows_while_the_loss_stays_finite_stops_the_run_at_finite_weights() {
+        // As with an ε that is 0 in f32: a weight of a pixel that is always dark becomes NaN;
+        // the forward pass skips dark pixels, so the loss never shows it.
+        let data = quarters_and_a_dark_pixel();
+        let mut trainer = Trainer::new(config(|c| {
+            c.model.input_shape = vec![5];
+            c.training.optimizer = OptimizerSpec::adam();
+            c.training.pixels = PixelMode::Raw;
+            c.training.epochs = 30;
+        }))
+        .unwrap();
+        trainer.run_batches(&data, 3).unwrap();
+        let before = all_weights(&mut trainer);
+        let dark_row = 4 * 8;
+        trainer.model_mut().params_mut()[0].value[dark_row] = f32::NAN;
+        let mut steps = 0;
+        let report = loop {
+            let report = trainer.run_batches(&data, 1).unwrap();
+            steps += 1;
+            if report.outcome == Outcome::Diverged || steps > 200 {
+                break report;
+            }
+        };
+        assert_eq!(report.outcome, Outcome::Diverged);
+        assert!(
+            report.last_batch_loss.is_finite(),
+            "the loss showed it: the weight check was not what caught it"
+        );
+        assert!(
+            steps <= FINITE_CHECK_STEPS as usize,
+            "caught after {steps} steps"
+        );
+        assert!(trainer.diverged() && trainer.is_done());
+        // Back at the last weights found finite: those of when the trainer was built, as no
+        // check ran between then and the NaN (three steps).
+        let after = all_weights(&mut trainer);
+        assert!(after.iter().all(|w| w.is_finite()));
+        assert_ne!(after, before, "the copy is older than the three steps");
+        assert_eq!(
+            after,
+            all_weights(&mut Trainer::new(config(|c| c.model.input_shape = vec![5])).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_loss_that_overflows_stops_the_run_keeping_the_current_finite_weights() {
+        let data = quarters();
+        let mut trainer = Trainer::new(config(|_| {})).unwrap();
+        trainer.run_batches(&data, 2).unwrap();
+        // An infinite bias makes every later loss non-finite at once.
+        let last = trainer.model_mut().params_mut().len() - 1;
+        trainer.model_mut().params_mut()[last].value[0] = f32::INFINITY;
+        let report = trainer.run_batches(&data, 1).unwrap();
+        assert_eq!(report.outcome, Outcome::Diverged);
+        assert!(all_weights(&mut trainer).iter().all(|w| w.is_finite()));
     }
 }

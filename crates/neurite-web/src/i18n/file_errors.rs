@@ -56,6 +56,19 @@ pub fn model_file(reason: &ModelFileReason) -> String {
         ModelFileReason::NonFinite { name, value, index } => {
             format!("张量 {name} 的第 {index} 个值不是有限数（{value}）")
         }
+        ModelFileReason::TrainingUnreadable { detail } => format!("无法读取训练状态：{detail}"),
+        ModelFileReason::TrainingInvalid { field, reason } => {
+            format!("训练配置不可用：{}", config_error(field, reason, Lang::Zh))
+        }
+        ModelFileReason::TrainingOtherModel => {
+            "训练配置描述的模型与文件的 model_spec（模型结构）不同".into()
+        }
+        ModelFileReason::ImpossiblePosition { field } => {
+            format!("训练状态中的 {field} 不可能是文件所写的值")
+        }
+        ModelFileReason::TooManyValues { values, max } => {
+            format!("张量共有 {values} 个值，超过了 {max} 的上限")
+        }
     }
 }
 
@@ -276,6 +289,34 @@ mod tests {
                     index: 41,
                 }),
                 vec!["dense_1.kernel", "NaN", "41"],
+            ),
+            (
+                file(ModelFileReason::TrainingUnreadable {
+                    detail: "missing field `position`".into(),
+                }),
+                vec!["position"],
+            ),
+            (
+                file(ModelFileReason::TrainingInvalid {
+                    field: "training.epochs".into(),
+                    reason: Reason::whole(Quantity::Whole, 0, 1, 1000),
+                }),
+                vec!["training.epochs", "1000"],
+            ),
+            (
+                file(ModelFileReason::TrainingOtherModel),
+                vec!["model_spec"],
+            ),
+            (
+                file(ModelFileReason::ImpossiblePosition { field: "correct" }),
+                vec!["correct"],
+            ),
+            (
+                file(ModelFileReason::TooManyValues {
+                    values: 40_000_000,
+                    max: 33_554_432,
+                }),
+                vec!["40000000", "33554432"],
             ),
             (idx(IdxReason::TooShort { bytes: 2 }), vec!["2"]),
             (

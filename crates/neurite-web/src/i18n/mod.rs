@@ -173,6 +173,19 @@ texts! {
     SaveModel => "Save model", "保存模型";
     LoadModel => "Load model", "加载模型";
     ModelLoaded => "Model loaded", "模型已加载";
+    SavedRuns => "Saved runs", "已保存的训练";
+    SavedRunsHint => "Each run is saved in this browser after every epoch, on pause and before it is replaced.",
+        "每轮训练结束、暂停时以及被替换之前，训练记录都会自动保存在此浏览器中。";
+    ContinueOffer => "Continue where you left off:", "从上次中断处继续：";
+    ContinueRun => "Continue", "继续训练";
+    Dismiss => "Dismiss", "关闭";
+    ReplacedRun => "The trained model was replaced; it is saved as", "训练好的模型已被替换；它已保存为";
+    Undo => "Undo", "撤销";
+    Download => "Download", "下载";
+    Delete => "Delete", "删除";
+    RunName => "Name", "名称";
+    EpochsDone => "epochs", "轮";
+    StepsDone => "steps", "步";
     Language => "Language", "语言";
     Learn => "Learn: how a network learns", "学习：神经网络如何学习";
     NoEpochYet => "Shown after the first epoch.", "第一轮训练结束后显示。";

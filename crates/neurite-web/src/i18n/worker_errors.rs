@@ -26,6 +26,10 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
             "load_model arrived without a file",
             "收到了加载模型的请求，却没有文件",
         ),
+        WorkerProblem::NotACheckpoint { name } => pick(
+            format!("{name} holds a model but not its run, so it cannot continue"),
+            format!("{name} 只有模型，没有训练状态，无法继续训练"),
+        ),
         WorkerProblem::DrawingWidth { pixels, takes } => pick(
             format!(
                 "a drawing of {pixels} pixels cannot be classified by a model that takes {takes}"
@@ -109,6 +113,12 @@ mod tests {
             (WorkerProblem::NoModel, vec![]),
             (WorkerProblem::RunOver, vec![]),
             (WorkerProblem::NoFile, vec![]),
+            (
+                WorkerProblem::NotACheckpoint {
+                    name: "run-7".into(),
+                },
+                vec!["run-7"],
+            ),
             (
                 WorkerProblem::NoSuchTestImage {
                     index: 10_000,

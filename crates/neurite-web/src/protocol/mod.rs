@@ -13,9 +13,11 @@
 use neurite::{Config, ConfusionMatrix, Summary};
 use serde::{Deserialize, Serialize};
 
+mod checkpoint;
 mod example;
 mod worker_error;
 
+pub use checkpoint::{CHECKPOINT_INTERVAL_MS, CheckpointReason, Resumed};
 pub use example::{
     EXAMPLE_UNITS, ExampleQuery, ExampleReport, ExampleSource, UnitGrad, WeightAt, WeightReport,
 };
@@ -93,6 +95,21 @@ pub enum ToWorker {
     },
     /// Send the current model as a model file ([`FromWorker::ModelFile`]).
     ExportModel,
+    /// Continue the run of the checkpoint in the payload (a [`FromWorker::Checkpoint`]'s):
+    /// its model, configuration, optimizer state and place in the run, paused. A bad
+    /// checkpoint is refused with [`FromWorker::Error`] and the current model kept.
+    Resume {
+        /// The page's name for the stored run, echoed in [`FromWorker::Configured`].
+        record: String,
+    },
+    /// Answer with [`FromWorker::Pong`] (the page's heartbeat).
+    Ping {
+        /// The page's number for this beat.
+        beat: u64,
+    },
+    /// Fail as a bug in the worker would: it panics, which traps its wasm. For testing that
+    /// the page recovers; the page sends it only when asked to by a test.
+    Crash,
     /// Classify a drawn digit now and after every new snapshot of the weights, answering with
     /// [`FromWorker::Prediction`]. Payload: the digit's 28×28 `u8` pixels as MNIST stores them
     /// (the worker scales them as the model was trained); without a payload the worker forgets
@@ -180,13 +197,18 @@ pub enum FromWorker {
         /// Time to fetch and decompress, in milliseconds.
         millis: f64,
     },
-    /// A fresh model was built (after [`ToWorker::Configure`], [`ToWorker::Reset`] or
-    /// [`ToWorker::LoadModel`]).
+    /// A model was built (after [`ToWorker::Configure`], [`ToWorker::Reset`],
+    /// [`ToWorker::LoadModel`] or [`ToWorker::Resume`]).
     Configured {
         /// The layer table with parameter counts.
         summary: Summary,
         /// The configuration in force, as the worker checked it.
         config: Config,
+        /// The worker's number for this run (from 1, one more for every model it builds),
+        /// which its checkpoints carry.
+        run: u64,
+        /// The stored run it continues, after [`ToWorker::Resume`].
+        resumed: Option<Resumed>,
     },
     /// Training progress.
     Progress(Progress),
@@ -239,6 +261,23 @@ pub enum FromWorker {
     ModelFile {
         /// Optimizer steps taken so far.
         steps: u64,
+    },
+    /// The run as it stands, for the page to store. Payload: the checkpoint file (see
+    /// [`CheckpointReason`] for when one is sent).
+    Checkpoint {
+        /// The run's number, as [`FromWorker::Configured`] gave it.
+        run: u64,
+        /// Why now.
+        reason: CheckpointReason,
+        /// Optimizer steps taken so far.
+        steps: u64,
+        /// Epochs completed.
+        epochs_done: usize,
+    },
+    /// The answer to [`ToWorker::Ping`].
+    Pong {
+        /// The beat's number.
+        beat: u64,
     },
     /// The loss or a gradient became non-finite; training stopped.
     Diverged {
@@ -338,6 +377,11 @@ pub mod samples {
                 file_name: "model.safetensors".into(),
             },
             ToWorker::ExportModel,
+            ToWorker::Resume {
+                record: "run-1".into(),
+            },
+            ToWorker::Ping { beat: 9 },
+            ToWorker::Crash,
             ToWorker::Classify { drawing: 3 },
             ToWorker::Explain {
                 query: 4,
@@ -378,6 +422,12 @@ pub mod samples {
             FromWorker::Configured {
                 summary: model.summary(),
                 config: Config::default(),
+                run: 2,
+                resumed: Some(Resumed {
+                    record: "run-1".into(),
+                    steps: 1875,
+                    epochs_done: 1,
+                }),
             },
             FromWorker::Progress(Progress {
                 phase: Phase::Running,
@@ -456,6 +506,13 @@ pub mod samples {
                 }),
             }),
             FromWorker::ModelFile { steps: 1875 },
+            FromWorker::Checkpoint {
+                run: 2,
+                reason: CheckpointReason::EpochEnd,
+                steps: 1875,
+                epochs_done: 1,
+            },
+            FromWorker::Pong { beat: 9 },
             FromWorker::Diverged {
                 epoch: 2,
                 loss: f64::INFINITY,

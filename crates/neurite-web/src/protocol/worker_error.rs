@@ -54,6 +54,11 @@ pub enum WorkerProblem {
     RunOver,
     /// A model upload without its bytes.
     NoFile,
+    /// A stored run to continue whose file is a model file without its run.
+    NotACheckpoint {
+        /// The stored run's name.
+        name: String,
+    },
     /// A drawing whose pixel count is not the model's input width.
     DrawingWidth {
         /// The drawing's pixels.

@@ -6,6 +6,7 @@
 //! yields, so a pause or a new learning rate is handled between two slices. The same code runs
 //! natively in the unit tests.
 
+mod checkpoint;
 mod example;
 
 use ndarray::Array2;
@@ -15,8 +16,8 @@ use neurite::{
 };
 
 use crate::protocol::{
-    Envelope, ErrorKind, ExampleQuery, FromWorker, MAX_WEIGHT_TILES, Phase, Progress, ToWorker,
-    WorkerError, WorkerProblem,
+    CHECKPOINT_INTERVAL_MS, CheckpointReason, Envelope, ErrorKind, ExampleQuery, FromWorker,
+    MAX_WEIGHT_TILES, Phase, Progress, ToWorker, WorkerError, WorkerProblem,
 };
 use crate::test_set::TestImages;
 
@@ -118,6 +119,12 @@ pub struct Session {
     example: Option<(u64, ExampleQuery)>,
     /// Whether the example has not been taken apart under the current weights.
     example_due: bool,
+    /// The number of the current run (one more for every model built).
+    run: u64,
+    /// When the last checkpoint was sent, by the clock.
+    last_checkpoint_at: f64,
+    /// The optimizer steps of the run's last checkpoint (or of its start).
+    checkpoint_steps: Option<u64>,
 }
 
 /// A clock in milliseconds.
@@ -191,6 +198,7 @@ impl Session {
                     self.phase = Phase::Paused;
                     self.meter.stop(now);
                     self.report_now(now, out);
+                    self.push_checkpoint(CheckpointReason::Paused, now, out);
                 }
                 self.steps_left = 0;
             }
@@ -245,6 +253,11 @@ impl Session {
                 self.example = example.map(|e| (query, e));
                 self.example_due = true;
             }
+            ToWorker::Resume { record } => {
+                self.resume(record, request.payload.as_deref(), now, out);
+            }
+            ToWorker::Ping { beat } => out.push(Envelope::bare(FromWorker::Pong { beat })),
+            ToWorker::Crash => panic!("the page asked the worker to crash"),
         }
         self.predict_if_due(clock, out);
         self.explain_if_due(out);
@@ -353,23 +366,13 @@ impl Session {
         out: &mut Outbox,
     ) {
         let trainer = match model {
-            Some(model) => Trainer::with_model(checked.clone(), model),
-            None => match Trainer::new(checked.clone()) {
+            Some(model) => Trainer::with_model(checked, model),
+            None => match Trainer::new(checked) {
                 Ok(trainer) => trainer,
                 Err(e) => return out.push(engine_error(e)),
             },
         };
-        out.push(Envelope::bare(FromWorker::Configured {
-            summary: trainer.model().summary(),
-            config: Config::clone(&checked),
-        }));
-        self.trainer = Some(trainer);
-        self.phase = Phase::Idle;
-        self.steps_left = 0;
-        self.evaluation = None;
-        self.last_report = None;
-        self.meter = Meter::default();
-        self.report_now(now, out);
+        self.install(trainer, None, now, out);
     }
 
     fn load_model(&mut self, file_name: &str, bytes: Option<&[u8]>, now: f64, out: &mut Outbox) {
@@ -440,7 +443,15 @@ impl Session {
         if stopped {
             self.meter.stop(now);
             self.report_now(now, out);
+            if self.phase == Phase::Paused {
+                self.push_checkpoint(CheckpointReason::Paused, now, out);
+            }
         } else if self.has_work() {
+            if self.phase == Phase::Running
+                && now - self.last_checkpoint_at >= CHECKPOINT_INTERVAL_MS
+            {
+                self.push_checkpoint(CheckpointReason::Interval, now, out);
+            }
             if now - self.last_progress_at >= PROGRESS_INTERVAL_MS {
                 self.push_progress(now, out);
             }
@@ -558,6 +569,7 @@ impl Session {
             },
             eval.predictions,
         ));
+        self.push_checkpoint(CheckpointReason::EpochEnd, self.last_progress_at, out);
         if eval.last_epoch {
             self.phase = Phase::Finished;
             true
@@ -665,7 +677,7 @@ mod tests {
     use neurite::{LayerSpec, ModelSpec};
 
     /// Two classes of 4-pixel "images": bright left half or bright right half.
-    fn toy_data(n: usize) -> Dataset {
+    pub(super) fn toy_data(n: usize) -> Dataset {
         let mut pixels = Vec::new();
         let mut labels = Vec::new();
         for i in 0..n {
@@ -682,7 +694,7 @@ mod tests {
         Dataset::new(vec![4], pixels, labels, 2).unwrap()
     }
 
-    fn toy_config() -> Config {
+    pub(super) fn toy_config() -> Config {
         Config {
             model: ModelSpec {
                 input_shape: vec![4],
@@ -709,7 +721,7 @@ mod tests {
     }
 
     /// The error, when it is the only message queued.
-    fn only_error(out: &Outbox) -> &WorkerError {
+    pub(super) fn only_error(out: &Outbox) -> &WorkerError {
         match &out[..] {
             [
                 Envelope {
@@ -721,7 +733,7 @@ mod tests {
         }
     }
 
-    fn session() -> (Session, Outbox) {
+    pub(super) fn session() -> (Session, Outbox) {
         let mut session = Session::new();
         let mut out = Outbox::new();
         session.set_data(toy_data(256), toy_data(64), 1.0, &mut out);
@@ -736,7 +748,7 @@ mod tests {
     }
 
     /// A clock that advances one millisecond per reading.
-    fn ticking() -> impl FnMut() -> f64 {
+    pub(super) fn ticking() -> impl FnMut() -> f64 {
         let mut t = 0.0;
         move || {
             t += 1.0;
@@ -744,7 +756,7 @@ mod tests {
         }
     }
 
-    fn replies(out: &Outbox) -> Vec<&FromWorker> {
+    pub(super) fn replies(out: &Outbox) -> Vec<&FromWorker> {
         out.iter().map(|e| &e.msg).collect()
     }
 

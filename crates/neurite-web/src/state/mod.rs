@@ -6,13 +6,16 @@
 //! - [`data`]: how far MNIST has come.
 //! - [`notice`]: what the banner says.
 //! - [`example`]: the example "show the math" takes apart, and the worker's report on it.
+//! - [`saved`]: stored runs, and which of them each of the worker's runs is written to.
 
 pub mod data;
 pub mod example;
 pub mod notice;
 pub mod run;
+pub mod saved;
 
 pub use data::DataStatus;
 pub use example::ExampleView;
 pub use notice::{LinkFailure, Notice};
-pub use run::{CurvePoint, EpochResult, Run};
+pub use run::{CurvePoint, Curves, EpochResult, Run};
+pub use saved::{Autosave, SavedRun, StorageProblem, StoreAction};

@@ -20,6 +20,21 @@ pub enum LinkFailure {
         /// The decoder's message.
         detail: String,
     },
+    /// A request that the page cannot send (it cannot be encoded).
+    Unsendable {
+        /// The encoder's message.
+        detail: String,
+    },
+    /// The worker failed after it started (a trap in its wasm, say): a fresh one replaces it.
+    Crashed {
+        /// The browser's message.
+        detail: String,
+    },
+    /// The worker stopped answering: a fresh one replaces it.
+    Unresponsive {
+        /// For how long it did not answer.
+        seconds: f64,
+    },
 }
 
 /// What the banner (or the model-file line) shows.
@@ -65,6 +80,22 @@ impl Notice {
                 format!("cannot read the training worker's reply: {detail}"),
                 format!("无法读取训练 Worker 的回复：{detail}"),
             ),
+            Notice::Link(LinkFailure::Unsendable { detail }) => pick(
+                format!("a request could not be sent to the training worker: {detail}"),
+                format!("无法向训练 Worker 发送请求：{detail}"),
+            ),
+            Notice::Link(LinkFailure::Crashed { detail }) => pick(
+                format!(
+                    "the training worker crashed ({detail}); it was restarted from the last checkpoint"
+                ),
+                format!("训练 Worker 崩溃了（{detail}）；已从最近的检查点重新启动"),
+            ),
+            Notice::Link(LinkFailure::Unresponsive { seconds }) => pick(
+                format!(
+                    "the training worker did not answer for {seconds} s; it was restarted from the last checkpoint"
+                ),
+                format!("训练 Worker 已 {seconds} 秒没有响应；已从最近的检查点重新启动"),
+            ),
             Notice::FileUnreadable { file, detail } => pick(
                 format!("{file}: cannot be read ({detail})"),
                 format!("{file}：无法读取（{detail}）"),
@@ -98,6 +129,13 @@ mod tests {
             Notice::Link(LinkFailure::Unreadable {
                 detail: "missing field `msg`".into(),
             }),
+            Notice::Link(LinkFailure::Unsendable {
+                detail: "number out of range".into(),
+            }),
+            Notice::Link(LinkFailure::Crashed {
+                detail: "RuntimeError: unreachable".into(),
+            }),
+            Notice::Link(LinkFailure::Unresponsive { seconds: 15.0 }),
             Notice::FileUnreadable {
                 file: "m.safetensors".into(),
                 detail: "NotReadableError".into(),

@@ -1,31 +1,35 @@
 //! [`Run`]: the run in the worker as the page knows it, and what each reply does to it.
 
 use neurite::{Config, ConfusionMatrix, Summary};
+use serde::{Deserialize, Serialize};
 
-use crate::protocol::{FromWorker, Phase, Progress};
+use crate::protocol::{FromWorker, Phase, Progress, maybe_finite};
 
 /// Weight of the newest point in the exponential moving average of the train curve.
 pub const SMOOTHING: f64 = 0.3;
 
 /// One point of a curve: position in epochs, loss, accuracy.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
     /// Position in epochs.
     pub position: f64,
     /// Loss.
+    #[serde(with = "maybe_finite")]
     pub loss: f64,
     /// Accuracy.
+    #[serde(with = "maybe_finite")]
     pub accuracy: f64,
 }
 
 /// An epoch's test results.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpochResult {
     /// The epoch, from 1.
     pub epoch: usize,
     /// Test accuracy.
     pub test_accuracy: f64,
     /// Test loss.
+    #[serde(with = "maybe_finite")]
     pub test_loss: f64,
     /// Test confusion matrix.
     pub confusion: ConfusionMatrix,
@@ -48,16 +52,35 @@ pub struct Run {
     pub test_curve: Vec<CurvePoint>,
     /// The latest epoch's test results.
     pub last_epoch: Option<EpochResult>,
+    /// The worker's number for the run (0 before the first).
+    pub number: u64,
+}
+
+/// What the page draws of a run, as it is stored beside the run's checkpoint.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Curves {
+    /// Smoothed per-batch training loss and accuracy.
+    pub train: Vec<CurvePoint>,
+    /// Test loss and accuracy after each epoch.
+    pub test: Vec<CurvePoint>,
+    /// The latest epoch's test results.
+    pub last_epoch: Option<EpochResult>,
 }
 
 impl Run {
     /// Applies `reply`; returns whether it was about the run.
     pub fn apply(&mut self, reply: &FromWorker) -> bool {
         match reply {
-            FromWorker::Configured { summary, config } => {
+            FromWorker::Configured {
+                summary,
+                config,
+                run,
+                ..
+            } => {
                 *self = Run {
                     config: Some(config.clone()),
                     summary: Some(summary.clone()),
+                    number: *run,
                     ..Run::default()
                 };
             }
@@ -110,6 +133,29 @@ impl Run {
         self.progress = Some(progress.clone());
     }
 
+    /// The curves drawn so far, to store with a checkpoint.
+    pub fn curves(&self) -> Curves {
+        Curves {
+            train: self.train_curve.clone(),
+            test: self.test_curve.clone(),
+            last_epoch: self.last_epoch.clone(),
+        }
+    }
+
+    /// Puts back the curves stored with the checkpoint the run continues, before the points
+    /// of its first progress after resuming.
+    pub fn restore_curves(&mut self, curves: Curves) {
+        let mut train = curves.train;
+        train.append(&mut self.train_curve);
+        self.train_curve = train;
+        let mut test = curves.test;
+        test.append(&mut self.test_curve);
+        self.test_curve = test;
+        if self.last_epoch.is_none() {
+            self.last_epoch = curves.last_epoch;
+        }
+    }
+
     /// The epochs the run has, for the charts' axis (1 before the worker confirmed a run).
     pub fn epochs(&self) -> usize {
         self.config.as_ref().map_or(1, |c| c.training.epochs)
@@ -143,6 +189,8 @@ mod tests {
         FromWorker::Configured {
             summary: model.summary(),
             config,
+            run: 1,
+            resumed: None,
         }
     }
 

@@ -19,6 +19,7 @@ use crate::ui::example_math::ShowTheMath;
 use crate::ui::gallery::Gallery;
 use crate::ui::link::Link;
 use crate::ui::model_io::ModelFiles;
+use crate::ui::saved_runs::SavedRuns;
 use crate::ui::state::{RunControl, TestResults};
 use crate::ui::status::Status;
 use crate::ui::summary::ModelSummary;
@@ -58,6 +59,16 @@ pub fn App() -> impl IntoView {
         base_url: MNIST_URL.into(),
     });
     control.apply_draft();
+    // A fresh worker after a crash: MNIST and the controls' model first; the stored run's
+    // checkpoint follows (see SavedRuns).
+    link.on_restart(move || {
+        control.run.set(Run::default());
+        link.send(ToWorker::LoadData {
+            base_url: MNIST_URL.into(),
+        });
+        control.apply_draft();
+    });
+    expose_test_hooks(link);
 
     dom::follow_lang(lang.into());
 
@@ -101,6 +112,7 @@ pub fn App() -> impl IntoView {
             <section class="panel controls-panel">
                 <Controls control=control lang=lang/>
                 <ModelFiles link=link run=run lang=lang/>
+                <SavedRuns control=control lang=lang/>
             </section>
             <section class="panel run-panel">
                 <Status control=control data=data kernels=kernels lang=lang/>
@@ -126,6 +138,23 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// With `?test-hooks` in the address, `window.neuriteCrashWorker()` makes the worker trap, for
+/// the end-to-end test of crash recovery.
+fn expose_test_hooks(link: Link) {
+    use wasm_bindgen::prelude::*;
+    if !dom::query_pairs()
+        .iter()
+        .any(|(key, _)| key == "test-hooks")
+    {
+        return;
+    }
+    let crash = Closure::<dyn Fn()>::new(move || link.send(ToWorker::Crash));
+    if let Some(window) = web_sys::window() {
+        js_sys::Reflect::set(&window, &"neuriteCrashWorker".into(), crash.as_ref()).ok();
+    }
+    crash.forget();
 }
 
 /// Routes one reply to the page-wide slices (panels with a slice of their own subscribe

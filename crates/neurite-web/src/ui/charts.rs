@@ -154,7 +154,9 @@ fn chart(
         });
     });
     view! {
-        <canvas node_ref=canvas class="chart" data-testid=testid width="460" height="220"></canvas>
+        <canvas node_ref=canvas class="chart" data-testid=testid width="460" height="220"
+            data-train-points=move || run.with(|r| r.train_curve.len())
+            data-test-points=move || run.with(|r| r.test_curve.len())></canvas>
     }
 }
 

@@ -1,5 +1,11 @@
 //! [`WorkerLink`]: starts the training worker, queues requests until it is ready, and hands
 //! every reply to the panels that subscribed; [`Link`] is its copyable handle.
+//!
+//! It also watches the worker: an error after it started (a trap in its wasm, say) or no
+//! answer to a heartbeat ([`ToWorker::Ping`]) within [`HEARTBEAT_TIMEOUT_MS`] means the worker
+//! is dead or stuck. It is then terminated and a fresh one started behind the same hub; the
+//! panels hear of it ([`LinkFailure::Crashed`]) and the restart listeners send what the new
+//! worker needs (MNIST, the last checkpoint).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -54,17 +60,36 @@ fn worker_script() -> &'static str {
     }
 }
 
+/// Milliseconds between two heartbeats.
+pub const HEARTBEAT_MS: i32 = 1_000;
+/// A worker that has not answered a heartbeat for this long is stuck, in milliseconds: far
+/// above its longest task (a slice of training is 15 ms; reading the largest model file takes
+/// a few seconds).
+pub const HEARTBEAT_TIMEOUT_MS: f64 = 15_000.0;
+
 /// The callbacks a reply is handed to, in the order they subscribed.
 type Subscriber = Rc<dyn Fn(&Envelope<FromWorker>)>;
 /// A listener for failures of the worker itself.
 type FailureListener = Rc<dyn Fn(LinkFailure)>;
+/// A listener told when a fresh worker replaced a dead one.
+type RestartListener = Rc<dyn Fn()>;
 
 struct Hub {
     worker: RefCell<Option<Worker>>,
+    script: Cell<&'static str>,
     ready: Cell<bool>,
     queue: RefCell<Vec<Envelope<ToWorker>>>,
     subscribers: RefCell<Vec<Subscriber>>,
     failures: RefCell<Vec<FailureListener>>,
+    restarts: RefCell<Vec<RestartListener>>,
+    beat: Cell<u64>,
+    last_answer_at: Cell<f64>,
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// The page's end of the worker: a hub that panels subscribe to. Requests wait until the
@@ -78,13 +103,82 @@ impl WorkerLink {
     pub fn spawn() -> Result<Self, JsValue> {
         let link = WorkerLink(Rc::new(Hub {
             worker: RefCell::new(None),
+            script: Cell::new(WORKER_SCRIPT),
             ready: Cell::new(false),
             queue: RefCell::new(Vec::new()),
             subscribers: RefCell::new(Vec::new()),
             failures: RefCell::new(Vec::new()),
+            restarts: RefCell::new(Vec::new()),
+            beat: Cell::new(0),
+            last_answer_at: Cell::new(now()),
         }));
         link.start(worker_script())?;
+        link.start_heartbeat();
         Ok(link)
+    }
+
+    /// Tells `listener` each time a fresh worker has replaced a dead one (its requests are
+    /// queued until the new worker is ready).
+    pub fn on_restart(&self, listener: impl Fn() + 'static) {
+        self.0.restarts.borrow_mut().push(Rc::new(listener));
+    }
+
+    /// Sends a heartbeat every [`HEARTBEAT_MS`]; restarts a worker that has not answered for
+    /// [`HEARTBEAT_TIMEOUT_MS`].
+    fn start_heartbeat(&self) {
+        let weak = Rc::downgrade(&self.0);
+        let beat = Closure::<dyn FnMut()>::new(move || {
+            let Some(hub) = weak.upgrade() else {
+                return;
+            };
+            if !hub.ready.get() {
+                return;
+            }
+            let link = WorkerLink(hub.clone());
+            if now() - hub.last_answer_at.get() > HEARTBEAT_TIMEOUT_MS {
+                link.restart(LinkFailure::Unresponsive {
+                    seconds: HEARTBEAT_TIMEOUT_MS / 1000.0,
+                });
+                return;
+            }
+            hub.beat.set(hub.beat.get() + 1);
+            link.post(&Envelope::bare(ToWorker::Ping {
+                beat: hub.beat.get(),
+            }));
+        });
+        if let Some(window) = web_sys::window() {
+            window
+                .set_interval_with_callback_and_timeout_and_arguments_0(
+                    beat.as_ref().unchecked_ref(),
+                    HEARTBEAT_MS,
+                )
+                .ok();
+        }
+        beat.forget();
+    }
+
+    /// Replaces a dead or stuck worker by a fresh one of the same build, says why, and tells
+    /// the restart listeners.
+    fn restart(&self, why: LinkFailure) {
+        if let Some(dead) = self.0.worker.take() {
+            dead.terminate();
+        }
+        self.0.ready.set(false);
+        // Requests for the dead worker are stale: the listeners send what the new one needs.
+        self.0.queue.borrow_mut().clear();
+        Self::fail(&self.0, why);
+        if let Err(e) = self.start(self.0.script.get()) {
+            return Self::fail(
+                &self.0,
+                LinkFailure::CannotStart {
+                    detail: e.as_string().unwrap_or_else(|| format!("{e:?}")),
+                },
+            );
+        }
+        let listeners: Vec<_> = self.0.restarts.borrow().clone();
+        for listener in listeners {
+            listener();
+        }
     }
 
     /// Hands every reply to `subscriber`.
@@ -109,11 +203,13 @@ impl WorkerLink {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(script, &options)?;
+        self.0.script.set(script);
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(hub) = weak.upgrade() else {
                 return;
             };
+            hub.last_answer_at.set(now());
             match transport::decode::<BrowserJson, FromWorker>(&event.data()) {
                 Ok(reply) => {
                     if matches!(reply.msg, FromWorker::Ready { .. }) {
@@ -131,11 +227,19 @@ impl WorkerLink {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
         let weak = Rc::downgrade(&self.0);
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(hub) = weak.upgrade() else {
                 return;
             };
             let link = WorkerLink(hub.clone());
+            if hub.ready.get() {
+                // The worker ran, then failed: its state is lost with it.
+                let detail = event
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(|e| e.message())
+                    .unwrap_or_default();
+                return link.restart(LinkFailure::Crashed { detail });
+            }
             if !hub.ready.get() && script == RELAXED_WORKER_SCRIPT {
                 if let Some(failed) = hub.worker.take() {
                     failed.terminate();
@@ -164,6 +268,7 @@ impl WorkerLink {
 
     fn flush(&self) {
         self.0.ready.set(true);
+        self.0.last_answer_at.set(now());
         for request in self.0.queue.take() {
             self.post(&request);
         }
@@ -177,7 +282,8 @@ impl WorkerLink {
             }
         });
         if let Err(e) = posted {
-            web_sys::console::error_2(&"neurite: cannot post to the worker".into(), &e);
+            let detail = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+            Self::fail(&self.0, LinkFailure::Unsendable { detail });
         }
     }
 }
@@ -223,6 +329,15 @@ impl Link {
         self.0.with_value(|link| {
             if let Some(link) = link {
                 link.subscribe(subscriber);
+            }
+        });
+    }
+
+    /// Tells `listener` each time a fresh worker replaced a dead one.
+    pub fn on_restart(self, listener: impl Fn() + 'static) {
+        self.0.with_value(|link| {
+            if let Some(link) = link {
+                link.on_restart(listener);
             }
         });
     }

@@ -11,8 +11,10 @@ mod example_math;
 mod gallery;
 mod link;
 mod model_io;
+mod saved_runs;
 mod state;
 mod status;
+mod storage;
 mod summary;
 pub mod weights;
 

@@ -15,8 +15,8 @@ use crate::ui::link::Link;
 /// The downloaded file's name.
 const FILE_NAME: &str = "neurite-mnist.safetensors";
 
-/// Offers `bytes` as a file download.
-pub fn download(bytes: &[u8]) {
+/// Offers `bytes` as a file download called `file_name`.
+pub fn download(bytes: &[u8], file_name: &str) {
     let offered = (|| {
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
         let options = BlobPropertyBag::new();
@@ -26,7 +26,7 @@ pub fn download(bytes: &[u8]) {
         let document = web_sys::window()?.document()?;
         let anchor: HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
         anchor.set_href(&url);
-        anchor.set_download(FILE_NAME);
+        anchor.set_download(file_name);
         anchor.click();
         Url::revoke_object_url(&url).ok()
     })();
@@ -78,7 +78,7 @@ pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl In
     link.subscribe(move |reply| match &reply.msg {
         FromWorker::ModelFile { .. } => {
             if let Some(bytes) = &reply.payload {
-                download(bytes);
+                download(bytes, FILE_NAME);
             }
         }
         FromWorker::Error(error) if error.kind == ErrorKind::ModelFile => {

@@ -104,6 +104,35 @@ pub enum ModelFileReason {
         /// Where, in the tensor's flat order.
         index: usize,
     },
+    /// A checkpoint's `training` metadata is not JSON for where training stood.
+    TrainingUnreadable {
+        /// The JSON reader's message.
+        detail: String,
+    },
+    /// A checkpoint's training configuration reads, but the engine refuses it.
+    TrainingInvalid {
+        /// The configuration's field (`training.learning_rate`, …).
+        field: String,
+        /// Why it is refused.
+        reason: Reason,
+    },
+    /// A checkpoint's training configuration describes another model than `model_spec`, or
+    /// another pixel mode than `pixels`.
+    TrainingOtherModel,
+    /// A checkpoint's place in the run cannot be: more samples seen than the epoch holds,
+    /// more correct than seen, more epochs done than the run has, a loss sum that is not a
+    /// finite non-negative number, or more steps than JavaScript counts exactly.
+    ImpossiblePosition {
+        /// The field that cannot be.
+        field: &'static str,
+    },
+    /// The tensors together (weights and optimizer state) hold more values than the limit.
+    TooManyValues {
+        /// Values in the tensors the file declares.
+        values: u64,
+        /// The limit ([`crate::spec::MAX_PARAMS`]).
+        max: u64,
+    },
 }
 
 impl fmt::Display for ModelFileReason {
@@ -164,6 +193,22 @@ impl fmt::Display for ModelFileReason {
             ModelFileReason::NonFinite { name, value, index } => write!(
                 f,
                 "tensor {name} holds a non-finite value ({value}) at index {index}"
+            ),
+            ModelFileReason::TrainingUnreadable { detail } => {
+                write!(f, "training state: {detail}")
+            }
+            ModelFileReason::TrainingInvalid { field, reason } => {
+                write!(f, "training configuration: {field}: {reason}")
+            }
+            ModelFileReason::TrainingOtherModel => f.write_str(
+                "the training configuration describes another model than the file's model_spec",
+            ),
+            ModelFileReason::ImpossiblePosition { field } => {
+                write!(f, "training state: {field} cannot be what the file says")
+            }
+            ModelFileReason::TooManyValues { values, max } => write!(
+                f,
+                "the tensors hold {values} values in all, more than the limit of {max}"
             ),
         }
     }

@@ -1,0 +1,282 @@
+//! Nothing trained is lost: every checkpoint the worker sends is stored in IndexedDB with the
+//! curves drawn so far ([`RunStore`]); the page offers to continue the newest stored run when it
+//! opens, to bring back a trained model that was replaced, and to continue, rename, download or
+//! delete any stored run. When the worker crashes, the fresh one continues from the current
+//! run's last checkpoint. Which stored run a checkpoint goes to is [`Autosave`]'s rule.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::i18n::{Lang, Text};
+use crate::protocol::{Envelope, FromWorker, ToWorker};
+use crate::state::{Autosave, Curves, SavedRun, StorageProblem, StoreAction};
+use crate::ui::model_io::download;
+use crate::ui::state::RunControl;
+use crate::ui::storage::RunStore;
+
+/// A new stored run's id: the time and a random suffix.
+fn new_id() -> String {
+    format!(
+        "run-{}-{:06}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e6) as u64
+    )
+}
+
+/// The store, once it is open.
+#[derive(Clone, Copy)]
+struct Store {
+    db: StoredValue<Option<RunStore>, LocalStorage>,
+    runs: RwSignal<Vec<SavedRun>>,
+    problem: RwSignal<Option<StorageProblem>>,
+}
+
+impl Store {
+    fn with_db(self, task: impl AsyncFnOnce(RunStore) -> Result<(), StorageProblem> + 'static) {
+        let Some(db) = self.db.get_value() else {
+            return;
+        };
+        let problem = self.problem;
+        spawn_local(async move {
+            if let Err(p) = task(db).await {
+                problem.set(Some(p));
+            }
+        });
+    }
+
+    fn find(self, id: &str) -> Option<SavedRun> {
+        self.runs
+            .with_untracked(|runs| runs.iter().find(|r| r.id == id).cloned())
+    }
+
+    /// Shows `run` first in the list, in place of its older record.
+    fn show(self, run: SavedRun) {
+        self.runs.update(|runs| {
+            runs.retain(|r| r.id != run.id);
+            runs.insert(0, run);
+        });
+    }
+}
+
+/// The stored runs, and the offers to continue one.
+#[component]
+pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
+    let t = move |text: Text| text.in_lang(lang.get());
+    let link = control.link;
+    let store = Store {
+        db: StoredValue::new_local(None),
+        runs: RwSignal::new(Vec::new()),
+        problem: RwSignal::new(None),
+    };
+    let autosave = StoredValue::new(Autosave::default());
+    let offer = RwSignal::new(None::<SavedRun>);
+    let replaced = RwSignal::new(None::<SavedRun>);
+    // The current run's last checkpoint, for a worker that crashed; and the curves and file of
+    // runs asked to continue, until the worker confirms.
+    let latest = StoredValue::new(None::<(String, Vec<u8>)>);
+    let resuming = StoredValue::new(Vec::<(String, Curves, Vec<u8>)>::new());
+
+    spawn_local(async move {
+        match RunStore::open().await {
+            Ok(db) => {
+                store.db.set_value(Some(db.clone()));
+                match db.list().await {
+                    Ok(runs) => {
+                        offer.set(runs.first().cloned());
+                        store.runs.set(runs);
+                    }
+                    Err(p) => store.problem.set(Some(p)),
+                }
+            }
+            Err(p) => store.problem.set(Some(p)),
+        }
+    });
+
+    let resume = move |run: SavedRun| {
+        store.with_db(async move |db| {
+            let bytes = db.file(&run.id).await?;
+            resuming.update_value(|r| r.push((run.id.clone(), run.curves.clone(), bytes.clone())));
+            link.send_envelope(Envelope::with_payload(
+                ToWorker::Resume { record: run.id },
+                bytes,
+            ));
+            Ok(())
+        });
+    };
+
+    link.subscribe(move |reply| {
+        let action = autosave
+            .try_update_value(|a| a.apply(&reply.msg, new_id))
+            .unwrap_or(StoreAction::None);
+        match (&reply.msg, action) {
+            (
+                FromWorker::Checkpoint {
+                    steps, epochs_done, ..
+                },
+                StoreAction::Write { id, current },
+            ) => {
+                let Some(bytes) = reply.payload.clone() else {
+                    return;
+                };
+                let existing = store.find(&id);
+                let drawn = control
+                    .run
+                    .with_untracked(|r| (r.config.clone(), r.curves()));
+                let (config, curves) = match (current, drawn, &existing) {
+                    (true, (Some(config), curves), _) => (config, curves),
+                    (_, _, Some(old)) => (old.config.clone(), old.curves.clone()),
+                    _ => return,
+                };
+                let record = SavedRun {
+                    name: existing
+                        .map(|r| r.name)
+                        .unwrap_or_else(|| SavedRun::default_name(&config)),
+                    id: id.clone(),
+                    saved_at_ms: js_sys::Date::now(),
+                    config,
+                    steps: *steps,
+                    epochs_done: *epochs_done,
+                    curves,
+                };
+                if current {
+                    latest.set_value(Some((id, bytes.clone())));
+                    offer.set(None);
+                }
+                store.show(record.clone());
+                store.with_db(async move |db| db.save(&record, &bytes).await);
+            }
+            (_, StoreAction::Replaced { id }) => replaced.set(store.find(&id)),
+            _ => {}
+        }
+        if let FromWorker::Configured { resumed, .. } = &reply.msg {
+            if resumed.is_some() {
+                offer.set(None);
+            }
+            let continued = resumed.as_ref().and_then(|r| {
+                resuming.try_update_value(|pending| {
+                    let at = pending.iter().position(|(id, ..)| *id == r.record)?;
+                    Some(pending.remove(at))
+                })?
+            });
+            match continued {
+                Some((id, curves, bytes)) => {
+                    control.run.update(|run| run.restore_curves(curves));
+                    latest.set_value(Some((id, bytes)));
+                }
+                None => latest.set_value(None),
+            }
+        }
+    });
+
+    // A fresh worker continues the current run from its last checkpoint.
+    link.on_restart(move || {
+        autosave.update_value(Autosave::worker_restarted);
+        if let Some((id, bytes)) = latest.get_value() {
+            let curves = store.find(&id).map(|r| r.curves).unwrap_or_default();
+            resuming.update_value(|r| r.push((id.clone(), curves, bytes.clone())));
+            link.send_envelope(Envelope::with_payload(
+                ToWorker::Resume { record: id },
+                bytes,
+            ));
+        }
+    });
+
+    let rename = move |run: SavedRun, name: String| {
+        let record = SavedRun { name, ..run };
+        store.show(record.clone());
+        store.with_db(async move |db| db.save_record(&record).await);
+    };
+    let delete = move |id: String| {
+        store.runs.update(|runs| runs.retain(|r| r.id != id));
+        store.with_db(async move |db| db.delete(&id).await);
+    };
+    let offer_download = move |run: SavedRun| {
+        store.with_db(async move |db| {
+            download(
+                &db.file(&run.id).await?,
+                &format!("{}.safetensors", run.name),
+            );
+            Ok(())
+        });
+    };
+    let summary = move |run: &SavedRun| {
+        let accuracy = run
+            .test_accuracy()
+            .map(|a| format!(" · {:.2} %", a * 100.0))
+            .unwrap_or_default();
+        format!(
+            "{} {} · {} {}{accuracy}",
+            run.epochs_done,
+            t(Text::EpochsDone),
+            run.steps,
+            t(Text::StepsDone)
+        )
+    };
+
+    view! {
+        <div class="saved-runs" data-testid="saved-runs">
+            {move || store.problem.get().map(|p| view! {
+                <p class="error" data-testid="storage-problem" role="alert">
+                    {move || p.message(lang.get())}
+                </p>
+            })}
+            {move || offer.get().map(|run| {
+                let shown = run.clone();
+                view! {
+                    <div class="offer" data-testid="continue-offer">
+                        <span>{move || t(Text::ContinueOffer)}" "<b>{shown.name.clone()}</b>" — "{summary(&shown)}</span>
+                        <button data-testid="continue-run" on:click=move |_| resume(run.clone())>
+                            {move || t(Text::ContinueRun)}
+                        </button>
+                        <button on:click=move |_| offer.set(None)>{move || t(Text::Dismiss)}</button>
+                    </div>
+                }
+            })}
+            {move || replaced.get().map(|run| {
+                let name = run.name.clone();
+                view! {
+                    <div class="offer" data-testid="replaced-offer">
+                        <span>{move || t(Text::ReplacedRun)}" "<b>{name.clone()}</b></span>
+                        <button data-testid="undo-replace" on:click=move |_| {
+                            replaced.set(None);
+                            resume(run.clone());
+                        }>
+                            {move || t(Text::Undo)}
+                        </button>
+                        <button on:click=move |_| replaced.set(None)>{move || t(Text::Dismiss)}</button>
+                    </div>
+                }
+            })}
+            <details>
+                <summary>{move || t(Text::SavedRuns)}" ("{move || store.runs.with(Vec::len)}")"</summary>
+                <p class="hint">{move || t(Text::SavedRunsHint)}</p>
+                <ul class="run-list">
+                    <For each=move || store.runs.get() key=|run| (run.id.clone(), run.saved_at_ms.to_bits(), run.name.clone()) let:run>
+                        {
+                            let (for_rename, for_resume, for_download) = (run.clone(), run.clone(), run.clone());
+                            let id = run.id.clone();
+                            let line = summary(&run);
+                            view! {
+                                <li data-testid="saved-run">
+                                    <input class="run-name" data-testid="run-name" aria-label=move || t(Text::RunName)
+                                        prop:value=run.name.clone()
+                                        on:change=move |ev| rename(for_rename.clone(), event_target_value(&ev))/>
+                                    <span class="run-line">{line}</span>
+                                    <button data-testid="run-continue" on:click=move |_| resume(for_resume.clone())>
+                                        {move || t(Text::ContinueRun)}
+                                    </button>
+                                    <button data-testid="run-download" on:click=move |_| offer_download(for_download.clone())>
+                                        {move || t(Text::Download)}
+                                    </button>
+                                    <button data-testid="run-delete" on:click=move |_| delete(id.clone())>
+                                        {move || t(Text::Delete)}
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </details>
+        </div>
+    }
+}
