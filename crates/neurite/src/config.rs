@@ -3,19 +3,48 @@
 //!
 //! The UI's controls, the URL state, the CLI's flags and the worker protocol all build a
 //! [`Config`] and call [`Config::check`]: one set of ranges, one set of messages.
+//!
+//! Beyond each value's range, [`Config::check`] enforces three rules:
+//! - **Memory.** Training may hold at most [`MAX_TRAINING_BYTES`] (see
+//!   [`Config::training_bytes`]), checked from the specification before anything is allocated.
+//! - **JavaScript.** Every whole number a configuration carries stays at most
+//!   [`MAX_SAFE_INTEGER`], so that it survives JSON in a browser (JavaScript numbers are
+//!   `f64`); the other counts have far smaller bounds of their own.
+//! - **Precision.** Training computes in `f32`, so each real hyperparameter that reaches it
+//!   is checked as `f32` makes it ([`F32Rule`]).
 
 use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Bound, Error, Loss, ModelSpec, OptimizerSpec, Quantity, Reason, Result};
+use crate::metrics::EVAL_BATCH;
+use crate::{Bound, Error, Loss, ModelSpec, Optimizer, OptimizerSpec, Quantity, Reason, Result};
 
 /// Largest learning rate accepted.
 pub const MAX_LEARNING_RATE: f64 = 10.0;
-/// Largest batch size accepted.
+/// Largest batch size accepted; the memory bound ([`MAX_TRAINING_BYTES`]) is usually lower.
 pub const MAX_BATCH_SIZE: usize = 65_536;
 /// Most epochs one run may have.
 pub const MAX_EPOCHS: usize = 1_000;
+
+/// The largest whole number JavaScript's numbers hold exactly, `Number.MAX_SAFE_INTEGER`:
+/// 2⁵³ − 1. A larger seed would change on its way through the page.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// The most memory a training run may hold, in bytes: 352 MiB, as [`Config::training_bytes`]
+/// counts it (the model, the optimizer's state, the trainer's copy of both, and the buffers of
+/// the training and evaluation batches; not the data set).
+///
+/// Why this figure: a browser tab should stay well under 512 MB, and besides the engine the
+/// worker holds MNIST (55 MB of pixels) and the page its own heap and code (a few tens of MB).
+/// The count is a worst case (sparse copies at their fullest, `Vec` growth, the moment a batch
+/// height changes); a run really holds 15 % to 25 % less, so a tab at the bound stays near
+/// 400 MB. Within it the seed program's model trains with batches of up to about 8 000, and
+/// the playground's wide models at the usual batch sizes: six hidden layers of 1 024 units
+/// with dropout, trained with Adam, up to 582 samples per batch; eight without dropout up to
+/// 340. Eight with dropout and Adam (8.2 million parameters, 219 MiB before any batch) count
+/// 385 MiB even one sample per batch and are refused.
+pub const MAX_TRAINING_BYTES: u64 = 352 << 20;
 
 /// How `u8` pixels become model inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -85,9 +114,84 @@ impl Default for TrainConfig {
     }
 }
 
-/// Checks a learning rate: finite, `> 0`, at most [`MAX_LEARNING_RATE`].
+/// What a real hyperparameter must still be once rounded to `f32`, the precision training
+/// computes in. A value can be in its range as written and not in `f32`: `1e-300` is `0`,
+/// `0.99999999` is `1`, `1e39` is infinite.
+///
+/// The rules, by hyperparameter:
+/// - learning rate `η` and `ε` (Adam, RMSprop): [`F32Rule::Normal`]. At 0, `ε` no longer
+///   keeps Adam from dividing `0` by `0` where a gradient is always 0 (an always-blank pixel's
+///   weights), and such NaN weights are never used, so nothing reports them. A subnormal `ε`
+///   keeps only a few significant bits (`1e-45` is stored as `1.4e-45`: not the value asked
+///   for), and processors in flush-to-zero mode (ARMv7 NEON, x86 with FTZ/DAZ) read it as 0
+///   again. An infinite `ε` stops learning. A learning rate of 0 in `f32` moves nothing.
+/// - momentum `μ` (SGD, RMSprop) and `ρ` (RMSprop): [`F32Rule::BelowOne`], as they are in
+///   `f64`; at 1 the velocity or the average never forgets.
+/// - `l1`, `l2`: [`F32Rule::ZeroOrNormal`]: a penalty that is not 0 as written must not
+///   become 0 or subnormal.
+/// - Adam's `β₁`, `β₂` need no rule: only `1 − β` reaches `f32`, computed in `f64`, and for
+///   `β < 1` it is at least 2⁻⁵³, a normal `f32`.
+/// - The dropout rate needs none: it is compared in `f64`, and `1 / (1 − rate) ≤ 2⁵³` is finite
+///   in `f32`.
+///
+/// The learning rate's other condition, steps that keep the weights finite, depends on the
+/// gradients: the trainer checks the weights it updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum F32Rule {
+    /// A normal `f32`: from [`f32::MIN_POSITIVE`] (1.1754944e-38) to [`f32::MAX`].
+    Normal,
+    /// 0, or a normal `f32`.
+    ZeroOrNormal,
+    /// Below 1: at most [`LARGEST_F32_BELOW_ONE`].
+    BelowOne,
+}
+
+/// The largest `f32` below 1: `1 − 2⁻²⁴`, 0.99999994.
+pub const LARGEST_F32_BELOW_ONE: f32 = 1.0 - f32::EPSILON / 2.0;
+
+impl F32Rule {
+    /// Whether `value` keeps the rule once rounded to `f32`.
+    pub fn holds(self, value: f64) -> bool {
+        let as_f32 = value as f32;
+        let normal = as_f32.is_normal() && as_f32 > 0.0;
+        match self {
+            F32Rule::Normal => normal,
+            F32Rule::ZeroOrNormal => value == 0.0 || normal,
+            F32Rule::BelowOne => as_f32 < 1.0,
+        }
+    }
+}
+
+/// Checks that `value`, already within its range, keeps `rule` once rounded to `f32`.
+fn check_in_f32(field: impl Into<String>, value: f64, rule: F32Rule) -> Result<()> {
+    if rule.holds(value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            Reason::SinglePrecision {
+                got: written(value),
+                as_f32: value as f32,
+                rule,
+            },
+        ))
+    }
+}
+
+/// `value` as a person would write it: `1e-300` rather than 300 zeros.
+fn written(value: f64) -> String {
+    let size = value.abs();
+    if size != 0.0 && !(1e-4..1e16).contains(&size) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// Checks a learning rate: finite, `> 0`, at most [`MAX_LEARNING_RATE`], and a normal `f32`.
 pub fn check_learning_rate(learning_rate: f64) -> Result<f64> {
     if learning_rate.is_finite() && learning_rate > 0.0 && learning_rate <= MAX_LEARNING_RATE {
+        check_in_f32("learning_rate", learning_rate, F32Rule::Normal)?;
         Ok(learning_rate)
     } else {
         Err(Error::invalid(
@@ -100,6 +204,49 @@ pub fn check_learning_rate(learning_rate: f64) -> Result<f64> {
             ),
         ))
     }
+}
+
+/// Checks that the optimizer's constants keep their rules in `f32` ([`F32Rule`]); their
+/// ranges are [`OptimizerSpec::validate`]'s.
+fn check_optimizer_in_f32(optimizer: &OptimizerSpec) -> Result<()> {
+    let field = |name: &str| format!("optimizer.{name}");
+    match *optimizer {
+        OptimizerSpec::Sgd { momentum, .. } => {
+            check_in_f32(field("momentum"), momentum, F32Rule::BelowOne)
+        }
+        OptimizerSpec::Adam { epsilon, .. } => {
+            check_in_f32(field("epsilon"), epsilon, F32Rule::Normal)
+        }
+        OptimizerSpec::Rmsprop {
+            rho,
+            momentum,
+            epsilon,
+        } => {
+            check_in_f32(field("rho"), rho, F32Rule::BelowOne)?;
+            check_in_f32(field("momentum"), momentum, F32Rule::BelowOne)?;
+            check_in_f32(field("epsilon"), epsilon, F32Rule::Normal)
+        }
+    }
+}
+
+/// Checks that a whole number survives JavaScript: at most [`MAX_SAFE_INTEGER`].
+fn check_safe_integer(field: &str, value: u64) -> Result<()> {
+    if value <= MAX_SAFE_INTEGER {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            Reason::UnsafeInteger {
+                got: value,
+                max: MAX_SAFE_INTEGER,
+            },
+        ))
+    }
+}
+
+/// `bytes` in MiB with one decimal, as the memory messages show it: `352.0`.
+pub fn mebibytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / f64::from(1u32 << 20))
 }
 
 /// Checks a batch size: 1 to [`MAX_BATCH_SIZE`].
@@ -126,6 +273,7 @@ impl TrainConfig {
             ));
         }
         self.optimizer.validate()?;
+        check_optimizer_in_f32(&self.optimizer)?;
         for (field, value) in [("l1", self.l1), ("l2", self.l2)] {
             if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
                 return Err(Error::invalid(
@@ -138,6 +286,7 @@ impl TrainConfig {
                     ),
                 ));
             }
+            check_in_f32(field, value, F32Rule::ZeroOrNormal)?;
         }
         if !(self.validation_split.is_finite() && (0.0..1.0).contains(&self.validation_split)) {
             return Err(Error::invalid(
@@ -150,13 +299,17 @@ impl TrainConfig {
                 ),
             ));
         }
-        if self.train_subset == Some(0) {
-            return Err(Error::invalid(
-                "train_subset",
-                Reason::range(Quantity::Samples, 0, Some(Bound::inclusive(1.0)), None),
-            ));
+        match self.train_subset {
+            Some(0) => {
+                return Err(Error::invalid(
+                    "train_subset",
+                    Reason::range(Quantity::Samples, 0, Some(Bound::inclusive(1.0)), None),
+                ));
+            }
+            Some(n) => check_safe_integer("train_subset", n as u64)?,
+            None => {}
         }
-        Ok(())
+        check_safe_integer("seed", self.seed)
     }
 }
 
@@ -171,11 +324,100 @@ pub struct Config {
 }
 
 impl Config {
-    /// Checks the model and the hyperparameters.
+    /// Checks the model, the hyperparameters, and the memory training them takes.
     pub fn check(self) -> Result<CheckedConfig> {
         self.model.validate()?;
         self.training.validate()?;
+        self.check_memory()?;
         Ok(CheckedConfig(self))
+    }
+
+    /// Bytes the optimizer's state takes: [`crate::Optimizer::slots`] `f32` values per
+    /// parameter (two for Adam, none for plain SGD). Saturates at `u64::MAX`.
+    pub fn optimizer_state_bytes(&self) -> u64 {
+        let slots = Optimizer::<f32>::new(self.training.optimizer).slots().len() as u64;
+        self.model
+            .param_count()
+            .saturating_mul(slots)
+            .saturating_mul(size_of::<f32>() as u64)
+    }
+
+    /// Bytes a run holds whatever its batch size: the model ([`ModelSpec::model_bytes`]), the
+    /// optimizer's state, and the trainer's copy of the last weights and optimizer state it
+    /// found finite (to go back to after an overflow). Saturates at `u64::MAX`.
+    pub fn fixed_bytes(&self) -> u64 {
+        let weights = self
+            .model
+            .param_count()
+            .saturating_mul(size_of::<f32>() as u64);
+        self.model
+            .model_bytes()
+            .saturating_add(self.optimizer_state_bytes().saturating_mul(2))
+            .saturating_add(weights)
+    }
+
+    /// The most memory a run of this configuration holds, in bytes, counted from the
+    /// specification alone (in checked arithmetic, saturating at `u64::MAX`): the
+    /// [`Config::fixed_bytes`], and the per-sample buffers ([`ModelSpec::sample_bytes`]) at the
+    /// tallest batch the run has — the training batch, or [`EVAL_BATCH`] samples when it
+    /// evaluates — with, for a moment, a second set of activations when the height changes,
+    /// and sparse copies that `Vec` growth may leave at twice the shorter height. Dropout
+    /// masks are kept at the training batch's height. The data set itself, and what grows
+    /// with it (4 bytes per training sample for the shuffled order, 5 per evaluated sample),
+    /// is not counted.
+    pub fn training_bytes(&self) -> u64 {
+        self.training_bytes_at(self.training.batch_size as u64)
+    }
+
+    fn training_bytes_at(&self, batch: u64) -> u64 {
+        let per_sample = self.model.sample_bytes();
+        let evaluation = EVAL_BATCH as u64;
+        let tallest = batch.max(evaluation);
+        let sparse_rows = tallest.max(batch.min(evaluation).saturating_mul(2));
+        [
+            self.fixed_bytes(),
+            per_sample.activations.saturating_mul(tallest),
+            per_sample.reallocation.saturating_mul(tallest),
+            per_sample.dropout_masks.saturating_mul(batch),
+            per_sample.sparse_scratch.saturating_mul(sparse_rows),
+            per_sample.sparse_entries.saturating_mul(tallest),
+        ]
+        .into_iter()
+        .fold(0u64, u64::saturating_add)
+    }
+
+    /// Refuses a configuration whose [`Config::training_bytes`] exceed
+    /// [`MAX_TRAINING_BYTES`]: on `batch_size`, with the largest batch size that fits, or on
+    /// `layers` when even one sample per batch does not.
+    fn check_memory(&self) -> Result<()> {
+        let needs = self.training_bytes();
+        if needs <= MAX_TRAINING_BYTES {
+            return Ok(());
+        }
+        // The count grows with the batch size: the largest that fits, by bisection.
+        let fits = |batch: u64| self.training_bytes_at(batch) <= MAX_TRAINING_BYTES;
+        let (mut fitting, mut too_big) = (0u64, self.training.batch_size as u64);
+        while too_big - fitting > 1 {
+            let middle = fitting + (too_big - fitting) / 2;
+            if fits(middle) {
+                fitting = middle;
+            } else {
+                too_big = middle;
+            }
+        }
+        let largest_batch_size = (fitting > 0).then_some(fitting as usize);
+        Err(Error::invalid(
+            if largest_batch_size.is_some() {
+                "batch_size"
+            } else {
+                "layers"
+            },
+            Reason::TrainingMemory {
+                needs,
+                max: MAX_TRAINING_BYTES,
+                largest_batch_size,
+            },
+        ))
     }
 }
 
@@ -195,9 +437,12 @@ impl CheckedConfig {
         Ok(())
     }
 
-    /// Changes the batch size after checking it.
+    /// Changes the batch size after checking it, and the memory training then takes.
     pub fn set_batch_size(&mut self, batch_size: usize) -> Result<()> {
-        self.0.training.batch_size = check_batch_size(batch_size)?;
+        let mut changed = self.0.clone();
+        changed.training.batch_size = check_batch_size(batch_size)?;
+        changed.check_memory()?;
+        self.0 = changed;
         Ok(())
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! The same JSON travels from the UI's controls, the URL, the CLI's `--model SPEC.json` and the
 //! worker protocol, and is stored inside every model file. [`ModelSpec::validate`] is the one
-//! place its ranges are checked.
+//! place its ranges are checked, and [`ModelSpec::sample_bytes`] and [`ModelSpec::model_bytes`]
+//! count, from the specification alone, the memory a model of it allocates to train.
 
 use serde::{Deserialize, Serialize};
 
+use crate::kernels::sparse::MAX_DENSITY;
 use crate::layers::Init;
 use crate::{Activation, Bound, Error, Quantity, Reason, Result};
 
@@ -16,9 +18,94 @@ pub const MAX_INPUT_FEATURES: usize = 1 << 16;
 /// The most layers a model may have.
 pub const MAX_LAYERS: usize = 64;
 
-/// The most parameters (weights and biases) a model may have: 2²⁵, 128 MiB of `f32` weights,
-/// about 512 MiB while training with Adam (weights, gradients and two moments).
+/// The most parameters (weights and biases) a model may have: 2²⁵, 128 MiB of `f32` weights
+/// (256 MiB with the gradients every model keeps beside them). Training is bounded further, by
+/// [`crate::config::MAX_TRAINING_BYTES`].
 pub const MAX_PARAMS: u64 = 1 << 25;
+
+/// Bytes of one number as the engine trains: `f32`.
+const FLOAT_BYTES: u64 = 4;
+/// Bytes of a column or row index in a sparse copy of a batch (`u32`).
+const INDEX_BYTES: u64 = 4;
+/// Bytes of an offset into a sparse copy (`usize`: 8 natively, 4 in wasm32).
+const OFFSET_BYTES: u64 = size_of::<usize>() as u64;
+/// Bytes of a label (`u8`).
+const LABEL_BYTES: u64 = 1;
+/// `Vec` growth: a buffer grown by `resize` or `push` may hold up to twice what it was asked
+/// for (each growth at least doubles the capacity).
+const GROWTH: u64 = 2;
+/// Bytes per layer for what does not scale with widths: names, boxes, shapes, the per-step
+/// lists of parameter views.
+const BOOKKEEPING_BYTES_PER_LAYER: u64 = 512;
+
+/// How `matrixmultiply` blocks an `f32` product `(m × k)·(k × n)`, for the working buffer it
+/// allocates and frees around each one: it packs at most `MC` rows by `KC` of the left
+/// operand and `KC` by `NC` columns of the right one (its defaults: 64, 256, 1 024), each
+/// rounded up to its kernel's tile (at most 16), plus its alignment (at most 64 bytes).
+const PACKED_ROWS: u64 = 64;
+const PACKED_DEPTH: u64 = 256;
+const PACKED_COLUMNS: u64 = 1024;
+const PACKED_TILE: u64 = 16;
+const PACKING_ALIGNMENT_BYTES: u64 = 64;
+
+/// The working buffer of one `(m × k)·(k × n)` product, in bytes (see [`PACKED_ROWS`]).
+fn packing_bytes(m: u64, k: u64, n: u64) -> u64 {
+    let tiles = |x: u64| x.div_ceil(PACKED_TILE) * PACKED_TILE;
+    let (m, k, n) = (
+        m.min(PACKED_ROWS),
+        k.min(PACKED_DEPTH),
+        n.min(PACKED_COLUMNS),
+    );
+    k * (tiles(m) + tiles(n)) * FLOAT_BYTES + PACKING_ALIGNMENT_BYTES
+}
+
+/// A dense layer's widths, for counting memory (see [`ModelSpec::sample_bytes`]).
+#[derive(Debug, Clone, Copy)]
+struct DenseLayer {
+    inputs: u64,
+    units: u64,
+    /// The sparse copies of its input the model keeps: two for the first dense layer when only
+    /// flatten layers come before it (pixels then go straight to a copy of the model's, which
+    /// it swaps with the layer's own), one otherwise.
+    sparse_copies: u64,
+}
+
+/// The bytes a model keeps per sample of a batch, training in `f32`, by kind: what
+/// [`ModelSpec::sample_bytes`] counts. Every figure saturates at `u64::MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SampleBytes {
+    /// The input batch, each layer's output, the gradient of each, and the probabilities.
+    pub activations: u64,
+    /// One more set of those outputs and probabilities: when the batch height changes, the old
+    /// buffers live until their replacements are built.
+    pub reallocation: u64,
+    /// Each dropout layer's mask (rate above 0), allocated by training passes only.
+    pub dropout_masks: u64,
+    /// Each dense layer's sparse copy of its input (two for the first dense layer when pixels
+    /// can go straight to it), sized for every input to be non-zero: one index and one value
+    /// per input.
+    pub sparse_scratch: u64,
+    /// What those copies index by column (at most [`MAX_DENSITY`] of the inputs, twice that
+    /// after `Vec` growth), their row offsets, and the labels of the training and evaluation
+    /// batches.
+    pub sparse_entries: u64,
+}
+
+impl SampleBytes {
+    /// The bytes of `rows` samples of every buffer a training pass keeps (all but
+    /// [`SampleBytes::reallocation`]).
+    pub fn training_batch(&self, rows: u64) -> u64 {
+        [
+            self.activations,
+            self.dropout_masks,
+            self.sparse_scratch,
+            self.sparse_entries,
+        ]
+        .into_iter()
+        .fold(0u64, u64::saturating_add)
+        .saturating_mul(rows)
+    }
+}
 
 /// Checks a dense layer's width: 1 to `max` units. The engine allows [`MAX_UNITS`]; an
 /// interface may offer fewer, with the same message. `field` names the value in the error.
@@ -121,9 +208,13 @@ impl ModelSpec {
         serde_json::to_string(self).expect("a model spec always serialises")
     }
 
-    /// Features per input sample (the product of `input_shape`).
+    /// Features per input sample (the product of `input_shape`), saturating at `usize::MAX`
+    /// for a shape [`ModelSpec::validate`] refuses.
     pub fn input_features(&self) -> usize {
-        self.input_shape.iter().product()
+        self.input_shape
+            .iter()
+            .try_fold(1usize, |n, &d| n.checked_mul(d))
+            .unwrap_or(usize::MAX)
     }
 
     /// Each layer's name, Keras-like and numbered per type from 1: `flatten_1`, `dense_1`, ….
@@ -167,6 +258,112 @@ impl ModelSpec {
                     .unwrap_or(u64::MAX)
             })
             .fold(0u64, u64::saturating_add)
+    }
+
+    /// Each dense layer's widths, and how many sparse copies of its input the model keeps.
+    fn dense_layers(&self) -> Vec<DenseLayer> {
+        let mut features = self.input_features() as u64;
+        let mut only_flatten_so_far = true;
+        let mut dense = Vec::new();
+        for layer in &self.layers {
+            match *layer {
+                LayerSpec::Dense { units, .. } => {
+                    dense.push(DenseLayer {
+                        inputs: features,
+                        units: units as u64,
+                        sparse_copies: if only_flatten_so_far { 2 } else { 1 },
+                    });
+                    features = units as u64;
+                    only_flatten_so_far = false;
+                }
+                LayerSpec::Flatten => {}
+                LayerSpec::Activation { .. } | LayerSpec::Dropout { .. } => {
+                    only_flatten_so_far = false;
+                }
+            }
+        }
+        dense
+    }
+
+    /// What a model of this specification keeps per sample of a batch while it trains in
+    /// `f32`, counted from the layers as [`crate::Sequential`] allocates them: the model's
+    /// activation and gradient buffers, dropout masks, and the sparse copies each dense layer
+    /// makes of its input (`kernels::sparse::SparseRows`). Nothing is allocated; any
+    /// specification, even one [`ModelSpec::validate`] refuses, gives an answer (saturated)
+    /// without overflowing.
+    pub fn sample_bytes(&self) -> SampleBytes {
+        let mut features = self.input_features() as u64;
+        // The input batch is the first buffer; each layer adds its output.
+        let mut widths = features;
+        let mut masked = 0u64;
+        for layer in &self.layers {
+            match *layer {
+                LayerSpec::Dense { units, .. } => features = units as u64,
+                LayerSpec::Dropout { rate } if rate > 0.0 => {
+                    masked = masked.saturating_add(features);
+                }
+                _ => {}
+            }
+            widths = widths.saturating_add(features);
+        }
+        let (sparse_inputs, sparse_buffers) =
+            self.dense_layers()
+                .iter()
+                .fold((0u64, 0u64), |(inputs, buffers), layer| {
+                    (
+                        inputs.saturating_add(layer.inputs.saturating_mul(layer.sparse_copies)),
+                        buffers + layer.sparse_copies,
+                    )
+                });
+        let one_set = widths.saturating_add(features).saturating_mul(FLOAT_BYTES);
+        let by_column = sparse_inputs as f64
+            * (INDEX_BYTES + FLOAT_BYTES) as f64
+            * (GROWTH as f64 * MAX_DENSITY);
+        SampleBytes {
+            activations: widths.saturating_mul(FLOAT_BYTES).saturating_add(one_set),
+            reallocation: one_set,
+            dropout_masks: masked.saturating_mul(FLOAT_BYTES),
+            sparse_scratch: sparse_inputs.saturating_mul(INDEX_BYTES + FLOAT_BYTES),
+            // A float to integer cast saturates.
+            sparse_entries: (by_column.ceil() as u64)
+                .saturating_add(sparse_buffers * GROWTH * OFFSET_BYTES)
+                .saturating_add(2 * GROWTH * LABEL_BYTES),
+        }
+    }
+
+    /// Bytes a model of this specification holds whatever its batch size, training in `f32`:
+    /// every parameter and its gradient, the by-column index of each sparse copy (two offsets
+    /// per input, see [`ModelSpec::sample_bytes`]), bookkeeping, and the working buffer of
+    /// its largest matrix product. Saturates at `u64::MAX`.
+    pub fn model_bytes(&self) -> u64 {
+        let dense = self.dense_layers();
+        // `col_starts` (one more than the inputs) and `col_cursor`, per copy.
+        let column_offsets = dense
+            .iter()
+            .map(|layer| {
+                (layer.inputs.saturating_mul(2).saturating_add(1))
+                    .saturating_mul(layer.sparse_copies)
+            })
+            .fold(0u64, u64::saturating_add);
+        // A dense layer's products, with the batch's dimension as large as packing takes it:
+        // x·W (batch × inputs by inputs × units), xᵀ·∂Z (inputs × batch by batch × units),
+        // ∂Z·Wᵀ (batch × units by units × inputs).
+        let workspace = dense
+            .iter()
+            .flat_map(|&DenseLayer { inputs, units, .. }| {
+                [
+                    packing_bytes(u64::MAX, inputs, units),
+                    packing_bytes(inputs, u64::MAX, units),
+                    packing_bytes(u64::MAX, units, inputs),
+                ]
+            })
+            .max()
+            .unwrap_or(0);
+        self.param_count()
+            .saturating_mul(2 * FLOAT_BYTES)
+            .saturating_add(column_offsets.saturating_mul(OFFSET_BYTES))
+            .saturating_add((self.layers.len() as u64).saturating_mul(BOOKKEEPING_BYTES_PER_LAYER))
+            .saturating_add(workspace)
     }
 
     /// Checks every range: a non-empty input, at least one dense layer, widths from 1 to

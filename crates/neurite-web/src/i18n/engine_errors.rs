@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use neurite::config::{F32Rule, LARGEST_F32_BELOW_ONE, mebibytes};
+use neurite::metrics::EVAL_BATCH;
 use neurite::{Bound, Quantity, Reason};
 
 use super::{Lang, Text, file_errors};
@@ -177,6 +179,51 @@ fn whole_rule(min: Option<Bound>, max: Option<Bound>) -> String {
     }
 }
 
+/// What `f32` made of a number, after `转成单精度浮点数后`: `变成了 0`, `成了非规格化数`.
+fn f32_zh(value: f32) -> String {
+    if value == 0.0 {
+        "变成了 0".into()
+    } else if value.is_infinite() {
+        "变成了无穷大".into()
+    } else if value.is_subnormal() {
+        "成了非规格化数（只剩很少几位有效数字）".into()
+    } else {
+        format!("变成了 {value}")
+    }
+}
+
+/// What an [`F32Rule`] asks, from `应`.
+fn f32_rule_zh(rule: F32Rule) -> String {
+    match rule {
+        F32Rule::Normal => format!(
+            "应是规格化的单精度浮点数，在 {:e} 到 {:e} 之间",
+            f32::MIN_POSITIVE,
+            f32::MAX
+        ),
+        F32Rule::ZeroOrNormal => format!(
+            "应为 0，或是不小于 {:e} 的规格化单精度浮点数",
+            f32::MIN_POSITIVE
+        ),
+        F32Rule::BelowOne => format!("应小于 1，即不超过 {LARGEST_F32_BELOW_ONE}"),
+    }
+}
+
+/// Why training would hold too much memory, and what to change.
+fn memory_zh(needs: u64, max: u64, largest_batch_size: Option<usize>) -> String {
+    let (needs, max) = (mebibytes(needs), mebibytes(max));
+    let what = "权重、梯度、优化器状态和小批量的缓冲区";
+    match largest_batch_size {
+        Some(largest) => format!(
+            "按这个批大小训练需要 {needs} MiB 内存（{what}），超过了上限 {max} MiB：\
+             这个模型的批大小最多为 {largest}"
+        ),
+        None => format!(
+            "训练这个模型需要 {needs} MiB 内存（{what}），即使每个小批量只有 1 个样本也超过了上限 \
+             {max} MiB（评估时每次计算 {EVAL_BATCH} 个样本）：请减少层数或每层的神经元数"
+        ),
+    }
+}
+
 fn reason_zh(reason: &Reason) -> String {
     match reason {
         Reason::Range { of, got, min, max } => {
@@ -216,6 +263,19 @@ fn reason_zh(reason: &Reason) -> String {
         Reason::TooManyFeatures { input_shape, max } => {
             format!("形状 {input_shape:?} 的特征数超过了上限 {max}")
         }
+        Reason::TrainingMemory {
+            needs,
+            max,
+            largest_batch_size,
+        } => memory_zh(*needs, *max, *largest_batch_size),
+        Reason::UnsafeInteger { got, max } => {
+            format!("应不超过 {max}（2^53 − 1，JavaScript 能精确表示的最大整数），收到的是 {got}")
+        }
+        Reason::SinglePrecision { got, as_f32, rule } => format!(
+            "{got} 转成训练所用的单精度浮点数（f32）后{}：{}",
+            f32_zh(*as_f32),
+            f32_rule_zh(*rule)
+        ),
         // A message from elsewhere (the JSON parser's) has no translation.
         Reason::Text(text) => text.clone(),
     }
@@ -328,6 +388,69 @@ mod tests {
                     max: 65_536,
                 },
                 vec!["[512, 512]", "65536"],
+            ),
+            (
+                Reason::TrainingMemory {
+                    needs: 2_865_233_920,
+                    max: 352 << 20,
+                    largest_batch_size: Some(8376),
+                },
+                vec!["2732.5", "352.0", "8376"],
+            ),
+            (
+                Reason::TrainingMemory {
+                    needs: 403_701_760,
+                    max: 352 << 20,
+                    largest_batch_size: None,
+                },
+                vec!["385.0", "352.0"],
+            ),
+            (
+                Reason::UnsafeInteger {
+                    got: 1 << 53,
+                    max: (1 << 53) - 1,
+                },
+                vec!["9007199254740992", "9007199254740991"],
+            ),
+            (
+                Reason::SinglePrecision {
+                    got: "1e-300".into(),
+                    as_f32: 0.0,
+                    rule: F32Rule::Normal,
+                },
+                vec!["1e-300", "1.1754944e-38", "3.4028235e38"],
+            ),
+            (
+                Reason::SinglePrecision {
+                    got: "1e-45".into(),
+                    as_f32: 1e-45,
+                    rule: F32Rule::Normal,
+                },
+                vec!["1e-45", "1.1754944e-38"],
+            ),
+            (
+                Reason::SinglePrecision {
+                    got: "1e39".into(),
+                    as_f32: f32::INFINITY,
+                    rule: F32Rule::Normal,
+                },
+                vec!["1e39", "3.4028235e38"],
+            ),
+            (
+                Reason::SinglePrecision {
+                    got: "1e-50".into(),
+                    as_f32: 0.0,
+                    rule: F32Rule::ZeroOrNormal,
+                },
+                vec!["1e-50", "1.1754944e-38"],
+            ),
+            (
+                Reason::SinglePrecision {
+                    got: "0.99999999".into(),
+                    as_f32: 1.0,
+                    rule: F32Rule::BelowOne,
+                },
+                vec!["0.99999999", "0.99999994"],
             ),
         ]
     }

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use crate::config::{F32Rule, LARGEST_F32_BELOW_ONE, mebibytes};
+use crate::metrics::EVAL_BATCH;
+
 /// Why a hyperparameter or a model specification is refused: *what* is wrong and, for a
 /// number, *which bound* it crosses, so that an interface can word it in its own language.
 /// [`Display`](fmt::Display) gives the engine's English message.
@@ -53,6 +56,34 @@ pub enum Reason {
         input_shape: Vec<usize>,
         /// The most features allowed.
         max: usize,
+    },
+    /// Training would hold more memory than the engine allows.
+    TrainingMemory {
+        /// The bytes the configuration counts ([`crate::Config::training_bytes`], saturated
+        /// at `u64::MAX`).
+        needs: u64,
+        /// The most allowed, [`crate::config::MAX_TRAINING_BYTES`].
+        max: u64,
+        /// The largest batch size that fits with this model; `None` when not even one sample
+        /// per batch does.
+        largest_batch_size: Option<usize>,
+    },
+    /// A whole number larger than JavaScript's numbers hold exactly.
+    UnsafeInteger {
+        /// The value given.
+        got: u64,
+        /// The most allowed, [`crate::config::MAX_SAFE_INTEGER`].
+        max: u64,
+    },
+    /// A number within its range as written, but not once rounded to `f32`, the precision
+    /// training computes in.
+    SinglePrecision {
+        /// The value given, as written in the message (`1e-300`).
+        got: String,
+        /// What `f32` makes of it.
+        as_f32: f32,
+        /// What it must be in `f32`.
+        rule: F32Rule,
     },
     /// A message from elsewhere, e.g. the JSON parser's for a malformed specification.
     Text(String),
@@ -164,6 +195,34 @@ fn english_bounds(min: Option<Bound>, max: Option<Bound>) -> String {
     }
 }
 
+/// What `f32` made of a number, after "is" (`0`, `a subnormal number`, `infinite`, `1`).
+fn english_f32(value: f32) -> String {
+    if value == 0.0 {
+        "0".into()
+    } else if value.is_infinite() {
+        "infinite".into()
+    } else if value.is_subnormal() {
+        "a subnormal number".into()
+    } else {
+        value.to_string()
+    }
+}
+
+/// What an [`F32Rule`] asks, in English, after "it must".
+fn english_f32_rule(rule: F32Rule) -> String {
+    match rule {
+        F32Rule::Normal => format!(
+            "be a normal f32, from {:e} to {:e}",
+            f32::MIN_POSITIVE,
+            f32::MAX
+        ),
+        F32Rule::ZeroOrNormal => {
+            format!("be 0 or a normal f32, at least {:e}", f32::MIN_POSITIVE)
+        }
+        F32Rule::BelowOne => format!("stay below 1, at most {LARGEST_F32_BELOW_ONE}"),
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -231,6 +290,39 @@ impl fmt::Display for Reason {
             Reason::TooManyFeatures { input_shape, max } => {
                 write!(f, "{input_shape:?} has more than {max} features")
             }
+            Reason::TrainingMemory {
+                needs,
+                max,
+                largest_batch_size,
+            } => {
+                let (needs, max) = (mebibytes(*needs), mebibytes(*max));
+                let what = "weights, gradients, optimizer state and the batches' buffers";
+                match largest_batch_size {
+                    Some(largest) => write!(
+                        f,
+                        "training with this batch size needs {needs} MiB ({what}), more than \
+                         the {max} MiB allowed: this model trains with at most {largest} \
+                         samples per batch"
+                    ),
+                    None => write!(
+                        f,
+                        "training this model needs {needs} MiB ({what}), more than the {max} \
+                         MiB allowed even with one sample per batch (evaluation computes \
+                         {EVAL_BATCH} samples at a time): use fewer or narrower layers"
+                    ),
+                }
+            }
+            Reason::UnsafeInteger { got, max } => write!(
+                f,
+                "must be at most {max} (2^53 − 1, the largest whole number JavaScript holds \
+                 exactly), got {got}"
+            ),
+            Reason::SinglePrecision { got, as_f32, rule } => write!(
+                f,
+                "{got} is {} in f32, the precision training computes in: it must {}",
+                english_f32(*as_f32),
+                english_f32_rule(*rule)
+            ),
             Reason::Text(text) => f.write_str(text),
         }
     }
@@ -362,10 +454,83 @@ mod tests {
                 model(vec![28, 28], vec![dense(2)]),
                 "layers[0]: a [28, 28] input must pass through a flatten layer before a dense layer",
             ),
+            (
+                training(|c| c.training.seed = 1 << 53),
+                "seed: must be at most 9007199254740991 (2^53 − 1, the largest whole number \
+                 JavaScript holds exactly), got 9007199254740992",
+            ),
+            (
+                training(|c| c.training.optimizer = adam_epsilon(1e-300)),
+                "optimizer.epsilon: 1e-300 is 0 in f32, the precision training computes in: it \
+                 must be a normal f32, from 1.1754944e-38 to 3.4028235e38",
+            ),
+            (
+                training(|c| c.training.optimizer = adam_epsilon(1e-45)),
+                "optimizer.epsilon: 1e-45 is a subnormal number in f32, the precision training \
+                 computes in: it must be a normal f32, from 1.1754944e-38 to 3.4028235e38",
+            ),
+            (
+                training(|c| {
+                    c.training.optimizer = OptimizerSpec::Sgd {
+                        momentum: 0.99999999,
+                        nesterov: false,
+                    }
+                }),
+                "optimizer.momentum: 0.99999999 is 1 in f32, the precision training computes \
+                 in: it must stay below 1, at most 0.99999994",
+            ),
+            (
+                training(|c| c.training.l2 = 1e-50),
+                "l2: 1e-50 is 0 in f32, the precision training computes in: it must be 0 or a \
+                 normal f32, at least 1.1754944e-38",
+            ),
         ];
         for (got, expected) in cases {
             assert_eq!(got, expected);
         }
+    }
+
+    fn adam_epsilon(epsilon: f64) -> OptimizerSpec {
+        OptimizerSpec::Adam {
+            beta_1: 0.9,
+            beta_2: 0.999,
+            epsilon,
+        }
+    }
+
+    #[test]
+    fn memory_refusals_say_the_figure_the_limit_and_what_to_change() {
+        let mut big_batch = Config::default();
+        big_batch.training.batch_size = 65_536;
+        let needs = mebibytes(big_batch.training_bytes());
+        let message = big_batch.check().unwrap_err().to_string();
+        let prefix = format!(
+            "batch_size: training with this batch size needs {needs} MiB (weights, gradients, \
+             optimizer state and the batches' buffers), more than the 352.0 MiB allowed: this \
+             model trains with at most "
+        );
+        let largest = message
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("{message}"));
+        assert!(largest.ends_with(" samples per batch"), "{message}");
+
+        let mut wide = Config::default();
+        wide.model.layers = vec![LayerSpec::Flatten];
+        for _ in 0..8 {
+            wide.model
+                .layers
+                .extend([dense(1024), LayerSpec::Dropout { rate: 0.5 }]);
+        }
+        let needs = mebibytes(wide.training_bytes());
+        assert_eq!(
+            wide.check().unwrap_err().to_string(),
+            format!(
+                "layers: training this model needs {needs} MiB (weights, gradients, optimizer \
+                 state and the batches' buffers), more than the 352.0 MiB allowed even with one \
+                 sample per batch (evaluation computes 500 samples at a time): use fewer or \
+                 narrower layers"
+            )
+        );
     }
 
     #[test]
