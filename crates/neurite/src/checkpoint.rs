@@ -186,10 +186,13 @@ mod tests {
         }
     }
 
+    /// A field's name, and a change that makes the position impossible through it.
+    type Impossible = (&'static str, fn(&mut Position));
+
     #[test]
     fn a_possible_position_is_accepted_and_each_impossible_field_is_named() {
         assert!(check_position(&start(), 5).is_ok());
-        let cases: [(&str, fn(&mut Position)); 6] = [
+        let cases: [Impossible; 6] = [
             ("epochs_done", |p| p.epochs_done = 6),
             ("epoch_samples", |p| p.epoch_samples = u32::MAX as usize + 1),
             ("seen", |p| p.seen = 1001),
