@@ -47,7 +47,8 @@ for target in "${targets[@]}"; do
     for input in "$out_dir"/default/"$kind"/id:*; do
       [ -e "$input" ] || continue
       case "$kind" in crashes) name=crash ;; *) name=hang ;; esac
-      cp -n "$input" "$FUZZ/regressions/$target/$name-$(sha1sum "$input" | cut -c1-16)"
+      copy="$FUZZ/regressions/$target/$name-$(sha1sum "$input" | cut -c1-16)"
+      [ -e "$copy" ] || cp "$input" "$copy"
       found=$((found + 1))
     done
   done

@@ -9,7 +9,7 @@
 //! every error reply is worded in both languages. The time bound holds for each message and
 //! each slice alone, as the worker yields between them.
 
-use neurite::{Config, Dataset, ModelSpec, Sequential, TrainConfig, model_file};
+use neurite::{Config, Dataset, ModelSpec, Sequential, TrainConfig, Trainer, model_file};
 use neurite_web::protocol::{Envelope, ExampleQuery, ExampleSource, FromWorker, ToWorker};
 use neurite_web::session::{Outbox, Session};
 
@@ -133,6 +133,9 @@ pub fn replies(data: &[u8]) -> Vec<String> {
     check_replies(&mut out, &mut kinds);
     for (text, payload) in records(data) {
         let msg = match serde_json::from_str::<ToWorker>(&text) {
+            // `crash` panics on purpose (the page's recovery is tested with it): skipped, so
+            // that the fuzzer looks past it.
+            Ok(ToWorker::Crash) => continue,
             Ok(msg) => msg,
             Err(e) => {
                 assert!(
@@ -190,8 +193,13 @@ fn check_replies(out: &mut Outbox, kinds: &mut Vec<String>) {
 pub fn seeds() -> Vec<(String, Vec<u8>)> {
     let model = Sequential::<f32>::from_spec(&toy_config().model, 3).expect("the toy model builds");
     let file = model_file::to_bytes(&model);
+    let checked = toy_config().check().expect("the toy configuration checks");
+    let checkpoint = Trainer::new(checked)
+        .expect("the toy trainer builds")
+        .checkpoint();
     let payload_of = |msg: &ToWorker| match msg {
         ToWorker::LoadModel { .. } => Some(file.clone()),
+        ToWorker::Resume { .. } => Some(checkpoint.clone()),
         ToWorker::Classify { .. } => Some(vec![0, 90, 180, 255]),
         _ => None,
     };
