@@ -21,18 +21,27 @@ pub struct HiddenLayer {
     pub activation: Activation,
     /// Dropout rate after the layer, as typed (`0` for none).
     pub dropout: String,
+    /// How its kernel is initialised.
+    pub init: Init,
 }
 
 impl HiddenLayer {
-    /// A `units`-wide ReLU layer without dropout.
+    /// A `units`-wide ReLU layer without dropout, Glorot-initialised.
     pub fn relu(units: usize) -> Self {
         HiddenLayer {
             units: units.to_string(),
             activation: Activation::Relu,
             dropout: "0".into(),
+            init: Init::default(),
         }
     }
 }
+
+/// The initialisers the controls offer, with their names in a model file.
+pub const INITS: [(Init, &str); 2] = [
+    (Init::GlorotUniform, "glorot_uniform"),
+    (Init::HeUniform, "he_uniform"),
+];
 
 /// The optimizer menu: plain SGD and SGD with momentum are separate entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +114,9 @@ pub struct Draft {
     pub train_subset: String,
     /// Random seed.
     pub seed: String,
+    /// How the output layer's kernel is initialised (shown as the file had it, for a loaded
+    /// model).
+    pub output_init: Init,
 }
 
 impl Default for Draft {
@@ -207,10 +219,13 @@ impl Draft {
             .filter(|l| matches!(l, LayerSpec::Dense { .. }))
             .count();
         let mut seen = 0;
+        let mut output_init = Init::default();
         for layer in &config.model.layers {
             match *layer {
                 LayerSpec::Dense {
-                    units, activation, ..
+                    units,
+                    activation,
+                    init,
                 } => {
                     seen += 1;
                     if seen < denses {
@@ -218,7 +233,10 @@ impl Draft {
                             units: units.to_string(),
                             activation,
                             dropout: "0".into(),
+                            init,
                         });
+                    } else {
+                        output_init = init;
                     }
                 }
                 LayerSpec::Dropout { rate } => {
@@ -246,6 +264,7 @@ impl Draft {
             pixels: t.pixels,
             train_subset: t.train_subset.map(|n| n.to_string()).unwrap_or_default(),
             seed: t.seed.to_string(),
+            output_init,
         };
         match t.optimizer {
             OptimizerSpec::Sgd { momentum, nesterov } => {
@@ -322,7 +341,7 @@ impl Draft {
             layers.push(LayerSpec::Dense {
                 units,
                 activation: hidden.activation,
-                init: Init::default(),
+                init: hidden.init,
             });
             owners.push(Some(control));
             let control = format!("hidden[{i}].dropout");
@@ -335,7 +354,7 @@ impl Draft {
         layers.push(LayerSpec::Dense {
             units: 10,
             activation: Activation::Softmax,
-            init: Init::default(),
+            init: self.output_init,
         });
         owners.push(None);
         let subset = self.train_subset.trim();

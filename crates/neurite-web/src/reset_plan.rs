@@ -1,10 +1,14 @@
 //! What a change of the playground's controls does to the run in the worker, as a pure
-//! function of the checked controls, the run the worker confirmed and its phase — so that the
-//! rule is tested natively and the page only carries it out.
+//! function of the checked controls, the run the worker confirmed, its phase and whether its
+//! model holds something to keep — so that the rule is tested natively and the page only
+//! carries it out.
 //!
-//! The learning rate and the batch size apply to the current run at once (mid-run too, and to
-//! a loaded model); anything else makes a fresh model, which is only sent while nothing has
-//! been trained, and otherwise waits for Reset.
+//! Nothing trained is replaced without asking. The learning rate and the batch size apply to
+//! the current run at once (mid-run too); other training settings (epochs, optimizer, L2,
+//! seed, subset) apply to the current model, keeping its weights, once it has trained or when
+//! it was loaded from a file or a stored run. A change of architecture or pixel mode needs a
+//! new model: it is built at once only while there is nothing to lose, and otherwise waits for
+//! Reset (whose replacement can be undone from the stored run).
 
 use neurite::Config;
 
@@ -25,7 +29,10 @@ pub enum Plan {
         /// A new batch size.
         batch_size: Option<usize>,
     },
-    /// The change needs a new model, and the run has trained: wait for Reset.
+    /// Keep the model and its weights, and train it on under these settings.
+    Retune(neurite::TrainConfig),
+    /// The change needs a new model, and the current one holds something to keep: wait for
+    /// Reset.
     NeedsReset,
 }
 
@@ -37,13 +44,24 @@ fn with_live_settings(running: &Config, wanted: &Config) -> Config {
     same_run
 }
 
-/// The plan for controls that check as `wanted`, given the run the worker confirmed.
-pub fn plan(wanted: Config, running: Option<&Config>, phase: Phase) -> Plan {
+/// The plan for controls that check as `wanted`, given the run the worker confirmed, its
+/// phase, and whether its model came from a file or a stored run (`kept`).
+pub fn plan(wanted: Config, running: Option<&Config>, phase: Phase, kept: bool) -> Plan {
     let Some(running) = running else {
         return Plan::Configure(wanted);
     };
     if *running == wanted {
         return Plan::Nothing;
+    }
+    let nothing_to_lose = phase == Phase::Idle && !kept;
+    let same_model =
+        running.model == wanted.model && running.training.pixels == wanted.training.pixels;
+    if !same_model {
+        return if nothing_to_lose {
+            Plan::Configure(wanted)
+        } else {
+            Plan::NeedsReset
+        };
     }
     let live = !matches!(phase, Phase::Finished | Phase::Diverged);
     if with_live_settings(running, &wanted) == wanted && live {
@@ -52,26 +70,33 @@ pub fn plan(wanted: Config, running: Option<&Config>, phase: Phase) -> Plan {
             learning_rate: (now.learning_rate != next.learning_rate).then_some(next.learning_rate),
             batch_size: (now.batch_size != next.batch_size).then_some(next.batch_size),
         }
-    } else if phase == Phase::Idle {
+    } else if nothing_to_lose {
+        // A fresh model is drawn again (its seed draws its weights).
         Plan::Configure(wanted)
     } else {
-        Plan::NeedsReset
+        Plan::Retune(wanted.training)
     }
 }
 
-/// Whether the controls describe another model or run than the worker's, beyond what applies
-/// mid-run (the learning rate and the batch size).
-pub fn needs_reset(wanted: &Config, running: Option<&Config>) -> bool {
-    running.is_some_and(|running| with_live_settings(running, wanted) != *wanted)
+/// Whether the controls describe a model that only Reset can build (the current one holds
+/// something to keep).
+pub fn needs_reset(wanted: &Config, running: Option<&Config>, phase: Phase, kept: bool) -> bool {
+    plan(wanted.clone(), running, phase, kept) == Plan::NeedsReset
 }
 
-/// The controls after the worker built a model from `config`: unchanged when they describe that
-/// model, else `config`'s own (a loaded model file, say, whose architecture the form must show).
-pub fn draft_after_configured(draft: &Draft, config: &Config) -> Option<Draft> {
-    let same_model = draft
-        .check()
-        .is_ok_and(|checked| checked.model == config.model);
-    (!same_model).then(|| Draft::from_config(config))
+/// The controls after the worker built a model from `config`: unchanged when they describe
+/// that model, else `config`'s own — all of it for a model loaded from a file or a stored run
+/// (`kept`), whose configuration the form must show as it is.
+pub fn draft_after_configured(draft: &Draft, config: &Config, kept: bool) -> Option<Draft> {
+    let shown = draft.check().ok();
+    let describes = shown.is_some_and(|checked| {
+        if kept {
+            *checked == *config
+        } else {
+            checked.model == config.model && checked.training.pixels == config.training.pixels
+        }
+    });
+    (!describes).then(|| Draft::from_config(config))
 }
 
 #[cfg(test)]
@@ -90,16 +115,27 @@ mod tests {
 
     #[test]
     fn a_first_configuration_is_sent_and_an_unchanged_one_is_not() {
-        assert_eq!(plan(seed(), None, Phase::Idle), Plan::Configure(seed()));
-        assert_eq!(plan(seed(), Some(&seed()), Phase::Running), Plan::Nothing);
+        assert_eq!(
+            plan(seed(), None, Phase::Idle, false),
+            Plan::Configure(seed())
+        );
+        assert_eq!(
+            plan(seed(), Some(&seed()), Phase::Running, false),
+            Plan::Nothing
+        );
     }
 
     #[test]
     fn learning_rate_and_batch_size_apply_to_the_current_run() {
         let faster = with(|c| c.training.learning_rate = 0.01);
-        for phase in [Phase::Idle, Phase::Running, Phase::Paused] {
+        for (phase, kept) in [
+            (Phase::Idle, false),
+            (Phase::Idle, true),
+            (Phase::Running, false),
+            (Phase::Paused, true),
+        ] {
             assert_eq!(
-                plan(faster.clone(), Some(&seed()), phase),
+                plan(faster.clone(), Some(&seed()), phase, kept),
                 Plan::Adjust {
                     learning_rate: Some(0.01),
                     batch_size: None
@@ -112,58 +148,97 @@ mod tests {
             c.training.batch_size = 128;
         });
         assert_eq!(
-            plan(both.clone(), Some(&seed()), Phase::Running),
+            plan(both.clone(), Some(&seed()), Phase::Running, false),
             Plan::Adjust {
                 learning_rate: Some(0.01),
                 batch_size: Some(128)
             }
         );
-        assert!(!needs_reset(&both, Some(&seed())));
+        assert!(!needs_reset(&both, Some(&seed()), Phase::Running, false));
     }
 
     #[test]
-    fn other_changes_rebuild_an_untrained_model_and_wait_for_reset_otherwise() {
-        let wider = with(|c| c.training.seed = 7);
+    fn training_settings_redraw_a_fresh_model_and_apply_to_one_worth_keeping() {
+        let reseeded = with(|c| {
+            c.training.seed = 7;
+            c.training.epochs = 9;
+        });
         assert_eq!(
-            plan(wider.clone(), Some(&seed()), Phase::Idle),
-            Plan::Configure(wider.clone())
+            plan(reseeded.clone(), Some(&seed()), Phase::Idle, false),
+            Plan::Configure(reseeded.clone())
         );
-        for phase in [
-            Phase::Running,
-            Phase::Paused,
-            Phase::Finished,
-            Phase::Diverged,
+        // A loaded file, or any run that has trained, keeps its weights.
+        for (phase, kept) in [
+            (Phase::Idle, true),
+            (Phase::Running, false),
+            (Phase::Paused, false),
+            (Phase::Finished, false),
+            (Phase::Diverged, true),
         ] {
             assert_eq!(
-                plan(wider.clone(), Some(&seed()), phase),
-                Plan::NeedsReset,
-                "{phase:?}"
+                plan(reseeded.clone(), Some(&seed()), phase, kept),
+                Plan::Retune(reseeded.training.clone()),
+                "{phase:?} {kept}"
             );
+            assert!(!needs_reset(&reseeded, Some(&seed()), phase, kept));
         }
-        assert!(needs_reset(&wider, Some(&seed())));
-        assert!(!needs_reset(&wider, None));
+        // A finished run takes a new learning rate as a retune (it may then go on).
+        let faster = with(|c| c.training.learning_rate = 0.01);
+        assert_eq!(
+            plan(faster.clone(), Some(&seed()), Phase::Finished, false),
+            Plan::Retune(faster.training)
+        );
+    }
+
+    #[test]
+    fn a_new_architecture_or_pixel_mode_waits_for_reset_when_there_is_something_to_keep() {
+        let wider = with(|c| {
+            if let neurite::LayerSpec::Dense { units, .. } = &mut c.model.layers[1] {
+                *units = 256;
+            }
+        });
+        let raw = with(|c| c.training.pixels = neurite::PixelMode::Raw);
+        for changed in [wider, raw] {
+            assert_eq!(
+                plan(changed.clone(), Some(&seed()), Phase::Idle, false),
+                Plan::Configure(changed.clone())
+            );
+            for (phase, kept) in [(Phase::Idle, true), (Phase::Paused, false)] {
+                assert_eq!(
+                    plan(changed.clone(), Some(&seed()), phase, kept),
+                    Plan::NeedsReset
+                );
+                assert!(needs_reset(&changed, Some(&seed()), phase, kept));
+            }
+            assert!(!needs_reset(&changed, None, Phase::Idle, false));
+        }
     }
 
     #[test]
     fn the_controls_follow_a_model_built_elsewhere_and_only_then() {
         let draft = Draft::seed_program();
-        assert_eq!(draft_after_configured(&draft, &seed()), None);
+        assert_eq!(draft_after_configured(&draft, &seed(), false), None);
         let mut loaded = seed();
         loaded.model = neurite::ModelSpec::from_json(
-            r#"{"input_shape":[28,28],"layers":[{"type":"flatten"},{"type":"dense","units":32,"activation":"tanh"},{"type":"dense","units":10,"activation":"softmax"}]}"#,
+            r#"{"input_shape":[28,28],"layers":[{"type":"flatten"},{"type":"dense","units":32,"activation":"tanh","init":"he_uniform"},{"type":"dense","units":10,"activation":"softmax","init":"he_uniform"}]}"#,
         )
         .unwrap();
-        let shown = draft_after_configured(&draft, &loaded).expect("the form follows the file");
+        loaded.training.pixels = neurite::PixelMode::Raw;
+        loaded.training.epochs = 3;
+        let shown =
+            draft_after_configured(&draft, &loaded, true).expect("the form follows the file");
         assert_eq!(shown.hidden.len(), 1);
         assert_eq!(shown.hidden[0].units, "32");
-        assert_eq!(shown.check().unwrap().model, loaded.model);
-    }
-
-    #[test]
-    fn a_finished_or_diverged_run_takes_no_live_change() {
-        let faster = with(|c| c.training.learning_rate = 0.01);
-        for phase in [Phase::Finished, Phase::Diverged] {
-            assert_eq!(plan(faster.clone(), Some(&seed()), phase), Plan::NeedsReset);
-        }
+        assert_eq!(shown.hidden[0].init, neurite::layers::Init::HeUniform);
+        // Faithfully: the same configuration, initialisers and pixel mode included, so the
+        // form does not ask for a reset of what it shows.
+        assert_eq!(*shown.check().unwrap(), loaded);
+        assert!(!needs_reset(
+            &shown.check().unwrap(),
+            Some(&loaded),
+            Phase::Idle,
+            true
+        ));
+        assert_eq!(draft_after_configured(&shown, &loaded, true), None);
     }
 }

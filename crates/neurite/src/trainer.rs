@@ -259,6 +259,31 @@ impl Trainer {
         self.config.set_batch_size(batch_size)
     }
 
+    /// Applies new training settings (epochs, optimizer, penalties, seed, subset, …) to the
+    /// model as it is, from the next batch on: nothing trained is lost. A new optimizer starts
+    /// its state afresh; more epochs than done let a finished run go on; a run stopped by
+    /// divergence (at its last finite weights) may go on with, say, a smaller learning rate.
+    ///
+    /// The pixel mode stays the model's: its weights were trained on it.
+    ///
+    /// # Errors
+    /// If the settings do not check with this model.
+    pub fn retune(&mut self, mut training: crate::TrainConfig) -> Result<()> {
+        training.pixels = self.config.training.pixels;
+        let checked = crate::Config {
+            model: self.config.model.clone(),
+            training,
+        }
+        .check()?;
+        if checked.training.optimizer != self.config.training.optimizer {
+            self.optimizer = Optimizer::new(checked.training.optimizer);
+        }
+        self.config = checked;
+        self.diverged = false;
+        self.finite.update(&mut self.model, &self.optimizer);
+        Ok(())
+    }
+
     /// The optimizer and its running state.
     pub fn optimizer(&self) -> &Optimizer<f32> {
         &self.optimizer
@@ -723,5 +748,39 @@ mod tests {
         let report = trainer.run_batches(&data, 1).unwrap();
         assert_eq!(report.outcome, Outcome::Diverged);
         assert!(all_weights(&mut trainer).iter().all(|w| w.is_finite()));
+    }
+
+    #[test]
+    fn retuning_keeps_the_weights_and_lets_a_finished_run_go_on() {
+        let data = quarters();
+        let mut trainer = Trainer::new(config(|c| c.training.epochs = 1)).unwrap();
+        trainer.run_epoch(&data).unwrap();
+        assert!(trainer.is_done());
+        let trained = all_weights(&mut trainer);
+        let steps = trainer.steps();
+        let mut more = trainer.config().training.clone();
+        more.epochs = 2;
+        more.l2 = 1e-4;
+        more.pixels = PixelMode::Raw;
+        trainer.retune(more).unwrap();
+        assert_eq!(
+            all_weights(&mut trainer),
+            trained,
+            "nothing trained is lost"
+        );
+        assert_eq!(trainer.steps(), steps, "the same optimizer goes on");
+        assert_eq!(trainer.config().training.pixels, PixelMode::Scaled);
+        assert!(!trainer.is_done());
+        assert_eq!(trainer.run_epoch(&data).unwrap().outcome, Outcome::Finished);
+        // Another optimizer starts afresh; a refused setting changes nothing.
+        let mut sgd = trainer.config().training.clone();
+        sgd.optimizer = OptimizerSpec::sgd();
+        trainer.retune(sgd).unwrap();
+        assert_eq!(trainer.steps(), 0);
+        let mut bad = trainer.config().training.clone();
+        bad.learning_rate = -1.0;
+        let before = trainer.config().clone();
+        assert!(trainer.retune(bad).is_err());
+        assert_eq!(*trainer.config(), before);
     }
 }

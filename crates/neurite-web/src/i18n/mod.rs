@@ -173,6 +173,7 @@ texts! {
     SaveModel => "Save model", "保存模型";
     LoadModel => "Load model", "加载模型";
     ModelLoaded => "Model loaded", "模型已加载";
+    Init => "Initialiser", "初始化方法";
     SavedRuns => "Saved runs", "已保存的训练";
     SavedRunsHint => "Each run is saved in this browser after every epoch, on pause and before it is replaced.",
         "每轮训练结束、暂停时以及被替换之前，训练记录都会自动保存在此浏览器中。";

@@ -87,6 +87,13 @@ pub enum ToWorker {
         /// The new batch size.
         batch_size: usize,
     },
+    /// Apply these training settings to the current model from the next batch on, keeping its
+    /// weights (its pixel mode stays; a new optimizer starts its state afresh; more epochs let
+    /// a finished run go on). Refused with the engine's message if they do not check.
+    SetTraining {
+        /// The settings.
+        training: neurite::TrainConfig,
+    },
     /// Replace the model by the model file in the payload (the configuration's hyperparameters
     /// stay). A bad file is refused with [`FromWorker::Error`] and the current model kept.
     LoadModel {
@@ -209,6 +216,8 @@ pub enum FromWorker {
         run: u64,
         /// The stored run it continues, after [`ToWorker::Resume`].
         resumed: Option<Resumed>,
+        /// The model file it was loaded from, after [`ToWorker::LoadModel`].
+        loaded: Option<String>,
     },
     /// Training progress.
     Progress(Progress),
@@ -373,6 +382,12 @@ pub mod samples {
                 learning_rate: 0.01,
             },
             ToWorker::SetBatchSize { batch_size: 64 },
+            ToWorker::SetTraining {
+                training: neurite::TrainConfig {
+                    epochs: 9,
+                    ..Default::default()
+                },
+            },
             ToWorker::LoadModel {
                 file_name: "model.safetensors".into(),
             },
@@ -428,6 +443,7 @@ pub mod samples {
                     steps: 1875,
                     epochs_done: 1,
                 }),
+                loaded: Some("m.safetensors".into()),
             },
             FromWorker::Progress(Progress {
                 phase: Phase::Running,

@@ -12,6 +12,16 @@ use crate::protocol::{
     CheckpointReason, Envelope, ErrorKind, FromWorker, Phase, Resumed, WorkerError, WorkerProblem,
 };
 
+/// Where a new run's model comes from.
+pub(super) enum Origin {
+    /// Freshly initialised.
+    Fresh,
+    /// A model file, by name.
+    File(String),
+    /// A stored run's checkpoint, by the page's name for it.
+    Checkpoint(String),
+}
+
 impl Session {
     /// Queues a checkpoint of the run, unless it has not trained or this state was sent.
     pub(super) fn push_checkpoint(&mut self, reason: CheckpointReason, now: f64, out: &mut Outbox) {
@@ -37,13 +47,7 @@ impl Session {
 
     /// Makes `trainer` the session's run: the last of a trained one goes out as a checkpoint
     /// first, then the new run is announced, paused where it stands.
-    pub(super) fn install(
-        &mut self,
-        trainer: Trainer,
-        resumed: Option<String>,
-        now: f64,
-        out: &mut Outbox,
-    ) {
+    pub(super) fn install(&mut self, trainer: Trainer, origin: Origin, now: f64, out: &mut Outbox) {
         self.push_checkpoint(CheckpointReason::BeforeReplace, now, out);
         self.run += 1;
         let position = trainer.position();
@@ -51,11 +55,18 @@ impl Session {
             summary: trainer.model().summary(),
             config: Config::clone(trainer.config()),
             run: self.run,
-            resumed: resumed.map(|record| Resumed {
-                record,
-                steps: trainer.steps(),
-                epochs_done: position.epochs_done,
-            }),
+            resumed: match &origin {
+                Origin::Checkpoint(record) => Some(Resumed {
+                    record: record.clone(),
+                    steps: trainer.steps(),
+                    epochs_done: position.epochs_done,
+                }),
+                _ => None,
+            },
+            loaded: match origin {
+                Origin::File(name) => Some(name),
+                _ => None,
+            },
         }));
         self.phase = if trainer.is_done() {
             Phase::Finished
@@ -125,7 +136,7 @@ impl Session {
             return refuse(e, out);
         }
         match Trainer::resume(file.model, training) {
-            Ok(trainer) => self.install(trainer, Some(record), now, out),
+            Ok(trainer) => self.install(trainer, Origin::Checkpoint(record), now, out),
             Err(e) => refuse(e, out),
         }
     }
@@ -337,5 +348,58 @@ mod tests {
         out.clear();
         send(&mut s, ToWorker::Ping { beat: 41 }, &mut out);
         assert_eq!(replies(&out), [&FromWorker::Pong { beat: 41 }]);
+    }
+
+    #[test]
+    fn new_training_settings_keep_the_weights_and_let_a_finished_run_go_on() {
+        let (mut s, mut out) = session();
+        let file = model_file::to_bytes(s.trainer().unwrap().model());
+        s.handle(
+            Envelope::with_payload(
+                ToWorker::LoadModel {
+                    file_name: "m.safetensors".into(),
+                },
+                file,
+            ),
+            &mut ticking(),
+            &mut out,
+        );
+        assert!(out.iter().any(|e| matches!(
+            &e.msg,
+            FromWorker::Configured { loaded: Some(name), .. } if name == "m.safetensors"
+        )));
+        send(&mut s, ToWorker::Start, &mut out);
+        work_until_idle(&mut s, &mut out);
+        assert_eq!(s.phase(), Phase::Finished);
+        let weights = |s: &Session| -> Vec<f32> {
+            let model = s.trainer().unwrap().model();
+            model
+                .named_params()
+                .into_iter()
+                .flat_map(|(_, p)| p.value.to_vec())
+                .collect()
+        };
+        let trained = weights(&s);
+        let mut training = s.trainer().unwrap().config().training.clone();
+        training.epochs = 3;
+        training.l2 = 1e-4;
+        out.clear();
+        send(&mut s, ToWorker::SetTraining { training }, &mut out);
+        assert_eq!(s.phase(), Phase::Paused, "one more epoch to go");
+        assert_eq!(weights(&s), trained);
+        assert!(matches!(
+            replies(&out)[0],
+            FromWorker::Progress(p) if p.epochs == 3
+        ));
+        send(&mut s, ToWorker::Start, &mut out);
+        work_until_idle(&mut s, &mut out);
+        assert_eq!(s.trainer().unwrap().epochs_done(), 3);
+        // A setting the engine refuses changes nothing.
+        let mut bad = s.trainer().unwrap().config().training.clone();
+        bad.epochs = 0;
+        out.clear();
+        send(&mut s, ToWorker::SetTraining { training: bad }, &mut out);
+        assert_eq!(only_error(&out).field.as_deref(), Some("epochs"));
+        assert_eq!(s.trainer().unwrap().config().training.epochs, 3);
     }
 }

@@ -9,6 +9,8 @@
 mod checkpoint;
 mod example;
 
+use checkpoint::Origin;
+
 use ndarray::Array2;
 use neurite::{
     CheckedConfig, Config, ConfusionMatrix, Dataset, DatasetReason, Outcome, StepReport, Trainer,
@@ -185,11 +187,11 @@ impl Session {
         match request.msg {
             ToWorker::LoadData { .. } => {}
             ToWorker::Configure { config } => match config.check() {
-                Ok(checked) => self.configure(checked, None, now, out),
+                Ok(checked) => self.configure(checked, None, Origin::Fresh, now, out),
                 Err(e) => out.push(engine_error(e)),
             },
             ToWorker::Reset => match self.trainer.as_ref().map(|t| t.config().clone()) {
-                Some(checked) => self.configure(checked, None, now, out),
+                Some(checked) => self.configure(checked, None, Origin::Fresh, now, out),
                 None => out.push(error(ErrorKind::State, WorkerProblem::NothingToReset)),
             },
             ToWorker::Start => self.start(now, out),
@@ -229,6 +231,22 @@ impl Session {
                     && let Err(e) = trainer.set_batch_size(batch_size)
                 {
                     out.push(engine_error(e));
+                }
+            }
+            ToWorker::SetTraining { training } => {
+                if let Some(trainer) = &mut self.trainer {
+                    match trainer.retune(training) {
+                        Ok(()) => {
+                            if matches!(self.phase, Phase::Finished | Phase::Diverged)
+                                && !trainer.is_done()
+                            {
+                                self.phase = Phase::Paused;
+                            }
+                            self.example_due |= self.example.is_some();
+                            self.report_now(now, out);
+                        }
+                        Err(e) => out.push(engine_error(e)),
+                    }
                 }
             }
             ToWorker::LoadModel { file_name } => {
@@ -362,6 +380,7 @@ impl Session {
         &mut self,
         checked: CheckedConfig,
         model: Option<neurite::Sequential<f32>>,
+        origin: Origin,
         now: f64,
         out: &mut Outbox,
     ) {
@@ -372,7 +391,7 @@ impl Session {
                 Err(e) => return out.push(engine_error(e)),
             },
         };
-        self.install(trainer, None, now, out);
+        self.install(trainer, origin, now, out);
     }
 
     fn load_model(&mut self, file_name: &str, bytes: Option<&[u8]>, now: f64, out: &mut Outbox) {
@@ -419,7 +438,10 @@ impl Session {
             training,
         };
         match config.check() {
-            Ok(checked) => self.configure(checked, Some(model), now, out),
+            Ok(checked) => {
+                let origin = Origin::File(file_name.to_owned());
+                self.configure(checked, Some(model), origin, now, out)
+            }
             Err(e) => out.push(engine_error(e)),
         }
     }

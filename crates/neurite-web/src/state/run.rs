@@ -54,6 +54,9 @@ pub struct Run {
     pub last_epoch: Option<EpochResult>,
     /// The worker's number for the run (0 before the first).
     pub number: u64,
+    /// Whether its model holds something to keep before it has trained here: it was loaded
+    /// from a file or continues a stored run.
+    pub kept: bool,
 }
 
 /// What the page draws of a run, as it is stored beside the run's checkpoint.
@@ -75,12 +78,14 @@ impl Run {
                 summary,
                 config,
                 run,
-                ..
+                resumed,
+                loaded,
             } => {
                 *self = Run {
                     config: Some(config.clone()),
                     summary: Some(summary.clone()),
                     number: *run,
+                    kept: resumed.is_some() || loaded.is_some(),
                     ..Run::default()
                 };
             }
@@ -156,6 +161,12 @@ impl Run {
         }
     }
 
+    /// Whether replacing the model would lose something: it trained, or came from a file or a
+    /// stored run.
+    pub fn has_worth_keeping(&self) -> bool {
+        self.kept || self.phase != crate::protocol::Phase::Idle
+    }
+
     /// The epochs the run has, for the charts' axis (1 before the worker confirmed a run).
     pub fn epochs(&self) -> usize {
         self.config.as_ref().map_or(1, |c| c.training.epochs)
@@ -191,6 +202,7 @@ mod tests {
             config,
             run: 1,
             resumed: None,
+            loaded: None,
         }
     }
 

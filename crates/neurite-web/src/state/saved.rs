@@ -202,6 +202,7 @@ mod tests {
                 steps: 10,
                 epochs_done: 0,
             }),
+            loaded: None,
         }
     }
 

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
     // A fresh worker after a crash: MNIST and the controls' model first; the stored run's
     // checkpoint follows (see SavedRuns).
     link.on_restart(move || {
+        data.set(DataStatus::Loading);
         control.run.set(Run::default());
         link.send(ToWorker::LoadData {
             base_url: MNIST_URL.into(),
@@ -183,13 +184,18 @@ fn route(
                 tests.images.set_value(images);
             }
         }
-        FromWorker::Configured { config, .. } => {
+        FromWorker::Configured {
+            config,
+            resumed,
+            loaded,
+            ..
+        } => {
             tests.predictions.set_value(Vec::new());
             selected_cell.set(None);
-            if let Some(draft) = control
-                .draft
-                .with_untracked(|d| reset_plan::draft_after_configured(d, config))
-            {
+            if let Some(draft) = control.draft.with_untracked(|d| {
+                let kept = resumed.is_some() || loaded.is_some();
+                reset_plan::draft_after_configured(d, config, kept)
+            }) {
                 control.draft.set(draft);
             }
         }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use neurite::{Activation, PixelMode};
 
 use crate::draft::{
-    Draft, HiddenLayer, MAX_HIDDEN_UNITS, OptimizerChoice, Refusal, learning_rate_from_log,
+    Draft, HiddenLayer, INITS, MAX_HIDDEN_UNITS, OptimizerChoice, Refusal, learning_rate_from_log,
 };
 use crate::i18n::{Lang, Text, glossary};
 use crate::ui::state::RunControl;
@@ -74,6 +74,14 @@ fn field(
     }
 }
 
+/// An initialiser's name in a model file.
+fn init_name(init: neurite::layers::Init) -> &'static str {
+    INITS
+        .into_iter()
+        .find(|(i, _)| *i == init)
+        .map_or("", |(_, name)| name)
+}
+
 fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl IntoView {
     let units_control = format!("hidden[{i}].units");
     let dropout_control = format!("hidden[{i}].dropout");
@@ -122,6 +130,21 @@ fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl I
                     }>
                     {Activation::ALL.into_iter().filter(|a| *a != Activation::Softmax).map(|a| view! {
                         <option value=a.name()>{a.name()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="mini">
+                <span>{move || state.t(Text::Init)}</span>
+                <select data-testid=format!("layer-{i}-init")
+                    prop:value=layer(|l| init_name(l.init).to_string())
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev);
+                        if let Some((init, _)) = INITS.into_iter().find(|(_, n)| *n == name) {
+                            edit(state, |d| d.hidden[i].init = init);
+                        }
+                    }>
+                    {INITS.into_iter().map(|(_, name)| view! {
+                        <option value=name>{name}</option>
                     }).collect_view()}
                 </select>
             </label>

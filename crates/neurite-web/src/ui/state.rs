@@ -30,16 +30,32 @@ pub struct RunControl {
 
 impl RunControl {
     /// Applies the controls to the worker as [`reset_plan::plan`] says: the learning rate and
-    /// batch size at once (mid-run too, and keeping a loaded model), anything else as a fresh
-    /// model while nothing has been trained. Nothing is sent unless it checks.
+    /// batch size at once, other training settings to the current model when it holds
+    /// something to keep (trained, loaded or continued), a new model only while there is
+    /// nothing to lose. Nothing is sent unless it checks.
     pub fn apply_draft(self) {
         let Ok(checked) = self.draft.with_untracked(|d| d.check()) else {
             return;
         };
-        let (running, phase) = self.run.with_untracked(|r| (r.config.clone(), r.phase));
-        match reset_plan::plan(checked.into_inner(), running.as_ref(), phase) {
+        let (running, phase, kept) = self
+            .run
+            .with_untracked(|r| (r.config.clone(), r.phase, r.kept));
+        match reset_plan::plan(checked.into_inner(), running.as_ref(), phase, kept) {
             Plan::Nothing | Plan::NeedsReset => {}
             Plan::Configure(config) => self.link.send(ToWorker::Configure { config }),
+            Plan::Retune(training) => {
+                self.link.send(ToWorker::SetTraining {
+                    training: training.clone(),
+                });
+                self.run.update(|run| {
+                    if let Some(config) = run.config.as_mut() {
+                        // The model keeps its pixel mode (see Trainer::retune).
+                        let pixels = config.training.pixels;
+                        config.training = training;
+                        config.training.pixels = pixels;
+                    }
+                });
+            }
             Plan::Adjust {
                 learning_rate,
                 batch_size,
@@ -86,7 +102,7 @@ impl RunControl {
             return false;
         };
         self.run
-            .with(|run| reset_plan::needs_reset(&checked, run.config.as_ref()))
+            .with(|run| reset_plan::needs_reset(&checked, run.config.as_ref(), run.phase, run.kept))
     }
 }
 
