@@ -11,7 +11,9 @@
 //! - [`all_finite`]: whether a slice holds only finite numbers, with independent accumulators.
 //!
 //! Every kernel is checked against a naive reference ([`reference`]), natively and in the
-//! browser.
+//! browser. The native tests run each check twice: on the bodies this CPU dispatches to, and
+//! inside [`on_portable_bodies`] on the portable ones (no AVX2/FMA, no explicit SSE or SIMD128
+//! path), so the code a CPU without those instructions runs is tested on every machine.
 
 pub mod reference;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -64,10 +66,54 @@ impl KernelSet {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Set on a thread while [`on_portable_bodies`] runs its closure there.
+    static PORTABLE_BODIES_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the kernels may take their explicit vector paths (AVX2 + FMA, SSE, SIMD128) on this
+/// thread: always, except in this crate's tests inside [`on_portable_bodies`].
+#[inline(always)]
+pub(crate) fn vector_paths_allowed() -> bool {
+    #[cfg(test)]
+    return !PORTABLE_BODIES_ONLY.get();
+    #[cfg(not(test))]
+    true
+}
+
+/// Runs `f` with this thread's kernels on their portable bodies: the code a CPU without AVX2,
+/// FMA, SSE or SIMD128 runs. Tests hold those bodies to the same references as the dispatched
+/// ones, on whatever machine they run.
+#[cfg(test)]
+pub(crate) fn on_portable_bodies<R>(f: impl FnOnce() -> R) -> R {
+    /// Puts the thread's previous setting back, even if `f` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PORTABLE_BODIES_ONLY.set(self.0);
+        }
+    }
+    let _restore = Restore(PORTABLE_BODIES_ONLY.replace(true));
+    f()
+}
+
+/// Whether this thread may, and the CPU can, run the AVX2 + FMA bodies.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn avx2_fma() -> bool {
+    vector_paths_allowed()
+        && std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("fma")
+}
+
 /// The kernel set this build runs on this CPU.
 pub fn active() -> KernelSet {
+    if !vector_paths_allowed() {
+        return KernelSet::Portable;
+    }
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+    if avx2_fma() {
         return KernelSet::Avx2Fma;
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -81,7 +127,7 @@ pub fn active() -> KernelSet {
 }
 
 /// Generates `pub fn $name` that runs `$body::<F, true>` (fused multiply-add) under AVX2 + FMA
-/// when the CPU has them, else `$body::<F, false>`.
+/// when the CPU has them (see [`avx2_fma`]), else `$body::<F, false>`, the portable body.
 macro_rules! dispatch {
     ($(#[$meta:meta])* $vis:vis fn $name:ident<F: Scalar>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $body:ident) => {
         $(#[$meta])*
@@ -92,7 +138,7 @@ macro_rules! dispatch {
                 fn accelerated<F: $crate::Scalar>($($arg: $ty),*) $(-> $ret)? {
                     $body::<F, true>($($arg),*)
                 }
-                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                if $crate::kernels::avx2_fma() {
                     // SAFETY: the CPU was just found to support AVX2 and FMA.
                     return unsafe { accelerated::<F>($($arg),*) };
                 }
@@ -113,7 +159,9 @@ pub(crate) fn madd<F: Scalar, const FMA: bool>(a: F, x: F, y: F) -> F {
 #[inline(always)]
 fn all_finite_body<F: Scalar, const FMA: bool>(values: &[F]) -> bool {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if let Some(values) = F::as_f32(values) {
+    if vector_paths_allowed()
+        && let Some(values) = F::as_f32(values)
+    {
         return simd128::all_finite(values);
     }
     // Thirty-two independent sums let the loop vectorise into four vector accumulators, so

@@ -1,16 +1,18 @@
 //! Naive references for the kernels, and the checks that hold each kernel to them.
 //!
-//! The native tests run these checks on the portable and AVX2 bodies; the web crate's browser
-//! tests run the very same checks in Chromium on the SIMD128 and relaxed-SIMD bodies, so every
-//! instruction set faces one definition of "correct". Each check returns the first mismatch as
-//! a readable message.
+//! The native tests run every check twice: on the bodies this CPU dispatches to (AVX2 + FMA on
+//! most x86-64) and, inside [`super::on_portable_bodies`], on the portable ones, so those run
+//! on every machine; they also compare the two on random inputs of every length up to a few
+//! vector widths. The web crate's browser tests run the very same checks in Chromium on the
+//! SIMD128 and relaxed-SIMD bodies, so every instruction set faces one definition of
+//! "correct". Each check returns the first mismatch as a readable message.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, s};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::all_finite;
-use super::sparse::{SparseRows, sparse_matmul, sparse_t_matmul};
+use super::sparse::{MAX_DENSITY, SparseRows, sparse_matmul, sparse_t_matmul};
 use super::update::{AdamStep, adam_update};
 
 /// Shapes `(batch, inputs, units, density)` the sparse products are checked on: MNIST's first
@@ -76,13 +78,51 @@ fn compare(actual: &Array2<f32>, expected: &Array2<f64>, what: &str) -> Result<(
 /// # Errors
 /// The first wrong entry.
 pub fn check_sparse_products() -> Result<(), String> {
-    for (n, &(batch, inputs, units, density)) in SPARSE_SHAPES.iter().enumerate() {
+    check_sparse_products_on(&SPARSE_SHAPES)
+}
+
+/// `count` shapes `(batch, inputs, units, density)` drawn from `seed`: up to 9 rows, and up to
+/// 70 inputs and units, so rows end in every length of partial 16-value scan and 32-column
+/// block, at densities up to 0.3.
+pub fn random_sparse_shapes(count: usize, seed: u64) -> Vec<(usize, usize, usize, f64)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|_| {
+            (
+                rng.random_range(1..=9),
+                rng.random_range(1..=70),
+                rng.random_range(1..=70),
+                rng.random_range(0.0..0.3),
+            )
+        })
+        .collect()
+}
+
+/// Whether [`SparseRows`] may refuse `x` (`rows × cols`) as too dense: its non-zeros exceed
+/// [`MAX_DENSITY`] of all entries, or of its first row's.
+fn too_dense_to_compress(x: ArrayView2<'_, f32>) -> bool {
+    let (rows, cols) = x.dim();
+    let nonzeros = |row: ArrayView2<'_, f32>| row.iter().filter(|&&v| v != 0.0).count();
+    nonzeros(x) > (rows as f64 * cols as f64 * MAX_DENSITY) as usize
+        || nonzeros(x.slice(s![..1, ..])) > (cols as f64 * MAX_DENSITY) as usize
+}
+
+/// Checks [`sparse_matmul`] and [`sparse_t_matmul`] on each of `shapes` against [`matmul`]. An
+/// input the compression refuses must be too dense for it.
+///
+/// # Errors
+/// The first wrong entry, or a sparse input left uncompressed.
+pub fn check_sparse_products_on(shapes: &[(usize, usize, usize, f64)]) -> Result<(), String> {
+    for (n, &(batch, inputs, units, density)) in shapes.iter().enumerate() {
         let seed = 3 * n as u64;
         let x = sparse_input(batch, inputs, density, seed);
         let w = dense(inputs, units, seed + 1);
         let dz = dense(batch, units, seed + 2);
         let mut rows = SparseRows::new();
         if !rows.compress(x.view()) {
+            if too_dense_to_compress(x.view()) {
+                continue;
+            }
             return Err(format!(
                 "{batch}×{inputs} at density {density} not compressed"
             ));
@@ -97,6 +137,49 @@ pub fn check_sparse_products() -> Result<(), String> {
         let mut grad = Array2::from_elem((inputs, units), f32::NAN);
         sparse_t_matmul(&rows, dz.view(), grad.view_mut());
         compare(&grad, &matmul(x.t(), dz.view()), &format!("Xᵀ·∂Z, {shape}"))?;
+    }
+    Ok(())
+}
+
+/// Checks batches of `u8` pixels compressed with [`SparseRows::compress_pixels`] (each pixel
+/// times 1/255) against [`matmul`] of the scaled batch, on each of `shapes`.
+///
+/// # Errors
+/// The first wrong entry, or a sparse batch left uncompressed.
+pub fn check_pixel_products_on(shapes: &[(usize, usize, usize, f64)]) -> Result<(), String> {
+    let factor = 1.0f32 / 255.0;
+    for (n, &(batch, inputs, units, density)) in shapes.iter().enumerate() {
+        let seed = 5 * n as u64;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let pixels: Vec<u8> = (0..batch * inputs)
+            .map(|_| {
+                if rng.random::<f64>() < density {
+                    rng.random_range(1..=255)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let x = Array2::from_shape_fn((batch, inputs), |(i, j)| {
+            f32::from(pixels[i * inputs + j]) * factor
+        });
+        let w = dense(inputs, units, seed + 1);
+        let mut rows = SparseRows::new();
+        if !rows.compress_pixels(pixels.chunks_exact(inputs), inputs, factor) {
+            if too_dense_to_compress(x.view()) {
+                continue;
+            }
+            return Err(format!(
+                "{batch}×{inputs} pixels at density {density} not compressed"
+            ));
+        }
+        let mut out = Array2::from_elem((batch, units), f32::NAN);
+        sparse_matmul(&rows, w.view(), out.view_mut());
+        compare(
+            &out,
+            &matmul(x.view(), w.view()),
+            &format!("pixels·W, {batch}×{inputs}×{units}"),
+        )?;
     }
     Ok(())
 }
@@ -166,20 +249,7 @@ pub fn check_adam(n: usize) -> Result<(), String> {
 /// # Errors
 /// The value and position it missed.
 pub fn check_all_finite() -> Result<(), String> {
-    let mut values = vec![1e30f32; 37];
-    if !all_finite(&values) {
-        return Err("finite values reported as non-finite".into());
-    }
-    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
-        for i in [0, 5, 8, 15, 16, 31, 32, 35, 36] {
-            let keep = values[i];
-            values[i] = bad;
-            if all_finite(&values) {
-                return Err(format!("{bad} at {i} of {} missed", values.len()));
-            }
-            values[i] = keep;
-        }
-    }
+    check_all_finite_up_to(37)?;
     if all_finite::<f32>(&[]) {
         Ok(())
     } else {
@@ -187,29 +257,166 @@ pub fn check_all_finite() -> Result<(), String> {
     }
 }
 
+/// Checks [`all_finite`] on slices of every length up to `max_len`: finite values (up to
+/// 1e30, whose sums overflow no lane) pass, and one NaN or ±∞ at any position is found.
+///
+/// # Errors
+/// The value, position and length it got wrong.
+pub fn check_all_finite_up_to(max_len: usize) -> Result<(), String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(max_len as u64);
+    for len in 1..=max_len {
+        let mut values: Vec<f32> = (0..len).map(|_| rng.random_range(-1e30..1e30)).collect();
+        if !all_finite(&values) {
+            return Err(format!("{len} finite values reported as non-finite"));
+        }
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            for i in 0..len {
+                let keep = values[i];
+                values[i] = bad;
+                if all_finite(&values) {
+                    return Err(format!("{bad} at {i} of {len} missed"));
+                }
+                values[i] = keep;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::{KernelSet, active, on_portable_bodies};
 
-    #[test]
-    fn sparse_products_match_the_naive_reference() {
-        check_sparse_products().unwrap();
+    /// Runs `check` on the bodies this CPU dispatches to, then on the portable ones.
+    fn on_both_bodies(check: impl Fn() -> Result<(), String>) {
+        if let Err(e) = check() {
+            panic!("{} bodies: {e}", active().label());
+        }
+        if let Err(e) = on_portable_bodies(&check) {
+            panic!("portable bodies: {e}");
+        }
+    }
+
+    /// `x·w` through the sparse product, on whichever bodies the thread runs.
+    fn sparse_product(x: &Array2<f32>, w: &Array2<f32>) -> Array2<f32> {
+        let mut rows = SparseRows::new();
+        assert!(rows.compress(x.view()), "the input is sparse");
+        let mut out = Array2::from_elem((x.nrows(), w.ncols()), f32::NAN);
+        sparse_matmul(&rows, w.view(), out.view_mut());
+        out
     }
 
     #[test]
-    fn non_finite_inputs_propagate_through_the_sparse_products() {
-        check_non_finite_inputs_propagate().unwrap();
-    }
-
-    #[test]
-    fn adam_kernel_matches_the_formula_in_f64_with_and_without_a_tail() {
-        for n in [1003, 1024, 3] {
-            check_adam(n).unwrap();
+    fn inside_on_portable_bodies_the_portable_bodies_run() {
+        let dispatched = active();
+        assert_eq!(on_portable_bodies(active), KernelSet::Portable);
+        assert_eq!(active(), dispatched, "the thread's kernels are restored");
+        // Fused and unfused multiply-adds round differently: on a CPU with AVX2 + FMA, a
+        // product computed inside differs in some bit from the one outside.
+        if dispatched == KernelSet::Avx2Fma {
+            let (x, w) = (sparse_input(32, 784, 0.19, 1), dense(784, 128, 2));
+            let fused = sparse_product(&x, &w);
+            let portable = on_portable_bodies(|| sparse_product(&x, &w));
+            assert_ne!(fused, portable);
         }
     }
 
     #[test]
+    fn sparse_products_match_the_naive_reference() {
+        on_both_bodies(check_sparse_products);
+    }
+
+    #[test]
+    fn sparse_products_match_the_naive_reference_at_every_tail_length() {
+        let shapes = random_sparse_shapes(80, 1);
+        on_both_bodies(|| check_sparse_products_on(&shapes));
+    }
+
+    #[test]
+    fn pixel_batches_match_the_naive_reference() {
+        let mut shapes = random_sparse_shapes(80, 2);
+        shapes.extend(SPARSE_SHAPES);
+        on_both_bodies(|| check_pixel_products_on(&shapes));
+    }
+
+    #[test]
+    fn non_finite_inputs_propagate_through_the_sparse_products() {
+        on_both_bodies(check_non_finite_inputs_propagate);
+    }
+
+    #[test]
+    fn adam_kernel_matches_the_formula_in_f64_with_and_without_a_tail() {
+        on_both_bodies(|| (1..=70).chain([1003, 1024]).try_for_each(check_adam));
+    }
+
+    #[test]
     fn the_finiteness_check_finds_a_single_bad_value_anywhere() {
-        check_all_finite().unwrap();
+        on_both_bodies(check_all_finite);
+        on_both_bodies(|| check_all_finite_up_to(70));
+    }
+
+    #[test]
+    fn portable_and_dispatched_bodies_agree_on_random_inputs() {
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * (1.0 + a.abs());
+        for (n, (batch, inputs, units, _)) in random_sparse_shapes(60, 3).into_iter().enumerate() {
+            let seed = 100 + 2 * n as u64;
+            let (x, w) = (
+                sparse_input(batch, inputs, 0.05, seed),
+                dense(inputs, units, seed + 1),
+            );
+            if too_dense_to_compress(x.view()) {
+                continue;
+            }
+            let dispatched = sparse_product(&x, &w);
+            let portable = on_portable_bodies(|| sparse_product(&x, &w));
+            for ((index, &d), &p) in dispatched.indexed_iter().zip(&portable) {
+                assert!(
+                    close(d, p),
+                    "X·W {batch}×{inputs}×{units} at {index:?}: {d} vs {p}"
+                );
+            }
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        for len in 1..=70 {
+            let step = AdamStep {
+                alpha: 0.01f32,
+                one_minus_beta_1: 0.1,
+                one_minus_beta_2: 0.001,
+                epsilon: 1e-7,
+            };
+            let mut draw = |low: f32, high: f32| -> Vec<f32> {
+                (0..len).map(|_| rng.random_range(low..high)).collect()
+            };
+            let (g, w, m, v) = (
+                draw(-2.0, 2.0),
+                draw(-1.0, 1.0),
+                draw(-0.1, 0.1),
+                draw(0.0, 0.07),
+            );
+            let update = || {
+                let (mut w, mut m, mut v) = (w.clone(), m.clone(), v.clone());
+                adam_update(step, &mut w, &g, &mut m, &mut v);
+                [w, m, v]
+            };
+            let (dispatched, portable) = (update(), on_portable_bodies(update));
+            for ((name, d), p) in ["w", "m", "v"].iter().zip(&dispatched).zip(&portable) {
+                for (i, (&d, &p)) in d.iter().zip(p).enumerate() {
+                    assert!(close(d, p), "adam {name}[{i}] of {len}: {d} vs {p}");
+                }
+            }
+            let mut values = draw(-1e30, 1e30);
+            if len % 3 > 0 {
+                let at = rng.random_range(0..len);
+                values[at] = [f32::NAN, f32::INFINITY][len % 3 - 1];
+            }
+            let finite = values.iter().all(|v| v.is_finite());
+            assert_eq!(all_finite(&values), finite, "all_finite on {len} values");
+            assert_eq!(
+                on_portable_bodies(|| all_finite(&values)),
+                finite,
+                "portable all_finite on {len} values"
+            );
+        }
     }
 }

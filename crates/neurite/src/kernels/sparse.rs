@@ -165,11 +165,15 @@ impl<F: Scalar> SparseRows<F> {
 #[inline(always)]
 fn nonzero_mask<F: Scalar>(chunk: &[F; 16]) -> u32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if let Some(chunk) = F::as_f32(chunk) {
+    if super::vector_paths_allowed()
+        && let Some(chunk) = F::as_f32(chunk)
+    {
         return super::simd128::nonzero_mask(chunk.try_into().expect("sixteen floats"));
     }
     #[cfg(target_arch = "x86_64")]
-    if let Some(chunk) = F::as_f32(chunk) {
+    if super::vector_paths_allowed()
+        && let Some(chunk) = F::as_f32(chunk)
+    {
         use std::arch::x86_64::{_mm_cmpneq_ps, _mm_loadu_ps, _mm_movemask_ps, _mm_setzero_ps};
         let mut mask = 0;
         for q in 0..4 {
@@ -253,9 +257,11 @@ dispatch! {
 #[inline(always)]
 fn nonzero_pixel_mask(chunk: &[u8; 16]) -> u32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    return super::simd128::nonzero_pixel_mask(chunk);
+    if super::vector_paths_allowed() {
+        return super::simd128::nonzero_pixel_mask(chunk);
+    }
     #[cfg(target_arch = "x86_64")]
-    {
+    if super::vector_paths_allowed() {
         use std::arch::x86_64::{
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_setzero_si128,
         };
@@ -267,7 +273,6 @@ fn nonzero_pixel_mask(chunk: &[u8; 16]) -> u32 {
         };
         return !(zeros as u32) & 0xffff;
     }
-    #[allow(unreachable_code)]
     chunk
         .iter()
         .enumerate()
@@ -314,8 +319,9 @@ fn gather_rows<F: Scalar, const FMA: bool>(
     out: &mut [F],
 ) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if let (Some(values), Some(source), Some(out)) =
-        (F::as_f32(values), F::as_f32(source), F::as_f32_mut(out))
+    if super::vector_paths_allowed()
+        && let (Some(values), Some(source), Some(out)) =
+            (F::as_f32(values), F::as_f32(source), F::as_f32_mut(out))
     {
         return super::simd128::gather_rows(indices, values, source, stride, out);
     }
@@ -413,7 +419,89 @@ dispatch! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::on_portable_bodies;
     use crate::kernels::reference::{dense, sparse_input};
+    use ndarray::Array2;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Every stored entry: `(row, column, value bits)` by rows, then `(column, row, value
+    /// bits)` by columns.
+    type Entries = (Vec<(usize, u32, u32)>, Vec<(usize, u32, u32)>);
+
+    fn entries(rows: &SparseRows<f32>) -> Entries {
+        /// `(line, index, value bits)` for each of `lines` lines as `line` lists them.
+        fn flatten<'a>(
+            lines: usize,
+            line: impl Fn(usize) -> (&'a [u32], &'a [f32]),
+        ) -> Vec<(usize, u32, u32)> {
+            (0..lines)
+                .flat_map(|i| {
+                    let (indices, values) = line(i);
+                    indices
+                        .iter()
+                        .zip(values)
+                        .map(move |(&j, v)| (i, j, v.to_bits()))
+                })
+                .collect()
+        }
+        (
+            flatten(rows.rows(), |i| rows.row(i)),
+            flatten(rows.cols, |j| rows.column(j)),
+        )
+    }
+
+    /// The entries a naive scan keeps: every one that is not zero (NaN included, −0 not).
+    fn naive_entries(x: &Array2<f32>) -> Vec<(usize, u32, u32)> {
+        x.indexed_iter()
+            .filter(|&(_, &v)| v != 0.0)
+            .map(|((i, j), v)| (i, j as u32, v.to_bits()))
+            .collect()
+    }
+
+    #[test]
+    fn portable_and_dispatched_compression_store_the_same_entries_at_every_row_length() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let odd = [f32::NAN, -0.0, f32::MIN_POSITIVE / 4.0, f32::INFINITY, -1.0];
+        for cols in 1..=70 {
+            let rows = rng.random_range(1..=4);
+            let mut x = Array2::<f32>::zeros((rows, cols));
+            let mut pixels = vec![0u8; rows * cols];
+            for ((i, j), v) in x.indexed_iter_mut() {
+                if rng.random::<f64>() < 0.08 {
+                    *v = odd[rng.random_range(0..odd.len())];
+                    pixels[i * cols + j] = rng.random_range(1..=255);
+                }
+            }
+            let compress = || {
+                let mut stored = SparseRows::new();
+                stored.compress(x.view()).then(|| entries(&stored))
+            };
+            let compress_pixels = || {
+                let mut stored = SparseRows::new();
+                stored
+                    .compress_pixels(pixels.chunks_exact(cols), cols, 0.5f32)
+                    .then(|| entries(&stored))
+            };
+            let dispatched = compress();
+            assert_eq!(on_portable_bodies(compress), dispatched, "{rows}×{cols}");
+            if let Some((by_rows, _)) = &dispatched {
+                assert_eq!(by_rows, &naive_entries(&x), "{rows}×{cols}");
+            }
+            let dispatched = compress_pixels();
+            assert_eq!(
+                on_portable_bodies(compress_pixels),
+                dispatched,
+                "{rows}×{cols} pixels"
+            );
+            if let Some((by_rows, _)) = &dispatched {
+                let scaled = Array2::from_shape_fn((rows, cols), |(i, j)| {
+                    f32::from(pixels[i * cols + j]) * 0.5
+                });
+                assert_eq!(by_rows, &naive_entries(&scaled), "{rows}×{cols} pixels");
+            }
+        }
+    }
 
     #[test]
     fn compression_gives_up_on_dense_input() {

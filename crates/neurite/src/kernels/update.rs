@@ -53,12 +53,14 @@ fn adam_simd_quads<F: Scalar>(
     v: &mut [F],
 ) -> usize {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if let (Some(w), Some(g), Some(m), Some(v)) = (
-        F::as_f32_mut(w),
-        F::as_f32(g),
-        F::as_f32_mut(m),
-        F::as_f32_mut(v),
-    ) {
+    if super::vector_paths_allowed()
+        && let (Some(w), Some(g), Some(m), Some(v)) = (
+            F::as_f32_mut(w),
+            F::as_f32(g),
+            F::as_f32_mut(m),
+            F::as_f32_mut(v),
+        )
+    {
         // `F` is `f32` here: the conversions are exact.
         let step = AdamStep {
             alpha: step.alpha.to_f64_lossless() as f32,
