@@ -1,12 +1,37 @@
 //! End-to-end tests of the `neurite` binary: its output, its messages and its exit codes.
 //!
-//! The test that trains needs real MNIST: it runs only when `NEURITE_MNIST_DIR` names it.
+//! The tests that train need the real MNIST, from `NEURITE_MNIST_DIR` or else `data/mnist` at
+//! the workspace root, where `./scripts/test.sh` fetches it; without it they fail and say so.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+
+/// The MNIST directory for the tests that train: `NEURITE_MNIST_DIR`, else `data/mnist` at the
+/// workspace root.
+///
+/// # Panics
+/// If it does not hold MNIST's four files, with how to get them.
+fn mnist_dir() -> String {
+    let dir = std::env::var_os("NEURITE_MNIST_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/mnist"));
+    let missing: Vec<&str> = neurite::data::MNIST_FILES
+        .iter()
+        .copied()
+        .filter(|name| !dir.join(name).is_file() && !dir.join(format!("{name}.gz")).is_file())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "this test trains on the real MNIST, but {} lacks {missing:?}: ./scripts/test.sh fetches \
+         it into data/mnist (or set NEURITE_MNIST_DIR to a directory holding it)",
+        dir.display()
+    );
+    dir.to_str().expect("the MNIST path is UTF-8").to_owned()
+}
 
 /// Runs `neurite args…`; the MNIST directory comes from the environment unless `--data` says.
 fn neurite(args: &[&str]) -> Output {
@@ -141,25 +166,31 @@ fn missing_and_malformed_files_are_errors_not_panics() {
     assert_fails(&output, 1, "error: ");
 }
 
-/// Trains on 2 000 images for one epoch, then checks that `eval`, `summary` and `predict` read
-/// the saved model back.
-/// `neurite train` for one epoch on 2 000 samples with `extra` flags, printing JSON and saving
-/// the model to `model`.
-fn train_quickly(model: &TempFile, extra: &[&str]) -> Output {
-    let mut args = vec!["train", "--epochs", "1", "--train-subset", "2000", "--json"];
+/// `neurite train` on MNIST from `data` for one epoch on 2 000 samples with `extra` flags,
+/// printing JSON and saving the model to `model`.
+fn train_quickly(data: &str, model: &TempFile, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--data",
+        data,
+        "--epochs",
+        "1",
+        "--train-subset",
+        "2000",
+        "--json",
+    ];
     args.extend_from_slice(extra);
     args.extend(["--out", model.path()]);
     neurite(&args)
 }
 
+/// Trains on 2 000 images for one epoch, then checks that `eval`, `summary` and `predict` read
+/// the saved model back.
 #[test]
 fn train_save_eval_summary_and_predict_on_mnist() {
-    let Some(dir) = std::env::var_os("NEURITE_MNIST_DIR") else {
-        eprintln!("skipped: set NEURITE_MNIST_DIR to the MNIST directory to run this test");
-        return;
-    };
+    let dir = mnist_dir();
     let model = TempFile::new("model.safetensors");
-    let output = train_quickly(&model, &[]);
+    let output = train_quickly(&dir, &model, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
@@ -184,7 +215,7 @@ fn train_save_eval_summary_and_predict_on_mnist() {
     let test_accuracy = epoch["test_accuracy"].as_f64().unwrap();
     assert!(test_accuracy > 0.8, "test accuracy {test_accuracy}");
 
-    let output = neurite(&["eval", "--model", model.path(), "--json"]);
+    let output = neurite(&["eval", "--data", &dir, "--model", model.path(), "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let eval: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
     assert_eq!(eval["test_accuracy"].as_f64(), Some(test_accuracy));
@@ -219,16 +250,13 @@ fn write_png(path: &Path, width: u32, height: u32, pixels: &[u8]) {
 /// pixels unless told otherwise.
 #[test]
 fn a_model_trained_on_raw_pixels_is_evaluated_on_raw_pixels_by_default() {
-    if std::env::var_os("NEURITE_MNIST_DIR").is_none() {
-        eprintln!("skipped: set NEURITE_MNIST_DIR to the MNIST directory to run this test");
-        return;
-    }
+    let dir = mnist_dir();
     let model = TempFile::new("raw-model.safetensors");
-    let output = train_quickly(&model, &["--pixels", "raw"]);
+    let output = train_quickly(&dir, &model, &["--pixels", "raw"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let epoch: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
     let accuracy_of = |extra: &[&str]| {
-        let mut args = vec!["eval", "--model", model.path(), "--json"];
+        let mut args = vec!["eval", "--data", &dir, "--model", model.path(), "--json"];
         args.extend_from_slice(extra);
         let output = neurite(&args);
         assert!(output.status.success(), "{}", stderr(&output));

@@ -17,8 +17,13 @@ fn mnist_dir() -> PathBuf {
 #[test]
 fn seed_model_learns_from_a_slice_of_real_mnist() {
     let dir = mnist_dir();
-    let mnist = load_mnist(&dir)
-        .unwrap_or_else(|e| panic!("real MNIST is needed (run scripts/test.sh to fetch it): {e}"));
+    let mnist = load_mnist(&dir).unwrap_or_else(|e| {
+        panic!(
+            "this test needs the real MNIST in {} (./scripts/test.sh fetches it into data/mnist, \
+             or set NEURITE_MNIST_DIR): {e}",
+            dir.display()
+        )
+    });
     assert_eq!((mnist.train.len(), mnist.test.len()), (60_000, 10_000));
 
     let train = mnist.train.slice(0..6_000);
