@@ -268,3 +268,25 @@ fn a_model_trained_on_raw_pixels_is_evaluated_on_raw_pixels_by_default() {
     assert_eq!(accuracy_of(&["--pixels", "raw"]), trained);
     assert_ne!(accuracy_of(&["--pixels", "scaled"]), trained);
 }
+
+/// `--seed` decides the run: the same seed gives the very same epoch, another seed another.
+#[test]
+fn the_same_seed_trains_the_same_epoch_and_another_seed_another() {
+    let dir = mnist_dir();
+    let model = TempFile::new("seeded-model.safetensors");
+    let epoch = |seed: &str| {
+        let output = train_quickly(&dir, &model, &["--seed", seed]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let epoch: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+        ["loss", "accuracy", "test_loss", "test_accuracy"].map(|key| {
+            epoch[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{key} in {epoch}"))
+        })
+    };
+    let first = epoch("7");
+    assert_eq!(epoch("7"), first);
+    let other = epoch("8");
+    assert_ne!(other[0], first[0], "training loss");
+    assert_ne!(other[2], first[2], "test loss");
+}

@@ -53,11 +53,19 @@ fn seed_model_learns_from_a_slice_of_real_mnist() {
     assert!(after.loss < 0.45, "test loss {}", after.loss);
     assert!(after.accuracy > 0.87, "test accuracy {}", after.accuracy);
 
-    // Deterministic from the seed: a second run gives the very same numbers.
+    // Deterministic from the seed: a second run gives the very same numbers...
+    let mut other_seed = config.clone();
+    other_seed.training.seed += 1;
     let mut again = Trainer::new(config.check().unwrap()).unwrap();
     again.run_epoch(&train).unwrap();
     again.run_epoch(&train).unwrap();
     assert_eq!(again.evaluate(&test).unwrap(), after);
+    // ...and another seed, other numbers.
+    let other_first = Trainer::new(other_seed.check().unwrap())
+        .unwrap()
+        .run_epoch(&train)
+        .unwrap();
+    assert_ne!(other_first.loss, first.loss);
 
     // MNIST's own digits are already normalised, so preprocessing one again changes it
     // little, and the model reads it the same way.
