@@ -98,32 +98,52 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Draws a short stroke down from (`x`, `y`) (fractions of the pad's size) and returns the
- * milliseconds, timed in the page, from the first pointer event to the probability bars showing
- * the worker's answer for that drawing.
+ * Runs in the page: draws a short stroke down from (`x`, `y`) (fractions of the pad's size) with
+ * pen events. Returns the bars' drawing counter from before the stroke; with `timed`, waits
+ * instead for the bars to show the worker's answer for the new drawing and returns the
+ * milliseconds from the first pointer event to that update.
+ */
+async function strokeInPage([x, y, timed]) {
+  const pad = document.querySelector('[data-testid=pad]');
+  const bars = document.querySelector('[data-testid=bars]');
+  const r = pad.getBoundingClientRect();
+  const before = bars.dataset.drawing;
+  const answered = () => bars.dataset.drawing !== before && bars.dataset.answered === bars.dataset.drawing;
+  const updated = timed && new Promise((resolve) => {
+    new MutationObserver((_, observer) => {
+      if (answered()) { observer.disconnect(); resolve(performance.now()); }
+    }).observe(bars, { attributes: true });
+  });
+  const at = (dy) => ({
+    clientX: r.left + x * r.width, clientY: r.top + (y + dy) * r.height,
+    pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen',
+  });
+  const started = performance.now();
+  pad.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+  pad.dispatchEvent(new PointerEvent('pointermove', at(0.15)));
+  pad.dispatchEvent(new PointerEvent('pointerup', at(0.15)));
+  return timed ? (await updated) - started : before;
+}
+
+/**
+ * Draws a short stroke down from (`x`, `y`) (fractions of the pad's size) and waits until the
+ * probability bars show the worker's answer for that drawing.
+ */
+export async function stroke(page, x, y) {
+  const before = await page.evaluate(strokeInPage, [x, y, false]);
+  await page.waitForFunction((before) => {
+    const { drawing, answered } = document.querySelector('[data-testid=bars]').dataset;
+    return drawing !== before && answered === drawing;
+  }, before);
+}
+
+/**
+ * For the benchmarks: draws a short stroke as {@link stroke} does and returns the milliseconds,
+ * timed in the page, from the first pointer event to the probability bars showing the worker's
+ * answer for that drawing.
  */
 export async function timedStroke(page, x, y) {
-  return page.evaluate(async ([x, y]) => {
-    const pad = document.querySelector('[data-testid=pad]');
-    const bars = document.querySelector('[data-testid=bars]');
-    const r = pad.getBoundingClientRect();
-    const before = bars.dataset.drawing;
-    const answered = () => bars.dataset.drawing !== before && bars.dataset.answered === bars.dataset.drawing;
-    const updated = new Promise((resolve) => {
-      new MutationObserver((_, observer) => {
-        if (answered()) { observer.disconnect(); resolve(performance.now()); }
-      }).observe(bars, { attributes: true });
-    });
-    const at = (dy) => ({
-      clientX: r.left + x * r.width, clientY: r.top + (y + dy) * r.height,
-      pointerId: 1, bubbles: true, isPrimary: true, pointerType: 'pen',
-    });
-    const started = performance.now();
-    pad.dispatchEvent(new PointerEvent('pointerdown', at(0)));
-    pad.dispatchEvent(new PointerEvent('pointermove', at(0.15)));
-    pad.dispatchEvent(new PointerEvent('pointerup', at(0.15)));
-    return (await updated) - started;
-  }, [x, y]);
+  return page.evaluate(strokeInPage, [x, y, true]);
 }
 
 /** MNIST test image `index` (from the plain IDX files in data/mnist) and its label. */

@@ -1,10 +1,12 @@
 // End-to-end: the built site (dist/) in Debian's headless Chromium. Trains the seed preset on
-// all 60 000 images, checks test accuracy, pause/resume, drawing, a bad model upload, the
-// language switch, and that no main-thread task exceeds 50 ms while training.
+// all 60 000 images, checks test accuracy, pause/resume, drawing, a bad model upload and the
+// language switch. Every wait is for an event or a state of the page, never for a time; how
+// fast the page answers (stroke to bars, pause, main-thread tasks while training) is measured
+// by the benchmarks in tests/bench/, not asserted here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mnistTest, serve, launch, openPlayground, screenshot, timedStroke } from './harness.mjs';
+import { mnistTest, serve, launch, openPlayground, screenshot, stroke } from './harness.mjs';
 
 let server;
 let browser;
@@ -88,30 +90,20 @@ test('invalid values are refused at their control with the engine message', asyn
   assert.equal(await page.getByTestId('layer-0-error').count(), 0);
 });
 
-test('the seed preset trains an epoch of 60 000 images to ≥ 95 % test accuracy without long tasks, and a drawn digit is classified while it trains', async () => {
+test('the seed preset trains an epoch of 60 000 images to ≥ 95 % test accuracy, and a drawn digit is classified while it trains', async () => {
   await page.getByTestId('preset-seed').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid=play]').disabled);
   await page.evaluate(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask' });
     // Every epoch's test accuracy, as the page shows it.
     window.epochs = [];
     const shown = document.querySelector('[data-testid=test-accuracy]');
     new MutationObserver(() => {
       const { value, epoch } = shown.dataset;
       if (value && !window.epochs.some((e) => e.epoch === Number(epoch))) {
-        window.epochs.push({ epoch: Number(epoch), accuracy: Number(value), at: performance.now() });
+        window.epochs.push({ epoch: Number(epoch), accuracy: Number(value) });
       }
     }).observe(shown, { attributes: true });
-    window.trainingStarted = performance.now();
   });
-  // The observer does see a long task: block the main thread for 80 ms in a task of the page
-  // (a timer; DevTools' own evaluations are not counted), before training.
-  await page.evaluate(() => setTimeout(() => { const end = performance.now() + 80; while (performance.now() < end); }, 0));
-  await page.waitForFunction(() => window.longTasks.length > 0);
-  await page.evaluate(() => { window.trainingStarted = performance.now(); });
   await page.getByTestId('play').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'running');
 
@@ -119,24 +111,15 @@ test('the seed preset trains an epoch of 60 000 images to ≥ 95 % test accuracy
   const digit = mnistTest(0);
   await draw(traceStrokes(digit.pixels));
   const firstBars = await attr('bar-' + digit.label, 'data-value');
-  // One more short stroke, timed from the event to the bars' update in the page.
-  const latency = await timedStroke(page, 0.5, 0.2);
-  console.log(`stroke to bars: ${latency.toFixed(1)} ms`);
-  assert.ok(latency < 50, `bars updated ${latency} ms after the stroke`);
+  // One more short stroke: the worker answers it too, while it trains.
+  await stroke(page, 0.5, 0.2);
+  assert.equal(await attr('status', 'data-phase'), 'running', 'the stroke was answered during training');
 
-  await page.waitForFunction(() => window.epochs.length > 0, null, { timeout: 180_000 });
-  const [{ epoch, accuracy, at }] = await page.evaluate(() => window.epochs);
-  const started = await page.evaluate(() => window.trainingStarted);
+  await page.waitForFunction(() => window.epochs.length > 0, null, { timeout: 600_000 });
+  const [{ epoch, accuracy }] = await page.evaluate(() => window.epochs);
   assert.equal(epoch, 1);
-  console.log(`epoch 1 (60 000 images) trained and tested in ${((at - started) / 1000).toFixed(1)} s`);
-  const rate = await text('status-rate');
-  console.log(`test accuracy after epoch 1: ${(accuracy * 100).toFixed(2)} %, ${rate} samples/s`);
+  console.log(`test accuracy after epoch 1: ${(accuracy * 100).toFixed(2)} %`);
   assert.ok(accuracy >= 0.95, `test accuracy ${accuracy}`);
-
-  const longTasks = await page.evaluate(() => window.longTasks.filter((t) => t.start >= window.trainingStarted));
-  const longest = longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
-  console.log(`long tasks while training: ${longTasks.length}, longest ${longest.toFixed(1)} ms`);
-  assert.equal(longTasks.length, 0, `main-thread tasks over 50 ms: ${JSON.stringify(longTasks)}`);
 
   // The digit drawn during training is classified as what it is, and its bars moved.
   await page.waitForFunction((before) => document.querySelector('[data-testid=bars]').dataset.classified !== before, await attr('bars', 'data-classified'));
@@ -153,24 +136,16 @@ test('the confusion matrix opens a cell and the gallery shows misclassified digi
   assert.ok((await page.getByTestId('misclassified').count()) > 0);
 });
 
-test('pause holds a run within a moment and play resumes it', async () => {
+test('pause holds a run and play resumes it', async () => {
   await page.getByTestId('reset').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'idle');
   await page.getByTestId('play').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'running');
   const startedAt = await text('status-batch');
   await page.waitForFunction((s) => document.querySelector('[data-testid=status-batch]').textContent !== s, startedAt);
-  // Time from the click to the worker's confirmation, measured in the page.
-  const pauseMs = await page.evaluate(() => new Promise((resolve) => {
-    const status = document.querySelector('[data-testid=status]');
-    const started = performance.now();
-    new MutationObserver((_, observer) => {
-      if (status.dataset.phase === 'paused') { observer.disconnect(); resolve(performance.now() - started); }
-    }).observe(status, { attributes: true });
-    document.querySelector('[data-testid=pause]').click();
-  }));
-  console.log(`pause confirmed by the worker after ${pauseMs.toFixed(1)} ms`);
-  assert.ok(pauseMs < 100, `pause took ${pauseMs} ms`);
+  // The worker confirms the pause (how soon: ./scripts/bench_playground.sh).
+  await page.getByTestId('pause').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'paused');
   const held = await text('status-batch');
   // The worker answers requests in order: once it has answered a later one (the model's
   // export), it has had every chance to train on, and must not have.
@@ -186,7 +161,7 @@ test('pause holds a run within a moment and play resumes it', async () => {
   assert.equal(await text('status-batch'), held);
   assert.equal(await page.getByTestId('needs-reset').count(), 0);
   await page.getByTestId('play').click();
-  await page.waitForFunction((held) => document.querySelector('[data-testid=status-batch]').textContent !== held, held, { timeout: 2000 });
+  await page.waitForFunction((held) => document.querySelector('[data-testid=status-batch]').textContent !== held, held);
   await page.getByTestId('pause').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'paused');
 });

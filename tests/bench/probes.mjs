@@ -1,0 +1,119 @@
+// Shared pieces of the playground's benchmarks: statistics, the result file, and probes
+// installed in the page — long tasks, epoch ends and the time a pause takes to be confirmed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, serve, launch } from '../e2e/harness.mjs';
+
+const RESULTS = join(ROOT, 'bench', 'results');
+
+export const say = (text) => process.stderr.write(`[bench] ${text}\n`);
+export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+
+/** The `q` quantile of `xs` (nearest rank). */
+export const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+
+/** Median, 95th percentile and maximum of `xs`, in milliseconds, with the sample count. */
+export const summary = (xs) => ({
+  median: round(quantile(xs, 0.5)),
+  p95: round(quantile(xs, 0.95)),
+  max: round(Math.max(...xs)),
+  samples: xs.length,
+});
+
+/** The machine, for reading the figures: its cores and its load before and after the run. */
+export const host = (loadBefore) => ({
+  cpus: cpus().length,
+  load_before: round(loadBefore),
+  load_after: round(loadavg()[0]),
+});
+
+/**
+ * Runs `benchmark({ server, browser, loadBefore })` with dist/ served on 127.0.0.1 and
+ * Chromium started, closes both, and exits with status 1 and the error if it failed.
+ */
+export function run(benchmark) {
+  const main = async () => {
+    const loadBefore = loadavg()[0];
+    const server = await serve();
+    const browser = await launch();
+    try {
+      await benchmark({ server, browser, loadBefore });
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  };
+  main().catch((error) => {
+    process.stderr.write(`[bench] failed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}
+
+/** Prints `result` as JSON on stdout and writes it to bench/results/`name`. */
+export async function report(name, result) {
+  const text = JSON.stringify(result, null, 2);
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(join(RESULTS, name), `${text}\n`);
+  process.stdout.write(`${text}\n`);
+}
+
+export const waitForPhase = (page, want, timeout = 30_000) => page.waitForFunction(
+  (want) => document.querySelector('[data-testid=status]').dataset.phase === want, want, { timeout },
+);
+
+/**
+ * Starts recording the page's long tasks (main-thread tasks over 50 ms) in `window.__longTasks`
+ * and each epoch's end (the test accuracy shown, with its epoch) in `window.__epochs`. The
+ * observer is shown to work first: a task of the page that blocks the main thread for
+ * `probeMs` must be recorded. Returns the duration it recorded for that task.
+ */
+export async function watchLongTasksAndEpochs(page, probeMs = 80) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask' });
+    window.__epochs = [];
+    const shown = document.querySelector('[data-testid=test-accuracy]');
+    new MutationObserver(() => {
+      const { value, epoch } = shown.dataset;
+      if (value && !window.__epochs.some((e) => e.epoch === Number(epoch))) {
+        window.__epochs.push({ epoch: Number(epoch), accuracy: Number(value), at: performance.now() });
+      }
+    }).observe(shown, { attributes: true });
+  });
+  // A timer's task, not DevTools' own evaluation (which the observer does not count).
+  await page.evaluate((ms) => setTimeout(() => { const end = performance.now() + ms; while (performance.now() < end); }, 0), probeMs);
+  await page.waitForFunction(() => window.__longTasks.length > 0);
+  const [probe] = await page.evaluate(() => window.__longTasks.splice(0));
+  return probe.duration;
+}
+
+/** The page's clock now. */
+export const pageNow = (page) => page.evaluate(() => performance.now());
+
+/** Long tasks recorded since `since` (the page's clock), outside the `excluded` [from, to] spans. */
+export const longTasksSince = (page, since, excluded = []) => page.evaluate(([since, excluded]) =>
+  window.__longTasks.filter((t) => t.start >= since
+    && !excluded.some(([from, to]) => t.start < to && t.start + t.duration > from)), [since, excluded]);
+
+/** Waits until epoch `epoch` has ended (its test accuracy is shown); returns its record. */
+export async function epochEnd(page, epoch, timeout) {
+  await page.waitForFunction((n) => window.__epochs.some((e) => e.epoch >= n), epoch, { timeout, polling: 250 });
+  return page.evaluate((n) => window.__epochs.find((e) => e.epoch >= n), epoch);
+}
+
+/** Clicks Pause on a running run; resolves to the milliseconds, timed in the page, until the
+ * worker's confirmation shows. */
+export const timedPause = (page) => page.evaluate(() => new Promise((resolve) => {
+  const status = document.querySelector('[data-testid=status]');
+  const started = performance.now();
+  new MutationObserver((_, observer) => {
+    if (status.dataset.phase === 'paused') { observer.disconnect(); resolve(performance.now() - started); }
+  }).observe(status, { attributes: true });
+  document.querySelector('[data-testid=pause]').click();
+}));
