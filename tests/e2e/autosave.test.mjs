@@ -1,0 +1,145 @@
+// End-to-end: nothing trained is lost. A paused run is stored in IndexedDB and continues after
+// a reload, with its optimizer's place, its batch and its curves; a worker that traps is
+// replaced and the run continues from its last checkpoint; a trained model that Reset replaced
+// comes back with Undo; stored runs are renamed, downloaded and deleted. Every wait is for a
+// state of the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serve, launch, openPlayground, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let errors;
+
+const text = (id) => page.getByTestId(id).textContent();
+const phase = () => page.getByTestId('status').getAttribute('data-phase');
+const waitPhase = (wanted) => page.waitForFunction(
+  (wanted) => document.querySelector('[data-testid=status]').dataset.phase === wanted, wanted);
+/** Batches done in the epoch and the epoch, as the status shows them ("12/1875", "1/5"). */
+const where = async () => ({ batch: await text('status-batch'), epoch: await text('status-epoch') });
+const trainPoints = () => page.getByTestId('chart-loss').getAttribute('data-train-points').then(Number);
+/** Opens the list of stored runs (a closed <details> after a reload). */
+const openSavedRuns = () => page.evaluate(() => {
+  document.querySelector('[data-testid=saved-runs] details').open = true;
+});
+
+/** Trains until the batch counter has moved, then pauses; resolves to where it paused. */
+async function trainAWhileAndPause() {
+  const before = await text('status-batch');
+  await page.getByTestId('play').click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=status-batch]').textContent !== b, before);
+  await page.getByTestId('pause').click();
+  await waitPhase('paused');
+  return where();
+}
+
+/** Waits until the newest stored run reports `steps` optimizer steps. */
+async function waitStored(steps) {
+  await page.waitForFunction((steps) => {
+    const line = document.querySelector('[data-testid=saved-run] .run-line');
+    return line && line.textContent.includes(` ${steps} `);
+  }, steps);
+}
+
+/** Optimizer steps from the status ("b/n" in epoch e): (e − 1)·n + b. */
+async function stepsOf({ batch, epoch }) {
+  const [b, n] = batch.split('/').map(Number);
+  const [e] = epoch.split('/').map(Number);
+  return (e - 1) * n + b;
+}
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  ({ page, errors } = await openPlayground(browser, `${server.url}?test-hooks`));
+  await page.getByTestId('total-params').waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a paused run is stored and continues after a reload, with its batch and its curves', async () => {
+  const paused = await trainAWhileAndPause();
+  const steps = await stepsOf(paused);
+  await openSavedRuns();
+  await waitStored(steps);
+  const points = await trainPoints();
+  assert.ok(points > 0);
+
+  await page.reload();
+  await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
+  const offer = page.getByTestId('continue-offer');
+  await offer.waitFor();
+  assert.match(await offer.textContent(), new RegExp(` ${steps} `));
+  await page.getByTestId('continue-run').click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=status-batch]').textContent === b, paused.batch);
+  assert.equal(await phase(), 'paused');
+  assert.deepEqual(await where(), paused);
+  assert.ok(await trainPoints() >= points, 'the curves came back');
+  // Training goes on from there (a fresh run would start again at batch 0).
+  const next = await trainAWhileAndPause();
+  assert.ok(await stepsOf(next) > steps, `${next.batch} after ${paused.batch}`);
+  assert.equal(await page.getByTestId('continue-offer').count(), 0);
+});
+
+test('a worker that traps is replaced and the run continues from its last checkpoint', async () => {
+  const paused = await trainAWhileAndPause();
+  const steps = await stepsOf(paused);
+  await waitStored(steps);
+  await page.evaluate(() => window.neuriteCrashWorker());
+  await page.getByTestId('notice').filter({ hasText: 'crashed' }).waitFor();
+  // The fresh worker reloads MNIST and continues the run where its checkpoint left it.
+  await page.waitForFunction((b) => document.querySelector('[data-testid=status-batch]').textContent === b, paused.batch);
+  await waitPhase('paused');
+  assert.deepEqual(await where(), paused);
+  const next = await trainAWhileAndPause();
+  assert.ok(await stepsOf(next) > steps);
+  await screenshot(page, 'autosave-after-crash');
+});
+
+test('a trained model replaced by Reset comes back with Undo', async () => {
+  const paused = await trainAWhileAndPause();
+  await waitStored(await stepsOf(paused));
+  await page.getByTestId('reset').click();
+  await page.getByTestId('replaced-offer').waitFor();
+  await waitPhase('idle');
+  await page.getByTestId('undo-replace').click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=status-batch]').textContent === b, paused.batch);
+  assert.deepEqual(await where(), paused);
+});
+
+test('stored runs can be renamed, downloaded as checkpoints and deleted', async () => {
+  await openSavedRuns();
+  const name = page.getByTestId('run-name').first();
+  await name.fill('my first run');
+  await name.dispatchEvent('change');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('run-download').first().click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'my first run.safetensors');
+  const bytes = await readFile(await download.path());
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString());
+  assert.ok(header['optimizer.dense_1.kernel.first_moment'], 'the optimizer state is in the file');
+  assert.ok(JSON.parse(header.__metadata__.training).position);
+
+  await page.reload();
+  await openSavedRuns();
+  await page.getByTestId('saved-run').first().waitFor();
+  assert.equal(await page.getByTestId('run-name').first().inputValue(), 'my first run');
+  const count = await page.getByTestId('saved-run').count();
+  await page.getByTestId('run-delete').first().click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=saved-run]').length === n - 1, count);
+  await page.reload();
+  await openSavedRuns();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=saved-run]').length === n - 1, count);
+});
+
+test('no console errors but the trap asked for', () => {
+  const unexpected = errors.filter((e) => !/crash|unreachable|RuntimeError|panicked/i.test(e));
+  assert.deepEqual(unexpected, []);
+});
