@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# The playground's responsiveness benchmark (tests/bench/playground.bench.mjs): builds the
-# release site (dist/), then measures in headless Chromium the time from a stroke to the bars
-# (idle, then while the seed preset trains), the time a pause takes to be confirmed, and the
-# main-thread tasks over 50 ms during an epoch; result in bench/results/playground-latest.json.
+# The playground's responsiveness benchmarks: builds the release site (dist/), then in
+# headless Chromium
+#
+# - by default (tests/bench/playground.bench.mjs): the time from a stroke to the bars (idle,
+#   then while the seed preset trains), the time a pause takes to be confirmed, and the
+#   main-thread tasks over 50 ms during an epoch; result in bench/results/playground-latest.json;
+# - with --throttled [--strict] (tests/bench/throttled.bench.mjs, also ./scripts/bench_throttled.sh):
+#   the CPU throttled 4× through the DevTools protocol, the seed preset for 10 epochs, the
+#   longest main-thread task, the slider's response and memory after epoch 1 and epoch 10;
+#   result in bench/results/throttled-latest.json. --strict: exit 1 if a bound is missed.
 #
 # Prints one JSON object on stdout (everything else goes to stderr).
 # BENCH_SKIP_BUILD=1 benchmarks dist/ (or $NEURITE_DIST) as it is, without `trunk build --release`.
@@ -12,6 +18,10 @@ cd "$ROOT"
 exec 3>&1 1>&2
 
 benchmark=tests/bench/playground.bench.mjs
+if [ "${1:-}" = --throttled ]; then
+  benchmark=tests/bench/throttled.bench.mjs
+  shift
+fi
 
 step "toolchain"
 ensure_mnist

@@ -1,5 +1,7 @@
-// Shared pieces of the playground's benchmarks: statistics, the result file, and probes
-// installed in the page — long tasks, epoch ends and the time a pause takes to be confirmed.
+// Shared pieces of the playground's benchmarks (playground.bench.mjs, throttled.bench.mjs):
+// statistics, the result file, and probes installed in the page — long tasks, epoch ends, the
+// time a pause takes to be confirmed, and the time from a slider's input event to the page
+// showing the new value.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -117,3 +119,49 @@ export const timedPause = (page) => page.evaluate(() => new Promise((resolve) =>
   }).observe(status, { attributes: true });
   document.querySelector('[data-testid=pause]').click();
 }));
+
+/**
+ * Records each input event of the learning-rate slider in `window.__sliderResponses`: from
+ * the event's time stamp (when the browser received the input, so waiting for a busy main
+ * thread counts) until the learning-rate field shows the new value (`shown`), and until the
+ * frame after that has been painted (`painted`: a message posted from the next animation frame
+ * runs after its paint).
+ */
+export async function watchSlider(page) {
+  await page.evaluate(() => {
+    window.__sliderResponses = [];
+    const slider = document.querySelector('[data-testid=learning-rate-slider]');
+    const field = document.querySelector('[data-testid=field-learning_rate]');
+    const channel = new MessageChannel();
+    const next = [];
+    channel.port1.onmessage = () => next.shift()?.();
+    const afterTasks = (f) => { next.push(f); channel.port2.postMessage(0); };
+    // Capturing on the window runs before the page's own listener on the slider, which may
+    // update the field at once.
+    window.addEventListener('input', (event) => {
+      if (event.target !== slider) return;
+      const { timeStamp } = event;
+      const before = field.value;
+      const waitForField = () => {
+        // A slider already at its end changes nothing: given up on after 10 s.
+        if (field.value === before && performance.now() - timeStamp < 10_000) { afterTasks(waitForField); return; }
+        const shown = performance.now() - timeStamp;
+        requestAnimationFrame(() => afterTasks(() => {
+          window.__sliderResponses.push({ shown, painted: performance.now() - timeStamp });
+        }));
+      };
+      waitForField();
+    }, true);
+  });
+}
+
+/**
+ * Moves the learning-rate slider one step with the keyboard (a trusted input event, as a
+ * person's), right or left by `right`, and waits until the probe has recorded its response.
+ */
+export async function sliderStep(page, right) {
+  const count = await page.evaluate(() => window.__sliderResponses.length);
+  await page.getByTestId('learning-rate-slider').press(right ? 'ArrowRight' : 'ArrowLeft');
+  await page.waitForFunction((n) => window.__sliderResponses.length > n, count);
+  return page.evaluate(() => window.__sliderResponses.at(-1));
+}
