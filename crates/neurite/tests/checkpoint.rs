@@ -286,17 +286,11 @@ fn a_checkpoint_that_lies_about_its_run_is_refused_with_its_reason() {
     parts.training(|t| {
         t["config"]["training"]["optimizer"] = serde_json::json!({"type": "sgd"});
     });
-    assert_eq!(
+    // (Which of its four moments is named first depends on the header's order.)
+    assert!(matches!(
         refusal(&parts),
-        ModelFileReason::UnexpectedTensor {
-            name: parts
-                .tensors
-                .iter()
-                .map(|(n, ..)| n.clone())
-                .find(|n| n.starts_with("optimizer."))
-                .unwrap()
-        }
-    );
+        ModelFileReason::UnexpectedTensor { name } if name.starts_with("optimizer.dense_")
+    ));
 
     // A state tensor of another shape: a transposed kernel's moments.
     let mut parts = Parts::of(&honest);
