@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serve, launch, openPlayground, screenshot } from './harness.mjs';
+import { serve, launch, openPlayground, screenshot, assertNoCspReports } from './harness.mjs';
 
 let server;
 let browser;
@@ -142,4 +142,8 @@ test('stored runs can be renamed, downloaded as checkpoints and deleted', async 
 test('no console errors but the trap asked for', () => {
   const unexpected = errors.filter((e) => !/crash|unreachable|RuntimeError|panicked/i.test(e));
   assert.deepEqual(unexpected, []);
+});
+
+test('the page ran under the site\'s strict CSP: no violation was reported', () => {
+  assertNoCspReports(server);
 });

@@ -1,5 +1,6 @@
-// Shared pieces of the end-to-end tests: a static server for dist/ on 127.0.0.1, Debian's
-// Chromium driven by playwright-core, console-error collection and screenshots.
+// Shared pieces of the end-to-end tests: a static server for dist/ on 127.0.0.1 that sends the
+// site's strict CSP and collects its violation reports, Debian's Chromium driven by
+// playwright-core, console-error collection and screenshots.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { readFile, mkdir } from 'node:fs/promises';
@@ -24,14 +25,33 @@ const TYPES = {
 /** The Content Security Policy the site is built to run under (docs/embedding.md). */
 export const SITE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
+/** Where the browser posts the CSP violation reports of pages served by {@link serve}. */
+const REPORT_PATH = '/__csp-report';
+
 /**
- * Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. With `prefix`
- * ('/course/neurite/') the files are served under that sub-path only, as a static host would;
- * `headers` are sent with every file (a CSP, say).
+ * Serves `dir` on 127.0.0.1 at a free port; resolves to { url, origin, cspReports, close }.
+ * With `prefix` ('/course/neurite/') the files are served under that sub-path only, as a static
+ * host would. Every file is sent with the site's CSP (`csp`, {@link SITE_CSP} unless given),
+ * whose violations the browser reports back: they collect in `cspReports` (see
+ * {@link assertNoCspReports}). `headers` are sent too.
  */
-export async function serve(dir = DIST, { prefix = '/', headers = {} } = {}) {
+export async function serve(dir = DIST, { prefix = '/', headers = {}, csp = SITE_CSP } = {}) {
+  const cspReports = [];
+  const policy = { 'content-security-policy': `${csp}; report-uri ${REPORT_PATH}` };
   const server = createServer(async (req, res) => {
     const requested = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (req.method === 'POST' && requested === REPORT_PATH) {
+      let body = '';
+      req.setEncoding('utf8');
+      for await (const chunk of req) body += chunk;
+      try {
+        cspReports.push(JSON.parse(body)['csp-report'] ?? body);
+      } catch {
+        cspReports.push(body);
+      }
+      res.writeHead(204).end();
+      return;
+    }
     if (!requested.startsWith(prefix)) {
       res.writeHead(404).end('not found');
       return;
@@ -46,6 +66,7 @@ export async function serve(dir = DIST, { prefix = '/', headers = {} } = {}) {
       const body = await readFile(file);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        ...policy,
         ...headers,
       });
       res.end(body);
@@ -58,8 +79,36 @@ export async function serve(dir = DIST, { prefix = '/', headers = {} } = {}) {
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
     origin: `http://127.0.0.1:${port}`,
+    cspReports,
     close: () => new Promise((r) => server.close(r)),
   };
+}
+
+/**
+ * Fails if the browser reported a CSP violation to `site` (a {@link serve} result). Reports are
+ * posted asynchronously: the pages that could have caused them are closed first, which makes
+ * Chromium send what it still holds.
+ */
+export function assertNoCspReports(site) {
+  if (site.cspReports.length > 0) {
+    const seen = site.cspReports.map((r) =>
+      typeof r === 'string' ? r : `${r['violated-directive']} blocked ${r['blocked-uri']} in ${r['document-uri']}`);
+    throw new Error(`CSP violations reported:\n${seen.join('\n')}`);
+  }
+}
+
+/**
+ * A browser context whose pages log each CSP violation as a console error, so that tests that
+ * collect console errors fail on one at once (the report to the server follows).
+ */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  return context;
 }
 
 /** Debian's Chromium, headless, with what this machine needs. */
@@ -75,7 +124,7 @@ export async function launch() {
 
 /** Opens the playground; returns the page and the console errors it logs. */
 export async function openPlayground(browser, url, options = {}) {
-  const context = await browser.newContext({
+  const context = await newContext(browser, {
     viewport: { width: 1400, height: 1000 },
     acceptDownloads: true,
     ...options,

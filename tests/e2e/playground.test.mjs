@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mnistTest, serve, launch, openPlayground, screenshot, stroke } from './harness.mjs';
+import { mnistTest, newContext, serve, launch, openPlayground, screenshot, stroke, assertNoCspReports } from './harness.mjs';
 
 let server;
 let browser;
@@ -169,12 +169,13 @@ test('pause holds a run and play resumes it', async () => {
 /** Opens the playground in a fresh context prepared by `prepare`, checks that the plain
  * SIMD128 trainer runs and trains ten batches, and closes it. */
 async function plainTrainerRuns(prepare) {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   try {
     await prepare(context);
     const plain = await context.newPage();
     const pageErrors = [];
     plain.on('pageerror', (e) => pageErrors.push(String(e)));
+    plain.on('console', (m) => { if (/CSP violation/.test(m.text())) pageErrors.push(m.text()); });
     await plain.goto(server.url);
     await plain.getByTestId('data-status').and(plain.locator('.ready')).waitFor({ timeout: 60_000 });
     assert.equal(await plain.getByTestId('status-kernels').getAttribute('data-value'), 'simd128');
@@ -308,4 +309,8 @@ test('the page switches to 中文 and remembers it', async () => {
   await screenshot(page, '05-zh');
   await page.getByTestId('lang-toggle').click();
   assert.deepEqual(errors, []);
+});
+
+test('the page ran under the site\'s strict CSP: no violation was reported', () => {
+  assertNoCspReports(server);
 });

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mnistTest, serve, launch, openPlayground, screenshot } from './harness.mjs';
+import { mnistTest, serve, launch, openPlayground, screenshot, assertNoCspReports } from './harness.mjs';
 
 let server;
 let browser;
@@ -230,4 +230,8 @@ test('the panel reads in 中文', async () => {
   await screenshot(page, 'math-02-zh');
   await page.getByTestId('lang-toggle').click();
   assert.deepEqual(errors, []);
+});
+
+test('the page ran under the site\'s strict CSP: no violation was reported', () => {
+  assertNoCspReports(server);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, SITE_CSP, serve, launch, screenshot } from './harness.mjs';
+import { DIST, serve, launch, newContext, screenshot, assertNoCspReports } from './harness.mjs';
 
 let site;
 let host;
@@ -16,7 +16,7 @@ let browser;
 
 /** A page that records console errors (its frames' too) and CSP violations. */
 async function open(url, contextOptions = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...contextOptions });
+  const context = await newContext(browser, { viewport: { width: 1100, height: 900 }, ...contextOptions });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
@@ -41,9 +41,9 @@ async function hostFolder(siteUrl) {
 }
 
 before(async () => {
-  site = await serve(DIST, { headers: { 'content-security-policy': SITE_CSP } });
+  site = await serve(DIST);
   const hostCsp = `default-src 'self'; script-src 'self' ${site.origin}; frame-src ${site.origin}; style-src 'self'`;
-  host = await serve(await hostFolder(site.url), { headers: { 'content-security-policy': hostCsp } });
+  host = await serve(await hostFolder(site.url), { csp: hostCsp });
   browser = await launch();
 });
 
@@ -740,7 +740,7 @@ test('a browser set to Chinese gets 中文 on its first visit', async () => {
 });
 
 test('the site works served under a sub-path', async () => {
-  const sub = await serve(DIST, { prefix: '/course/neurite/', headers: { 'content-security-policy': SITE_CSP } });
+  const sub = await serve(DIST, { prefix: '/course/neurite/' });
   try {
     const { page, context, errors } = await open(`${sub.url}embed-example.html`);
     for (const id of ['neuron', 'activation', 'loss', 'descent', 'backprop', 'hostile']) {
@@ -748,28 +748,19 @@ test('the site works served under a sub-path', async () => {
     }
     await page.goto(`${sub.url}learn.html`);
     await page.getByTestId('glossary').waitFor();
-    assert.deepEqual(errors, []);
-    await context.close();
-  } finally {
-    await sub.close();
-  }
-  // The playground too (without the CSP: Trunk starts its page with an inline script): its
-  // page, its worker and MNIST all load from under the sub-path.
-  const plain = await serve(DIST, { prefix: '/course/neurite/' });
-  try {
-    const { page, context, errors } = await open(`${plain.url}index.html`);
+    // The playground too: its page, its worker and MNIST all load from under the sub-path.
+    await page.goto(`${sub.url}index.html`);
     await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
     assert.deepEqual(errors, []);
     await context.close();
+    assertNoCspReports(sub);
   } finally {
-    await plain.close();
+    await sub.close();
   }
 });
 
 test('the playground links to the article, and its labels carry the glossary as tooltips', async () => {
-  // Without the CSP: Trunk starts the playground's page with an inline module script.
-  const plain = await serve(DIST);
-  const { page, context, errors } = await open(`${plain.url}index.html?lang=en`);
+  const { page, context, errors } = await open(`${site.url}index.html?lang=en`);
   assert.equal(await page.getByTestId('link-learn').getAttribute('href'), 'learn.html');
   const label = page.locator('label.field', { has: page.getByTestId('field-learning_rate') }).locator('span').first();
   assert.match(await label.getAttribute('title'), /学习率/);
@@ -778,7 +769,6 @@ test('the playground links to the article, and its labels carry the glossary as 
   assert.match(await label.getAttribute('title'), /learning rate/i);
   assert.deepEqual(errors, []);
   await context.close();
-  await plain.close();
 });
 
 test('the element words its own refusals in its language, and the widget still starts', async () => {
@@ -798,4 +788,9 @@ test('the element words its own refusals in its language, and the widget still s
   assert.equal(result.ready.loss, 'categorical_cross_entropy', 'the defaults');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the site and the host page ran under their strict CSPs: no violation was reported', () => {
+  assertNoCspReports(site);
+  assertNoCspReports(host);
 });

@@ -218,7 +218,7 @@ pub fn DrawingPad(
                         data-testid=format!("bar-{digit}") data-value=move || value().to_string()>
                         <span class="bar-label">{digit}</span>
                         <span class="bar-track">
-                            <span class="bar-fill" style=move || format!("width: {:.1}%", value() * 100.0)></span>
+                            <span class="bar-fill" style:width=move || format!("{:.1}%", value() * 100.0)></span>
                         </span>
                         <span class="bar-value">{move || format!("{:.1}%", value() * 100.0)}</span>
                     </div>

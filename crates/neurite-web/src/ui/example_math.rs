@@ -161,7 +161,7 @@ pub fn ShowTheMath(
                             <th>{k}</th>
                             {cell(r.logits[k], format!("math-logit-{k}"))}
                             {cell(p, format!("math-prob-{k}"))}
-                            <td class="math-bar"><span style=format!("width: {:.1}%", p * 100.0)></span></td>
+                            <td class="math-bar"><span style:width=format!("{:.1}%", p * 100.0)></span></td>
                             {cell(r.logit_grads.get(k).copied().unwrap_or(0.0), format!("math-grad-{k}"))}
                         </tr>
                     }
