@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serve, launch, openPlayground, screenshot, assertNoCspReports } from './harness.mjs';
+import { serve, launch, newContext, openPlayground, screenshot, assertNoCspReports } from './harness.mjs';
 
 let server;
 let browser;
@@ -43,6 +43,18 @@ async function waitStored(steps) {
   }, steps);
 }
 
+/** Reloads the page, accepts its offer to continue, which must name the run `paused` left
+ * (by its optimizer steps), and waits until the status shows its batch again. */
+async function reloadAndContinue(paused) {
+  await page.reload();
+  await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
+  const offer = page.getByTestId('continue-offer');
+  await offer.waitFor();
+  assert.match(await offer.textContent(), new RegExp(` ${await stepsOf(paused)} `));
+  await page.getByTestId('continue-run').click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=status-batch]').textContent === b, paused.batch);
+}
+
 /** Optimizer steps from the status ("b/n" in epoch e): (e − 1)·n + b. */
 async function stepsOf({ batch, epoch }) {
   const [b, n] = batch.split('/').map(Number);
@@ -70,13 +82,7 @@ test('a paused run is stored and continues after a reload, with its batch and it
   const points = await trainPoints();
   assert.ok(points > 0);
 
-  await page.reload();
-  await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
-  const offer = page.getByTestId('continue-offer');
-  await offer.waitFor();
-  assert.match(await offer.textContent(), new RegExp(` ${steps} `));
-  await page.getByTestId('continue-run').click();
-  await page.waitForFunction((b) => document.querySelector('[data-testid=status-batch]').textContent === b, paused.batch);
+  await reloadAndContinue(paused);
   assert.equal(await phase(), 'paused');
   assert.deepEqual(await where(), paused);
   assert.ok(await trainPoints() >= points, 'the curves came back');
@@ -137,6 +143,63 @@ test('stored runs can be renamed, downloaded as checkpoints and deleted', async 
   await page.reload();
   await openSavedRuns();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=saved-run]').length === n - 1, count);
+});
+
+/** Trains a 1 024-unit model (Reset to it) a while and pauses: its checkpoint does not fit in
+ * the small quota below, and `problem` must say so. */
+async function tooBigARun(problem) {
+  await page.getByTestId('layer-0-units').fill('1024');
+  await page.getByTestId('needs-reset').waitFor();
+  await page.getByTestId('reset').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=total-params]').textContent === '814090');
+  await trainAWhileAndPause();
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /storage is full.*previous one is intact/);
+}
+
+test('when the storage is full, the error is shown and the previous checkpoint stays whole', async () => {
+  // A page of its own, whose browser quota is made small through the DevTools protocol
+  // (DevTools' "simulate a custom storage quota") before the page first stores anything (the
+  // storage service keeps the quota it has read for as long as the browser context lives):
+  // 4 MiB, room for the seed model's checkpoint (1.2 MB) but not for one of a 1 024-unit
+  // layer trained with Adam (9.8 MB), which IndexedDB refuses with a QuotaExceededError.
+  const context = await newContext(browser, { viewport: { width: 1400, height: 1000 } });
+  const main = page;
+  page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: 4 << 20 });
+  try {
+    await page.goto(`${server.url}?lang=en`);
+    await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
+    const paused = await trainAWhileAndPause();
+    const steps = await stepsOf(paused);
+    await openSavedRuns();
+    await waitStored(steps);
+
+    const problem = page.getByTestId('storage-problem');
+    await tooBigARun(problem);
+
+    // What is stored is the first run as it was at `steps`, whole: after a reload it is offered,
+    // and continues there with its own model.
+    await reloadAndContinue(paused);
+    assert.deepEqual(await where(), paused);
+    assert.equal(await text('total-params'), '101770');
+
+    // Full again, then a checkpoint that fits (a new seed run's, beside the first): the error goes.
+    await tooBigARun(problem);
+    await page.getByTestId('layer-0-units').fill('128');
+    await page.getByTestId('reset').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=total-params]').textContent === '101770');
+    const fresh = await trainAWhileAndPause();
+    await openSavedRuns();
+    await waitStored(await stepsOf(fresh));
+    await problem.waitFor({ state: 'detached' });
+  } finally {
+    await context.close();
+    page = main;
+  }
 });
 
 test('no console errors but the trap asked for', () => {

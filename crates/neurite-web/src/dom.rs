@@ -1,4 +1,5 @@
-//! Small browser helpers the pages share: the page's query, the saved language, storage.
+//! Small browser helpers the pages share: the page's query, the saved language, storage, and
+//! deferring work to a task of its own.
 
 use crate::i18n::Lang;
 
@@ -77,4 +78,10 @@ pub fn set_document_lang(lang: Lang) {
     {
         root.set_attribute("lang", lang.code()).ok();
     }
+}
+
+/// Runs `f` in a task of its own, after the current one (and its microtasks) ends: work that
+/// would make one long task is split by it so that the page keeps answering.
+pub fn next_task(f: impl FnOnce() + 'static) {
+    leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
 }

@@ -7,10 +7,12 @@
 //! - [`notice`]: what the banner says.
 //! - [`example`]: the example "show the math" takes apart, and the worker's report on it.
 //! - [`saved`]: stored runs, and which of them each of the worker's runs is written to.
+//! - [`paced`]: how a long list reaches the page a few items per task.
 
 pub mod data;
 pub mod example;
 pub mod notice;
+pub mod paced;
 pub mod run;
 pub mod saved;
 

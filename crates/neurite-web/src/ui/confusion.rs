@@ -1,16 +1,32 @@
 //! The test set's confusion matrix after each epoch; clicking a cell shows its images, and
-//! clicking an image takes it apart in "show the math".
+//! clicking an image takes it apart in "show the math". The table is built once per number
+//! of classes; an epoch updates its cells' counts and colours in place.
 
 use leptos::prelude::*;
 
 use crate::i18n::{Lang, Text};
-use crate::state::Run;
+use crate::state::{EpochResult, Run};
 use crate::test_set::indices_where;
-use crate::ui::digit::Digit;
+use crate::ui::digit_grid::{DigitGrid, GridDigit};
 use crate::ui::state::TestResults;
 
 /// Images shown for one cell.
 const CELL_IMAGES: usize = 60;
+
+/// A cell's count, and its background: green on the diagonal by the row's share, red off it
+/// (eight times as strong, so that rare confusions show).
+fn cell(result: &EpochResult, truth: usize, predicted: usize) -> (u32, String) {
+    let m = &result.confusion;
+    let total: u32 = (0..m.classes).map(|p| m.get(truth, p)).sum::<u32>().max(1);
+    let count = m.get(truth, predicted);
+    let share = f64::from(count) / f64::from(total);
+    let background = if truth == predicted {
+        format!("rgba(22, 163, 74, {share:.3})")
+    } else {
+        format!("rgba(220, 38, 38, {:.3})", (share * 8.0).min(1.0))
+    };
+    (count, background)
+}
 
 /// The matrix and the selected cell's images.
 #[component]
@@ -23,69 +39,67 @@ pub fn Confusion(
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
     let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
+    let classes = Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| r.confusion.classes)));
+    let shown = move |truth: usize, predicted: usize| {
+        Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| cell(r, truth, predicted))))
+    };
     let table = move || {
-        last_epoch.with(|result| {
-            let Some(result) = result else {
-                return view! { <p class="empty">{t(Text::NoEpochYet)}</p> }.into_any();
-            };
-            let m = &result.confusion;
-            let classes = m.classes;
-            let rows = (0..classes).map(|truth| {
-                let total: u32 = (0..classes).map(|p| m.get(truth, p)).sum::<u32>().max(1);
-                let cells = (0..classes).map(|predicted| {
-                    let count = m.get(truth, predicted);
-                    let share = f64::from(count) / f64::from(total);
-                    // Set through the CSSOM (not a style attribute), as the site's CSP requires.
-                    let background = if truth == predicted {
-                        format!("rgba(22, 163, 74, {:.3})", share)
-                    } else {
-                        format!("rgba(220, 38, 38, {:.3})", (share * 8.0).min(1.0))
-                    };
-                    let cell = (truth as u8, predicted as u8);
-                    view! {
-                        <td style:background-color=background data-testid=format!("confusion-cell-{truth}-{predicted}")
-                            class:selected=move || selected.get() == Some(cell)
-                            on:click=move |_| selected.set(Some(cell))>
-                            {count}
-                        </td>
-                    }
-                }).collect_view();
-                view! { <tr><th>{truth}</th>{cells}</tr> }
+        let Some(classes) = classes.get() else {
+            return view! { <p class="empty">{t(Text::NoEpochYet)}</p> }.into_any();
+        };
+        let rows = (0..classes).map(|truth| {
+            let cells = (0..classes).map(|predicted| {
+                let value = shown(truth, predicted);
+                let cell = (truth as u8, predicted as u8);
+                // The colour goes through the CSSOM (not a style attribute), as the site's CSP
+                // requires.
+                view! {
+                    <td style:background-color=move || value.with(|v| v.as_ref().map(|(_, c)| c.clone()))
+                        data-testid=format!("confusion-cell-{truth}-{predicted}")
+                        class:selected=move || selected.get() == Some(cell)
+                        on:click=move |_| selected.set(Some(cell))>
+                        {move || value.with(|v| v.as_ref().map(|(n, _)| *n))}
+                    </td>
+                }
             }).collect_view();
-            view! {
-                <table class="confusion" data-testid="confusion">
-                    <caption>{t(Text::TrueLabel)} " ↓ · " {t(Text::PredictedLabel)} " →"</caption>
-                    <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            }
-            .into_any()
-        })
+            view! { <tr><th>{truth}</th>{cells}</tr> }
+        }).collect_view();
+        view! {
+            <table class="confusion" data-testid="confusion">
+                <caption>{move || t(Text::TrueLabel)} " ↓ · " {move || t(Text::PredictedLabel)} " →"</caption>
+                <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
     };
-    let cell_images = move || {
-        let (truth, predicted) = selected.get()?;
-        last_epoch.track();
-        let views = tests.images.with_value(|images| {
+    let epoch = Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| r.epoch)));
+    let cell_images = Memo::new(move |_| {
+        epoch.track();
+        let Some((truth, predicted)) = selected.get() else {
+            return Vec::new();
+        };
+        tests.images.with_value(|images| {
             tests.predictions.with_value(|predictions| {
-                indices_where(images.labels(), predictions, |t, p| t == truth && p == predicted)
-                    .into_iter()
-                    .take(CELL_IMAGES)
-                    .map(|i| view! {
-                        <button class="digit-pick" on:click=move |_| pick.set(Some(i))>
-                            <Digit pixels=images.image(i).to_vec() caption=format!("#{i}") testid="cell-image"/>
-                        </button>
-                    })
-                    .collect_view()
+                indices_where(images.labels(), predictions, |t, p| {
+                    t == truth && p == predicted
+                })
+                .into_iter()
+                .take(CELL_IMAGES)
+                .map(|index| GridDigit {
+                    index,
+                    caption: format!("#{index}"),
+                })
+                .collect()
             })
-        });
-        Some(view! {
-            <h3>{t(Text::CellImages)} ": " {truth} " → " {predicted}</h3>
-            <div class="digits" data-testid="cell-images">{views}</div>
         })
-    };
+    });
     view! {
         <h2>{move || t(Text::ConfusionMatrix)}</h2>
         {table}
-        {cell_images}
+        {move || selected.get().map(|(truth, predicted)| view! {
+            <h3>{t(Text::CellImages)} ": " {truth} " → " {predicted}</h3>
+        })}
+        <DigitGrid wanted=cell_images tests pick testid="cell-images" figure_testid="cell-image"/>
     }
 }

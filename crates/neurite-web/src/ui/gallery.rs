@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::i18n::{Lang, Text};
 use crate::state::Run;
 use crate::test_set::indices_where;
-use crate::ui::digit::Digit;
+use crate::ui::digit_grid::{DigitGrid, GridDigit};
 use crate::ui::state::TestResults;
 
 /// Digits shown.
@@ -20,8 +20,8 @@ pub fn Gallery(
     lang: Signal<Lang>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
-    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
-    let digits = move || {
+    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.as_ref().map(|e| e.epoch)));
+    let wanted = Memo::new(move |_| {
         last_epoch.track();
         let lang = lang.get();
         tests.images.with_value(|images| {
@@ -29,27 +29,23 @@ pub fn Gallery(
                 indices_where(images.labels(), predictions, |t, p| t != p)
                     .into_iter()
                     .take(SHOWN)
-                    .map(|i| {
-                        let caption = format!(
+                    .map(|index| GridDigit {
+                        index,
+                        caption: format!(
                             "{} {} · {} {}",
                             Text::PredictedLabel.in_lang(lang),
-                            predictions[i],
+                            predictions[index],
                             Text::TrueLabel.in_lang(lang),
-                            images.labels()[i]
-                        );
-                        view! {
-                            <button class="digit-pick" on:click=move |_| pick.set(Some(i))>
-                                <Digit pixels=images.image(i).to_vec() caption testid="misclassified"/>
-                            </button>
-                        }
+                            images.labels()[index]
+                        ),
                     })
-                    .collect_view()
+                    .collect()
             })
         })
-    };
+    });
     view! {
         <h2>{move || t(Text::Misclassified)}</h2>
         {move || last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
-        <div class="digits" data-testid="gallery">{digits}</div>
+        <DigitGrid wanted tests pick testid="gallery" figure_testid="misclassified"/>
     }
 }

@@ -6,6 +6,7 @@ mod charts;
 mod confusion;
 mod controls;
 mod digit;
+mod digit_grid;
 pub mod drawing;
 mod example_math;
 mod gallery;

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::dom;
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, FromWorker, ToWorker};
 use crate::state::{Autosave, Curves, SavedRun, StorageProblem, StoreAction};
@@ -32,15 +33,22 @@ struct Store {
 }
 
 impl Store {
+    /// Runs `task` on the open store, in a task of its own (a checkpoint's write copies a
+    /// megabyte or more: not in the task that handled the worker's reply).
     fn with_db(self, task: impl AsyncFnOnce(RunStore) -> Result<(), StorageProblem> + 'static) {
         let Some(db) = self.db.get_value() else {
             return;
         };
         let problem = self.problem;
-        spawn_local(async move {
-            if let Err(p) = task(db).await {
-                problem.set(Some(p));
-            }
+        dom::next_task(move || {
+            spawn_local(async move {
+                // An operation that worked (a checkpoint that fits again, say) ends the
+                // problem shown; one that failed shows its own.
+                let outcome = task(db).await.err();
+                if outcome.is_some() || problem.with_untracked(Option::is_some) {
+                    problem.set(outcome);
+                }
+            })
         });
     }
 
