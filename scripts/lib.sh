@@ -50,14 +50,18 @@ wasm_bindgen_version() {
 
 ensure_wasm_tools() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  # Trunk and the wasm-bindgen CLI build at the same time: each build has long stretches on one
+  # core (its largest crates, its link), which the other fills.
+  local installs=()
   if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
     step "installing Trunk $TRUNK_VERSION (takes a while, once)"
     # Trunk's own release profile is fat LTO in one codegen unit: about 13.5 minutes to build
     # here. Its work for this site is copying files and running wasm-bindgen and wasm-opt (other
-    # programs), so a plainly optimised build does it as fast and builds in about 8.
+    # programs), so a plainly optimised build does it as fast and builds in about 6.
     CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
-      cargo install trunk --version "$TRUNK_VERSION" --locked
+      cargo install trunk --version "$TRUNK_VERSION" --locked &
+    installs+=($!)
   fi
   local bindgen
   bindgen="$(wasm_bindgen_version)"
@@ -65,8 +69,11 @@ ensure_wasm_tools() {
      || ! command -v wasm-bindgen-test-runner >/dev/null; then
     step "installing wasm-bindgen-cli $bindgen"
     # Not --locked: its lock file names a webpki-roots version the registry no longer has.
-    cargo install wasm-bindgen-cli --version "=$bindgen"
+    cargo install wasm-bindgen-cli --version "=$bindgen" &
+    installs+=($!)
   fi
+  local pid
+  for pid in "${installs[@]}"; do wait "$pid"; done
   ensure_node_modules
 }
 

@@ -32,17 +32,21 @@ step "browser toolchain"
 ensure_wasm_tools
 ensure_chromium
 
-step "clippy (wasm32, playground)"
-cargo clippy -p neurite-web --target wasm32-unknown-unknown --all-targets -- -D warnings
-
-step "browser tests (wasm-bindgen-test in headless Chromium: page and worker)"
-# Named one by one: the library's and the binaries' own test harnesses hold only native tests,
-# which wasm32 would build in full and then skip (wasm_profile is a workload, not a test).
+# The web crate's test files, named one by one: the library's own test harness holds only
+# native tests (linted and run natively above), which wasm32 would check or build in full and
+# then skip. Of these files, wasm_profile is a workload, not a test, and fuzz_replay native only.
+wasm_targets=()
 browser_tests=()
 for file in crates/neurite-web/tests/*.rs; do
   name="$(basename "$file" .rs)"
-  [ "$name" = wasm_profile ] || browser_tests+=(--test "$name")
+  wasm_targets+=(--test "$name")
+  case "$name" in wasm_profile | fuzz_replay) ;; *) browser_tests+=(--test "$name") ;; esac
 done
+
+step "clippy (wasm32, playground)"
+cargo clippy -p neurite-web --target wasm32-unknown-unknown --lib --bins "${wasm_targets[@]}" -- -D warnings
+
+step "browser tests (wasm-bindgen-test in headless Chromium: page and worker)"
 cargo test --target wasm32-unknown-unknown -p neurite-web "${browser_tests[@]}"
 step "browser tests of the relaxed-SIMD build (kernels and worker)"
 cargo test --target wasm32-unknown-unknown -p neurite-web --features relaxed-simd --test kernels --test worker
