@@ -46,6 +46,10 @@ done
 step "clippy (wasm32, playground)"
 cargo clippy -p neurite-web --target wasm32-unknown-unknown --lib --bins "${wasm_targets[@]}" -- -D warnings
 
+step "clippy (wasm32, the trainer's binaries as the site builds them: without Leptos)"
+cargo clippy -p neurite-web --target wasm32-unknown-unknown --no-default-features --lib --bins -- -D warnings
+cargo clippy -p neurite-web --target wasm32-unknown-unknown --no-default-features --features relaxed-simd --lib --bins -- -D warnings
+
 step "browser tests (wasm-bindgen-test in headless Chromium: page and worker)"
 cargo test --target wasm32-unknown-unknown -p neurite-web "${browser_tests[@]}"
 step "browser tests of the relaxed-SIMD build (kernels and worker)"

@@ -13,6 +13,10 @@
 //! - [`article`]: the bilingual article that composes them.
 //! - `embed` (wasm32 only): `widget.html`'s side of the embedding API.
 //! - `worker` and `ui` (wasm32 only): the browser glue of each thread.
+//!
+//! Everything drawn with Leptos (`ui`, `dom`, `embed`, the widgets' views and the article's page)
+//! is behind the default feature `ui`: the trainer's binaries are built without it, so their
+//! builds never compile Leptos.
 
 pub mod article;
 pub mod draft;
@@ -25,19 +29,19 @@ pub mod state;
 pub mod test_set;
 pub mod widgets;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod dom;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 /// What [`mount`] puts on a page.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub enum Mountable {
     /// One widget, placed as it says (no worker: a widget computes on the main thread).
     Widget(widgets::host::Placement),
@@ -47,7 +51,7 @@ pub enum Mountable {
 
 /// Puts a widget, or the whole playground, into `element` — any element of any page. A widget's
 /// handle comes back, to read and set its state.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub fn mount(
     element: web_sys::HtmlElement,
     what: Mountable,
@@ -63,16 +67,16 @@ pub fn mount(
 
 /// The `widgets`, `descent` and `backprop` binaries' `main`: one widget of `catalogue`, as `widget.html`
 /// shows it (see [`embed`]); `widgets-boot.js` loads the bundle that holds the widget asked for.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub fn run_widget_page(catalogue: widgets::host::Catalogue) {
     embed::frame::start(catalogue);
 }
 
 /// The `learn` binary's `main`: the article, as `learn.html` shows it.
 pub fn run_article_page() {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "ui"))]
     article::page::start();
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "ui")))]
     eprintln!("the article runs in a browser: build it with Trunk");
 }
 

@@ -4,7 +4,7 @@
 //! - `page` (wasm32 only): the page that renders it.
 
 pub mod content;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod page;
 
 use crate::i18n::Lang;

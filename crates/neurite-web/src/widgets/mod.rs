@@ -22,9 +22,9 @@ pub mod options;
 pub mod refusal;
 pub mod value;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod host;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod views;
 
 pub use refusal::{Reason, Refusal};
