@@ -14,7 +14,7 @@
 //! it is checked before the model is built, so what a file makes the engine allocate is
 //! bounded by the file's own length.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use safetensors::tensor::TensorView;
@@ -101,7 +101,41 @@ pub(crate) fn write(model: &Sequential<f32>, training: Option<&TrainingView<'_>>
         let view = TensorView::new(Dtype::F32, shape.clone(), bytes).expect("shape matches data");
         (name.as_str(), view)
     });
-    safetensors::serialize(views, Some(metadata)).expect("a model always serialises")
+    let file = safetensors::serialize(views, Some(metadata)).expect("a model always serialises");
+    with_sorted_header(file)
+}
+
+/// `safetensors::serialize` writes the `__metadata__` entries in a `HashMap`'s order, which
+/// differs from one map to the next, so the same model saved twice gave different bytes. The
+/// header is written again with every object's keys in sorted order (the same entries, so the
+/// same length), padded with spaces to a multiple of 8 bytes as safetensors pads it; the data
+/// that follows is untouched (its offsets count from the end of the header).
+fn with_sorted_header(file: Vec<u8>) -> Vec<u8> {
+    const LEN: usize = size_of::<u64>();
+    let header_len = u64::from_le_bytes(file[..LEN].try_into().expect("8 bytes")) as usize;
+    let (header, data) = file[LEN..].split_at(header_len);
+    let entries: BTreeMap<String, serde_json::Value> =
+        serde_json::from_slice(header).expect("safetensors writes a JSON object");
+    let sorted = |value: &serde_json::Value| -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(object) => {
+                let object: BTreeMap<&String, &serde_json::Value> = object.iter().collect();
+                serde_json::to_value(object).expect("JSON values serialise")
+            }
+            other => other.clone(),
+        }
+    };
+    let entries: BTreeMap<&String, serde_json::Value> = entries
+        .iter()
+        .map(|(key, value)| (key, sorted(value)))
+        .collect();
+    let mut header = serde_json::to_vec(&entries).expect("JSON values serialise");
+    header.resize(header.len().next_multiple_of(LEN), b' ');
+    let mut sorted_file = Vec::with_capacity(LEN + header.len() + data.len());
+    sorted_file.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    sorted_file.extend_from_slice(&header);
+    sorted_file.extend_from_slice(data);
+    sorted_file
 }
 
 /// Reads a model from the bytes of a `.safetensors` file (a checkpoint's training state is
@@ -576,6 +610,29 @@ mod tests {
                 "dense_2.kernel"
             ]
         );
+    }
+
+    #[test]
+    fn the_same_model_gives_the_same_bytes_every_time() {
+        // Each `HashMap` hashes with its own random keys: before the header was sorted, two
+        // saves of one model differed in the order of their metadata.
+        let model = Sequential::<f32>::from_spec(&small_spec(), 3).unwrap();
+        let first = to_bytes(&model);
+        for _ in 0..8 {
+            assert_eq!(to_bytes(&model), first);
+        }
+        let header_len = u64::from_le_bytes(first[..8].try_into().unwrap()) as usize;
+        assert_eq!(header_len % 8, 0);
+        let header = std::str::from_utf8(&first[8..8 + header_len]).unwrap();
+        let keys = [
+            "\"format\"",
+            "\"format_version\"",
+            "\"model_spec\"",
+            "\"pixels\"",
+        ];
+        let at: Vec<usize> = keys.iter().map(|key| header.find(key).unwrap()).collect();
+        assert!(at.is_sorted(), "{header}");
+        assert_eq!(from_bytes(&first).unwrap().spec(), model.spec());
     }
 
     proptest! {
