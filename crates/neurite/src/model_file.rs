@@ -14,7 +14,7 @@
 //! it is checked before the model is built, so what a file makes the engine allocate is
 //! bounded by the file's own length.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use safetensors::tensor::TensorView;
@@ -107,29 +107,17 @@ pub(crate) fn write(model: &Sequential<f32>, training: Option<&TrainingView<'_>>
 
 /// `safetensors::serialize` writes the `__metadata__` entries in a `HashMap`'s order, which
 /// differs from one map to the next, so the same model saved twice gave different bytes. The
-/// header is written again with every object's keys in sorted order (the same entries, so the
-/// same length), padded with spaces to a multiple of 8 bytes as safetensors pads it; the data
-/// that follows is untouched (its offsets count from the end of the header).
+/// header is read back as a `serde_json::Value`, whose objects keep their keys sorted, and
+/// written again (the same entries, so the same length), padded with spaces to a multiple of 8
+/// bytes as safetensors pads it; the data that follows is untouched (its offsets count from the
+/// end of the header).
 fn with_sorted_header(file: Vec<u8>) -> Vec<u8> {
     const LEN: usize = size_of::<u64>();
     let header_len = u64::from_le_bytes(file[..LEN].try_into().expect("8 bytes")) as usize;
     let (header, data) = file[LEN..].split_at(header_len);
-    let entries: BTreeMap<String, serde_json::Value> =
+    let header: serde_json::Value =
         serde_json::from_slice(header).expect("safetensors writes a JSON object");
-    let sorted = |value: &serde_json::Value| -> serde_json::Value {
-        match value {
-            serde_json::Value::Object(object) => {
-                let object: BTreeMap<&String, &serde_json::Value> = object.iter().collect();
-                serde_json::to_value(object).expect("JSON values serialise")
-            }
-            other => other.clone(),
-        }
-    };
-    let entries: BTreeMap<&String, serde_json::Value> = entries
-        .iter()
-        .map(|(key, value)| (key, sorted(value)))
-        .collect();
-    let mut header = serde_json::to_vec(&entries).expect("JSON values serialise");
+    let mut header = serde_json::to_vec(&header).expect("JSON values serialise");
     header.resize(header.len().next_multiple_of(LEN), b' ');
     let mut sorted_file = Vec::with_capacity(LEN + header.len() + data.len());
     sorted_file.extend_from_slice(&(header.len() as u64).to_le_bytes());
