@@ -79,6 +79,18 @@ export async function watchLongTasksAndEpochs(page, probeMs = 80) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask' });
+    // Long animation frames name the scripts that ran in them (a worker's reply, a timer, an
+    // input event …), to tell what a long task was.
+    window.__longFrames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__longFrames.push({
+          start: e.startTime,
+          end: e.startTime + e.duration,
+          scripts: e.scripts.map((s) => ({ start: s.startTime, ms: Math.round(s.duration), what: s.invoker })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
     window.__epochs = [];
     const shown = document.querySelector('[data-testid=test-accuracy]');
     new MutationObserver(() => {
@@ -94,6 +106,13 @@ export async function watchLongTasksAndEpochs(page, probeMs = 80) {
   const [probe] = await page.evaluate(() => window.__longTasks.splice(0));
   return probe.duration;
 }
+
+/** The scripts of `task` (a long task's record) that took 5 ms or more, as
+ * `what: milliseconds`, from the long animation frames recorded around it. */
+export const scriptsOf = (page, task) => page.evaluate((task) => window.__longFrames
+  .flatMap((f) => f.scripts)
+  .filter((s) => s.ms >= 5 && s.start >= task.start - 1 && s.start < task.start + task.duration)
+  .map((s) => `${s.what}: ${s.ms}`), task);
 
 /** The page's clock now. */
 export const pageNow = (page) => page.evaluate(() => performance.now());

@@ -22,7 +22,7 @@
 import { openPlayground } from '../e2e/harness.mjs';
 import {
   run, say, round, summary, host, report, waitForPhase, watchLongTasksAndEpochs, pageNow,
-  longTasksSince, epochEnd, watchSlider, sliderStep,
+  longTasksSince, epochEnd, watchSlider, sliderStep, scriptsOf,
 } from './probes.mjs';
 
 const STRICT = process.argv.includes('--strict');
@@ -154,7 +154,9 @@ run(async ({ server, browser, loadBefore }) => {
     await page.getByTestId('play').click();
     await waitForPhase(page, 'running');
   }
+  const sliderFrom = await pageNow(page);
   const slider = await sliderSteps(page, SLIDER_STEPS);
+  const sliderTo = await pageNow(page);
   say(`slider while training, throttled: ${summary(slider.map((r) => r.painted)).median} ms median`);
   const last = await epochEnd(page, EPOCHS, TIMEOUT_MS);
   await waitForPhase(page, 'finished', TIMEOUT_MS);
@@ -182,13 +184,20 @@ run(async ({ server, browser, loadBefore }) => {
     long_tasks: {
       count: tasksOutsideMeasuring.length,
       longest_ms: round(longest),
-      // Each task's start, in seconds after Play, and its duration; epochs_end_s for comparison.
-    tasks: tasksOutsideMeasuring.map((t) => ({ at_s: round((t.start - started) / 1000), ms: round(t.duration) })),
-    epochs_end_s: (await page.evaluate(() => window.__epochs)).map((e) => round((e.at - started) / 1000)),
+      // Each task's start, in seconds after Play, its duration and the scripts that ran in it;
+      // epochs_end_s for comparison.
+      tasks: await Promise.all(tasksOutsideMeasuring.map(async (t) => ({
+        at_s: round((t.start - started) / 1000),
+        ms: round(t.duration),
+        scripts: await scriptsOf(page, t),
+      }))),
+      epochs_end_s: (await page.evaluate(() => window.__epochs)).map((e) => round((e.at - started) / 1000)),
       during_memory_measurements: tasks.length - tasksOutsideMeasuring.length,
       observer_probe_ms: round(probe),
     },
     slider_ms: {
+      // When the throttled key presses ran, in seconds after Play.
+      during_s: [round((sliderFrom - started) / 1000), round((sliderTo - started) / 1000)],
       // From the key's input event to the next painted frame with the new value shown.
       throttled_training: summary(painted),
       unthrottled_idle: summary(sliderReference.map((r) => r.painted)),

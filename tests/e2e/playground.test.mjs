@@ -131,17 +131,22 @@ test('the seed preset trains an epoch of 60 000 images to ≥ 95 % test accuracy
 });
 
 test('the confusion matrix opens a cell and the gallery shows misclassified digits', async () => {
-  // The grids fill a few digits per task: wait for all the matrix says they should hold.
+  // The matrix follows an epoch a task after its reply: wait until it shows the epoch the
+  // page reports; the grids fill a few digits per task: wait for all the matrix says they hold.
+  await page.waitForFunction(() => document.querySelector('[data-testid=confusion]')?.dataset.epoch
+    === document.querySelector('[data-testid=test-accuracy]').dataset.epoch);
   const cells = await page.evaluate(() => [...Array(10).keys()].map((t) => [...Array(10).keys()].map((p) =>
     Number(document.querySelector(`[data-testid=confusion-cell-${t}-${p}]`).textContent))));
   const sevens = cells[7][7];
   const errorsInAll = cells.flat().reduce((a, b) => a + b, 0) - cells.reduce((a, row, i) => a + row[i], 0);
   assert.ok(sevens > 0 && errorsInAll > 0);
   await page.getByTestId('confusion-cell-7-7').click();
-  const filled = (id, n) => page.waitForFunction(([id, n]) =>
-    document.querySelectorAll(`[data-testid=${id}]`).length === n, [id, n]);
-  await filled('cell-image', Math.min(60, sevens));
-  await filled('misclassified', Math.min(40, errorsInAll));
+  // A grid is filled when it holds as many figures as it should and none shows an old digit.
+  const filled = (grid, id, n) => page.waitForFunction(([grid, id, n]) =>
+    document.querySelectorAll(`[data-testid=${id}]`).length === n
+    && document.querySelector(`[data-testid=${grid}]`).getAttribute('aria-busy') === 'false', [grid, id, n]);
+  await filled('cell-images', 'cell-image', Math.min(60, sevens));
+  await filled('gallery', 'misclassified', Math.min(40, errorsInAll));
   const captions = await page.getByTestId('cell-image').locator('figcaption').allTextContents();
   assert.ok(captions.every((c) => /^#\d+$/.test(c)), 'each 7 → 7 image is named by its index');
   assert.equal(new Set(captions).size, captions.length, 'no image twice');

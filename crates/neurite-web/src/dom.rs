@@ -85,3 +85,85 @@ pub fn set_document_lang(lang: Lang) {
 pub fn next_task(f: impl FnOnce() + 'static) {
     leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
 }
+
+/// A redraw of something that follows a value changing many times a second: at most one waits
+/// at a time, and it runs in a task of its own, so that neither the task that changed the value
+/// nor the frame that paints the result holds the main thread long; with
+/// [`Redraw::at_most_every`], also no sooner than an interval after the previous one.
+/// [`Redraw::request`] asks for one, however often it is called before it runs.
+#[derive(Clone, Copy)]
+pub struct Redraw {
+    pending: leptos::prelude::StoredValue<bool>,
+    /// When the last redraw ran (the page's clock, in milliseconds).
+    last_ms: leptos::prelude::StoredValue<f64>,
+    interval_ms: f64,
+}
+
+impl Redraw {
+    /// A redraw in the next task.
+    pub fn new() -> Self {
+        Self::at_most_every(0.0)
+    }
+
+    /// A redraw in a later task, `interval_ms` or more after the previous one.
+    pub fn at_most_every(interval_ms: f64) -> Self {
+        use leptos::prelude::StoredValue;
+        Redraw {
+            pending: StoredValue::new(false),
+            last_ms: StoredValue::new(f64::NEG_INFINITY),
+            interval_ms,
+        }
+    }
+
+    /// Runs `draw` in a task of its own, unless a redraw is already waiting.
+    pub fn request(self, draw: impl FnOnce() + 'static) {
+        use leptos::prelude::*;
+        if self.pending.get_value() {
+            return;
+        }
+        self.pending.set_value(true);
+        let wait = (self.last_ms.get_value() + self.interval_ms - now_ms()).max(0.0);
+        let run = move || {
+            // The page (and this value) may have gone since.
+            if self.pending.try_set_value(false).is_some() {
+                return;
+            }
+            self.last_ms.set_value(now_ms());
+            draw();
+        };
+        set_timeout(run, std::time::Duration::from_secs_f64(wait / 1000.0));
+    }
+}
+
+/// The page's clock, in milliseconds (`performance.now()`, else the date's).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+impl Default for Redraw {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A copy of `source` that follows it one task later: what reads the copy is updated in a task
+/// of its own, not in the one that changed `source` (a worker's reply with its own work).
+pub fn deferred<T: Clone + PartialEq + Send + Sync + 'static>(
+    source: leptos::prelude::Memo<T>,
+) -> leptos::prelude::ReadSignal<T> {
+    use leptos::prelude::*;
+    let (copy, set_copy) = signal(source.get_untracked());
+    let redraw = Redraw::new();
+    Effect::new(move |_| {
+        source.track();
+        redraw.request(move || {
+            let value = source.get_untracked();
+            if copy.with_untracked(|c| *c != value) {
+                set_copy.set(value);
+            }
+        });
+    });
+    copy
+}

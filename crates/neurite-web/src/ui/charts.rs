@@ -4,12 +4,15 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::dom::Redraw;
 use crate::i18n::{Lang, Text};
 use crate::state::{CurvePoint, Run};
 use crate::widgets::views::plot::{self, Frame, INK};
 
 const TRAIN_COLOUR: &str = "#2563eb";
 const TEST_COLOUR: &str = "#dc2626";
+/// The shortest time between two redraws of a chart, in milliseconds.
+const REDRAW_MS: f64 = 200.0;
 
 /// What a chart plots.
 #[derive(Clone, Copy)]
@@ -138,19 +141,26 @@ fn chart(
     testid: &'static str,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
+    // Progress arrives ten times a second: the chart follows it in a task of its own, once
+    // however many replies came before it, and five times a second at most.
+    let redraw = Redraw::at_most_every(REDRAW_MS);
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
-        let lang = lang.get();
-        run.with(|run| {
-            let curves = Curves {
-                title: title.in_lang(lang),
-                train_label: Text::Train.in_lang(lang),
-                test_label: Text::Test.in_lang(lang),
-                epochs: run.epochs() as f64,
-                train: &run.train_curve,
-                test: &run.test_curve,
-            };
-            draw(&element, metric, &curves);
+        lang.track();
+        run.track();
+        redraw.request(move || {
+            let lang = lang.get_untracked();
+            run.with_untracked(|run| {
+                let curves = Curves {
+                    title: title.in_lang(lang),
+                    train_label: Text::Train.in_lang(lang),
+                    test_label: Text::Test.in_lang(lang),
+                    epochs: run.epochs() as f64,
+                    train: &run.train_curve,
+                    test: &run.test_curve,
+                };
+                draw(&element, metric, &curves);
+            });
         });
     });
     view! {

@@ -1,9 +1,12 @@
 //! The test set's confusion matrix after each epoch; clicking a cell shows its images, and
 //! clicking an image takes it apart in "show the math". The table is built once per number
-//! of classes; an epoch updates its cells' counts and colours in place.
+//! of classes (as soon as the model is known); an epoch updates its cells' counts and colours
+//! in place.
 
 use leptos::prelude::*;
+use neurite::{LayerSpec, ModelSpec};
 
+use crate::dom;
 use crate::i18n::{Lang, Text};
 use crate::state::{EpochResult, Run};
 use crate::test_set::indices_where;
@@ -28,6 +31,14 @@ fn cell(result: &EpochResult, truth: usize, predicted: usize) -> (u32, String) {
     (count, background)
 }
 
+/// The model's classes: the units of its last dense layer.
+fn output_units(model: &ModelSpec) -> Option<usize> {
+    model.layers.iter().rev().find_map(|layer| match layer {
+        LayerSpec::Dense { units, .. } => Some(*units),
+        _ => None,
+    })
+}
+
 /// The matrix and the selected cell's images.
 #[component]
 pub fn Confusion(
@@ -38,14 +49,21 @@ pub fn Confusion(
     lang: Signal<Lang>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
-    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.clone()));
-    let classes = Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| r.confusion.classes)));
+    // A task after the reply that brought it: a hundred cells change at each epoch.
+    let last_epoch = dom::deferred(Memo::new(move |_| run.with(|r| r.last_epoch.clone())));
+    // Known from the model before its first epoch, so that the table is built while the page
+    // is idle, not in the task that shows the first epoch's results.
+    let classes = Memo::new(move |_| {
+        last_epoch
+            .with(|r| r.as_ref().map(|r| r.confusion.classes))
+            .or_else(|| run.with(|r| r.config.as_ref().and_then(|c| output_units(&c.model))))
+    });
     let shown = move |truth: usize, predicted: usize| {
         Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| cell(r, truth, predicted))))
     };
     let table = move || {
         let Some(classes) = classes.get() else {
-            return view! { <p class="empty">{t(Text::NoEpochYet)}</p> }.into_any();
+            return ().into_any();
         };
         let rows = (0..classes).map(|truth| {
             let cells = (0..classes).map(|predicted| {
@@ -65,7 +83,8 @@ pub fn Confusion(
             view! { <tr><th>{truth}</th>{cells}</tr> }
         }).collect_view();
         view! {
-            <table class="confusion" data-testid="confusion">
+            <table class="confusion" data-testid="confusion"
+                data-epoch=move || last_epoch.with(|r| r.as_ref().map(|r| r.epoch))>
                 <caption>{move || t(Text::TrueLabel)} " ↓ · " {move || t(Text::PredictedLabel)} " →"</caption>
                 <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
                 <tbody>{rows}</tbody>
@@ -96,6 +115,7 @@ pub fn Confusion(
     });
     view! {
         <h2>{move || t(Text::ConfusionMatrix)}</h2>
+        {move || last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
         {table}
         {move || selected.get().map(|(truth, predicted)| view! {
             <h3>{t(Text::CellImages)} ": " {truth} " → " {predicted}</h3>

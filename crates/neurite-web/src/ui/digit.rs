@@ -10,8 +10,9 @@ pub const SIDE: u32 = 28;
 
 /// Paints `width × height` gray levels (`0` black) onto `canvas` at its origin.
 pub fn paint_gray(canvas: &HtmlCanvasElement, width: u32, height: u32, levels: &[u8]) {
-    let rgba: Vec<u8> = levels.iter().flat_map(|&v| [v, v, v, 255]).collect();
-    paint_rgba(canvas, width, height, &rgba);
+    if let Some(context) = context_2d(canvas) {
+        put_gray(&context, width, height, levels);
+    }
 }
 
 /// A signed value in `[−1, 1]` as a colour: red for positive, blue for negative, white at 0.
@@ -26,13 +27,22 @@ pub fn diverging(v: f32) -> [u8; 3] {
 
 /// Paints `width × height` RGBA pixels onto `canvas` at its origin.
 pub fn paint_rgba(canvas: &HtmlCanvasElement, width: u32, height: u32, rgba: &[u8]) {
-    let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
-    else {
-        return;
-    };
     if let Some(context) = context_2d(canvas) {
+        put_rgba(&context, width, height, rgba);
+    }
+}
+
+/// Puts `width × height` RGBA pixels into `context` at its origin.
+pub fn put_rgba(context: &CanvasRenderingContext2d, width: u32, height: u32, rgba: &[u8]) {
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height) {
         context.put_image_data(&image, 0.0, 0.0).ok();
     }
+}
+
+/// Puts `width × height` gray levels (`0` black) into `context` at its origin.
+pub fn put_gray(context: &CanvasRenderingContext2d, width: u32, height: u32, levels: &[u8]) {
+    let rgba: Vec<u8> = levels.iter().flat_map(|&v| [v, v, v, 255]).collect();
+    put_rgba(context, width, height, &rgba);
 }
 
 /// The canvas's 2D context.

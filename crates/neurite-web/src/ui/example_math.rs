@@ -241,8 +241,11 @@ pub fn ShowTheMath(
         })
     };
 
+    // A memo: the run changes at every progress reply, its optimizer only with a new model.
+    let optimizer =
+        Memo::new(move |_| run.with(|r| r.config.as_ref().map(|c| c.training.optimizer)));
     let update = move || {
-        let spec = run.with(|r| r.config.as_ref().map(|c| c.training.optimizer))?;
+        let spec = optimizer.get()?;
         with_report(&|r| {
             let Some(w) = &r.weight else {
                 return ().into_any();

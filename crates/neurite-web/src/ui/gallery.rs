@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::dom;
 use crate::i18n::{Lang, Text};
 use crate::state::Run;
 use crate::test_set::indices_where;
@@ -20,7 +21,10 @@ pub fn Gallery(
     lang: Signal<Lang>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
-    let last_epoch = Memo::new(move |_| run.with(|r| r.last_epoch.as_ref().map(|e| e.epoch)));
+    // A task after the reply that brought the epoch's predictions.
+    let last_epoch = dom::deferred(Memo::new(move |_| {
+        run.with(|r| r.last_epoch.as_ref().map(|e| e.epoch))
+    }));
     let wanted = Memo::new(move |_| {
         last_epoch.track();
         let lang = lang.get();

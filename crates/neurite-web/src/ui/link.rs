@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::dom::now_ms;
 use crate::protocol::{Envelope, FromWorker, ToWorker};
 use crate::state::LinkFailure;
 use crate::transport::{self, BrowserJson};
@@ -86,12 +87,6 @@ struct Hub {
     last_answer_at: Cell<f64>,
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
 /// The page's end of the worker: a hub that panels subscribe to. Requests wait until the
 /// worker is ready; every reply goes to every subscriber. If the relaxed-SIMD build fails to
 /// start, the plain build takes its place behind the same hub.
@@ -110,7 +105,7 @@ impl WorkerLink {
             failures: RefCell::new(Vec::new()),
             restarts: RefCell::new(Vec::new()),
             beat: Cell::new(0),
-            last_answer_at: Cell::new(now()),
+            last_answer_at: Cell::new(now_ms()),
         }));
         link.start(worker_script())?;
         link.start_heartbeat();
@@ -135,7 +130,7 @@ impl WorkerLink {
                 return;
             }
             let link = WorkerLink(hub.clone());
-            if now() - hub.last_answer_at.get() > HEARTBEAT_TIMEOUT_MS {
+            if now_ms() - hub.last_answer_at.get() > HEARTBEAT_TIMEOUT_MS {
                 link.restart(LinkFailure::Unresponsive {
                     seconds: HEARTBEAT_TIMEOUT_MS / 1000.0,
                 });
@@ -209,7 +204,7 @@ impl WorkerLink {
             let Some(hub) = weak.upgrade() else {
                 return;
             };
-            hub.last_answer_at.set(now());
+            hub.last_answer_at.set(now_ms());
             match transport::decode::<BrowserJson, FromWorker>(&event.data()) {
                 Ok(reply) => {
                     if matches!(reply.msg, FromWorker::Ready { .. }) {
@@ -268,7 +263,7 @@ impl WorkerLink {
 
     fn flush(&self) {
         self.0.ready.set(true);
-        self.0.last_answer_at.set(now());
+        self.0.last_answer_at.set(now_ms());
         for request in self.0.queue.take() {
             self.post(&request);
         }

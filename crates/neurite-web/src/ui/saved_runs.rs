@@ -259,21 +259,35 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                 <summary>{move || t(Text::SavedRuns)}" ("{move || store.runs.with(Vec::len)}")"</summary>
                 <p class="hint">{move || t(Text::SavedRunsHint)}</p>
                 <ul class="run-list">
-                    <For each=move || store.runs.get() key=|run| (run.id.clone(), run.saved_at_ms.to_bits(), run.name.clone()) let:run>
+                    // Keyed by id, each line reading its record: a new checkpoint of a run
+                    // updates its line's text, it does not build the line again.
+                    <For each=move || store.runs.with(|runs| runs.iter().map(|r| r.id.clone()).collect::<Vec<_>>())
+                        key=String::clone let:id>
                         {
-                            let (for_rename, for_resume, for_download) = (run.clone(), run.clone(), run.clone());
-                            let id = run.id.clone();
-                            let line = summary(&run);
+                            let shown = {
+                                let id = id.clone();
+                                Memo::new(move |_| store.runs.with(|runs| {
+                                    runs.iter().find(|r| r.id == id).map(|r| (r.name.clone(), summary(r)))
+                                }))
+                            };
+                            let record = move |id: &str| store.find(id);
+                            let (for_rename, for_resume, for_download) = (id.clone(), id.clone(), id.clone());
                             view! {
                                 <li data-testid="saved-run">
                                     <input class="run-name" data-testid="run-name" aria-label=move || t(Text::RunName)
-                                        prop:value=run.name.clone()
-                                        on:change=move |ev| rename(for_rename.clone(), event_target_value(&ev))/>
-                                    <span class="run-line">{line}</span>
-                                    <button data-testid="run-continue" on:click=move |_| resume(for_resume.clone())>
+                                        prop:value=move || shown.with(|s| s.as_ref().map(|(name, _)| name.clone()))
+                                        on:change=move |ev| if let Some(run) = record(&for_rename) {
+                                            rename(run, event_target_value(&ev));
+                                        }/>
+                                    <span class="run-line">{move || shown.with(|s| s.as_ref().map(|(_, line)| line.clone()))}</span>
+                                    <button data-testid="run-continue" on:click=move |_| if let Some(run) = record(&for_resume) {
+                                        resume(run);
+                                    }>
                                         {move || t(Text::ContinueRun)}
                                     </button>
-                                    <button data-testid="run-download" on:click=move |_| offer_download(for_download.clone())>
+                                    <button data-testid="run-download" on:click=move |_| if let Some(run) = record(&for_download) {
+                                        offer_download(run);
+                                    }>
                                         {move || t(Text::Download)}
                                     </button>
                                     <button data-testid="run-delete" on:click=move |_| delete(id.clone())>

@@ -94,16 +94,6 @@ impl RunControl {
             });
         }
     }
-
-    /// Whether the controls describe a different model or run than the one in the worker
-    /// (beyond the learning rate and batch size, which apply mid-run).
-    pub fn needs_reset(self) -> bool {
-        let Ok(checked) = self.draft.with(|d| d.check()) else {
-            return false;
-        };
-        self.run
-            .with(|run| reset_plan::needs_reset(&checked, run.config.as_ref(), run.phase, run.kept))
-    }
 }
 
 /// The test images, and the class the latest epoch predicted for each.

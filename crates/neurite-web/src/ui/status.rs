@@ -6,6 +6,7 @@ use neurite::kernels::KernelSet;
 
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Phase, ToWorker};
+use crate::reset_plan;
 use crate::state::DataStatus;
 use crate::ui::state::RunControl;
 
@@ -30,7 +31,19 @@ pub fn Status(
     let phase = Memo::new(move |_| run.with(|r| r.phase));
     let data_ready = move || data.with(DataStatus::is_loaded);
     let configured = move || run.with(|r| r.config.is_some());
-    let valid = move || control.draft.with(|d| d.check().is_ok());
+    // Checked once per edit of the controls, not at every reply about the run.
+    let checked = Memo::new(move |_| control.draft.with(|d| d.check().ok()));
+    let valid = move || checked.with(Option::is_some);
+    let running = Memo::new(move |_| run.with(|r| (r.config.clone(), r.phase, r.kept)));
+    let needs_reset = Memo::new(move |_| {
+        checked.with(|wanted| {
+            running.with(|(config, phase, kept)| {
+                wanted.as_ref().is_some_and(|wanted| {
+                    reset_plan::needs_reset(wanted, config.as_ref(), *phase, *kept)
+                })
+            })
+        })
+    });
     let link = control.link;
     // A fresh run starts only from controls that check; a paused one resumes as it is.
     let can_play = move || {
@@ -108,7 +121,7 @@ pub fn Status(
                 ))}
             </b>
         </p>
-        {move || control.needs_reset().then(|| view! {
+        {move || needs_reset.get().then(|| view! {
             <p class="hint" data-testid="needs-reset">{t(Text::ChangesNeedReset)}</p>
         })}
     }

@@ -4,6 +4,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::dom::Redraw;
 use crate::i18n::{Lang, Text};
 use crate::protocol::FromWorker;
 use crate::ui::digit::{diverging, paint_rgba};
@@ -98,19 +99,24 @@ pub fn Weights(
     });
     let canvas = NodeRef::<Canvas>::new();
     let shown = RwSignal::new((0usize, 0usize));
+    let redraw = Redraw::new();
+    // Painted in a task of its own, not in the one that decoded the snapshot.
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
-        weights.with(|layer| {
-            let Some(layer) = layer.as_ref().filter(|l| l.inputs == TILE * TILE) else {
-                return;
-            };
-            let (rgba, width, height) = tile_grid(layer);
-            if element.width() as usize != width || element.height() as usize != height {
-                element.set_width(width as u32);
-                element.set_height(height as u32);
-            }
-            paint_rgba(&element, width as u32, height as u32, &rgba);
-            shown.set((layer.units().count(), layer.layer_units));
+        weights.track();
+        redraw.request(move || {
+            weights.with_untracked(|layer| {
+                let Some(layer) = layer.as_ref().filter(|l| l.inputs == TILE * TILE) else {
+                    return;
+                };
+                let (rgba, width, height) = tile_grid(layer);
+                if element.width() as usize != width || element.height() as usize != height {
+                    element.set_width(width as u32);
+                    element.set_height(height as u32);
+                }
+                paint_rgba(&element, width as u32, height as u32, &rgba);
+                shown.set((layer.units().count(), layer.layer_units));
+            })
         });
     });
     view! {
