@@ -144,10 +144,22 @@ fn chart(
     // Progress arrives ten times a second: the chart follows it in a task of its own, once
     // however many replies came before it, and five times a second at most.
     let redraw = Redraw::at_most_every(REDRAW_MS);
+    // What the chart shows changes only with these (points are only ever added); a learning
+    // rate moved mid-run changes the run but not its curves.
+    let drawn = Memo::new(move |_| {
+        run.with(|r| {
+            (
+                r.number,
+                r.train_curve.len(),
+                r.test_curve.len(),
+                r.epochs(),
+            )
+        })
+    });
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
         lang.track();
-        run.track();
+        drawn.track();
         redraw.request(move || {
             let lang = lang.get_untracked();
             run.with_untracked(|run| {
