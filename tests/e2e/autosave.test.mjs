@@ -19,7 +19,12 @@ const waitPhase = (wanted) => page.waitForFunction(
   (wanted) => document.querySelector('[data-testid=status]').dataset.phase === wanted, wanted);
 /** Batches done in the epoch and the epoch, as the status shows them ("12/1875", "1/5"). */
 const where = async () => ({ batch: await text('status-batch'), epoch: await text('status-epoch') });
-const trainPoints = () => page.getByTestId('chart-loss').getAttribute('data-train-points').then(Number);
+/** Waits until the loss chart has drawn `n` or more training points (the chart sets the
+ * count when it draws, a task or more after a reply); returns how many it drew. */
+const drawnTrainPoints = async (n = 1) => {
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=chart-loss]')?.dataset.trainPoints ?? 0) >= n, n);
+  return page.getByTestId('chart-loss').getAttribute('data-train-points').then(Number);
+};
 /** Opens the list of stored runs (a closed <details> after a reload). */
 const openSavedRuns = () => page.evaluate(() => {
   document.querySelector('[data-testid=saved-runs] details').open = true;
@@ -79,13 +84,13 @@ test('a paused run is stored and continues after a reload, with its batch and it
   const steps = await stepsOf(paused);
   await openSavedRuns();
   await waitStored(steps);
-  const points = await trainPoints();
-  assert.ok(points > 0);
+  const points = await drawnTrainPoints();
 
   await reloadAndContinue(paused);
   assert.equal(await phase(), 'paused');
   assert.deepEqual(await where(), paused);
-  assert.ok(await trainPoints() >= points, 'the curves came back');
+  // The curves came back, drawn.
+  await drawnTrainPoints(points);
   // Training goes on from there (a fresh run would start again at batch 0).
   const next = await trainAWhileAndPause();
   assert.ok(await stepsOf(next) > steps, `${next.batch} after ${paused.batch}`);

@@ -157,7 +157,8 @@ pub fn deferred<T: Clone + PartialEq + Send + Sync + 'static>(
     let (copy, set_copy) = signal(source.get_untracked());
     let redraw = Redraw::new();
     Effect::new(move |_| {
-        source.track();
+        // Read, not only tracked: a memo never read has no sources, and never changes.
+        source.with(|_| ());
         redraw.request(move || {
             let value = source.get_untracked();
             if copy.with_untracked(|c| *c != value) {

@@ -159,7 +159,8 @@ fn chart(
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
         lang.track();
-        drawn.track();
+        // Read, not only tracked: a memo never read has no sources, and never changes.
+        drawn.with(|_| ());
         redraw.request(move || {
             let lang = lang.get_untracked();
             run.with_untracked(|run| {
@@ -172,13 +173,18 @@ fn chart(
                     test: &run.test_curve,
                 };
                 draw(&element, metric, &curves);
+                // What the canvas shows, for tests: set by the drawing itself.
+                for (name, points) in [
+                    ("data-train-points", curves.train.len()),
+                    ("data-test-points", curves.test.len()),
+                ] {
+                    element.set_attribute(name, &points.to_string()).ok();
+                }
             });
         });
     });
     view! {
-        <canvas node_ref=canvas class="chart" data-testid=testid width="460" height="220"
-            data-train-points=move || run.with(|r| r.train_curve.len())
-            data-test-points=move || run.with(|r| r.test_curve.len())></canvas>
+        <canvas node_ref=canvas class="chart" data-testid=testid width="460" height="220"></canvas>
     }
 }
 

@@ -34,7 +34,8 @@ fn cell(result: &EpochResult, truth: usize, predicted: usize) -> (u32, String) {
 /// The model's classes: the units of its last dense layer.
 fn output_units(model: &ModelSpec) -> Option<usize> {
     model.layers.iter().rev().find_map(|layer| match layer {
-        LayerSpec::Dense { units, .. } => Some(*units),
+        // As the worker counts them (`output_features().max(2)`).
+        LayerSpec::Dense { units, .. } => Some((*units).max(2)),
         _ => None,
     })
 }
@@ -92,9 +93,13 @@ pub fn Confusion(
         }
         .into_any()
     };
+    // The run's number too: another run at the same epoch has other images in each cell.
+    let number = Memo::new(move |_| run.with(|r| r.number));
     let epoch = Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| r.epoch)));
     let cell_images = Memo::new(move |_| {
-        epoch.track();
+        // Read, not only tracked: a memo never read has no sources, and never changes.
+        epoch.with(|_| ());
+        number.with(|_| ());
         let Some((truth, predicted)) = selected.get() else {
             return Vec::new();
         };

@@ -102,7 +102,8 @@ pub fn DigitGrid(
     let shown = RwSignal::new(Vec::<GridDigit>::new());
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
-        wanted.track();
+        // Read, not only tracked: a memo never read has no sources, and never changes.
+        wanted.with(|_| ());
         let mine = generation.with_value(|g| g + 1);
         generation.set_value(mine);
         // Not in the task that changed `wanted` (a worker's reply, which has its own work).

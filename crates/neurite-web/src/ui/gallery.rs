@@ -21,9 +21,10 @@ pub fn Gallery(
     lang: Signal<Lang>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
-    // A task after the reply that brought the epoch's predictions.
+    // A task after the reply that brought the epoch's predictions; the run's number too, so
+    // that another run (continued from storage, say) at the same epoch is shown afresh.
     let last_epoch = dom::deferred(Memo::new(move |_| {
-        run.with(|r| r.last_epoch.as_ref().map(|e| e.epoch))
+        run.with(|r| r.last_epoch.as_ref().map(|e| (r.number, e.epoch)))
     }));
     let wanted = Memo::new(move |_| {
         last_epoch.track();

@@ -264,10 +264,18 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                     <For each=move || store.runs.with(|runs| runs.iter().map(|r| r.id.clone()).collect::<Vec<_>>())
                         key=String::clone let:id>
                         {
-                            let shown = {
+                            // The name apart from the summary line: a checkpoint changes the
+                            // line, and must not reset a name being typed.
+                            let name = {
                                 let id = id.clone();
                                 Memo::new(move |_| store.runs.with(|runs| {
-                                    runs.iter().find(|r| r.id == id).map(|r| (r.name.clone(), summary(r)))
+                                    runs.iter().find(|r| r.id == id).map(|r| r.name.clone())
+                                }))
+                            };
+                            let line = {
+                                let id = id.clone();
+                                Memo::new(move |_| store.runs.with(|runs| {
+                                    runs.iter().find(|r| r.id == id).map(summary)
                                 }))
                             };
                             let record = move |id: &str| store.find(id);
@@ -275,11 +283,11 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                             view! {
                                 <li data-testid="saved-run">
                                     <input class="run-name" data-testid="run-name" aria-label=move || t(Text::RunName)
-                                        prop:value=move || shown.with(|s| s.as_ref().map(|(name, _)| name.clone()))
+                                        prop:value=move || name.get()
                                         on:change=move |ev| if let Some(run) = record(&for_rename) {
                                             rename(run, event_target_value(&ev));
                                         }/>
-                                    <span class="run-line">{move || shown.with(|s| s.as_ref().map(|(_, line)| line.clone()))}</span>
+                                    <span class="run-line">{move || line.get()}</span>
                                     <button data-testid="run-continue" on:click=move |_| if let Some(run) = record(&for_resume) {
                                         resume(run);
                                     }>
