@@ -49,11 +49,7 @@ pub fn App() -> impl IntoView {
     let picked_test_image = RwSignal::new(None::<usize>);
     let tests = TestResults::new();
     let link = Link::spawn(move |failure| notice.set(Some(Notice::Link(failure))));
-    let control = RunControl {
-        draft: RwSignal::new(Draft::seed_program()),
-        run: RwSignal::new(Run::default()),
-        link,
-    };
+    let control = RunControl::new(Draft::seed_program(), Run::default(), link);
     link.subscribe(move |reply| route(reply, control, data, kernels, tests, selected_cell, notice));
     link.send(ToWorker::LoadData {
         base_url: MNIST_URL.into(),
@@ -216,5 +212,5 @@ fn route(
     }
     // Last, so that panels reading the run see the predictions of the epoch it reports; only
     // replies about the run notify its readers.
-    control.run.maybe_update(|run| run.apply(msg));
+    control.take(msg);
 }

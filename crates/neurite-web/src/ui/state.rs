@@ -10,8 +10,9 @@
 
 use leptos::prelude::*;
 
+use crate::dom::Redraw;
 use crate::draft::Draft;
-use crate::protocol::ToWorker;
+use crate::protocol::{FromWorker, Phase, ToWorker};
 use crate::reset_plan::{self, Plan};
 use crate::state::Run;
 use crate::test_set::TestImages;
@@ -26,9 +27,44 @@ pub struct RunControl {
     pub run: RwSignal<Run>,
     /// The worker.
     pub link: Link,
+    /// Tells the run's readers of the progress reports that came since they last heard.
+    progress_shown: Redraw,
 }
 
+/// Least time between two showings of the run's progress while it trains, in milliseconds. The
+/// worker reports ten times a second (each report a point of the train curve); the page's
+/// panels follow four times a second, so that on a slow machine redrawing them does not take
+/// the main thread from the learner's input.
+pub const PROGRESS_SHOWN_MS: f64 = 250.0;
+
 impl RunControl {
+    /// The controls at `draft`, the run at `run`, and the worker behind `link`.
+    pub fn new(draft: Draft, run: Run, link: Link) -> Self {
+        RunControl {
+            draft: RwSignal::new(draft),
+            run: RwSignal::new(run),
+            link,
+            progress_shown: Redraw::at_most_every(PROGRESS_SHOWN_MS),
+        }
+    }
+
+    /// Applies a reply to the run ([`Run::apply`]). A progress report of a run that goes on
+    /// training is recorded at once but shown to the run's readers at most every
+    /// [`PROGRESS_SHOWN_MS`]; any other reply about the run is shown at once (with the reports
+    /// before it).
+    pub fn take(self, reply: &FromWorker) {
+        let goes_on = |phase: Phase| phase == Phase::Running;
+        let quiet = matches!(reply, FromWorker::Progress(p) if goes_on(p.phase))
+            && self.run.with_untracked(|r| goes_on(r.phase));
+        if quiet {
+            self.run.update_untracked(|run| run.apply(reply));
+            let run = self.run;
+            self.progress_shown.request(move || run.notify());
+        } else {
+            self.run.maybe_update(|run| run.apply(reply));
+        }
+    }
+
     /// Applies the controls to the worker as [`reset_plan::plan`] says: the learning rate and
     /// batch size at once, other training settings to the current model when it holds
     /// something to keep (trained, loaded or continued), a new model only while there is
