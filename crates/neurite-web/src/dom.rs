@@ -1,5 +1,5 @@
-//! Small browser helpers the pages share: the page's query, the saved language, storage, and
-//! deferring work to a task of its own.
+//! Small browser helpers the pages share: the page's query, the saved language, storage, a
+//! canvas's context, the clock, and deferring work to a task of its own.
 
 use crate::i18n::Lang;
 
@@ -80,6 +80,21 @@ pub fn set_document_lang(lang: Lang) {
     }
 }
 
+/// A canvas's 2-D context.
+pub fn context_2d(
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Option<web_sys::CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// The page's clock, in milliseconds (`performance.now()`, else the date's).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Runs `f` in a task of its own, after the current one (and its microtasks) ends: work that
 /// would make one long task is split by it so that the page keeps answering.
 pub fn next_task(f: impl FnOnce() + 'static) {
@@ -135,13 +150,6 @@ impl Redraw {
     }
 }
 
-/// The page's clock, in milliseconds (`performance.now()`, else the date's).
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
 impl Default for Redraw {
     fn default() -> Self {
         Self::new()
@@ -155,11 +163,11 @@ pub fn deferred<T: Clone + PartialEq + Send + Sync + 'static>(
 ) -> leptos::prelude::ReadSignal<T> {
     use leptos::prelude::*;
     let (copy, set_copy) = signal(source.get_untracked());
-    let redraw = Redraw::new();
+    let later = Redraw::new();
     Effect::new(move |_| {
         // Read, not only tracked: a memo never read has no sources, and never changes.
         source.with(|_| ());
-        redraw.request(move || {
+        later.request(move || {
             let value = source.get_untracked();
             if copy.with_untracked(|c| *c != value) {
                 set_copy.set(value);

@@ -4,10 +4,10 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::dom::Redraw;
+use crate::dom::{self, Redraw};
 use crate::i18n::{Lang, Text};
 use crate::state::{CurvePoint, Run};
-use crate::widgets::views::plot::{self, Frame, INK};
+use crate::widgets::views::plot::{Frame, INK};
 
 const TRAIN_COLOUR: &str = "#2563eb";
 const TEST_COLOUR: &str = "#dc2626";
@@ -42,7 +42,7 @@ struct Curves<'a> {
 /// Draws both curves, their legend and the epochs' ticks through the site's one plotting
 /// frame (`widgets::views::plot`, also the widgets').
 fn draw(canvas: &HtmlCanvasElement, metric: Metric, curves: &Curves<'_>) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = dom::context_2d(canvas) else {
         return;
     };
     let values = || {

@@ -2,8 +2,10 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+use crate::dom::context_2d;
 
 /// Side of an MNIST image.
 pub const SIDE: u32 = 28;
@@ -43,11 +45,6 @@ pub fn put_rgba(context: &CanvasRenderingContext2d, width: u32, height: u32, rgb
 pub fn put_gray(context: &CanvasRenderingContext2d, width: u32, height: u32, levels: &[u8]) {
     let rgba: Vec<u8> = levels.iter().flat_map(|&v| [v, v, v, 255]).collect();
     put_rgba(context, width, height, &rgba);
-}
-
-/// The canvas's 2D context.
-pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
 /// One digit with a caption under it.

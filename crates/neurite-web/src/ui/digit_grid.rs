@@ -9,8 +9,9 @@ use leptos::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::dom;
+use crate::dom::context_2d;
 use crate::state::paced::{PER_TASK, next_slots};
-use crate::ui::digit::{SIDE, context_2d, put_gray};
+use crate::ui::digit::{SIDE, put_gray};
 use crate::ui::state::TestResults;
 
 /// One digit of a grid: a test image and the text under it.

@@ -11,9 +11,10 @@ use leptos::prelude::*;
 use neurite::preprocess::{GrayImage, to_mnist};
 use web_sys::{HtmlCanvasElement, PointerEvent};
 
+use crate::dom::context_2d;
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, FromWorker, ToWorker};
-use crate::ui::digit::{SIDE, context_2d, paint_gray};
+use crate::ui::digit::{SIDE, paint_gray};
 use crate::ui::link::Link;
 
 /// Side of the pad in canvas pixels (ten per MNIST pixel).

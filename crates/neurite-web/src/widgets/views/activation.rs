@@ -56,7 +56,7 @@ fn frame(state: &ActivationPoint) -> Frame {
 }
 
 fn draw(canvas: &HtmlCanvasElement, state: &ActivationPoint) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = crate::dom::context_2d(canvas) else {
         return;
     };
     let frame = frame(state);

@@ -116,7 +116,7 @@ fn draw_background(ctx: &CanvasRenderingContext2d, surface: Surface) {
             };
             canvas.set_width(CONTOUR_SIZE.0 as u32);
             canvas.set_height(CONTOUR_SIZE.1 as u32);
-            let Some(offscreen) = plot::context_2d(&canvas) else {
+            let Some(offscreen) = crate::dom::context_2d(&canvas) else {
                 return paint_surface(ctx, surface);
             };
             paint_surface(&offscreen, surface);
@@ -131,7 +131,7 @@ fn draw_background(ctx: &CanvasRenderingContext2d, surface: Surface) {
 }
 
 fn draw_contours(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[Descent]) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = crate::dom::context_2d(canvas) else {
         return;
     };
     let frame = contour_frame(state.surface);
@@ -154,7 +154,7 @@ fn draw_contours(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[D
 }
 
 fn draw_losses(canvas: &HtmlCanvasElement, state: &GradientDescent, paths: &[Descent]) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = crate::dom::context_2d(canvas) else {
         return;
     };
     // Losses of the surfaces with a minimum of 0 span decades: draw their log.

@@ -115,7 +115,7 @@ fn frame(xs: &[f64], ys: &[f64]) -> Frame {
 }
 
 fn draw(canvas: &HtmlCanvasElement, state: &LossExample) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = crate::dom::context_2d(canvas) else {
         return;
     };
     let (xs, ys) = curve(state);

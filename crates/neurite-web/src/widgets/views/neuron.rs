@@ -72,7 +72,7 @@ fn curve_range(state: &Neuron, r: f64) -> (f64, f64) {
 }
 
 fn draw(canvas: &HtmlCanvasElement, state: &Neuron) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = crate::dom::context_2d(canvas) else {
         return;
     };
     let frame = frame(state);

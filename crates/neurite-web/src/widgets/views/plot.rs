@@ -213,7 +213,7 @@ fn paint(ctx: &CanvasRenderingContext2d, frame: &Frame, side: usize, rgba: &[u8]
     let Some(scratch) = scratch_canvas(side as u32) else {
         return;
     };
-    if let Some(scratch_ctx) = context_2d(&scratch) {
+    if let Some(scratch_ctx) = crate::dom::context_2d(&scratch) {
         scratch_ctx.put_image_data(&image, 0.0, 0.0).ok();
     }
     let (x0, y0) = frame.px(frame.x.0, frame.y.0);
@@ -246,11 +246,6 @@ fn scratch_canvas(side: u32) -> Option<HtmlCanvasElement> {
         }
         Some(canvas)
     })
-}
-
-/// The canvas's 2-D context.
-pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
 /// The pointer's position in canvas pixels (the canvas may be scaled by CSS).

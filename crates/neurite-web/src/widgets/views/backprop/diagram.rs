@@ -5,7 +5,7 @@
 use neurite::explain::BackpropStep;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::super::plot::{self, BLUE, GREEN, INK, VERMILLION};
+use super::super::plot::{BLUE, GREEN, INK, VERMILLION};
 use crate::widgets::backprop::story::{num, unit_name};
 use crate::widgets::backprop::{Backprop, Stage};
 
@@ -66,7 +66,7 @@ fn text(ctx: &CanvasRenderingContext2d, words: &str, (x, y): (f64, f64), colour:
 
 /// Draws `state`'s network at its stage.
 pub fn draw(canvas: &HtmlCanvasElement, state: &Backprop, step: &BackpropStep) {
-    let Some(ctx) = plot::context_2d(canvas) else {
+    let Some(ctx) = crate::dom::context_2d(canvas) else {
         return;
     };
     ctx.clear_rect(0.0, 0.0, SIZE.0, SIZE.1);
