@@ -1,7 +1,7 @@
 //! The test set's confusion matrix after each epoch; clicking a cell shows its images, and
 //! clicking an image takes it apart in "show the math". The table is built once per number
 //! of classes (as soon as the model is known); an epoch updates its cells' counts and colours
-//! in place.
+//! in place, one row per task, so that no task of the page changes a hundred cells.
 
 use leptos::prelude::*;
 use neurite::{LayerSpec, ModelSpec};
@@ -40,6 +40,30 @@ fn output_units(model: &ModelSpec) -> Option<usize> {
     })
 }
 
+/// Shows `epoch` in row `row` of the table, then in the next rows, one per task; when the last
+/// row shows it, the table's epoch is set. Steps stop when a newer epoch has started its own
+/// (`generation` moved on) or the table has gone.
+fn fill_rows(
+    rows: Vec<RwSignal<Option<EpochResult>>>,
+    row: usize,
+    epoch: Option<EpochResult>,
+    table_epoch: RwSignal<Option<usize>>,
+    generation: StoredValue<u64>,
+    mine: u64,
+) {
+    if generation.try_get_value() != Some(mine) {
+        return;
+    }
+    let Some(signal) = rows.get(row) else {
+        table_epoch.try_set(epoch.map(|e| e.epoch));
+        return;
+    };
+    if signal.try_set(epoch.clone()).is_some() {
+        return;
+    }
+    dom::next_task(move || fill_rows(rows, row + 1, epoch, table_epoch, generation, mine));
+}
+
 /// The matrix and the selected cell's images.
 #[component]
 pub fn Confusion(
@@ -59,16 +83,36 @@ pub fn Confusion(
             .with(|r| r.as_ref().map(|r| r.confusion.classes))
             .or_else(|| run.with(|r| r.config.as_ref().and_then(|c| output_units(&c.model))))
     });
-    let shown = move |truth: usize, predicted: usize| {
-        Memo::new(move |_| last_epoch.with(|r| r.as_ref().map(|r| cell(r, truth, predicted))))
-    };
     let table = move || {
         let Some(classes) = classes.get() else {
             return ().into_any();
         };
+        // The epoch each row shows, and the epoch every row shows.
+        let row_epochs: Vec<_> = (0..classes)
+            .map(|_| RwSignal::new(None::<EpochResult>))
+            .collect();
+        let table_epoch = RwSignal::new(None::<usize>);
+        let generation = StoredValue::new(0u64);
+        let rows_to_fill = row_epochs.clone();
+        Effect::new(move |_| {
+            let epoch = last_epoch.get();
+            let mine = generation.with_value(|g| g + 1);
+            generation.set_value(mine);
+            fill_rows(
+                rows_to_fill.clone(),
+                0,
+                epoch,
+                table_epoch,
+                generation,
+                mine,
+            );
+        });
         let rows = (0..classes).map(|truth| {
+            let row_epoch = row_epochs[truth];
             let cells = (0..classes).map(|predicted| {
-                let value = shown(truth, predicted);
+                let value = Memo::new(move |_| {
+                    row_epoch.with(|r| r.as_ref().map(|r| cell(r, truth, predicted)))
+                });
                 let cell = (truth as u8, predicted as u8);
                 // The colour goes through the CSSOM (not a style attribute), as the site's CSP
                 // requires.
@@ -85,7 +129,7 @@ pub fn Confusion(
         }).collect_view();
         view! {
             <table class="confusion" data-testid="confusion"
-                data-epoch=move || last_epoch.with(|r| r.as_ref().map(|r| r.epoch))>
+                data-epoch=move || table_epoch.get()>
                 <caption>{move || t(Text::TrueLabel)} " ↓ · " {move || t(Text::PredictedLabel)} " →"</caption>
                 <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
                 <tbody>{rows}</tbody>
