@@ -150,6 +150,26 @@ test('the confusion matrix opens a cell and the gallery shows misclassified digi
   const captions = await page.getByTestId('cell-image').locator('figcaption').allTextContents();
   assert.ok(captions.every((c) => /^#\d+$/.test(c)), 'each 7 → 7 image is named by its index');
   assert.equal(new Set(captions).size, captions.length, 'no image twice');
+  // A grid's images are on its one canvas: under each figure's box, the test image of the
+  // figure's index, each of its pixels a block (48 × 48 from 28 × 28, nearest neighbour).
+  for (const [grid, id] of [['cell-images', 'cell-image'], ['gallery', 'misclassified']]) {
+    const shown = await page.evaluate(([grid, id]) => {
+      const canvas = document.querySelector(`[data-testid=${grid}] canvas`);
+      const origin = canvas.getBoundingClientRect();
+      const context = canvas.getContext('2d');
+      return [...document.querySelectorAll(`[data-testid=${id}]`)].map((figure) => {
+        const box = figure.querySelector('.digit-image').getBoundingClientRect();
+        const { data } = context.getImageData(box.left - origin.left, box.top - origin.top, 48, 48);
+        return { index: Number(figure.dataset.index), gray: Array.from({ length: 48 * 48 }, (_, i) => data[4 * i]) };
+      });
+    }, [grid, id]);
+    assert.ok(shown.length > 0);
+    for (const { index, gray } of shown) {
+      const { pixels } = mnistTest(index);
+      const block = (i) => pixels[Math.floor((Math.floor(i / 48) * 28) / 48) * 28 + Math.floor(((i % 48) * 28) / 48)];
+      assert.deepEqual(gray, Array.from({ length: 48 * 48 }, (_, i) => block(i)), `${id} ${index} shows its image`);
+    }
+  }
 });
 
 test('pause holds a run and play resumes it', async () => {

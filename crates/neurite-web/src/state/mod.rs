@@ -8,6 +8,7 @@
 //! - [`example`]: the example "show the math" takes apart, and the worker's report on it.
 //! - [`saved`]: stored runs, and which of them each of the worker's runs is written to.
 //! - [`paced`]: how a long list reaches the page a few items per task.
+//! - [`sheet`]: where each digit of a grid sits on the one canvas that shows them.
 
 pub mod data;
 pub mod example;
@@ -15,6 +16,7 @@ pub mod notice;
 pub mod paced;
 pub mod run;
 pub mod saved;
+pub mod sheet;
 
 pub use data::DataStatus;
 pub use example::ExampleView;

@@ -1,11 +1,12 @@
 //! Filling a grid of figures a few per task. After an epoch the gallery's 40 digits and a
-//! confusion cell's 60 change at once; creating or repainting them all in one task would hold
-//! the main thread for longer than a frame on a slow CPU. The grid instead keeps a row of
-//! figures (slots) that stay, and moves what they show towards what it wants by
-//! [`next_slots`], one task at a time.
+//! confusion cell's 60 change at once; creating them all in one task would hold the main
+//! thread for longer than a frame on a slow CPU. The grid instead keeps a row of figures
+//! (slots) that stay, and moves what they show towards what it wants by [`next_slots`], one
+//! task at a time. Each step is a frame the browser draws too, so steps are few: a slot costs
+//! little (its image is a few thousand bytes put on the grid's one canvas, its caption a text).
 
 /// Slots one step (one task) may create or change.
-pub const PER_TASK: usize = 2;
+pub const PER_TASK: usize = 10;
 
 /// What the slots show after one more task, given what is `wanted` and what is `shown`:
 /// slots past the end of `wanted` go at once; a slot that already shows its wanted item stays

@@ -41,6 +41,13 @@ pub fn put_rgba(context: &CanvasRenderingContext2d, width: u32, height: u32, rgb
     }
 }
 
+/// Puts RGBA pixels, `width` to a row, into `context` with their top-left corner at `at`.
+pub fn put_rgba_at(context: &CanvasRenderingContext2d, width: u32, rgba: &[u8], at: (f64, f64)) {
+    if let Ok(image) = ImageData::new_with_u8_clamped_array(Clamped(rgba), width) {
+        context.put_image_data(&image, at.0, at.1).ok();
+    }
+}
+
 /// Puts `width × height` gray levels (`0` black) into `context` at its origin.
 pub fn put_gray(context: &CanvasRenderingContext2d, width: u32, height: u32, levels: &[u8]) {
     let rgba: Vec<u8> = levels.iter().flat_map(|&v| [v, v, v, 255]).collect();

@@ -1,17 +1,19 @@
-//! A grid of test digits, each a button that takes it apart in "show the math". Its figures
-//! are slots that stay: when what it should show changes, a slot repaints its canvas (with the
-//! 2D context it took once) instead of a new canvas being made, and a few slots change per task
-//! ([`crate::state::paced`]), so that no task repaints or builds dozens of them. While slots
-//! still show old digits the grid is `aria-busy`.
+//! A grid of test digits, each a button that takes it apart in "show the math". The buttons
+//! (an empty image box and a caption each) lie over one canvas that holds every image
+//! ([`crate::state::sheet`]). The buttons are slots that stay: when what the grid should show
+//! changes, a few slots change per task ([`crate::state::paced`]) and only their images are
+//! repainted. While slots still show old digits the grid is `aria-busy`.
 
-use leptos::html::Canvas;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
-use web_sys::CanvasRenderingContext2d;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlDivElement, ResizeObserver};
 
 use crate::dom;
-use crate::dom::context_2d;
 use crate::state::paced::{PER_TASK, next_slots};
-use crate::ui::digit::{SIDE, put_gray};
+use crate::state::sheet::{IMAGE, SheetLayout, upscaled_rgba};
+use crate::ui::digit::{SIDE, put_rgba_at};
 use crate::ui::state::TestResults;
 
 /// One digit of a grid: a test image and the text under it.
@@ -44,46 +46,92 @@ fn advance(
     }
 }
 
-/// Slot `slot` of a grid: the digit `shown` holds there, painted into a canvas that stays.
+/// Slot `slot` of a grid: a button with an empty box where the sheet shows its image, and
+/// the caption of the digit `shown` holds there.
 fn slot_view(
     slot: usize,
     shown: RwSignal<Vec<GridDigit>>,
-    tests: TestResults,
     pick: RwSignal<Option<usize>>,
     figure_testid: &'static str,
 ) -> impl IntoView {
     let digit = Memo::new(move |_| shown.with(|s| s.get(slot).cloned()));
-    // A new caption for the same image (a new prediction) does not repaint it.
-    let image = Memo::new(move |_| digit.with(|d| d.as_ref().map(|d| d.index)));
-    let canvas = NodeRef::<Canvas>::new();
-    let context = StoredValue::new_local(None::<CanvasRenderingContext2d>);
-    Effect::new(move |_| {
-        let Some(index) = image.get() else {
-            return;
-        };
-        let Some(element) = canvas.get() else { return };
-        if context.with_value(Option::is_none) {
-            context.set_value(context_2d(&element));
-        }
-        tests.images.with_value(|images| {
-            if index < images.len() {
-                context.with_value(|c| {
-                    if let Some(c) = c {
-                        put_gray(c, SIDE, SIDE, images.image(index));
-                    }
-                });
-            }
-        });
-    });
-    let index = move || image.get().unwrap_or_default();
+    let index = move || digit.with(|d| d.as_ref().map_or(0, |d| d.index));
     view! {
         <button class="digit-pick" on:click=move |_| pick.set(Some(index()))>
             <figure class="digit" data-testid=figure_testid data-index=index>
-                <canvas node_ref=canvas width=SIDE height=SIDE></canvas>
+                <span class="digit-image"></span>
                 <figcaption>{move || digit.with(|d| d.as_ref().map(|d| d.caption.clone()))}</figcaption>
             </figure>
         </button>
     }
+}
+
+/// What the sheet shows: its columns and size, and the image painted in each cell.
+#[derive(Default)]
+struct Painted {
+    columns: usize,
+    size: (usize, usize),
+    images: Vec<Option<usize>>,
+}
+
+/// Brings the sheet to `shown` in `columns` columns: resized (which clears it) when its size
+/// changes, then each cell whose image differs from the one painted there repainted, and the
+/// cells past the end cleared.
+fn paint_sheet(
+    canvas: &HtmlCanvasElement,
+    context: &CanvasRenderingContext2d,
+    painted: &mut Painted,
+    shown: &[GridDigit],
+    layout: SheetLayout,
+    columns: usize,
+    tests: TestResults,
+) {
+    let size = layout.size(shown.len(), columns);
+    if columns != painted.columns || size != painted.size {
+        canvas.set_width(size.0 as u32);
+        canvas.set_height(size.1 as u32);
+        *painted = Painted {
+            columns,
+            size,
+            images: Vec::new(),
+        };
+    }
+    let images = &mut painted.images;
+    images.resize(images.len().max(shown.len()), None);
+    for (cell, digit) in shown.iter().enumerate() {
+        if images[cell] == Some(digit.index) {
+            continue;
+        }
+        let (x, y) = layout.image_origin(cell, columns);
+        tests.images.with_value(|all| {
+            if digit.index < all.len() {
+                let rgba = upscaled_rgba(all.image(digit.index), SIDE as usize);
+                put_rgba_at(context, IMAGE as u32, &rgba, (x as f64, y as f64));
+            }
+        });
+        images[cell] = Some(digit.index);
+    }
+    for cell in shown.len()..images.len() {
+        let (x, y) = layout.image_origin(cell, columns);
+        context.clear_rect(x as f64, y as f64, IMAGE as f64, IMAGE as f64);
+    }
+    images.truncate(shown.len());
+}
+
+/// Keeps `columns` on the column count of the grid `element` as it is laid out now, and
+/// whenever its width changes. (The grids live as long as the page: the observer is kept.)
+fn follow_columns(element: HtmlDivElement, layout: SheetLayout, columns: RwSignal<usize>) {
+    let measured = element.clone();
+    let on_resize = Closure::<dyn FnMut()>::new(move || {
+        let count = layout.columns(f64::from(measured.client_width()));
+        if columns.try_get_untracked() != Some(count) {
+            columns.try_set(count);
+        }
+    });
+    if let Ok(observer) = ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        observer.observe(&element);
+    }
+    on_resize.forget();
 }
 
 /// The digits `wanted` says, in its order.
@@ -99,6 +147,8 @@ pub fn DigitGrid(
     testid: &'static str,
     /// Test id of each figure.
     figure_testid: &'static str,
+    /// The cells' size.
+    layout: SheetLayout,
 ) -> impl IntoView {
     let shown = RwSignal::new(Vec::<GridDigit>::new());
     let generation = StoredValue::new(0u64);
@@ -110,12 +160,45 @@ pub fn DigitGrid(
         // Not in the task that changed `wanted` (a worker's reply, which has its own work).
         dom::next_task(move || advance(wanted, shown, generation, mine));
     });
+    let grid = NodeRef::<Div>::new();
+    let sheet = NodeRef::<Canvas>::new();
+    let columns = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some(element) = grid.get() {
+            follow_columns(element, layout, columns);
+        }
+    });
+    let painted = StoredValue::new_local(Painted::default());
+    let context = StoredValue::new_local(None::<CanvasRenderingContext2d>);
+    Effect::new(move |_| {
+        let columns = columns.get();
+        let Some(canvas) = sheet.get() else { return };
+        if columns == 0 {
+            return;
+        }
+        if context.with_value(Option::is_none) {
+            context.set_value(dom::context_2d(&canvas));
+        }
+        shown.with(|shown| {
+            context.with_value(|c| {
+                if let Some(c) = c {
+                    painted.update_value(|p| {
+                        paint_sheet(&canvas, c, p, shown, layout, columns, tests)
+                    });
+                }
+            })
+        });
+    });
     let slots = Memo::new(move |_| shown.with(Vec::len));
     let busy = move || wanted.with(|w| shown.with(|s| w != s)).to_string();
     view! {
-        <div class="digits" data-testid=testid aria-busy=busy>
+        <div class="digits" data-testid=testid aria-busy=busy node_ref=grid
+            style:grid-template-columns=layout.css_columns()
+            style:grid-auto-rows=layout.css_rows()
+            style:gap=layout.css_gap()>
             <For each=move || 0..slots.get() key=|slot| *slot
-                children=move |slot| slot_view(slot, shown, tests, pick, figure_testid)/>
+                children=move |slot| slot_view(slot, shown, pick, figure_testid)/>
+            <canvas class="digit-sheet" node_ref=sheet width="0" height="0"></canvas>
         </div>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::dom;
 use crate::i18n::{Lang, Text};
 use crate::state::Run;
+use crate::state::sheet::SheetLayout;
 use crate::test_set::indices_where;
 use crate::ui::digit_grid::{DigitGrid, GridDigit};
 use crate::ui::state::TestResults;
@@ -51,6 +52,7 @@ pub fn Gallery(
     view! {
         <h2>{move || t(Text::Misclassified)}</h2>
         {move || last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
-        <DigitGrid wanted tests pick testid="gallery" figure_testid="misclassified"/>
+        <DigitGrid wanted tests pick testid="gallery" figure_testid="misclassified"
+            layout=SheetLayout::TWO_LINES/>
     }
 }
