@@ -123,7 +123,8 @@ fn paint_sheet(
 fn follow_columns(element: HtmlDivElement, layout: SheetLayout, columns: RwSignal<usize>) {
     let measured = element.clone();
     let on_resize = Closure::<dyn FnMut()>::new(move || {
-        let count = layout.columns(f64::from(measured.client_width()));
+        // The fractional width CSS lays the grid out in (`clientWidth` is rounded).
+        let count = layout.columns(measured.get_bounding_client_rect().width());
         if columns.try_get_untracked() != Some(count) {
             columns.try_set(count);
         }
