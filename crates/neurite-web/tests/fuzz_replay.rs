@@ -69,3 +69,20 @@ fn a_url_sets_its_widget_and_one_without_a_known_widget_is_tried_on_every_widget
     let every = widget_url::widgets_set(b"widget=mandelbrot&x=1");
     assert_eq!(every.len(), WidgetName::ALL.len(), "{every:?}");
 }
+
+/// The fuzzer tries queries up to 4 KiB (`scripts/fuzz.sh`); a longer one costs in proportion
+/// to its length: 128 KiB of repeated keys, refused values and junk is read for every widget
+/// within the bounds, each of its thousands of refusals worded.
+#[test]
+fn a_query_of_128_kib_is_read_for_every_widget_within_the_bounds() {
+    use neurite_web::widgets::WidgetName;
+    let unit = "x=1,2&b=0.25&w=pr&\u{fffd}o=1&y=.5,-1-1&controls=w,w,w&steps=1e12&=&&";
+    let query = unit.repeat((128 << 10) / unit.len());
+    let (every, peak) = bound::peak_during(|| widget_url::widgets_set(query.as_bytes()));
+    assert_eq!(every.len(), WidgetName::ALL.len(), "{every:?}");
+    assert!(
+        every.iter().all(|&(_, refused)| refused > 1000),
+        "the junk is refused value by value: {every:?}"
+    );
+    assert!(peak < 64 << 20, "a 128 KiB query held {peak} bytes at once");
+}
