@@ -6,7 +6,10 @@
 #
 #   ./scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model_file idx worker_messages widget_url)
 #
-# A later run resumes each target's queue in fuzz/out/<target>/ (delete it to start afresh).
+# FUZZ_JOBS=N runs N instances of each target at once (AFL++'s parallel mode: `default` and
+# secondaries `job2` … `jobN`, which share their finds), one per core to give it; the summary
+# adds up their executions. A later run resumes each target's queues in fuzz/out/<target>/
+# (delete it to start afresh).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FUZZ="$ROOT/fuzz"
 
@@ -14,6 +17,8 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(model_file idx worker_messages widget_url)
+jobs="${FUZZ_JOBS:-1}"
+[[ "$jobs" =~ ^[1-9][0-9]?$ ]] || { echo "FUZZ_JOBS must be a number of instances, 1 to 99" >&2; exit 2; }
 
 step "AFL++ (cargo-afl, which builds AFL++ from its own sources with the C compiler)"
 command -v cargo-afl >/dev/null || cargo install --locked cargo-afl --version "^0.18"
@@ -60,15 +65,23 @@ for target in "${targets[@]}"; do
   # own), and half the executions went to the few queries AFL++ had grown past 20 kB.
   length=()
   [ "$target" != widget_url ] || length=(-G 4096)
-  # -t: an input handled in more than 10 s is a hang, the acceptance bound.
-  nice -n 19 cargo afl fuzz -V "$seconds" -t 10000 "${length[@]}" -i "$FUZZ/corpus/$target" -o "$out_dir" \
-    -- "$FUZZ/target/release/$target" >"$out_dir/afl.log" 2>&1 &
-  fuzzer=$!
-  yield_cpu "$fuzzer" "$FUZZ/target/release/$target" &
-  wait "$fuzzer" || { tail -30 "$out_dir/afl.log" >&2; exit 1; }
+  # -t: an input handled in more than 10 s is a hang, the acceptance bound. The first instance
+  # is AFL++'s `default` (a secondary that syncs), the others `job2` … (logs afl-jobN.log).
+  fuzzers=()
+  for job in $(seq 1 "$jobs"); do
+    name=() log="$out_dir/afl.log"
+    [ "$job" = 1 ] || { name=(-S "job$job"); log="$out_dir/afl-job$job.log"; }
+    nice -n 19 cargo afl fuzz "${name[@]}" -V "$seconds" -t 10000 "${length[@]}" \
+      -i "$FUZZ/corpus/$target" -o "$out_dir" -- "$FUZZ/target/release/$target" >"$log" 2>&1 &
+    fuzzers+=($!)
+  done
+  yield_cpu "${fuzzers[0]}" "$FUZZ/target/release/$target" &
+  for fuzzer in "${fuzzers[@]}"; do
+    wait "$fuzzer" || { tail -30 "$out_dir"/afl*.log >&2; exit 1; }
+  done
   found=0
   for kind in crashes hangs; do
-    for input in "$out_dir"/default/"$kind"/id:*; do
+    for input in "$out_dir"/*/"$kind"/id:*; do
       [ -e "$input" ] || continue
       case "$kind" in crashes) name=crash ;; *) name=hang ;; esac
       copy="$FUZZ/regressions/$target/$name-$(sha1sum "$input" | cut -c1-16)"
@@ -76,11 +89,12 @@ for target in "${targets[@]}"; do
       found=$((found + 1))
     done
   done
-  stats="$out_dir/default/fuzzer_stats"
-  summary+=("$(printf '%-16s execs %-11s corpus %-6s crashes %-4s hangs %-4s execs/s %s' \
-    "$target" "$(afl_stat execs_done "$stats")" "$(afl_stat corpus_count "$stats")" \
-    "$(afl_stat saved_crashes "$stats")" "$(afl_stat saved_hangs "$stats")" \
-    "$(afl_stat execs_per_sec "$stats")")")
+  # Every instance that ever ran on this target's queues, this run's or an earlier one's.
+  stats=("$out_dir"/*/fuzzer_stats)
+  total() { for f in "${stats[@]}"; do afl_stat "$1" "$f"; done | awk '{ s += $1 } END { print s }'; }
+  summary+=("$(printf '%-16s execs %-11s corpus %-6s crashes %-4s hangs %-4s execs/s %-8s instances %s' \
+    "$target" "$(total execs_done)" "$(afl_stat corpus_count "$out_dir/default/fuzzer_stats")" \
+    "$(total saved_crashes)" "$(total saved_hangs)" "$(total execs_per_sec)" "${#stats[@]}")")
   [ "$found" = 0 ] || echo "$target: $found inputs copied to fuzz/regressions/$target/" >&2
 done
 
