@@ -101,6 +101,51 @@ pub fn next_task(f: impl FnOnce() + 'static) {
     leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
 }
 
+/// Work done a step per task, which a newer start replaces: [`Steps::start`] runs its step in
+/// the next task, and again in the task after while the step says there is more to do, until
+/// `start` is called again (the older steps then stop) or the page part that owns the steps
+/// has gone. A change that would make one long task is spread this way: a few cells of a
+/// table, a few slots of a grid per task.
+#[derive(Clone, Copy)]
+pub struct Steps {
+    /// Bumped at each start; steps of an older start see it moved on and stop.
+    generation: leptos::prelude::StoredValue<u64>,
+}
+
+impl Steps {
+    /// No steps yet.
+    pub fn new() -> Self {
+        Steps {
+            generation: leptos::prelude::StoredValue::new(0),
+        }
+    }
+
+    /// Stops the steps started before, and runs `step` from the next task on, one call per
+    /// task, while it returns `true`.
+    pub fn start(self, step: impl FnMut() -> bool + 'static) {
+        use leptos::prelude::*;
+        fn run(generation: StoredValue<u64>, mine: u64, mut step: impl FnMut() -> bool + 'static) {
+            if generation.try_get_value() == Some(mine) && step() {
+                next_task(move || run(generation, mine, step));
+            }
+        }
+        let Some(mine) = self.generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
+        let generation = self.generation;
+        next_task(move || run(generation, mine, step));
+    }
+}
+
+impl Default for Steps {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A redraw of something that follows a value changing many times a second: at most one waits
 /// at a time, and it runs in a task of its own, so that neither the task that changed the value
 /// nor the frame that paints the result holds the main thread long; with

@@ -100,6 +100,19 @@ pub fn upscaled_rgba(levels: &[u8], side: usize) -> Vec<u8> {
     rgba
 }
 
+/// The cells a grid's sheet is sized for while it shows `shown` digits on its way to `wanted`,
+/// having been sized for `sized_for`. Resizing a canvas clears it, so every image on it is
+/// painted again: on the way, the sheet holds the most cells of the way (the `wanted` ones
+/// as soon as it starts), which resizes it once, not at each step that starts or ends a row;
+/// when the grid shows what it wants, exactly those.
+pub fn cells_to_size(shown: usize, wanted: usize, sized_for: usize) -> usize {
+    if shown == wanted {
+        shown
+    } else {
+        shown.max(wanted).max(sized_for)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +159,37 @@ mod tests {
                 boxes.push((x, y));
             }
         }
+    }
+
+    /// The sizes a sheet takes while a grid goes from `from` digits to `to`, `step` at a time.
+    fn sizes_on_the_way(from: usize, to: usize, step: usize) -> Vec<(usize, usize)> {
+        let (mut shown, mut sized_for, mut sizes) = (from, from, vec![L.size(from, 4)]);
+        while shown != to {
+            shown = if to > shown {
+                (shown + step).min(to)
+            } else {
+                shown.saturating_sub(step).max(to)
+            };
+            sized_for = cells_to_size(shown, to, sized_for);
+            let size = L.size(sized_for, 4);
+            if sizes.last() != Some(&size) {
+                sizes.push(size);
+            }
+        }
+        sizes
+    }
+
+    #[test]
+    fn a_sheet_is_resized_once_on_the_way_to_what_its_grid_wants() {
+        // Two slots added per step over ten rows: one resize, at the first step.
+        assert_eq!(sizes_on_the_way(0, 40, 2), [L.size(0, 4), L.size(40, 4)]);
+        // Ten slots removed per step: the sheet keeps its size until the last step.
+        assert_eq!(sizes_on_the_way(60, 3, 10), [L.size(60, 4), L.size(3, 4)]);
+        // As many digits as before, other ones: never resized.
+        assert_eq!(cells_to_size(40, 40, 40), 40);
+        // A new wanted list while on the way: sized for the larger of the two ways.
+        assert_eq!(cells_to_size(10, 20, 40), 40);
+        assert_eq!(cells_to_size(20, 20, 40), 20);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use neurite::{LayerSpec, ModelSpec};
 
-use crate::dom;
+use crate::dom::{self, Steps};
 use crate::i18n::{Lang, Text};
 use crate::state::sheet::SheetLayout;
 use crate::state::{EpochResult, Run};
@@ -45,31 +45,29 @@ fn output_units(model: &ModelSpec) -> Option<usize> {
 /// CPU; each task is also a frame to draw, so not one row per task either.
 const ROWS_PER_TASK: usize = 5;
 
-/// Shows `epoch` in the table's rows from `row` on, [`ROWS_PER_TASK`] per task; when the last
-/// row shows it, the table's epoch is set. Steps stop when a newer epoch has started its own
-/// (`generation` moved on) or the table has gone.
+/// Shows `epoch` in the table's `rows`, [`ROWS_PER_TASK`] per task from the next one on
+/// (until `steps` starts again for a newer epoch); when the last row shows it, the table's
+/// epoch is set.
 fn fill_rows(
+    steps: Steps,
     rows: Vec<RwSignal<Option<EpochResult>>>,
-    row: usize,
     epoch: Option<EpochResult>,
     table_epoch: RwSignal<Option<usize>>,
-    generation: StoredValue<u64>,
-    mine: u64,
 ) {
-    if generation.try_get_value() != Some(mine) {
-        return;
-    }
-    let end = (row + ROWS_PER_TASK).min(rows.len());
-    for signal in &rows[row.min(end)..end] {
-        if signal.try_set(epoch.clone()).is_some() {
-            return;
+    let mut row = 0;
+    steps.start(move || {
+        let end = (row + ROWS_PER_TASK).min(rows.len());
+        for signal in &rows[row..end] {
+            if signal.try_set(epoch.clone()).is_some() {
+                return false;
+            }
         }
-    }
-    if end == rows.len() {
-        table_epoch.try_set(epoch.map(|e| e.epoch));
-    } else {
-        dom::next_task(move || fill_rows(rows, end, epoch, table_epoch, generation, mine));
-    }
+        row = end;
+        if end == rows.len() {
+            table_epoch.try_set(epoch.as_ref().map(|e| e.epoch));
+        }
+        end < rows.len()
+    });
 }
 
 /// The matrix and the selected cell's images.
@@ -100,20 +98,10 @@ pub fn Confusion(
             .map(|_| RwSignal::new(None::<EpochResult>))
             .collect();
         let table_epoch = RwSignal::new(None::<usize>);
-        let generation = StoredValue::new(0u64);
+        let steps = Steps::new();
         let rows_to_fill = row_epochs.clone();
         Effect::new(move |_| {
-            let epoch = last_epoch.get();
-            let mine = generation.with_value(|g| g + 1);
-            generation.set_value(mine);
-            fill_rows(
-                rows_to_fill.clone(),
-                0,
-                epoch,
-                table_epoch,
-                generation,
-                mine,
-            );
+            fill_rows(steps, rows_to_fill.clone(), last_epoch.get(), table_epoch);
         });
         let rows = (0..classes).map(|truth| {
             let row_epoch = row_epochs[truth];

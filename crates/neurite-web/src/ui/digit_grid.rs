@@ -10,9 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlDivElement, ResizeObserver};
 
-use crate::dom;
+use crate::dom::{self, Steps};
 use crate::state::paced::{PER_TASK, next_slots};
-use crate::state::sheet::{IMAGE, SheetLayout, upscaled_rgba};
+use crate::state::sheet::{IMAGE, SheetLayout, cells_to_size, upscaled_rgba};
 use crate::ui::digit::{SIDE, put_rgba_at};
 use crate::ui::state::TestResults;
 
@@ -25,25 +25,17 @@ pub struct GridDigit {
     pub caption: String,
 }
 
-/// Moves `shown` one task's worth towards `wanted`, and schedules the next step, unless a newer
-/// `wanted` has started its own steps (`generation` moved on).
-fn advance(
-    wanted: Memo<Vec<GridDigit>>,
-    shown: RwSignal<Vec<GridDigit>>,
-    generation: StoredValue<u64>,
-    mine: u64,
-) {
-    if generation.try_get_value() != Some(mine) {
-        return;
-    }
-    let next = wanted.with_untracked(|w| shown.with_untracked(|s| next_slots(w, s, PER_TASK)));
-    let done = wanted.with_untracked(|w| *w == next);
-    if shown.with_untracked(|s| *s != next) {
-        shown.set(next);
-    }
-    if !done {
-        dom::next_task(move || advance(wanted, shown, generation, mine));
-    }
+/// Moves `shown` towards `wanted` a task's worth ([`PER_TASK`]) at a time, from the next task
+/// on, until it shows what `wanted` holds (or `steps` starts again for a newer `wanted`).
+fn advance(steps: Steps, wanted: Memo<Vec<GridDigit>>, shown: RwSignal<Vec<GridDigit>>) {
+    steps.start(move || {
+        let next = wanted.with_untracked(|w| shown.with_untracked(|s| next_slots(w, s, PER_TASK)));
+        let done = wanted.with_untracked(|w| *w == next);
+        if shown.with_untracked(|s| *s != next) {
+            shown.set(next);
+        }
+        !done
+    });
 }
 
 /// Slot `slot` of a grid: a button with an empty box where the sheet shows its image, and
@@ -66,36 +58,43 @@ fn slot_view(
     }
 }
 
-/// What the sheet shows: its columns and size, and the image painted in each cell.
+/// What the sheet shows: its columns, the cells it is sized for and its size, and the image
+/// painted in each cell.
 #[derive(Default)]
 struct Painted {
     columns: usize,
+    cells: usize,
     size: (usize, usize),
     images: Vec<Option<usize>>,
 }
 
-/// Brings the sheet to `shown` in `columns` columns: resized (which clears it) when its size
-/// changes, then each cell whose image differs from the one painted there repainted, and the
-/// cells past the end cleared.
+/// Brings the sheet to `shown` in `columns` columns, on its way to `wanted` cells: resized
+/// (which clears it) when its size changes ([`cells_to_size`]), then each cell whose image
+/// differs from the one painted there repainted, and the cells past the end cleared.
+#[allow(clippy::too_many_arguments)]
 fn paint_sheet(
     canvas: &HtmlCanvasElement,
     context: &CanvasRenderingContext2d,
     painted: &mut Painted,
     shown: &[GridDigit],
+    wanted: usize,
     layout: SheetLayout,
     columns: usize,
     tests: TestResults,
 ) {
-    let size = layout.size(shown.len(), columns);
+    let cells = cells_to_size(shown.len(), wanted, painted.cells);
+    let size = layout.size(cells, columns);
     if columns != painted.columns || size != painted.size {
         canvas.set_width(size.0 as u32);
         canvas.set_height(size.1 as u32);
         *painted = Painted {
             columns,
+            cells,
             size,
             images: Vec::new(),
         };
     }
+    painted.cells = cells;
     let images = &mut painted.images;
     images.resize(images.len().max(shown.len()), None);
     for (cell, digit) in shown.iter().enumerate() {
@@ -152,14 +151,12 @@ pub fn DigitGrid(
     layout: SheetLayout,
 ) -> impl IntoView {
     let shown = RwSignal::new(Vec::<GridDigit>::new());
-    let generation = StoredValue::new(0u64);
+    let steps = Steps::new();
     Effect::new(move |_| {
         // Read, not only tracked: a memo never read has no sources, and never changes.
         wanted.with(|_| ());
-        let mine = generation.with_value(|g| g + 1);
-        generation.set_value(mine);
         // Not in the task that changed `wanted` (a worker's reply, which has its own work).
-        dom::next_task(move || advance(wanted, shown, generation, mine));
+        advance(steps, wanted, shown);
     });
     let grid = NodeRef::<Div>::new();
     let sheet = NodeRef::<Canvas>::new();
@@ -180,11 +177,13 @@ pub fn DigitGrid(
         if context.with_value(Option::is_none) {
             context.set_value(dom::context_2d(&canvas));
         }
+        // Untracked: the sheet is painted when the shown digits change, a task after `wanted`.
+        let wanted = wanted.with_untracked(Vec::len);
         shown.with(|shown| {
             context.with_value(|c| {
                 if let Some(c) = c {
                     painted.update_value(|p| {
-                        paint_sheet(&canvas, c, p, shown, layout, columns, tests)
+                        paint_sheet(&canvas, c, p, shown, wanted, layout, columns, tests)
                     });
                 }
             })
