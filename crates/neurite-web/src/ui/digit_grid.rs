@@ -168,6 +168,10 @@ pub fn DigitGrid(
     });
     let painted = StoredValue::new_local(Painted::default());
     let context = StoredValue::new_local(None::<CanvasRenderingContext2d>);
+    // The sheet's height, which the grid keeps as its least height: the grid takes the room of
+    // its digits when it starts on its way to them, and the panels below it move once, not at
+    // every step that starts a row.
+    let sheet_height = RwSignal::new(0usize);
     Effect::new(move |_| {
         let columns = columns.get();
         let Some(canvas) = sheet.get() else { return };
@@ -182,9 +186,13 @@ pub fn DigitGrid(
         shown.with(|shown| {
             context.with_value(|c| {
                 if let Some(c) = c {
-                    painted.update_value(|p| {
-                        paint_sheet(&canvas, c, p, shown, wanted, layout, columns, tests)
+                    let height = painted.try_update_value(|p| {
+                        paint_sheet(&canvas, c, p, shown, wanted, layout, columns, tests);
+                        p.size.1
                     });
+                    if let Some(height) = height.filter(|h| *h != sheet_height.get_untracked()) {
+                        sheet_height.set(height);
+                    }
                 }
             })
         });
@@ -195,7 +203,8 @@ pub fn DigitGrid(
         <div class="digits" data-testid=testid aria-busy=busy node_ref=grid
             style:grid-template-columns=layout.css_columns()
             style:grid-auto-rows=layout.css_rows()
-            style:gap=layout.css_gap()>
+            style:gap=layout.css_gap()
+            style:min-height=move || format!("{}px", sheet_height.get())>
             <For each=move || 0..slots.get() key=|slot| *slot
                 children=move |slot| slot_view(slot, shown, pick, figure_testid)/>
             <canvas class="digit-sheet" node_ref=sheet width="0" height="0"></canvas>
