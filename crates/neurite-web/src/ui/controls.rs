@@ -38,6 +38,12 @@ fn edit(state: Form, change: impl FnOnce(&mut Draft)) {
     state.control.edit(change);
 }
 
+/// The draft's value `get` reads, as a control shows it: a memo, so that an edit of one
+/// control sets the value of that control alone, not of every control of the form.
+fn shown(state: Form, get: fn(&Draft) -> String) -> Memo<String> {
+    Memo::new(move |_| state.control.draft.with(get))
+}
+
 /// A text field bound to one value of the draft, showing the refusal that names `control`.
 fn field(
     state: Form,
@@ -58,11 +64,12 @@ fn field(
         })
     };
     let invalid = error.clone();
+    let value = shown(state, get);
     view! {
         <label class="field" class:invalid=move || invalid().is_some()>
             <span title=move || state.tip(label)>{move || state.t(label)}</span>
             <input type="text" spellcheck="false" data-testid=testid
-                prop:value=move || state.control.draft.with(get)
+                prop:value=move || value.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     edit(state, |d| set(d, value));
@@ -98,12 +105,13 @@ fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl I
     let dropout_error = error_for(dropout_control);
     let (units_invalid, dropout_invalid) = (units_error.clone(), dropout_error.clone());
     let layer = move |f: fn(&HiddenLayer) -> String| {
-        move || {
+        let value = Memo::new(move |_| {
             state
                 .control
                 .draft
                 .with(|d| d.hidden.get(i).map(f).unwrap_or_default())
-        }
+        });
+        move || value.get()
     };
     view! {
         <div class="layer" data-testid=format!("layer-{i}")>
@@ -174,6 +182,14 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
     let refusal = Memo::new(move |_| state.control.draft.with(|d| d.check().err()));
     let layer_count = Memo::new(move |_| state.control.draft.with(|d| d.hidden.len()));
     let optimizer = Memo::new(move |_| state.control.draft.with(|d| d.optimizer));
+    let nesterov = Memo::new(move |_| state.control.draft.with(|d| d.nesterov));
+    let slider = shown(state, |d| d.log_learning_rate().unwrap_or(-3.0).to_string());
+    let pixels = Memo::new(move |_| {
+        state.control.draft.with(|d| match d.pixels {
+            PixelMode::Raw => "raw",
+            PixelMode::Scaled => "scaled",
+        })
+    });
     let f = move |label, control: &str, get, set| {
         field(state, refusal, label, control.into(), get, set)
     };
@@ -185,7 +201,7 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
             {f(Text::MomentumMu, "optimizer.momentum", |d| d.momentum.clone(), |d, v| d.momentum = v)}
             <label class="check">
                 <input type="checkbox" data-testid="field-nesterov"
-                    prop:checked=move || state.control.draft.with(|d| d.nesterov)
+                    prop:checked=move || nesterov.get()
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
                         edit(state, |d| d.nesterov = on);
@@ -248,7 +264,7 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
         {f(Text::LearningRate, "learning_rate", |d| d.learning_rate.clone(), |d, v| d.learning_rate = v)}
         <input type="range" class="log-slider" data-testid="learning-rate-slider"
             min=LOG_LR_RANGE.0 max=LOG_LR_RANGE.1 step="0.05"
-            prop:value=move || state.control.draft.with(Draft::log_learning_rate).unwrap_or(-3.0).to_string()
+            prop:value=move || slider.get()
             on:input=move |ev| {
                 if let Ok(log) = event_target_value(&ev).parse::<f64>() {
                     edit(state, |d| d.learning_rate = learning_rate_from_log(log));
@@ -260,7 +276,7 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
         <label class="field">
             <span>{move || t(Text::Pixels)}</span>
             <select data-testid="field-pixels"
-                prop:value=move || state.control.draft.with(|d| if d.pixels == PixelMode::Raw { "raw" } else { "scaled" })
+                prop:value=move || pixels.get()
                 on:change=move |ev| {
                     let raw = event_target_value(&ev) == "raw";
                     edit(state, |d| d.pixels = if raw { PixelMode::Raw } else { PixelMode::Scaled });
