@@ -101,6 +101,17 @@ pub fn next_task(f: impl FnOnce() + 'static) {
     leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
 }
 
+/// Resolves in a task of its own, after the current one ends: an `async` job that awaits it
+/// splits there, as [`next_task`] splits a job of closures.
+pub async fn next_task_begins() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        next_task(move || {
+            resolve.call0(&wasm_bindgen::JsValue::UNDEFINED).ok();
+        });
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok();
+}
+
 /// Work done a step per task, which a newer start replaces: [`Steps::start`] runs its step in
 /// the next task, and again in the task after while the step says there is more to do, until
 /// `start` is called again (the older steps then stop) or the page part that owns the steps
