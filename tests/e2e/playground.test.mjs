@@ -12,6 +12,8 @@ let server;
 let browser;
 let page;
 let errors;
+/** The gallery's height before the first epoch. */
+let galleryHeightBefore;
 
 
 /** Strokes traced over an image: one per horizontal run of ink, in 28×28 pixel units. */
@@ -104,6 +106,9 @@ test('the seed preset trains an epoch of 60 000 images to ≥ 95 % test accuracy
       }
     }).observe(shown, { attributes: true });
   });
+  // The gallery keeps room for the digits it will show (once it knows its columns).
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[data-testid=gallery]')).minHeight) > 0);
+  galleryHeightBefore = await page.getByTestId('gallery').evaluate((g) => g.getBoundingClientRect().height);
   await page.getByTestId('play').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase === 'running');
 
@@ -147,6 +152,10 @@ test('the confusion matrix opens a cell and the gallery shows misclassified digi
     && document.querySelector(`[data-testid=${grid}]`).getAttribute('aria-busy') === 'false', [grid, id, n]);
   await filled('cell-images', 'cell-image', Math.min(60, sevens));
   await filled('gallery', 'misclassified', Math.min(40, errorsInAll));
+  if (errorsInAll >= 40) {
+    const after = await page.getByTestId('gallery').evaluate((g) => g.getBoundingClientRect().height);
+    assert.equal(after, galleryHeightBefore, 'the gallery kept the room of its 40 digits: nothing below it moved when they came');
+  }
   const captions = await page.getByTestId('cell-image').locator('figcaption').allTextContents();
   assert.ok(captions.every((c) => /^#\d+$/.test(c)), 'each 7 → 7 image is named by its index');
   assert.equal(new Set(captions).size, captions.length, 'no image twice');

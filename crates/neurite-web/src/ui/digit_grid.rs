@@ -149,6 +149,10 @@ pub fn DigitGrid(
     figure_testid: &'static str,
     /// The cells' size.
     layout: SheetLayout,
+    /// Digits the grid keeps room for before it shows them (the most it will show), so that
+    /// the page does not move when they come.
+    #[prop(optional)]
+    reserve: usize,
 ) -> impl IntoView {
     let shown = RwSignal::new(Vec::<GridDigit>::new());
     let steps = Steps::new();
@@ -197,6 +201,12 @@ pub fn DigitGrid(
             })
         });
     });
+    // The room kept for `reserve` digits, once the columns are known.
+    let reserved = Memo::new(move |_| match columns.get() {
+        0 => 0,
+        columns => layout.size(reserve, columns).1,
+    });
+    let least_height = move || reserved.get().max(sheet_height.get());
     let slots = Memo::new(move |_| shown.with(Vec::len));
     let busy = move || wanted.with(|w| shown.with(|s| w != s)).to_string();
     view! {
@@ -204,7 +214,7 @@ pub fn DigitGrid(
             style:grid-template-columns=layout.css_columns()
             style:grid-auto-rows=layout.css_rows()
             style:gap=layout.css_gap()
-            style:min-height=move || format!("{}px", sheet_height.get())>
+            style:min-height=move || format!("{}px", least_height())>
             <For each=move || 0..slots.get() key=|slot| *slot
                 children=move |slot| slot_view(slot, shown, pick, figure_testid)/>
             <canvas class="digit-sheet" node_ref=sheet width="0" height="0"></canvas>

@@ -53,6 +53,6 @@ pub fn Gallery(
         <h2>{move || t(Text::Misclassified)}</h2>
         {move || last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
         <DigitGrid wanted tests pick testid="gallery" figure_testid="misclassified"
-            layout=SheetLayout::TWO_LINES/>
+            layout=SheetLayout::TWO_LINES reserve=SHOWN/>
     }
 }
