@@ -8,7 +8,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlDivElement, ResizeObserver};
+use web_sys::{CanvasRenderingContext2d, HtmlDivElement, ResizeObserver};
 
 use crate::dom::{self, Steps};
 use crate::state::paced::{PER_TASK, next_slots};
@@ -71,9 +71,7 @@ struct Painted {
 /// Brings the sheet to `shown` in `columns` columns, on its way to `wanted` cells: resized
 /// (which clears it) when its size changes ([`cells_to_size`]), then each cell whose image
 /// differs from the one painted there repainted, and the cells past the end cleared.
-#[allow(clippy::too_many_arguments)]
 fn paint_sheet(
-    canvas: &HtmlCanvasElement,
     context: &CanvasRenderingContext2d,
     painted: &mut Painted,
     shown: &[GridDigit],
@@ -85,6 +83,9 @@ fn paint_sheet(
     let cells = cells_to_size(shown.len(), wanted, painted.cells);
     let size = layout.size(cells, columns);
     if columns != painted.columns || size != painted.size {
+        let Some(canvas) = context.canvas() else {
+            return;
+        };
         canvas.set_width(size.0 as u32);
         canvas.set_height(size.1 as u32);
         *painted = Painted {
@@ -191,7 +192,7 @@ pub fn DigitGrid(
             context.with_value(|c| {
                 if let Some(c) = c {
                     let height = painted.try_update_value(|p| {
-                        paint_sheet(&canvas, c, p, shown, wanted, layout, columns, tests);
+                        paint_sheet(c, p, shown, wanted, layout, columns, tests);
                         p.size.1
                     });
                     if let Some(height) = height.filter(|h| *h != sheet_height.get_untracked()) {
