@@ -98,5 +98,5 @@ for target in "${targets[@]}"; do
   [ "$found" = 0 ] || echo "$target: $found inputs copied to fuzz/regressions/$target/" >&2
 done
 
-step "summary (cumulative over resumed runs; from fuzz/out/<target>/default/fuzzer_stats)"
+step "summary (cumulative over resumed runs; from every instance's fuzz/out/<target>/*/fuzzer_stats)"
 printf '%s\n' "${summary[@]}"
