@@ -179,7 +179,7 @@ fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl I
 pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
     let state = Form { control, lang };
     let t = move |text| state.t(text);
-    let refusal = Memo::new(move |_| state.control.draft.with(|d| d.check().err()));
+    let refusal = Memo::new(move |_| state.control.checked.with(|c| c.as_ref().err().cloned()));
     let layer_count = Memo::new(move |_| state.control.draft.with(|d| d.hidden.len()));
     let optimizer = Memo::new(move |_| state.control.draft.with(|d| d.optimizer));
     let nesterov = Memo::new(move |_| state.control.draft.with(|d| d.nesterov));

@@ -89,12 +89,10 @@ fn paint_sheet(
         };
         canvas.set_width(size.0 as u32);
         canvas.set_height(size.1 as u32);
-        *painted = Painted {
-            columns,
-            cells,
-            size,
-            images: Vec::new(),
-        };
+        // A resized canvas is cleared: every image is to be painted again.
+        painted.columns = columns;
+        painted.size = size;
+        painted.images.clear();
     }
     painted.cells = cells;
     let images = &mut painted.images;

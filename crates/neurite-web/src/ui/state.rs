@@ -10,8 +10,10 @@
 
 use leptos::prelude::*;
 
+use neurite::config::CheckedConfig;
+
 use crate::dom::Redraw;
-use crate::draft::Draft;
+use crate::draft::{Draft, Refusal};
 use crate::protocol::{FromWorker, Phase, ToWorker};
 use crate::reset_plan::{self, Plan};
 use crate::state::Run;
@@ -23,6 +25,9 @@ use crate::ui::link::Link;
 pub struct RunControl {
     /// The controls' values.
     pub draft: RwSignal<Draft>,
+    /// The draft checked by the engine, once per edit (the controls' refusal, the status and
+    /// the way to the worker all read it).
+    pub checked: Memo<Result<CheckedConfig, Refusal>>,
     /// The run in the worker, as its replies describe it.
     pub run: RwSignal<Run>,
     /// The worker.
@@ -40,8 +45,10 @@ pub const PROGRESS_SHOWN_MS: f64 = 250.0;
 impl RunControl {
     /// The controls at `draft`, the run at `run`, and the worker behind `link`.
     pub fn new(draft: Draft, run: Run, link: Link) -> Self {
+        let draft = RwSignal::new(draft);
         RunControl {
-            draft: RwSignal::new(draft),
+            draft,
+            checked: Memo::new(move |_| draft.with(Draft::check)),
             run: RwSignal::new(run),
             link,
             progress_shown: Redraw::at_most_every(PROGRESS_SHOWN_MS),
@@ -70,7 +77,7 @@ impl RunControl {
     /// something to keep (trained, loaded or continued), a new model only while there is
     /// nothing to lose. Nothing is sent unless it checks.
     pub fn apply_draft(self) {
-        let Ok(checked) = self.draft.with_untracked(|d| d.check()) else {
+        let Ok(checked) = self.checked.get_untracked() else {
             return;
         };
         let (running, phase, kept) = self
@@ -124,7 +131,7 @@ impl RunControl {
 
     /// A fresh model from the controls (Reset, or a preset).
     pub fn configure(self) {
-        if let Ok(checked) = self.draft.with_untracked(|d| d.check()) {
+        if let Ok(checked) = self.checked.get_untracked() {
             self.link.send(ToWorker::Configure {
                 config: checked.into_inner(),
             });

@@ -32,13 +32,13 @@ pub fn Status(
     let data_ready = move || data.with(DataStatus::is_loaded);
     let configured = move || run.with(|r| r.config.is_some());
     // Checked once per edit of the controls, not at every reply about the run.
-    let checked = Memo::new(move |_| control.draft.with(|d| d.check().ok()));
-    let valid = move || checked.with(Option::is_some);
+    let checked = control.checked;
+    let valid = move || checked.with(Result::is_ok);
     let running = Memo::new(move |_| run.with(|r| (r.config.clone(), r.phase, r.kept)));
     let needs_reset = Memo::new(move |_| {
         checked.with(|wanted| {
             running.with(|(config, phase, kept)| {
-                wanted.as_ref().is_some_and(|wanted| {
+                wanted.as_ref().is_ok_and(|wanted| {
                     reset_plan::needs_reset(wanted, config.as_ref(), *phase, *kept)
                 })
             })
