@@ -230,7 +230,7 @@ fn check_optimizer_in_f32(optimizer: &OptimizerSpec) -> Result<()> {
 }
 
 /// Checks that a whole number survives JavaScript: at most [`MAX_SAFE_INTEGER`].
-fn check_safe_integer(field: &str, value: u64) -> Result<()> {
+pub(crate) fn check_safe_integer(field: &str, value: u64) -> Result<()> {
     if value <= MAX_SAFE_INTEGER {
         Ok(())
     } else {

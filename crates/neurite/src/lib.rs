@@ -39,8 +39,8 @@ pub use activation::Activation;
 pub use config::{CheckedConfig, Config, PixelMode, TrainConfig};
 pub use data::{Dataset, Mnist, load_mnist};
 pub use error::{
-    Bound, DatasetReason, Error, IdxReason, ModelFileReason, Quantity, Reason, Result,
-    idx_type_name,
+    Bound, CsvColumn, CsvReason, DatasetReason, Error, IdxReason, ModelFileReason, Quantity,
+    Reason, Result, idx_type_name,
 };
 pub use loss::{Loss, Targets};
 pub use metrics::{ConfusionMatrix, Evaluation};

@@ -43,6 +43,14 @@ pub fn message(error: &neurite::Error, lang: Lang) -> String {
         (Error::Dataset(reason), Lang::Zh) => {
             format!("数据集：{}", file_errors::dataset(reason))
         }
+        (Error::Csv { line, reason }, Lang::Zh) => {
+            let at = if *line == 0 {
+                String::new()
+            } else {
+                format!("第 {line} 行")
+            };
+            format!("点文件{at}：{}", file_errors::csv(reason))
+        }
         (Error::Image(_) | Error::Io { .. }, Lang::Zh) => error.to_string(),
     }
 }
@@ -80,7 +88,14 @@ pub fn field_name(field: &str, lang: Lang) -> Cow<'_, str> {
         "input_shape" => Cow::Borrowed("输入形状"),
         "layers" => Cow::Borrowed("网络层"),
         "model" => Cow::Borrowed("模型"),
-        _ => layer_field(field, lang).map_or(Cow::Borrowed(field), Cow::Owned),
+        "classes" => Cow::Borrowed("类别数"),
+        "points" => Cow::Borrowed("点数"),
+        "noise" => Cow::Borrowed("噪声"),
+        "train_percent" => Cow::Borrowed("训练集比例"),
+        "labels" => Cow::Borrowed("标签数"),
+        _ => layer_field(field, lang)
+            .or_else(|| point_field(field))
+            .map_or(Cow::Borrowed(field), Cow::Owned),
     }
 }
 
@@ -111,6 +126,22 @@ fn layer_field(field: &str, lang: Lang) -> Option<String> {
     } else {
         index("layers[").map(|_| format!("{layer} 的{space}{part}"))
     }
+}
+
+/// `points[i].x` → `第 i+1 个点的 x`, and `.label` → `的标签`.
+fn point_field(field: &str) -> Option<String> {
+    let (point, part) = field.split_once('.')?;
+    let index: usize = point
+        .strip_prefix("points[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()?;
+    let part = match part {
+        "x" | "y" => format!(" {part}"),
+        "label" => "标签".into(),
+        _ => return None,
+    };
+    Some(format!("第 {} 个点的{part}", index + 1))
 }
 
 /// `含 0` or `不含 0`.
@@ -532,6 +563,10 @@ mod tests {
             field_name("layers[3].rate", Lang::Zh),
             "layers[3] 的 Dropout 比率"
         );
+        assert_eq!(field_name("noise", Lang::Zh), "噪声");
+        assert_eq!(field_name("points[0].x", Lang::Zh), "第 1 个点的 x");
+        assert_eq!(field_name("points[41].label", Lang::Zh), "第 42 个点的标签");
+        assert_eq!(field_name("points[x].label", Lang::Zh), "points[x].label");
         assert_eq!(field_name("something.else", Lang::Zh), "something.else");
         assert_eq!(field_name("hidden[0].units", Lang::En), "hidden[0].units");
     }

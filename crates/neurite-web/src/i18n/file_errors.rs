@@ -3,7 +3,7 @@
 //! Their English is the engine's own [`Display`](std::fmt::Display); names and numbers from the
 //! file (a tensor's name, a shape, a parser's detail) stay as they are.
 
-use neurite::{DatasetReason, IdxReason, ModelFileReason};
+use neurite::{CsvColumn, CsvReason, DatasetReason, IdxReason, ModelFileReason};
 
 use super::Lang;
 use super::engine_errors::config_error;
@@ -181,6 +181,36 @@ pub fn dataset(reason: &DatasetReason) -> String {
             format!("模型有 {outputs} 个输出，但数据有 {classes} 个类别")
         }
         DatasetReason::EmptyTraining => "训练集是空的".into(),
+    }
+}
+
+/// A points file's column as its header names it, with its meaning: `x`, `y`, `label（标签）`.
+fn csv_column(column: CsvColumn) -> String {
+    match column {
+        CsvColumn::X | CsvColumn::Y => column.name().into(),
+        CsvColumn::Label => "label（标签）".into(),
+    }
+}
+
+/// Why a points file (CSV) is refused, in 中文.
+pub fn csv(reason: &CsvReason) -> String {
+    match reason {
+        CsvReason::TooLarge { bytes, max } => {
+            format!("文件有 {bytes} 字节，超过了允许的 {max} 字节")
+        }
+        CsvReason::TooManyPoints { max } => format!("点数超过了 {max} 个"),
+        CsvReason::FieldCount { got } => {
+            format!("有 {got} 个字段，应为 3 个（x, y, label）")
+        }
+        CsvReason::NotANumber { column, text } => {
+            format!("{}：“{text}”不是数字", csv_column(*column))
+        }
+        CsvReason::Value { column, reason } => format!(
+            "{}：{}",
+            csv_column(*column),
+            super::engine_errors::reason(reason, Lang::Zh)
+        ),
+        CsvReason::NoPoints => "没有任何点".into(),
     }
 }
 
@@ -439,6 +469,57 @@ mod tests {
                 vec!["3", "2"],
             ),
             (Error::Dataset(DatasetReason::EmptyTraining), vec![]),
+            (
+                Error::Csv {
+                    line: 0,
+                    reason: CsvReason::TooLarge {
+                        bytes: 2_000_000,
+                        max: 1 << 20,
+                    },
+                },
+                vec!["2000000", "1048576"],
+            ),
+            (
+                Error::Csv {
+                    line: 12,
+                    reason: CsvReason::TooManyPoints { max: 10_000 },
+                },
+                vec!["12", "10000"],
+            ),
+            (
+                Error::Csv {
+                    line: 3,
+                    reason: CsvReason::FieldCount { got: 2 },
+                },
+                vec!["3", "2", "x, y, label"],
+            ),
+            (
+                Error::Csv {
+                    line: 4,
+                    reason: CsvReason::NotANumber {
+                        column: CsvColumn::Y,
+                        text: "two".into(),
+                    },
+                },
+                vec!["4", "y", "two"],
+            ),
+            (
+                Error::Csv {
+                    line: 5,
+                    reason: CsvReason::Value {
+                        column: CsvColumn::Label,
+                        reason: Reason::whole(Quantity::Whole, 7, 0, 5),
+                    },
+                },
+                vec!["5", "label", "7"],
+            ),
+            (
+                Error::Csv {
+                    line: 0,
+                    reason: CsvReason::NoPoints,
+                },
+                vec![],
+            ),
         ]
     }
 

@@ -157,9 +157,10 @@ impl From<neurite::Error> for WorkerError {
         let (kind, field) = match &error {
             neurite::Error::InvalidConfig { field, .. } => (ErrorKind::Config, Some(field.clone())),
             neurite::Error::ModelFile(_) => (ErrorKind::ModelFile, None),
-            neurite::Error::Idx { .. } | neurite::Error::Dataset(_) | neurite::Error::Io { .. } => {
-                (ErrorKind::Data, None)
-            }
+            neurite::Error::Idx { .. }
+            | neurite::Error::Dataset(_)
+            | neurite::Error::Csv { .. }
+            | neurite::Error::Io { .. } => (ErrorKind::Data, None),
             neurite::Error::Image(_) => (ErrorKind::State, None),
         };
         WorkerError {

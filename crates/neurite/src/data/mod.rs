@@ -1,7 +1,9 @@
-//! Datasets: the MNIST IDX reader and the in-memory [`Dataset`] batches are drawn from.
+//! Datasets: the MNIST IDX reader and the in-memory [`Dataset`] batches are drawn from; the
+//! 2-D playground's points on a plane ([`plane`]).
 
 mod dataset;
 pub mod idx;
+pub mod plane;
 
 pub use dataset::{Dataset, MNIST_FILES, Mnist, load_mnist};
 pub use idx::{IdxArray, parse_idx};

@@ -7,10 +7,12 @@
 use std::fmt;
 
 mod config;
+mod csv;
 mod data;
 mod model_file;
 
 pub use config::{Bound, Quantity, Reason};
+pub use csv::{CsvColumn, CsvReason};
 pub use data::{DatasetReason, IdxReason, idx_type_name};
 pub use model_file::ModelFileReason;
 
@@ -45,6 +47,15 @@ pub enum Error {
     /// A model file is malformed or does not match its specification.
     #[error("model file: {0}")]
     ModelFile(ModelFileReason),
+
+    /// A file of points (CSV) is malformed; `line` counts from 1 (0: the whole file).
+    #[error("points file{}: {reason}", csv::at_line(*.line))]
+    Csv {
+        /// Where.
+        line: usize,
+        /// What is wrong there.
+        reason: CsvReason,
+    },
 
     /// An image given for prediction cannot be used.
     #[error("image: {0}")]
