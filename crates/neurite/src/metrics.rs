@@ -68,11 +68,11 @@ impl ConfusionMatrix {
 pub struct Evaluation {
     /// Mean loss (weight penalties included, as Keras's `evaluate`).
     pub loss: f64,
-    /// Fraction of samples classified correctly.
+    /// Fraction of samples classified correctly (NaN for a regression).
     pub accuracy: f64,
-    /// Counts of (true, predicted) classes.
+    /// Counts of (true, predicted) classes (none for a regression).
     pub confusion: ConfusionMatrix,
-    /// The predicted class of every sample, in order.
+    /// The predicted class of every sample, in order (none for a regression).
     pub predictions: Vec<u8>,
 }
 
@@ -94,11 +94,22 @@ pub fn evaluate(
     let mut predictions = Vec::with_capacity(data.len());
     let mut loss_sum = 0.0f64;
     let mut labels = Vec::new();
+    let mut values = ndarray::Array2::zeros((0, 0));
+    let regression = data.values().is_some();
     let indices: Vec<u32> = (0..data.len() as u32).collect();
     for chunk in indices.chunks(EVAL_BATCH) {
         model.forward_samples(data, chunk, pixels, &mut labels, false);
-        let batch_loss = model.loss(loss, Targets::Classes(&labels), Penalties::default());
+        let targets = if regression {
+            data.gather_values(chunk, &mut values);
+            Targets::Values(values.view())
+        } else {
+            Targets::Classes(&labels)
+        };
+        let batch_loss = model.loss(loss, targets, Penalties::default());
         loss_sum += f64::from(batch_loss) * chunk.len() as f64;
+        if regression {
+            continue;
+        }
         let probabilities = model.last_probabilities();
         for (predicted, &truth) in predicted_classes(probabilities, 0.5).zip(&labels) {
             confusion.record(truth, predicted);
@@ -113,7 +124,11 @@ pub fn evaluate(
     let n = data.len().max(1) as f64;
     Ok(Evaluation {
         loss: loss_sum / n + f64::from(model.penalty(penalties)),
-        accuracy: correct as f64 / n,
+        accuracy: if regression {
+            f64::NAN
+        } else {
+            correct as f64 / n
+        },
         confusion,
         predictions,
     })

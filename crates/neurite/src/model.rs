@@ -167,10 +167,18 @@ impl<F: Scalar> Sequential<F> {
     }
 
     /// Checks that the model can take `data`: its sample width, and a score for each of its
-    /// classes (a one-output model scores two).
+    /// classes (a one-output model scores two) or an output for each of its values to regress.
     pub fn check_fits(&self, data: &crate::Dataset) -> Result<()> {
         self.check_input(data.features())?;
         let outputs = self.output_features();
+        if let Some((_, values)) = data.values() {
+            if values != outputs {
+                return Err(crate::Error::Dataset(
+                    crate::DatasetReason::OutputsNotValues { outputs, values },
+                ));
+            }
+            return Ok(());
+        }
         let scored = if outputs == 1 { 2 } else { outputs };
         if data.classes() > scored {
             return Err(crate::Error::Dataset(
@@ -482,9 +490,10 @@ impl Sequential<f32> {
         );
         let start = self.first_trainable;
         let images = indices.iter().map(|&i| data.image(i as usize));
-        if self.layers[..start]
-            .iter()
-            .all(|l| l.passes_values_through())
+        if data.holds_pixels()
+            && self.layers[..start]
+                .iter()
+                .all(|l| l.passes_values_through())
             && self
                 .pixel_batch
                 .compress_pixels(images, data.features(), pixels.factor())

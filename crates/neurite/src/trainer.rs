@@ -56,7 +56,7 @@ pub struct StepReport {
     pub samples: usize,
     /// Mean loss over the epoch so far (what Keras's progress bar shows).
     pub loss: f64,
-    /// Accuracy over the epoch so far.
+    /// Accuracy over the epoch so far (NaN for a regression).
     pub accuracy: f64,
     /// Loss of the call's last batch.
     pub last_batch_loss: f64,
@@ -80,6 +80,10 @@ pub struct Trainer {
     seen: usize,
     diverged: bool,
     labels: Vec<u8>,
+    /// The batch's values to regress, `[batch, outputs]` (unused for classes).
+    values: ndarray::Array2<f32>,
+    /// Whether the data last trained on is a regression (whose reports have no accuracy).
+    regression: bool,
     /// The last weights and optimizer state found finite.
     finite: FiniteCopy,
     unchecked_steps: u32,
@@ -144,6 +148,8 @@ impl Trainer {
             seen: 0,
             diverged: false,
             labels: Vec::new(),
+            values: ndarray::Array2::zeros((0, 0)),
+            regression: false,
             finite,
             unchecked_steps: 0,
         }
@@ -314,6 +320,7 @@ impl Trainer {
     /// Trains on up to `max_batches` batches of `data`, stopping early at the end of an epoch.
     pub fn run_batches(&mut self, data: &Dataset, max_batches: usize) -> Result<StepReport> {
         self.check_data(data)?;
+        self.regression = data.values().is_some();
         let samples = self.samples_in(data);
         let batch_size = self.config.training.batch_size;
         let batches_per_epoch = samples.div_ceil(batch_size);
@@ -347,14 +354,22 @@ impl Trainer {
                 &mut self.labels,
                 true,
             );
-            let batch_loss = self
-                .model
-                .backward(loss, Targets::Classes(&self.labels), penalties);
+            let regression = self.regression;
+            let targets = if regression {
+                data.gather_values(&self.order[start..end], &mut self.values);
+                Targets::Values(self.values.view())
+            } else {
+                Targets::Classes(&self.labels)
+            };
+            let batch_loss = self.model.backward(loss, targets, penalties);
             if !batch_loss.is_finite() || !self.model.gradients_are_finite() {
                 self.diverge();
                 return Ok(self.report(batches_per_epoch, trained, f64::from(batch_loss), false));
             }
-            let correct = {
+            // A regression has no accuracy: its reports' accuracy is NaN.
+            let correct = if regression {
+                0
+            } else {
                 let probabilities = self.model.last_probabilities();
                 predicted_classes(probabilities, 0.5)
                     .zip(&self.labels)
@@ -451,7 +466,11 @@ impl Trainer {
             batches_per_epoch,
             samples,
             loss: self.loss_sum / seen,
-            accuracy: self.correct as f64 / seen,
+            accuracy: if self.regression {
+                f64::NAN
+            } else {
+                self.correct as f64 / seen
+            },
             last_batch_loss,
             outcome,
         }

@@ -181,6 +181,12 @@ pub fn dataset(reason: &DatasetReason) -> String {
             format!("模型有 {outputs} 个输出，但数据有 {classes} 个类别")
         }
         DatasetReason::EmptyTraining => "训练集是空的".into(),
+        DatasetReason::ValueCount { values, outputs } => {
+            format!("{values} 个回归目标值无法组成每个样本 {outputs} 个值")
+        }
+        DatasetReason::OutputsNotValues { outputs, values } => {
+            format!("模型有 {outputs} 个输出，但数据每个样本有 {values} 个回归目标值")
+        }
     }
 }
 
@@ -469,6 +475,20 @@ mod tests {
                 vec!["3", "2"],
             ),
             (Error::Dataset(DatasetReason::EmptyTraining), vec![]),
+            (
+                Error::Dataset(DatasetReason::ValueCount {
+                    values: 7,
+                    outputs: 2,
+                }),
+                vec!["7", "2"],
+            ),
+            (
+                Error::Dataset(DatasetReason::OutputsNotValues {
+                    outputs: 3,
+                    values: 1,
+                }),
+                vec!["3", "1"],
+            ),
             (
                 Error::Csv {
                     line: 0,

@@ -1,4 +1,6 @@
-//! [`Dataset`]: labelled images kept as `u8` pixels, converted to floats one batch at a time.
+//! [`Dataset`]: labelled samples, kept as `u8` pixels (images, converted to floats one batch at a
+//! time) or as numbers (the 2-D playground's features), labelled with classes or with values to
+//! regress.
 
 use std::path::Path;
 
@@ -7,14 +9,32 @@ use ndarray::ArrayViewMut2;
 use super::idx::{IdxArray, parse_idx};
 use crate::{DatasetReason, Error, PixelMode, Result};
 
-/// Labelled samples of `u8` features (pixels), with class labels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A dataset's samples, one after another.
+#[derive(Debug, Clone, PartialEq)]
+enum Samples {
+    /// Image pixels, turned into floats by the run's [`PixelMode`] as each batch is gathered.
+    Pixels(Vec<u8>),
+    /// Numbers, taken as they are.
+    Numbers(Vec<f32>),
+}
+
+/// What a dataset's samples are labelled with.
+#[derive(Debug, Clone, PartialEq)]
+enum Truth {
+    /// A class per sample, each below `classes`.
+    Classes { labels: Vec<u8>, classes: usize },
+    /// `outputs` values per sample, to regress.
+    Values { values: Vec<f32>, outputs: usize },
+}
+
+/// Labelled samples: images as `u8` pixels or numbers as `f32`, with class labels or values to
+/// regress.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     sample_shape: Vec<usize>,
     features: usize,
-    pixels: Vec<u8>,
-    labels: Vec<u8>,
-    classes: usize,
+    samples: Samples,
+    truth: Truth,
 }
 
 impl Dataset {
@@ -26,17 +46,82 @@ impl Dataset {
         labels: Vec<u8>,
         classes: usize,
     ) -> Result<Self> {
+        let features = Self::features_of(&sample_shape)?;
+        Self::check_count(pixels.len(), labels.len(), features)?;
+        Self::check_labels(&labels, classes)?;
+        Ok(Dataset {
+            sample_shape,
+            features,
+            samples: Samples::Pixels(pixels),
+            truth: Truth::Classes { labels, classes },
+        })
+    }
+
+    /// A dataset of numbers (`len × Π sample_shape`, taken as they are: no pixel scaling) and
+    /// one label per sample, each below `classes`.
+    pub fn of_numbers(
+        sample_shape: Vec<usize>,
+        numbers: Vec<f32>,
+        labels: Vec<u8>,
+        classes: usize,
+    ) -> Result<Self> {
+        let features = Self::features_of(&sample_shape)?;
+        Self::check_count(numbers.len(), labels.len(), features)?;
+        Self::check_labels(&labels, classes)?;
+        Ok(Dataset {
+            sample_shape,
+            features,
+            samples: Samples::Numbers(numbers),
+            truth: Truth::Classes { labels, classes },
+        })
+    }
+
+    /// A dataset of numbers (`len × Π sample_shape`) and `outputs` values per sample to
+    /// regress (`len × outputs`).
+    pub fn regression(
+        sample_shape: Vec<usize>,
+        numbers: Vec<f32>,
+        values: Vec<f32>,
+        outputs: usize,
+    ) -> Result<Self> {
+        let features = Self::features_of(&sample_shape)?;
+        if outputs == 0 || !values.len().is_multiple_of(outputs) {
+            return Err(Error::Dataset(DatasetReason::ValueCount {
+                values: values.len(),
+                outputs,
+            }));
+        }
+        Self::check_count(numbers.len(), values.len() / outputs, features)?;
+        Ok(Dataset {
+            sample_shape,
+            features,
+            samples: Samples::Numbers(numbers),
+            truth: Truth::Values { values, outputs },
+        })
+    }
+
+    fn features_of(sample_shape: &[usize]) -> Result<usize> {
         let features: usize = sample_shape.iter().product();
         if features == 0 {
-            return Err(Error::Dataset(DatasetReason::NoFeatures { sample_shape }));
+            return Err(Error::Dataset(DatasetReason::NoFeatures {
+                sample_shape: sample_shape.to_vec(),
+            }));
         }
-        if pixels.len() != labels.len() * features {
+        Ok(features)
+    }
+
+    fn check_count(values: usize, samples: usize, features: usize) -> Result<()> {
+        if Some(values) != samples.checked_mul(features) {
             return Err(Error::Dataset(DatasetReason::PixelCount {
-                pixels: pixels.len(),
-                samples: labels.len(),
+                pixels: values,
+                samples,
                 features,
             }));
         }
+        Ok(())
+    }
+
+    fn check_labels(labels: &[u8], classes: usize) -> Result<()> {
         if let Some((index, &label)) = labels
             .iter()
             .enumerate()
@@ -48,13 +133,7 @@ impl Dataset {
                 classes,
             }));
         }
-        Ok(Dataset {
-            sample_shape,
-            features,
-            pixels,
-            labels,
-            classes,
-        })
+        Ok(())
     }
 
     /// An image dataset from IDX images (`[n, rows, cols]`) and labels (`[n]`, each 0–9).
@@ -88,12 +167,15 @@ impl Dataset {
 
     /// Number of samples.
     pub fn len(&self) -> usize {
-        self.labels.len()
+        match &self.truth {
+            Truth::Classes { labels, .. } => labels.len(),
+            Truth::Values { values, outputs } => values.len() / outputs,
+        }
     }
 
     /// Whether the dataset has no samples.
     pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
+        self.len() == 0
     }
 
     /// The shape of one sample (`[28, 28]`).
@@ -106,23 +188,59 @@ impl Dataset {
         self.features
     }
 
-    /// Number of classes.
+    /// Number of classes (0 for a regression).
     pub fn classes(&self) -> usize {
-        self.classes
+        match &self.truth {
+            Truth::Classes { classes, .. } => *classes,
+            Truth::Values { .. } => 0,
+        }
     }
 
-    /// All labels.
+    /// All labels (none for a regression).
     pub fn labels(&self) -> &[u8] {
-        &self.labels
+        match &self.truth {
+            Truth::Classes { labels, .. } => labels,
+            Truth::Values { .. } => &[],
+        }
+    }
+
+    /// The values to regress, `outputs` per sample, and `outputs`; `None` for classes.
+    pub fn values(&self) -> Option<(&[f32], usize)> {
+        match &self.truth {
+            Truth::Classes { .. } => None,
+            Truth::Values { values, outputs } => Some((values, *outputs)),
+        }
+    }
+
+    /// Whether the samples are image pixels (else numbers).
+    pub fn holds_pixels(&self) -> bool {
+        matches!(self.samples, Samples::Pixels(_))
     }
 
     /// The pixels of sample `index`.
     ///
     /// # Panics
-    /// If `index` is out of range.
+    /// If `index` is out of range, or the dataset holds numbers ([`Dataset::holds_pixels`]).
     #[track_caller]
     pub fn image(&self, index: usize) -> &[u8] {
-        &self.pixels[index * self.features..(index + 1) * self.features]
+        match &self.samples {
+            Samples::Pixels(pixels) => &pixels[index * self.features..(index + 1) * self.features],
+            Samples::Numbers(_) => panic!("image: the dataset holds numbers, not pixels"),
+        }
+    }
+
+    /// The numbers of sample `index`.
+    ///
+    /// # Panics
+    /// If `index` is out of range, or the dataset holds pixels.
+    #[track_caller]
+    pub fn numbers(&self, index: usize) -> &[f32] {
+        match &self.samples {
+            Samples::Numbers(numbers) => {
+                &numbers[index * self.features..(index + 1) * self.features]
+            }
+            Samples::Pixels(_) => panic!("numbers: the dataset holds pixels, not numbers"),
+        }
     }
 
     /// The samples `range`, as a new dataset.
@@ -131,12 +249,24 @@ impl Dataset {
     /// If the range is out of bounds.
     #[track_caller]
     pub fn slice(&self, range: std::ops::Range<usize>) -> Dataset {
+        let features = range.start * self.features..range.end * self.features;
         Dataset {
             sample_shape: self.sample_shape.clone(),
             features: self.features,
-            pixels: self.pixels[range.start * self.features..range.end * self.features].to_vec(),
-            labels: self.labels[range].to_vec(),
-            classes: self.classes,
+            samples: match &self.samples {
+                Samples::Pixels(pixels) => Samples::Pixels(pixels[features].to_vec()),
+                Samples::Numbers(numbers) => Samples::Numbers(numbers[features].to_vec()),
+            },
+            truth: match &self.truth {
+                Truth::Classes { labels, classes } => Truth::Classes {
+                    labels: labels[range].to_vec(),
+                    classes: *classes,
+                },
+                Truth::Values { values, outputs } => Truth::Values {
+                    values: values[range.start * outputs..range.end * outputs].to_vec(),
+                    outputs: *outputs,
+                },
+            },
         }
     }
 
@@ -148,8 +278,8 @@ impl Dataset {
         (self.slice(0..cut), self.slice(cut..self.len()))
     }
 
-    /// Writes samples `indices` into the rows of `out` as floats (`pixel × mode.factor()`), and
-    /// their labels into `labels`.
+    /// Writes samples `indices` into the rows of `out` as floats (pixels × `mode.factor()`;
+    /// numbers as they are), and their labels into `labels` (none for a regression).
     ///
     /// # Panics
     /// If `out` is not `[indices.len(), features]` or an index is out of range.
@@ -167,22 +297,52 @@ impl Dataset {
             "gather: output shape"
         );
         let factor = mode.factor();
+        let n = self.features;
         for (mut row, &index) in out.rows_mut().into_iter().zip(indices) {
             let row = row.as_slice_mut().expect("batch rows are contiguous");
-            for (o, &p) in row.iter_mut().zip(self.image(index as usize)) {
-                *o = f32::from(p) * factor;
+            let at = index as usize * n..(index as usize + 1) * n;
+            match &self.samples {
+                Samples::Pixels(pixels) => {
+                    for (o, &p) in row.iter_mut().zip(&pixels[at]) {
+                        *o = f32::from(p) * factor;
+                    }
+                }
+                Samples::Numbers(numbers) => row.copy_from_slice(&numbers[at]),
             }
         }
         self.gather_labels(indices, labels);
     }
 
-    /// Replaces `labels` with the labels of the samples `indices`.
+    /// Replaces `labels` with the labels of the samples `indices` (empties it for a
+    /// regression).
     ///
     /// # Panics
     /// If an index is out of range.
     pub fn gather_labels(&self, indices: &[u32], labels: &mut Vec<u8>) {
         labels.clear();
-        labels.extend(indices.iter().map(|&i| self.labels[i as usize]));
+        if let Truth::Classes { labels: all, .. } = &self.truth {
+            labels.extend(indices.iter().map(|&i| all[i as usize]));
+        }
+    }
+
+    /// Writes the values to regress of the samples `indices` into the rows of `out`, resized to
+    /// `[indices.len(), outputs]`; leaves it as it is for classes.
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    pub fn gather_values(&self, indices: &[u32], out: &mut ndarray::Array2<f32>) {
+        let Truth::Values { values, outputs } = &self.truth else {
+            return;
+        };
+        if out.dim() != (indices.len(), *outputs) {
+            *out = ndarray::Array2::zeros((indices.len(), *outputs));
+        }
+        for (mut row, &index) in out.rows_mut().into_iter().zip(indices) {
+            let at = index as usize * outputs..(index as usize + 1) * outputs;
+            row.as_slice_mut()
+                .expect("an owned array's rows are contiguous")
+                .copy_from_slice(&values[at]);
+        }
     }
 }
 
@@ -249,6 +409,46 @@ mod tests {
         assert_eq!(labels, [9, 7]);
         data.gather(&[0, 0], PixelMode::Scaled, out.view_mut(), &mut labels);
         assert_eq!(out[[0, 1]], 1.0);
+    }
+
+    #[test]
+    fn numbers_are_gathered_as_they_are_and_values_to_regress_beside_them() {
+        let numbers = vec![0.5, -1.0, 2.0, 3.0, -4.0, 0.25];
+        let classes = Dataset::of_numbers(vec![2], numbers.clone(), vec![1, 0, 2], 3).unwrap();
+        assert!(!classes.holds_pixels());
+        let (mut out, mut labels) = (Array2::zeros((2, 2)), Vec::new());
+        // Numbers are not pixels: the pixel mode does not scale them.
+        classes.gather(&[2, 0], PixelMode::Scaled, out.view_mut(), &mut labels);
+        assert_eq!(out, ndarray::array![[-4.0, 0.25], [0.5, -1.0]]);
+        assert_eq!(labels, [2, 1]);
+        let values = vec![1.0, 10.0, 2.0, 20.0, 3.0, 30.0];
+        let regression = Dataset::regression(vec![2], numbers, values, 2).unwrap();
+        assert_eq!((regression.len(), regression.classes()), (3, 0));
+        regression.gather(
+            &[1],
+            PixelMode::Raw,
+            out.slice_mut(ndarray::s![..1, ..]),
+            &mut labels,
+        );
+        assert!(labels.is_empty());
+        let mut targets = Array2::zeros((0, 0));
+        regression.gather_values(&[2, 1], &mut targets);
+        assert_eq!(targets, ndarray::array![[3.0, 30.0], [2.0, 20.0]]);
+        let (train, held) = regression.split_tail(0.34);
+        assert_eq!((train.len(), held.len()), (2, 1));
+        assert_eq!(held.values(), Some((&[3.0, 30.0][..], 2)));
+        assert_eq!(held.numbers(0), [-4.0, 0.25]);
+    }
+
+    #[test]
+    fn values_that_are_not_whole_samples_are_refused() {
+        for (values, outputs) in [(vec![1.0; 5], 2), (vec![1.0; 4], 0), (vec![1.0; 2], 1)] {
+            assert!(
+                Dataset::regression(vec![2], vec![0.0; 6], values, outputs).is_err(),
+                "{outputs}"
+            );
+        }
+        assert!(Dataset::of_numbers(vec![2], vec![0.0; 5], vec![0, 1], 2).is_err());
     }
 
     #[test]

@@ -209,6 +209,20 @@ pub enum DatasetReason {
     },
     /// No samples to train on.
     EmptyTraining,
+    /// Values to regress that are not a whole number of samples' `outputs` each.
+    ValueCount {
+        /// How many values there are.
+        values: usize,
+        /// Values per sample.
+        outputs: usize,
+    },
+    /// A model whose outputs are not the data's values to regress, one each.
+    OutputsNotValues {
+        /// The model's outputs.
+        outputs: usize,
+        /// The data's values per sample.
+        values: usize,
+    },
 }
 
 impl fmt::Display for DatasetReason {
@@ -261,6 +275,14 @@ impl fmt::Display for DatasetReason {
                 "the model gives {outputs} outputs but the data has {classes} classes"
             ),
             DatasetReason::EmptyTraining => f.write_str("the training set is empty"),
+            DatasetReason::ValueCount { values, outputs } => write!(
+                f,
+                "{values} values to regress are not a whole number of samples of {outputs}"
+            ),
+            DatasetReason::OutputsNotValues { outputs, values } => write!(
+                f,
+                "the model gives {outputs} outputs but the data has {values} values per sample to regress"
+            ),
         }
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use features::{Feature, feature_rows};
 
 use crate::config::check_safe_integer;
-use crate::{Bound, Error, Quantity, Reason, Result};
+use crate::{Bound, Dataset, Error, Quantity, Reason, Result};
 
 /// The most points a plane holds (generated or read from a file).
 pub const MAX_PLANE_POINTS: usize = 10_000;
@@ -339,6 +339,32 @@ impl PlanePoints {
             labels: self.labels.slice(range),
         };
         Ok((part(0..at), part(at..self.len())))
+    }
+
+    /// The points as a dataset the engine trains on: the chosen `features` of each point (in
+    /// the order given), with its class or its value to regress.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for `features` empty or naming one twice.
+    pub fn dataset(&self, features: &[Feature]) -> Result<Dataset> {
+        let repeated = features
+            .iter()
+            .enumerate()
+            .any(|(i, f)| features[..i].contains(f));
+        if features.is_empty() || repeated {
+            return Err(Error::invalid(
+                "features",
+                Reason::whole(Quantity::Whole, features.len(), 1, Feature::ALL.len()),
+            ));
+        }
+        let rows = feature_rows(&self.xy, features);
+        let shape = vec![features.len()];
+        match &self.labels {
+            PlaneLabels::Classes { labels, classes } => {
+                Dataset::of_numbers(shape, rows, labels.clone(), *classes)
+            }
+            PlaneLabels::Values(values) => Dataset::regression(shape, rows, values.clone(), 1),
+        }
     }
 }
 
