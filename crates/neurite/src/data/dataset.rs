@@ -46,15 +46,14 @@ impl Dataset {
         labels: Vec<u8>,
         classes: usize,
     ) -> Result<Self> {
-        let features = Self::features_of(&sample_shape)?;
-        Self::check_count(pixels.len(), labels.len(), features)?;
-        Self::check_labels(&labels, classes)?;
-        Ok(Dataset {
+        let count = pixels.len();
+        Self::classified(
             sample_shape,
-            features,
-            samples: Samples::Pixels(pixels),
-            truth: Truth::Classes { labels, classes },
-        })
+            Samples::Pixels(pixels),
+            count,
+            labels,
+            classes,
+        )
     }
 
     /// A dataset of numbers (`len × Π sample_shape`, taken as they are: no pixel scaling) and
@@ -65,13 +64,31 @@ impl Dataset {
         labels: Vec<u8>,
         classes: usize,
     ) -> Result<Self> {
+        let count = numbers.len();
+        Self::classified(
+            sample_shape,
+            Samples::Numbers(numbers),
+            count,
+            labels,
+            classes,
+        )
+    }
+
+    /// `samples` (`count` values) labelled with classes, checked.
+    fn classified(
+        sample_shape: Vec<usize>,
+        samples: Samples,
+        count: usize,
+        labels: Vec<u8>,
+        classes: usize,
+    ) -> Result<Self> {
         let features = Self::features_of(&sample_shape)?;
-        Self::check_count(numbers.len(), labels.len(), features)?;
+        Self::check_count(count, labels.len(), features)?;
         Self::check_labels(&labels, classes)?;
         Ok(Dataset {
             sample_shape,
             features,
-            samples: Samples::Numbers(numbers),
+            samples,
             truth: Truth::Classes { labels, classes },
         })
     }
