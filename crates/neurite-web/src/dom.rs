@@ -101,110 +101,22 @@ pub fn next_task(f: impl FnOnce() + 'static) {
     leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
 }
 
-/// How long one task of [`after_frame`]'s queue may run jobs before it lets the browser draw
-/// what they changed (by the page's clock: on a CPU throttled 4×, a quarter of it is work).
-const FRAME_JOBS_BUDGET_MS: f64 = 8.0;
-
-/// How long the queue waits for a frame before it runs anyway: a page that is not drawn (a
-/// hidden tab) gets no frames, and its jobs (a checkpoint's write among them) must still run.
-const FRAME_WAIT_MS: u64 = 250;
-
-thread_local! {
-    static FRAME_JOBS: std::cell::RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>> =
-        std::cell::RefCell::default();
-    /// Bumped each time the queue waits for a frame; of the frame and the timer that wait,
-    /// the first to come runs the jobs, the other sees the number moved on.
-    static FRAME_WAIT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-    static FRAME_WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// Set by a job whose work goes on in the task's microtasks (an `async` continuation): no
-    /// other job may run in its task, since the budget cannot see that work.
-    static FRAME_TURN_ENDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `job` after the browser has drawn the next frame, in a task of its own; jobs run in the
-/// order they were given, as many per task as fit in [`FRAME_JOBS_BUDGET_MS`] (at least one),
-/// and the browser draws between those tasks.
-///
-/// This is for work that follows a change the page already shows (an epoch's confusion matrix,
-/// gallery, first-layer weights and checkpoint): run in tasks of their own but one after the
-/// other, they held the renderer back until all were done, and one frame then laid out,
-/// painted and committed everything they changed (77 ms at an epoch's end on a 4×-throttled
-/// CPU). Queued here, each frame draws one job's changes.
-pub fn after_frame(job: impl FnOnce() + 'static) {
-    FRAME_JOBS.with_borrow_mut(|jobs| jobs.push_back(Box::new(job)));
-    wait_for_frame();
-}
-
-/// Runs `task` from a task of [`after_frame`]'s queue, which it has to itself: what it does
-/// until its first `await` runs in that task's microtasks.
-pub fn spawn_after_frame(task: impl std::future::Future<Output = ()> + 'static) {
-    after_frame(move || {
-        FRAME_TURN_ENDS.set(true);
-        wasm_bindgen_futures::spawn_local(task);
-    });
-}
-
-/// Resolves after the next frame, in a task of [`after_frame`]'s queue that the awaiting
-/// `async` job has to itself: it lets the browser draw there.
-pub async fn after_frame_begins() {
+/// Resolves in a task of its own, after the current one ends: an `async` job that awaits it
+/// splits there, as [`next_task`] splits a job of closures.
+pub async fn next_task_begins() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        after_frame(move || {
-            FRAME_TURN_ENDS.set(true);
+        next_task(move || {
             resolve.call0(&wasm_bindgen::JsValue::UNDEFINED).ok();
         });
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.ok();
 }
 
-/// Asks for the queue to run after the next frame (or [`FRAME_WAIT_MS`], whichever is first),
-/// unless it already waits.
-fn wait_for_frame() {
-    if FRAME_WAITING.replace(true) {
-        return;
-    }
-    let wait = FRAME_WAIT.with(|w| {
-        w.set(w.get() + 1);
-        w.get()
-    });
-    let run_if_first = move || {
-        if FRAME_WAIT.get() == wait && FRAME_WAITING.get() {
-            FRAME_WAIT.set(wait + 1);
-            run_frame_jobs();
-        }
-    };
-    // A task after the frame's own: what the jobs change is drawn by the frame after it.
-    leptos::prelude::request_animation_frame(move || next_task(run_if_first));
-    leptos::prelude::set_timeout(
-        run_if_first,
-        std::time::Duration::from_millis(FRAME_WAIT_MS),
-    );
-}
-
-/// Runs queued jobs for up to [`FRAME_JOBS_BUDGET_MS`] (or until one that goes on in this
-/// task's microtasks), then waits for the next frame if any are left.
-fn run_frame_jobs() {
-    FRAME_WAITING.set(false);
-    let start = now_ms();
-    loop {
-        let Some(job) = FRAME_JOBS.with_borrow_mut(|jobs| jobs.pop_front()) else {
-            return;
-        };
-        job();
-        if FRAME_TURN_ENDS.replace(false) || now_ms() - start >= FRAME_JOBS_BUDGET_MS {
-            break;
-        }
-    }
-    if FRAME_JOBS.with_borrow(|jobs| !jobs.is_empty()) {
-        wait_for_frame();
-    }
-}
-
-/// Work done a step at a time, which a newer start replaces: [`Steps::start`] runs its step
-/// after the next frame (in [`after_frame`]'s queue), and again after the frame that follows
-/// while the step says there is more to do, until `start` is called again (the older steps
-/// then stop) or the page part that owns the steps has gone. A change that would make one long
-/// task, or one long frame, is spread this way: a few cells of a table, a few slots of a grid at
-/// a time.
+/// Work done a step per task, which a newer start replaces: [`Steps::start`] runs its step in
+/// the next task, and again in the task after while the step says there is more to do, until
+/// `start` is called again (the older steps then stop) or the page part that owns the steps
+/// has gone. A change that would make one long task is spread this way: a few cells of a
+/// table, a few slots of a grid per task.
 #[derive(Clone, Copy)]
 pub struct Steps {
     /// Bumped at each start; steps of an older start see it moved on and stop.
@@ -219,13 +131,13 @@ impl Steps {
         }
     }
 
-    /// Stops the steps started before, and runs `step` from after the next frame on, one call
-    /// per turn of [`after_frame`]'s queue, while it returns `true`.
+    /// Stops the steps started before, and runs `step` from the next task on, one call per
+    /// task, while it returns `true`.
     pub fn start(self, step: impl FnMut() -> bool + 'static) {
         use leptos::prelude::*;
         fn run(generation: StoredValue<u64>, mine: u64, mut step: impl FnMut() -> bool + 'static) {
             if generation.try_get_value() == Some(mine) && step() {
-                after_frame(move || run(generation, mine, step));
+                next_task(move || run(generation, mine, step));
             }
         }
         let Some(mine) = self.generation.try_update_value(|g| {
@@ -235,7 +147,7 @@ impl Steps {
             return;
         };
         let generation = self.generation;
-        after_frame(move || run(generation, mine, step));
+        next_task(move || run(generation, mine, step));
     }
 }
 
@@ -247,30 +159,25 @@ impl Default for Steps {
 
 /// A redraw of something that follows a value changing many times a second: at most one waits
 /// at a time, and it runs in a task of its own, so that neither the task that changed the value
-/// nor the frame that paints the result holds the main thread long. [`Redraw::new`]'s runs in
-/// [`after_frame`]'s queue; [`Redraw::at_most_every`]'s no sooner than an interval after the
-/// previous one. [`Redraw::request`] asks for one, however often it is called before it runs.
+/// nor the frame that paints the result holds the main thread long; with
+/// [`Redraw::at_most_every`], also no sooner than an interval after the previous one.
+/// [`Redraw::request`] asks for one, however often it is called before it runs.
 #[derive(Clone, Copy)]
 pub struct Redraw {
     pending: leptos::prelude::StoredValue<bool>,
     /// When the last redraw ran (the page's clock, in milliseconds).
     last_ms: leptos::prelude::StoredValue<f64>,
-    /// `None`: after the next frame.
-    interval_ms: Option<f64>,
+    interval_ms: f64,
 }
 
 impl Redraw {
-    /// A redraw after the next frame, in [`after_frame`]'s queue.
+    /// A redraw in the next task.
     pub fn new() -> Self {
-        Self::with_interval(None)
+        Self::at_most_every(0.0)
     }
 
     /// A redraw in a later task, `interval_ms` or more after the previous one.
     pub fn at_most_every(interval_ms: f64) -> Self {
-        Self::with_interval(Some(interval_ms))
-    }
-
-    fn with_interval(interval_ms: Option<f64>) -> Self {
         use leptos::prelude::StoredValue;
         Redraw {
             pending: StoredValue::new(false),
@@ -286,6 +193,7 @@ impl Redraw {
             return;
         }
         self.pending.set_value(true);
+        let wait = (self.last_ms.get_value() + self.interval_ms - now_ms()).max(0.0);
         let run = move || {
             // The page (and this value) may have gone since.
             if self.pending.try_set_value(false).is_some() {
@@ -294,13 +202,7 @@ impl Redraw {
             self.last_ms.set_value(now_ms());
             draw();
         };
-        match self.interval_ms {
-            None => after_frame(run),
-            Some(interval_ms) => {
-                let wait = (self.last_ms.get_value() + interval_ms - now_ms()).max(0.0);
-                set_timeout(run, std::time::Duration::from_secs_f64(wait / 1000.0));
-            }
-        }
+        set_timeout(run, std::time::Duration::from_secs_f64(wait / 1000.0));
     }
 }
 
@@ -310,9 +212,8 @@ impl Default for Redraw {
     }
 }
 
-/// A copy of `source` that follows it after the next frame (in [`after_frame`]'s queue): what
-/// reads the copy is updated in a task of its own, not in the one that changed `source` (a
-/// worker's reply with its own work), and drawn in a frame of its own.
+/// A copy of `source` that follows it one task later: what reads the copy is updated in a task
+/// of its own, not in the one that changed `source` (a worker's reply with its own work).
 pub fn deferred<T: Clone + PartialEq + Send + Sync + 'static>(
     source: leptos::prelude::Memo<T>,
 ) -> leptos::prelude::ReadSignal<T> {

@@ -1,5 +1,5 @@
-//! Browser tests on the page's main thread: the drawing pad's preprocessing, reading the first
-//! layer's weights from a snapshot, and the queue of work done after a frame.
+//! Browser tests on the page's main thread: the drawing pad's preprocessing, and reading the
+//! first layer's weights from a snapshot.
 #![cfg(target_arch = "wasm32")]
 
 use neurite::preprocess::to_mnist;
@@ -95,105 +95,5 @@ fn a_weight_snapshot_is_read_unit_by_unit_and_a_wrong_length_is_refused() {
         FirstLayer::decode(usize::MAX, 2, 5, &bytes),
         None,
         "an overflowing size"
-    );
-}
-
-/// A log of what ran, and of how many animation frames the page had drawn by then.
-#[derive(Clone, Default)]
-struct Log(std::rc::Rc<std::cell::RefCell<Vec<(&'static str, u32)>>>);
-
-impl Log {
-    fn push(&self, what: &'static str, frames: &std::rc::Rc<std::cell::Cell<u32>>) {
-        self.0.borrow_mut().push((what, frames.get()));
-    }
-
-    fn names(&self) -> Vec<&'static str> {
-        self.0.borrow().iter().map(|(name, _)| *name).collect()
-    }
-}
-
-/// Counts the page's animation frames from now on, for as long as the test runs.
-fn count_frames() -> std::rc::Rc<std::cell::Cell<u32>> {
-    fn next(frames: std::rc::Rc<std::cell::Cell<u32>>) {
-        leptos::prelude::request_animation_frame(move || {
-            frames.set(frames.get() + 1);
-            next(frames);
-        });
-    }
-    let frames = std::rc::Rc::new(std::cell::Cell::new(0));
-    next(frames.clone());
-    frames
-}
-
-/// Resolves once `job`'s turn in the queue has come (every job queued before it has run).
-async fn queue_drained() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        neurite_web::dom::after_frame(move || {
-            resolve.call0(&wasm_bindgen::JsValue::UNDEFINED).ok();
-        });
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-#[wasm_bindgen_test]
-async fn jobs_after_a_frame_run_in_order_once_the_page_has_drawn_a_frame() {
-    use neurite_web::dom::after_frame;
-    let (frames, log) = (count_frames(), Log::default());
-    for name in ["first", "second", "third"] {
-        let (frames, log) = (frames.clone(), log.clone());
-        after_frame(move || log.push(name, &frames));
-    }
-    // One queued by a job runs after the ones queued before it.
-    {
-        let (frames, log) = (frames.clone(), log.clone());
-        after_frame(move || {
-            let inner = log.clone();
-            let frames = frames.clone();
-            after_frame(move || inner.push("queued by a job", &frames));
-        });
-    }
-    queue_drained().await;
-    queue_drained().await;
-    assert_eq!(log.names(), ["first", "second", "third", "queued by a job"]);
-    assert!(
-        log.0.borrow()[0].1 >= 1,
-        "the first job ran before any frame: {:?}",
-        log.0.borrow()
-    );
-}
-
-#[wasm_bindgen_test]
-async fn an_async_job_goes_on_alone_in_its_task_and_after_a_frame_when_it_awaits_one() {
-    use neurite_web::dom::{after_frame, after_frame_begins, spawn_after_frame};
-    let (frames, log) = (count_frames(), Log::default());
-    {
-        let (frames, log) = (frames.clone(), log.clone());
-        spawn_after_frame(async move {
-            log.push("async, before its await", &frames);
-            after_frame_begins().await;
-            log.push("async, after its await", &frames);
-        });
-    }
-    for name in ["next", "last"] {
-        let (frames, log) = (frames.clone(), log.clone());
-        after_frame(move || log.push(name, &frames));
-    }
-    queue_drained().await;
-    queue_drained().await;
-    // Had "next" shared the async job's task, it would have run before the job's first poll
-    // (the task's microtasks come after it); the continuation waits for the jobs before it.
-    assert_eq!(
-        log.names(),
-        [
-            "async, before its await",
-            "next",
-            "last",
-            "async, after its await"
-        ]
-    );
-    let log = log.0.borrow();
-    assert!(
-        log[3].1 > log[0].1,
-        "no frame between the async job's two halves: {log:?}"
     );
 }

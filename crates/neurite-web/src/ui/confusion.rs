@@ -45,9 +45,9 @@ fn output_units(model: &ModelSpec) -> Option<usize> {
 /// CPU; each task is also a frame to draw, so not one row per task either.
 const ROWS_PER_TASK: usize = 5;
 
-/// Shows `epoch` in the table's `rows`, [`ROWS_PER_TASK`] per step from after the next frame
-/// on ([`Steps`]; until `steps` starts again for a newer epoch); when the last row shows it,
-/// the table's epoch is set.
+/// Shows `epoch` in the table's `rows`, [`ROWS_PER_TASK`] per task from the next one on
+/// (until `steps` starts again for a newer epoch); when the last row shows it, the table's
+/// epoch is set.
 fn fill_rows(
     steps: Steps,
     rows: Vec<RwSignal<Option<EpochResult>>>,

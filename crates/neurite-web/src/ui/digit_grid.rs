@@ -25,9 +25,8 @@ pub struct GridDigit {
     pub caption: String,
 }
 
-/// Moves `shown` towards `wanted` a step's worth ([`PER_TASK`]) at a time, from after the next
-/// frame on ([`Steps`]), until it shows what `wanted` holds (or `steps` starts again for a newer
-/// `wanted`).
+/// Moves `shown` towards `wanted` a task's worth ([`PER_TASK`]) at a time, from the next task
+/// on, until it shows what `wanted` holds (or `steps` starts again for a newer `wanted`).
 fn advance(steps: Steps, wanted: Memo<Vec<GridDigit>>, shown: RwSignal<Vec<GridDigit>>) {
     steps.start(move || {
         let next = wanted.with_untracked(|w| shown.with_untracked(|s| next_slots(w, s, PER_TASK)));

@@ -33,21 +33,22 @@ struct Store {
 }
 
 impl Store {
-    /// Runs `task` on the open store, in a task of its own after the next frame (a
-    /// checkpoint's write copies a megabyte or more: not in the task that handled the worker's
-    /// reply, nor before the page has drawn what that reply changed).
+    /// Runs `task` on the open store, in a task of its own (a checkpoint's write copies a
+    /// megabyte or more: not in the task that handled the worker's reply).
     fn with_db(self, task: impl AsyncFnOnce(RunStore) -> Result<(), StorageProblem> + 'static) {
         let Some(db) = self.db.get_value() else {
             return;
         };
         let problem = self.problem;
-        dom::spawn_after_frame(async move {
-            // An operation that worked (a checkpoint that fits again, say) ends the problem
-            // shown; one that failed shows its own.
-            let outcome = task(db).await.err();
-            if outcome.is_some() || problem.with_untracked(Option::is_some) {
-                problem.set(outcome);
-            }
+        dom::next_task(move || {
+            spawn_local(async move {
+                // An operation that worked (a checkpoint that fits again, say) ends the
+                // problem shown; one that failed shows its own.
+                let outcome = task(db).await.err();
+                if outcome.is_some() || problem.with_untracked(Option::is_some) {
+                    problem.set(outcome);
+                }
+            })
         });
     }
 

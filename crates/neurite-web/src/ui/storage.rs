@@ -115,16 +115,15 @@ impl RunStore {
     }
 
     /// Writes `run` and its checkpoint file together: the record and the file's copy are made
-    /// in one task, written in a later one, after a frame (on a 4×-throttled CPU, both in one
-    /// task took 65 ms for a checkpoint of the seed preset, whose file with Adam's moments is
-    /// 1.2 MB).
+    /// in one task, written in the next (on a 4×-throttled CPU, both in one task took 65 ms for
+    /// a checkpoint of the seed preset, whose file with Adam's moments is 1.2 MB).
     pub async fn save(&self, run: &SavedRun, file: &[u8]) -> Result<(), StorageProblem> {
         let key = JsValue::from_str(&run.id);
         let text = serde_json::to_string(run).map_err(|e| StorageProblem::Failed {
             detail: e.to_string(),
         })?;
         let bytes = Uint8Array::from(file).buffer();
-        crate::dom::after_frame_begins().await;
+        crate::dom::next_task_begins().await;
         // Opened here: a transaction with nothing to do at the end of a task commits.
         let transaction = self.transaction(IdbTransactionMode::Readwrite)?;
         let put = || -> Result<(), JsValue> {
