@@ -25,10 +25,13 @@ const drawnTrainPoints = async (n = 1) => {
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=chart-loss]')?.dataset.trainPoints ?? 0) >= n, n);
   return page.getByTestId('chart-loss').getAttribute('data-train-points').then(Number);
 };
-/** Opens the list of stored runs (a closed <details> after a reload). */
-const openSavedRuns = () => page.evaluate(() => {
-  document.querySelector('[data-testid=saved-runs] details').open = true;
-});
+/** Opens the list of stored runs (a closed <details> after a reload), once the page has built
+ * it (right after a reload it may not be there yet). */
+const openSavedRuns = async () => {
+  const list = page.locator('[data-testid=saved-runs] details');
+  await list.waitFor({ state: 'attached' });
+  await list.evaluate((details) => { details.open = true; });
+};
 
 /** Trains until the batch counter has moved, then pauses; resolves to where it paused. */
 async function trainAWhileAndPause() {
