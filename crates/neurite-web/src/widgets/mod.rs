@@ -9,6 +9,7 @@
 //! - [`value`]: the loosely typed values that come in (URL text, JS values) and go out.
 //! - [`refusal`]: why a value is refused, rendered in English or 中文.
 //! - [`options`]: a widget's URL — which widget, language, controls, look, initial state.
+//! - [`playground_link`]: TensorFlow Playground links, for the 2-D playground.
 //! - [`neuron`], [`activation`], [`loss`], [`descent`], [`backprop`]: the widgets' states and
 //!   outputs.
 //! - `views`, `host` (wasm32 only): their Leptos views and the shell that mounts them.
@@ -19,6 +20,7 @@ pub mod descent;
 pub mod loss;
 pub mod neuron;
 pub mod options;
+pub mod playground_link;
 pub mod refusal;
 pub mod value;
 
