@@ -17,6 +17,7 @@ use neurite_web::widgets::descent::GradientDescent;
 use neurite_web::widgets::loss::LossExample;
 use neurite_web::widgets::neuron::Neuron;
 use neurite_web::widgets::options::{WidgetUrl, to_query};
+use neurite_web::widgets::playground2d::Playground2d;
 use neurite_web::widgets::{Patch, Refusal, WidgetName, WidgetState};
 
 use crate::bound;
@@ -51,6 +52,7 @@ pub fn widgets_set(data: &[u8]) -> Vec<(WidgetName, usize)> {
                 WidgetName::Loss => check_state::<LossExample>(&url.patch),
                 WidgetName::GradientDescent => check_state::<GradientDescent>(&url.patch),
                 WidgetName::Backprop => check_state::<Backprop>(&url.patch),
+                WidgetName::Playground2d => check_state::<Playground2d>(&url.patch),
             });
             (name, refused)
         })
@@ -101,6 +103,7 @@ fn default_queries() -> Vec<(WidgetName, String)> {
         query::<LossExample>(),
         query::<GradientDescent>(),
         query::<Backprop>(),
+        query::<Playground2d>(),
     ]
 }
 
@@ -115,6 +118,8 @@ pub fn seeds() -> Vec<(String, Vec<u8>)> {
         "widget=neuron&lang=zh&controls=w,b&compact=1&w=0.5,-1&b=0.25&x=1,2&activation=tanh",
         "widget=loss&loss=categorical_crossentropy&y_true=0,1,0&y_pred=0.1,0.6,0.3",
         "widget=gradient_descent&surface=rosenbrock&optimizers=sgd,adam&steps=200&start=-1,1",
+        "widget=playground2d&dataset=spiral&networkShape=8,8,8&x=true&sinX=true&seed=0.59876&classes=3&optimizer=adam&stopLoss=0.05",
+        "widget=playground2d&networkShape=1000000&learningRate=NaN&seed=a b&x=false&y=false",
         "widget=backprop&sizes=2,3,1&kernels=[[[0.1,0.2,0.3],[0.4,0.5,0.6]],[[1],[2],[3]]]&x=1,2&y=1&stage=3&check=1",
         "widget=activation&activation=leaky_relu&x=-2.5&controls=none&state={\"x\":1}",
         "widget=mandelbrot&lang=klingon&controls=everything&w=NaN&b=inf&x=[1,[2]]",

@@ -3,6 +3,7 @@
 //!
 //! - [`protocol`]: every message between the page and the worker.
 //! - [`session`]: the worker's state machine, platform-free so it is unit-tested natively.
+//! - [`plane`]: the 2-D playground's runs, its messages and its worker's state machine.
 //! - [`test_set`]: the test images as the page holds them.
 //! - [`formulas`]: formulas written out with the engine's numbers, for "show the math".
 //! - [`draft`]: the controls' raw values, turned into the engine's checked configuration.
@@ -12,7 +13,8 @@
 //!   views and shell (wasm32).
 //! - [`article`]: the bilingual article that composes them.
 //! - `embed` (wasm32 only): `widget.html`'s side of the embedding API.
-//! - `worker` and `ui` (wasm32 only): the browser glue of each thread.
+//! - `worker` and `ui` (wasm32 only): the browser glue of each thread; `slices` (wasm32
+//!   only): how both workers share their time between training and requests.
 //!
 //! Everything drawn with Leptos (`ui`, `dom`, `embed`, the widgets' views and the article's page)
 //! is behind the default feature `ui`: the trainer's binaries are built without it, so their
@@ -22,6 +24,7 @@ pub mod article;
 pub mod draft;
 pub mod formulas;
 pub mod i18n;
+pub mod plane;
 pub mod protocol;
 pub mod reset_plan;
 pub mod session;
@@ -33,6 +36,8 @@ pub mod widgets;
 pub mod dom;
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod embed;
+#[cfg(target_arch = "wasm32")]
+pub mod slices;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
@@ -87,4 +92,13 @@ pub fn run_worker() {
     worker::start();
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!("the worker runs in a browser: build it with Trunk");
+}
+
+/// The 2-D playground worker's `main`: starts its trainer in a dedicated worker (wasm32), or
+/// says where it runs (elsewhere).
+pub fn run_plane_worker() {
+    #[cfg(target_arch = "wasm32")]
+    plane::worker::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the 2-D playground's worker runs in a browser: build it with Trunk");
 }

@@ -3,19 +3,18 @@
 //! of [`SLICE_MS`], yielding between them through a `MessageChannel` so that requests (pause,
 //! a new learning rate) are handled within one slice.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
 use neurite::Dataset;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, ReadableWritablePair, Response,
-};
+use web_sys::{DedicatedWorkerGlobalScope, ReadableWritablePair, Response};
 
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker, WorkerError, WorkerProblem};
 use crate::session::{Outbox, Session};
+use crate::slices::{self, Slicer};
 use crate::transport::{self, EngineJson};
 
 /// Milliseconds of work between two yields.
@@ -41,26 +40,16 @@ extern "C" {
 struct Worker {
     scope: DedicatedWorkerGlobalScope,
     session: RefCell<Session>,
-    /// Posting to `yield_port` schedules the next slice after pending requests.
-    yield_port: web_sys::MessagePort,
-    scheduled: Cell<bool>,
+    slicer: Slicer,
 }
 
 impl Worker {
     fn now(&self) -> f64 {
-        self.scope
-            .performance()
-            .map_or_else(js_sys::Date::now, |p| p.now())
+        slices::now(&self.scope)
     }
 
     fn post(&self, out: Outbox) {
-        for envelope in out {
-            let posted = transport::encode::<EngineJson, _>(&envelope)
-                .and_then(|o| self.scope.post_message_with_transfer(&o.value, &o.transfer));
-            if let Err(e) = posted {
-                web_sys::console::error_2(&"neurite worker: cannot post".into(), &e);
-            }
-        }
+        slices::post(&self.scope, out);
     }
 
     fn post_error(&self, kind: ErrorKind, problem: WorkerProblem) {
@@ -70,14 +59,11 @@ impl Worker {
     }
 
     fn schedule(&self) {
-        if !self.scheduled.get() && self.session.borrow().has_work() {
-            self.scheduled.set(true);
-            self.yield_port.post_message(&JsValue::NULL).ok();
-        }
+        self.slicer.schedule(self.session.borrow().has_work());
     }
 
     fn run_slice(&self) {
-        self.scheduled.set(false);
+        self.slicer.begin();
         let mut out = Outbox::new();
         let mut clock = || self.now();
         self.session
@@ -175,30 +161,15 @@ impl Worker {
 /// # Panics
 /// If it is not running in a dedicated worker.
 pub fn start() {
-    console_error_panic_hook::set_once();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let channel = MessageChannel::new().expect("MessageChannel exists in workers");
-    let worker = Rc::new(Worker {
-        scope: scope.clone(),
-        session: RefCell::new(Session::new()),
-        yield_port: channel.port2(),
-        scheduled: Cell::new(false),
-    });
-
-    let slice_worker = Rc::clone(&worker);
-    let on_yield = Closure::<dyn FnMut()>::new(move || slice_worker.run_slice());
-    channel
-        .port1()
-        .set_onmessage(Some(on_yield.as_ref().unchecked_ref()));
-    on_yield.forget();
-
-    let request_worker = Rc::clone(&worker);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        request_worker.on_request(event.data());
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-
+    let worker = slices::run(
+        |scope, slicer| Worker {
+            scope,
+            session: RefCell::new(Session::new()),
+            slicer,
+        },
+        |worker| worker.run_slice(),
+        |worker, data| worker.on_request(data),
+    );
     worker.post(vec![Envelope::bare(FromWorker::Ready {
         kernels: neurite::kernels::active(),
     })]);

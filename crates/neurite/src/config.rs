@@ -24,8 +24,8 @@ use crate::{Bound, Error, Loss, ModelSpec, Optimizer, OptimizerSpec, Quantity, R
 pub const MAX_LEARNING_RATE: f64 = 10.0;
 /// Largest batch size accepted; the memory bound ([`MAX_TRAINING_BYTES`]) is usually lower.
 pub const MAX_BATCH_SIZE: usize = 65_536;
-/// Most epochs one run may have.
-pub const MAX_EPOCHS: usize = 1_000;
+/// Most epochs one run may have (a 2-D playground's few hundred points run for thousands).
+pub const MAX_EPOCHS: usize = 100_000;
 
 /// The largest whole number JavaScript's numbers hold exactly, `Number.MAX_SAFE_INTEGER`:
 /// 2⁵³ − 1. A larger seed would change on its way through the page.

@@ -379,6 +379,33 @@ impl<F: Scalar> Sequential<F> {
         self.grads.last().expect("model has layers").view()
     }
 
+    /// The output of layer `index` in the last forward pass, `[batch, units]` (before the head
+    /// for the last layer: see [`Sequential::last_probabilities`]).
+    ///
+    /// # Panics
+    /// If the model has no layer `index`.
+    #[track_caller]
+    pub fn layer_output(&self, index: usize) -> ArrayView2<'_, F> {
+        assert!(index < self.layers.len(), "model: no layer {index}");
+        self.acts[index + 1].view()
+    }
+
+    /// Sets every trainable tensor to `other`'s, which must be built from the same
+    /// architecture: a second copy of a model (one that draws while the other trains) follows
+    /// it without being rebuilt, keeping its own buffers.
+    ///
+    /// # Panics
+    /// If `other`'s tensors do not have this model's shapes.
+    #[track_caller]
+    pub fn copy_params_from(&mut self, other: &Sequential<F>) {
+        let sources = other.params();
+        let mut targets = self.params_mut();
+        assert_eq!(sources.len(), targets.len(), "model: other architecture");
+        for (target, source) in targets.iter_mut().zip(&sources) {
+            target.value.copy_from_slice(source.value);
+        }
+    }
+
     /// Every trainable tensor with its gradient, input to output.
     pub fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
         self.layers

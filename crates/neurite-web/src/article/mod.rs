@@ -135,6 +135,11 @@ mod tests {
                         GradientDescent::default().patched(&patch).map(|_| ())
                     }
                     WidgetName::Backprop => Backprop::default().patched(&patch).map(|_| ()),
+                    WidgetName::Playground2d => {
+                        crate::widgets::playground2d::Playground2d::default()
+                            .patched(&patch)
+                            .map(|_| ())
+                    }
                 };
                 assert_eq!(accepted, Ok(()), "{name} {state}");
                 assert!(

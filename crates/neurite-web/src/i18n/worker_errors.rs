@@ -50,6 +50,10 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
                 count.saturating_sub(1)
             ),
         ),
+        WorkerProblem::NoSuchUnit { layer, unit } => pick(
+            format!("the network has no unit {unit} in layer {layer}"),
+            format!("网络的第 {layer} 层没有第 {unit} 个神经元"),
+        ),
         WorkerProblem::NoDrawing => fixed(
             "draw a digit first: there is no drawing to take apart",
             "请先写一个数字：还没有可分析的手写图",
@@ -127,6 +131,10 @@ mod tests {
                 vec!["10000", "9999"],
             ),
             (WorkerProblem::NoDrawing, vec![]),
+            (
+                WorkerProblem::NoSuchUnit { layer: 3, unit: 17 },
+                vec!["3", "17"],
+            ),
             (
                 WorkerProblem::NoSuchWeight {
                     input: 900,

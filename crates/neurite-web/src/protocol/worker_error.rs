@@ -90,6 +90,13 @@ pub enum WorkerProblem {
     },
     /// An example's loss or gradients are NaN or infinite.
     ExampleNotFinite,
+    /// The 2-D playground asked for a unit its network does not have.
+    NoSuchUnit {
+        /// The layer asked for (0: the inputs).
+        layer: usize,
+        /// The unit asked for.
+        unit: usize,
+    },
     /// A message the worker cannot read.
     Undecodable {
         /// The decoder's message.

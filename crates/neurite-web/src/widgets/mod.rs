@@ -10,6 +10,7 @@
 //! - [`refusal`]: why a value is refused, rendered in English or 中文.
 //! - [`options`]: a widget's URL — which widget, language, controls, look, initial state.
 //! - [`playground_link`]: TensorFlow Playground links, for the 2-D playground.
+//! - [`playground2d`]: the 2-D playground's state, its link and the run it asks the worker for.
 //! - [`neuron`], [`activation`], [`loss`], [`descent`], [`backprop`]: the widgets' states and
 //!   outputs.
 //! - `views`, `host` (wasm32 only): their Leptos views and the shell that mounts them.
@@ -20,6 +21,7 @@ pub mod descent;
 pub mod loss;
 pub mod neuron;
 pub mod options;
+pub mod playground2d;
 pub mod playground_link;
 pub mod refusal;
 pub mod value;
@@ -45,16 +47,20 @@ pub enum WidgetName {
     GradientDescent,
     /// One backpropagation step of a small network, stage by stage.
     Backprop,
+    /// A small network learning points on a plane, in a worker (TensorFlow Playground's
+    /// setting).
+    Playground2d,
 }
 
 impl WidgetName {
     /// Every widget.
-    pub const ALL: [WidgetName; 5] = [
+    pub const ALL: [WidgetName; 6] = [
         WidgetName::Neuron,
         WidgetName::Activation,
         WidgetName::Loss,
         WidgetName::GradientDescent,
         WidgetName::Backprop,
+        WidgetName::Playground2d,
     ];
     /// Their names, for messages.
     pub const KEYS: &'static [&'static str] = &[
@@ -63,6 +69,7 @@ impl WidgetName {
         "loss",
         "gradient_descent",
         "backprop",
+        "playground2d",
     ];
 
     /// The name in URLs and the embedding API.
@@ -73,6 +80,7 @@ impl WidgetName {
             WidgetName::Loss => "loss",
             WidgetName::GradientDescent => "gradient_descent",
             WidgetName::Backprop => "backprop",
+            WidgetName::Playground2d => "playground2d",
         }
     }
 

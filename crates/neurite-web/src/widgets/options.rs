@@ -153,6 +153,7 @@ pub fn state_keys(name: WidgetName) -> &'static [&'static str] {
         WidgetName::Loss => super::loss::LossExample::KEYS,
         WidgetName::GradientDescent => super::descent::GradientDescent::KEYS,
         WidgetName::Backprop => super::backprop::Backprop::KEYS,
+        WidgetName::Playground2d => super::playground2d::Playground2d::KEYS,
     }
 }
 
@@ -172,6 +173,7 @@ pub fn to_query(name: WidgetName, lang: Lang, fields: &Fields) -> String {
                 .collect::<Vec<_>>()
                 .join(","),
             Out::Text(text) => (*text).to_string(),
+            Out::OwnedText(text) => text.clone(),
             Out::Flag(flag) => flag.to_string(),
             Out::Array(_) => bracketed(value),
             // An empty list is the default, and a URL cannot say it.

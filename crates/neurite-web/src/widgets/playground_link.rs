@@ -209,7 +209,11 @@ fn feature_of(key: &str) -> Option<Feature> {
 }
 
 /// Sets `key` of `link` from `value` (absent when the pair has no `=`).
-fn apply(link: &mut PlaygroundLink, key: &str, value: Option<&str>) -> Result<(), Refusal> {
+pub(crate) fn apply(
+    link: &mut PlaygroundLink,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), Refusal> {
     if let Some(control) = key.strip_suffix("_hide") {
         return hide(link, key, control, value);
     }

@@ -91,6 +91,11 @@ pub enum Reason {
     },
     /// A URL's `state` that is not JSON.
     NotJson,
+    /// A seed with a character other than a letter, a digit, `.`, `-` or `_`.
+    SeedCharacters {
+        /// The seed given, shortened.
+        got: String,
+    },
     /// A nested list was expected: `levels` 2 for a list of lists of numbers, 3 for a list of
     /// matrices.
     NotNested {
@@ -284,6 +289,13 @@ impl Reason {
                     "the state parameter is not valid JSON".into()
                 }
             }
+            Reason::SeedCharacters { got } => {
+                if zh {
+                    format!("种子只能由字母、数字和 . - _ 组成，收到的是 {got}")
+                } else {
+                    format!("a seed is made of letters, digits, '.', '-' and '_', not {got}")
+                }
+            }
             Reason::NotNested { levels, got } => match (zh, levels) {
                 (true, 2) => format!("应为每层一组数的列表，例如 [[0, 0], [0]]，收到的是 {got}"),
                 (true, _) => format!(
@@ -364,6 +376,7 @@ mod tests {
             Reason::NotProbabilities { sum: 1.5 },
             Reason::NotAnObject { got: "42".into() },
             Reason::NotJson,
+            Reason::SeedCharacters { got: "a b".into() },
             Reason::NotNested {
                 levels: 2,
                 got: "3".into(),

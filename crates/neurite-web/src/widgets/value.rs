@@ -35,6 +35,8 @@ pub enum Out {
     List(Vec<f64>),
     /// A name.
     Text(&'static str),
+    /// Text of the learner's (a seed's text).
+    OwnedText(String),
     /// A list of names.
     Names(Vec<&'static str>),
     /// Yes or no.
@@ -60,6 +62,7 @@ pub fn as_patch(fields: Fields) -> Patch {
         .map(|(key, value)| {
             let value = match value {
                 Out::Text(text) => Value::Text(text.into()),
+                Out::OwnedText(text) => Value::Text(text),
                 Out::Names(names) => Value::Names(names.iter().map(|n| n.to_string()).collect()),
                 other => out_as_value(other),
             };
@@ -407,6 +410,7 @@ mod js {
                     .collect::<Array>()
                     .into(),
                 Out::Text(text) => JsValue::from_str(text),
+                Out::OwnedText(text) => JsValue::from_str(text),
                 Out::Names(names) => names
                     .iter()
                     .map(|n| JsValue::from_str(n))

@@ -374,8 +374,8 @@ mod tests {
                 "batch_size: must be 1 to 65536, got 0",
             ),
             (
-                training(|c| c.training.epochs = 1001),
-                "epochs: must be 1 to 1000, got 1001",
+                training(|c| c.training.epochs = 100_001),
+                "epochs: must be 1 to 100000, got 100001",
             ),
             (
                 training(|c| c.training.l1 = -0.5),

@@ -1,6 +1,7 @@
 //! The engine's maths one example at a time, in `f64`, for the views that explain it: a neuron,
-//! an activation, a loss, one backpropagation step of a small network ([`backprop_step`]), and
-//! one image through a whole trained model ([`example_math`]).
+//! an activation, a loss, one backpropagation step of a small network ([`backprop_step`]),
+//! one image through a whole trained model ([`example_math`]), and a model over the whole plane
+//! ([`plane`]).
 //!
 //! Every function here runs the engine's own code — a [`Dense`] layer, an [`Activation`]'s
 //! forward and backward passes, a [`Loss`] with its gradient — on tiny inputs, so that what a
@@ -17,6 +18,7 @@
 
 mod backprop;
 mod example;
+pub mod plane;
 
 pub use example::{ExampleMath, FirstLayerGrads, example_math, first_layer_step};
 

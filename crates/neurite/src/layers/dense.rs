@@ -34,6 +34,9 @@ pub enum Init {
     GlorotUniform,
     /// For ReLU stacks: `U(−l, l)`, `l = √(6 / fan_in)`.
     HeUniform,
+    /// Every weight 0 (TensorFlow Playground's `initZero`): the units of a layer stay alike,
+    /// which is what it teaches.
+    Zeros,
 }
 
 impl Init {
@@ -42,6 +45,7 @@ impl Init {
         match self {
             Init::GlorotUniform => (6.0 / (fan_in + fan_out) as f64).sqrt(),
             Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
+            Init::Zeros => 0.0,
         }
     }
 }
@@ -71,9 +75,13 @@ impl<F: Scalar> Dense<F> {
         rng: &mut ChaCha8Rng,
     ) -> Self {
         let limit = init.limit(inputs, units);
-        let kernel = Array2::from_shape_simple_fn((inputs, units), || {
-            F::lit(rng.random_range(-limit..limit))
-        });
+        let kernel = if limit > 0.0 {
+            Array2::from_shape_simple_fn((inputs, units), || {
+                F::lit(rng.random_range(-limit..limit))
+            })
+        } else {
+            Array2::zeros((inputs, units))
+        };
         Self::from_parts(name, kernel, Array1::zeros(units), activation)
     }
 
@@ -356,5 +364,15 @@ mod tests {
         assert_eq!(Init::HeUniform.limit(6, 1), 1.0);
         assert_eq!(Init::HeUniform.limit(6, 100), 1.0);
         assert_eq!(Init::GlorotUniform.limit(3, 3), 1.0);
+    }
+
+    #[test]
+    fn zeros_start_every_weight_at_zero_and_draw_nothing() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let zero = Dense::<f64>::new("z", 5, 4, Activation::Tanh, Init::Zeros, &mut rng);
+        assert!(zero.kernel().iter().all(|&w| w == 0.0));
+        // The generator was not used: the next layer draws what it would have drawn first.
+        let after = Dense::<f64>::new("a", 5, 4, Activation::Tanh, Init::GlorotUniform, &mut rng);
+        assert_eq!(after.kernel(), dense(Activation::Tanh).kernel());
     }
 }

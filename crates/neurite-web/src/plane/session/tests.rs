@@ -1,0 +1,299 @@
+use neurite::data::plane::{Feature, PlaneShape, PlaneSpec};
+use neurite::{Activation, OptimizerSpec};
+
+use super::*;
+use crate::plane::protocol::{NODE_SIDE, map_value};
+use crate::plane::setup::{PlaneLoss, PlaneSource};
+
+fn xor_setup() -> PlaneSetup {
+    PlaneSetup {
+        source: PlaneSource::Generated(PlaneSpec {
+            shape: PlaneShape::Xor,
+            ..PlaneSpec::default()
+        }),
+        train_percent: 50,
+        features: vec![Feature::X1, Feature::X2, Feature::X1X2],
+        hidden: vec![4],
+        activation: Activation::Tanh,
+        loss: PlaneLoss::CrossEntropy,
+        optimizer: OptimizerSpec::adam(),
+        learning_rate: 0.03,
+        batch_size: 10,
+        l1: 0.0,
+        l2: 0.0,
+        dropout: 0.0,
+        init_zero: false,
+        seed: 5,
+    }
+}
+
+/// A clock that moves 1 ms per reading.
+fn ticking() -> impl FnMut() -> f64 {
+    let mut t = 0.0;
+    move || {
+        t += 1.0;
+        t
+    }
+}
+
+fn frames(out: &PlaneOutbox) -> Vec<(&PlaneFrame, &[u8])> {
+    out.iter()
+        .filter_map(|e| match &e.msg {
+            FromPlane::Frame(f) => Some((f.as_ref(), e.payload.as_deref().unwrap())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn errors(out: &PlaneOutbox) -> Vec<&WorkerError> {
+    out.iter()
+        .filter_map(|e| match &e.msg {
+            FromPlane::Error(err) => Some(err),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_setup_sends_its_points_and_a_first_frame_then_waits_until_it_is_drawn() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    assert!(
+        matches!(&out[0].msg, FromPlane::Points { train, test } if train.len() == 250 && test.len() == 250)
+    );
+    let first = frames(&out);
+    assert_eq!(first.len(), 1);
+    let (frame, payload) = first[0];
+    assert_eq!(frame.epoch, 0);
+    assert_eq!(frame.layout.widths, vec![3, 4, 1]);
+    assert_eq!(payload.len(), frame.layout.len());
+    assert_eq!(frame.weights.len(), 2);
+    assert_eq!(frame.weights[0].kernel.len(), 12);
+    assert!(frame.train_accuracy.is_some() && !frame.playing);
+
+    // Playing trains, but no frame goes until the page has drawn the first one.
+    out.clear();
+    session.handle(ToPlane::Play(StopRule::default()), 0.0, &mut out);
+    session.work(&mut ticking(), 5.0, &mut out);
+    assert!(frames(&out).is_empty());
+    let trained = session.epoch().unwrap();
+    assert!(trained >= 1);
+    session.handle(ToPlane::Drawn, 10.0, &mut out);
+    let sent = frames(&out);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].0.epoch, trained);
+    assert!(sent[0].0.playing && sent[0].0.samples_per_second > 0.0);
+}
+
+#[test]
+fn xor_is_learned_and_the_output_map_shows_it() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    let before = frames(&out)[0].0.test_loss;
+    session.handle(
+        ToPlane::Play(StopRule {
+            epochs: Some(40),
+            test_loss: None,
+        }),
+        0.0,
+        &mut out,
+    );
+    let mut clock = ticking();
+    while session.is_playing() {
+        session.work(&mut clock, 1e9, &mut out);
+    }
+    assert!(
+        out.iter()
+            .any(|e| e.msg == FromPlane::Stopped(Stopped::Epochs))
+    );
+    assert_eq!(session.epoch(), Some(40));
+    out.clear();
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    let (frame, payload) = frames(&out)[0];
+    assert!(
+        frame.test_loss < before / 3.0,
+        "{before} → {}",
+        frame.test_loss
+    );
+    assert!(frame.test_accuracy.unwrap() > 0.95);
+    // The output's map: the sigmoid's probability of class 1 (XOR's positive quadrants hold
+    // class 1 in the Playground's labels: x₁x₂ ≥ 0). Top right and bottom left are on one
+    // side, the other two corners on the other.
+    let output = &payload[frame.layout.output(0).unwrap()];
+    let side = FULL_SIDE;
+    let at = |row: usize, col: usize| map_value(output[row * side + col]);
+    let (top_left, top_right) = (at(5, 5), at(5, side - 5));
+    let (bottom_left, bottom_right) = (at(side - 5, 5), at(side - 5, side - 5));
+    assert!((top_right - bottom_left).abs() < 0.2);
+    assert!((top_left - bottom_right).abs() < 0.2);
+    assert!(
+        (top_right - top_left).abs() > 0.6,
+        "{top_right} vs {top_left}"
+    );
+}
+
+#[test]
+fn a_new_learning_rate_keeps_the_trained_weights_and_a_new_shape_starts_again() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    for _ in 0..3 {
+        session.handle(ToPlane::Step, 0.0, &mut out);
+    }
+    assert_eq!(session.epoch(), Some(3));
+    out.clear();
+    let faster = PlaneSetup {
+        learning_rate: 0.1,
+        ..xor_setup()
+    };
+    session.handle(ToPlane::Setup(Box::new(faster)), 0.0, &mut out);
+    assert_eq!(session.epoch(), Some(3));
+    assert!(
+        !out.iter()
+            .any(|e| matches!(e.msg, FromPlane::Points { .. }))
+    );
+    let wider = PlaneSetup {
+        hidden: vec![6, 2],
+        ..xor_setup()
+    };
+    session.handle(ToPlane::Setup(Box::new(wider)), 0.0, &mut out);
+    assert_eq!(session.epoch(), Some(0));
+    assert!(
+        out.iter()
+            .any(|e| matches!(e.msg, FromPlane::Points { .. }))
+    );
+}
+
+#[test]
+fn reset_starts_the_same_run_again_from_the_same_weights() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    let first = frames(&out)[0].0.weights.clone();
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    session.handle(ToPlane::Step, 0.0, &mut out);
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    out.clear();
+    session.handle(ToPlane::Reset, 0.0, &mut out);
+    let (frame, _) = frames(&out)[0];
+    assert_eq!(frame.epoch, 0);
+    assert_eq!(frame.weights, first);
+}
+
+#[test]
+fn a_focused_unit_comes_at_full_size_and_a_missing_one_is_refused() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    out.clear();
+    let unit = Unit { layer: 1, unit: 2 };
+    session.handle(ToPlane::Focus(Some(unit)), 0.0, &mut out);
+    let (frame, payload) = frames(&out)[0];
+    let full = &payload[frame.layout.focused().unwrap()];
+    let node = &payload[frame.layout.node(unit).unwrap()];
+    // The node map's first cell is the mean of the full map's top-left block.
+    let block = FULL_SIDE / NODE_SIDE;
+    let mean: f32 = (0..block)
+        .flat_map(|r| (0..block).map(move |c| r * FULL_SIDE + c))
+        .map(|i| map_value(full[i]))
+        .sum::<f32>()
+        / (block * block) as f32;
+    assert!((map_value(node[0]) - mean).abs() < 0.02);
+
+    out.clear();
+    session.handle(
+        ToPlane::Focus(Some(Unit { layer: 9, unit: 0 })),
+        0.0,
+        &mut out,
+    );
+    assert_eq!(errors(&out).len(), 1);
+    assert!(errors(&out)[0].en.contains("no unit 0 in layer 9"));
+}
+
+#[test]
+fn requests_without_a_run_and_bad_setups_are_refused_and_keep_what_there_is() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    for request in [
+        ToPlane::Play(StopRule::default()),
+        ToPlane::Step,
+        ToPlane::Reset,
+    ] {
+        session.handle(request, 0.0, &mut out);
+    }
+    assert_eq!(errors(&out).len(), 3);
+    assert!(!session.has_work());
+
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    session.handle(ToPlane::Step, 0.0, &mut out);
+    out.clear();
+    let hostile = PlaneSetup {
+        hidden: vec![1_000_000],
+        ..xor_setup()
+    };
+    session.handle(ToPlane::Setup(Box::new(hostile)), 0.0, &mut out);
+    assert_eq!(errors(&out).len(), 1);
+    assert_eq!(errors(&out)[0].field.as_deref(), Some("hidden[0]"));
+    assert_eq!(session.epoch(), Some(1), "the run goes on");
+}
+
+#[test]
+fn a_huge_step_is_reported_as_divergence_and_pauses() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    let wild = PlaneSetup {
+        source: PlaneSource::Generated(PlaneSpec {
+            shape: PlaneShape::RegPlane,
+            ..PlaneSpec::default()
+        }),
+        optimizer: OptimizerSpec::sgd(),
+        learning_rate: 10.0,
+        loss: PlaneLoss::Mse,
+        activation: Activation::Linear,
+        hidden: vec![16, 16, 16, 16, 16, 16, 16, 16],
+        features: Feature::ALL.to_vec(),
+        ..xor_setup()
+    };
+    session.handle(ToPlane::Setup(Box::new(wild)), 0.0, &mut out);
+    session.handle(ToPlane::Play(StopRule::default()), 0.0, &mut out);
+    let mut clock = ticking();
+    for _ in 0..100 {
+        if !session.is_playing() {
+            break;
+        }
+        session.work(&mut clock, 50.0, &mut out);
+    }
+    assert!(!session.is_playing());
+    assert!(
+        out.iter()
+            .any(|e| e.msg == FromPlane::Stopped(Stopped::Diverged))
+    );
+}
+
+#[test]
+fn the_test_loss_rule_stops_once_it_is_reached() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    let rule = StopRule {
+        epochs: Some(500),
+        test_loss: Some(0.2),
+    };
+    session.handle(ToPlane::Play(rule), 0.0, &mut out);
+    let mut clock = ticking();
+    while session.is_playing() {
+        session.work(&mut clock, 1e9, &mut out);
+    }
+    assert!(
+        out.iter()
+            .any(|e| e.msg == FromPlane::Stopped(Stopped::TestLoss))
+    );
+    let epoch = session.epoch().unwrap();
+    assert!(epoch < 500);
+    out.clear();
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    assert!(frames(&out)[0].0.test_loss <= 0.2);
+}
