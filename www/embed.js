@@ -127,7 +127,7 @@
       this._isReady = false;
       this._loadScheduled = false;
       this._attributeError = null; // a bad state attribute, reported once the widget is ready
-      this._queue = []; // setState calls waiting for ready: { state, resolve, reject }
+      this._queue = []; // setState and command calls waiting for ready: { message, resolve, reject }
       this._pending = new Map(); // request number -> { resolve, reject }: sent, unanswered
       this._newReadyPromise();
       this._onMessage = this._onMessage.bind(this);
@@ -172,11 +172,38 @@
       } catch (e) {
         return Promise.reject(new TypeError('setState cannot send this value: ' + e.message));
       }
-      return new Promise((resolve, reject) => {
-        const entry = { state, resolve, reject };
-        if (this._isReady && this._iframe) this._send(entry);
-        else this._queue.push(entry);
-      });
+      return this._request({ type: 'set', state });
+    }
+
+    /**
+     * Runs one of the widget's commands (playground2d: 'play', 'pause', 'step', 'reset').
+     * Resolves with { state, outputs } once the widget has run it; rejects like setState.
+     */
+    command(name) {
+      if (typeof name !== 'string') {
+        return Promise.reject(new TypeError('command takes a name, such as "play".'));
+      }
+      return this._request({ type: 'command', command: name });
+    }
+
+    /** Starts training (playground2d). */
+    play() {
+      return this.command('play');
+    }
+
+    /** Pauses training (playground2d). */
+    pause() {
+      return this.command('pause');
+    }
+
+    /** Trains one epoch (playground2d). */
+    step() {
+      return this.command('step');
+    }
+
+    /** Starts the run again from its first weights (playground2d). */
+    reset() {
+      return this.command('reset');
     }
 
     // --- life cycle -------------------------------------------------------------------------
@@ -217,6 +244,15 @@
     }
 
     // --- internals --------------------------------------------------------------------------
+
+    // Sends a set or a command once the widget is ready; its promise settles with the answer.
+    _request(message) {
+      return new Promise((resolve, reject) => {
+        const entry = { message, resolve, reject };
+        if (this._isReady && this._iframe) this._send(entry);
+        else this._queue.push(entry);
+      });
+    }
 
     // The element's own messages, in the language of its `lang` attribute.
     _text() {
@@ -419,7 +455,7 @@
     _send(entry) {
       const request = nextRequest++;
       try {
-        this._iframe.contentWindow.postMessage({ neurite: 1, type: 'set', state: entry.state, request }, TARGET_ORIGIN);
+        this._iframe.contentWindow.postMessage(Object.assign({ neurite: 1, request }, entry.message), TARGET_ORIGIN);
       } catch (e) {
         entry.reject(e);
         return;

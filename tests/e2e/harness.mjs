@@ -124,11 +124,18 @@ export async function launch() {
 
 /** Opens the playground; returns the page and the console errors it logs. */
 export async function openPlayground(browser, url, options = {}) {
-  const context = await newContext(browser, {
+  const opened = await openPage(browser, url, {
     viewport: { width: 1400, height: 1000 },
     acceptDownloads: true,
     ...options,
   });
+  await opened.page.getByTestId('data-status').and(opened.page.locator('.ready')).waitFor({ timeout: 60_000 });
+  return opened;
+}
+
+/** Opens `url` in a new context; returns the page and the console errors it logs (its frames' too). */
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await newContext(browser, contextOptions);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
@@ -136,7 +143,6 @@ export async function openPlayground(browser, url, options = {}) {
   });
   page.on('pageerror', (err) => errors.push(String(err)));
   await page.goto(url);
-  await page.getByTestId('data-status').and(page.locator('.ready')).waitFor({ timeout: 60_000 });
   return { page, context, errors };
 }
 

@@ -8,23 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, serve, launch, newContext, screenshot, assertNoCspReports } from './harness.mjs';
+import { DIST, serve, launch, openPage, screenshot, assertNoCspReports } from './harness.mjs';
 
 let site;
 let host;
 let browser;
 
 /** A page that records console errors (its frames' too) and CSP violations. */
-async function open(url, contextOptions = {}) {
-  const context = await newContext(browser, { viewport: { width: 1100, height: 900 }, ...contextOptions });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(url);
-  return { page, context, errors };
+function open(url, contextOptions = {}) {
+  return openPage(browser, url, { viewport: { width: 1100, height: 900 }, ...contextOptions });
 }
 
 /** The example host page, rewritten to load embed.js from `siteUrl`, in a folder of its own. */

@@ -13,6 +13,7 @@
 //!   views and shell (wasm32).
 //! - [`article`]: the bilingual article that composes them.
 //! - `embed` (wasm32 only): `widget.html`'s side of the embedding API.
+//! - `plane_page` (wasm32 only): `plane.html`, the 2-D playground with its setup in the address.
 //! - `worker` and `ui` (wasm32 only): the browser glue of each thread; `slices` (wasm32
 //!   only): how both workers share their time between training and requests.
 //!
@@ -36,6 +37,8 @@ pub mod widgets;
 pub mod dom;
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod embed;
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub mod plane_page;
 #[cfg(target_arch = "wasm32")]
 pub mod slices;
 #[cfg(target_arch = "wasm32")]
@@ -75,6 +78,21 @@ pub fn mount(
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub fn run_widget_page(catalogue: widgets::host::Catalogue) {
     embed::frame::start(catalogue);
+}
+
+/// The `plane` binary's `main`: the 2-D playground as `plane.html` shows it (a page whose
+/// `<body data-page="plane">`), or as the widget `playground2d` of `widget.html`.
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub fn run_plane_bundle() {
+    let page = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .and_then(|b| b.get_attribute("data-page"));
+    if page.as_deref() == Some("plane") {
+        plane_page::start();
+    } else {
+        embed::frame::start(widgets::host::plane_lab);
+    }
 }
 
 /// The `learn` binary's `main`: the article, as `learn.html` shows it.

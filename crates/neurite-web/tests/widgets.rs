@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use neurite::{Activation, Loss, explain};
-use neurite_web::embed::messages::read_set;
+use neurite_web::embed::messages::{Request, read_request};
 use neurite_web::i18n::Lang;
 use neurite_web::widgets::host::{BUNDLES, LiveWidget, Placement, every, mount};
 use neurite_web::widgets::options::Controls;
@@ -242,13 +242,21 @@ async fn hostile_states_are_refused_with_a_message_and_change_nothing() {
 }
 
 #[wasm_bindgen_test]
-fn only_version_1_set_messages_are_read() {
-    assert!(
-        read_set(&js(
+fn only_version_1_set_and_command_messages_are_read() {
+    assert!(matches!(
+        read_request(&js(
             r#"{"neurite": 1, "type": "set", "state": {"b": 1}, "request": 3}"#
-        ))
-        .is_some()
-    );
+        )),
+        Some((Request::Set(_), Some(_)))
+    ));
+    assert!(matches!(
+        read_request(&js(r#"{"neurite": 1, "type": "command", "command": "play"}"#)),
+        Some((Request::Command(Ok(name)), None)) if name == "play"
+    ));
+    assert!(matches!(
+        read_request(&js(r#"{"neurite": 1, "type": "command", "command": 7}"#)),
+        Some((Request::Command(Err(_)), None))
+    ));
     for junk in [
         r#""set""#,
         "42",
@@ -257,10 +265,10 @@ fn only_version_1_set_messages_are_read() {
         r#"{"neurite": 2, "type": "set", "state": {}}"#,
         r#"{"neurite": 1, "type": "eval", "code": "alert(1)"}"#,
     ] {
-        assert!(read_set(&js(junk)).is_none(), "{junk}");
+        assert!(read_request(&js(junk)).is_none(), "{junk}");
     }
     // A request that is not a finite number is not echoed.
-    let (_, request) = read_set(&js(
+    let (_, request) = read_request(&js(
         r#"{"neurite": 1, "type": "set", "state": {}, "request": "x"}"#,
     ))
     .unwrap();

@@ -13,13 +13,13 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, MessageEvent, ResizeObserver};
 
-use super::messages;
+use super::messages::{self, Request};
 use crate::dom;
 use crate::i18n::{Lang, widgets as text};
 use crate::widgets::host::{Catalogue, LiveWidget, Placement, UserEdit};
 use crate::widgets::options::WidgetUrl;
 use crate::widgets::value::patch_from_js;
-use crate::widgets::{Reason, Refusal, WidgetName};
+use crate::widgets::{Reason, Refusal, Value, WidgetName};
 
 /// Posts a message to the embedding page (to the page itself when it is not embedded, where
 /// nothing listens).
@@ -61,7 +61,9 @@ pub fn start(catalogue: Catalogue) {
                 return;
             };
             match edit {
-                UserEdit::Changed => post(&messages::state("change", live.as_ref(), None)),
+                UserEdit::Changed | UserEdit::Progressed => {
+                    post(&messages::state("change", live.as_ref(), None));
+                }
                 UserEdit::Refused(refusal) => post(&messages::error(
                     name.key(),
                     Some(live.as_ref()),
@@ -111,13 +113,23 @@ pub fn start(catalogue: Catalogue) {
     report_height(body, name);
 }
 
-/// Answers every `set` with one `change` or one `error`.
+/// Answers every `set` and `command` with one `change` or one `error`.
 fn listen_for_sets(live: Rc<dyn LiveWidget>, lang: Lang) {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some((state, request)) = messages::read_set(&event.data()) else {
+        let Some((asked, request)) = messages::read_request(&event.data()) else {
             return;
         };
-        match patch_from_js(&state).and_then(|patch| live.set(&patch)) {
+        let done = match asked {
+            Request::Set(state) => patch_from_js(&state).and_then(|patch| live.set(&patch)),
+            Request::Command(Ok(name)) => live.command(&name),
+            Request::Command(Err(other)) => Err(Refusal::at(
+                "command",
+                Reason::NotText {
+                    got: Value::from_js(&other).describe(),
+                },
+            )),
+        };
+        match done {
             Ok(()) => post(&messages::state("change", live.as_ref(), request.as_ref())),
             Err(refusal) => {
                 live.show_refusal(refusal.clone());

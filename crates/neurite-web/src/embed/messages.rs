@@ -1,5 +1,6 @@
 //! The messages a widget posts to its host, `{ neurite: 1, type, widget, state, outputs, … }`,
-//! and the one it reads, `{ neurite: 1, type: "set", state, request? }`.
+//! and those it reads, `{ neurite: 1, type: "set", state, request? }` and
+//! `{ neurite: 1, type: "command", command, request? }`.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -76,15 +77,31 @@ pub fn resize(name: WidgetName, height: f64) -> JsValue {
     object.into()
 }
 
-/// A `set` request's partial state and `request` number, if `data` is one.
-pub fn read_set(data: &JsValue) -> Option<(JsValue, Option<JsValue>)> {
+/// What the embedding page asks of the widget.
+pub enum Request {
+    /// `set`: a partial state.
+    Set(JsValue),
+    /// `command`: a command's name (`play`, …); anything else as it was sent.
+    Command(Result<String, JsValue>),
+}
+
+/// A `set` or `command` request, and its `request` number, if `data` is one.
+pub fn read_request(data: &JsValue) -> Option<(Request, Option<JsValue>)> {
     let get = |key: &str| Reflect::get(data, &JsValue::from_str(key)).ok();
     if !data.is_object() || get("neurite")?.as_f64() != Some(VERSION) {
         return None;
     }
-    if get("type")?.as_string().as_deref() != Some("set") {
-        return None;
-    }
     let request = get("request").filter(|r| r.as_f64().is_some_and(f64::is_finite));
-    Some((get("state").unwrap_or(JsValue::UNDEFINED), request))
+    match get("type")?.as_string().as_deref() {
+        Some("set") => Some((
+            Request::Set(get("state").unwrap_or(JsValue::UNDEFINED)),
+            request,
+        )),
+        Some("command") => {
+            let command = get("command").unwrap_or(JsValue::UNDEFINED);
+            let name = command.as_string().ok_or(command);
+            Some((Request::Command(name), request))
+        }
+        _ => None,
+    }
 }

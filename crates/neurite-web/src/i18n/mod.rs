@@ -8,6 +8,7 @@ pub mod backprop;
 pub mod engine_errors;
 pub mod file_errors;
 pub mod glossary;
+pub mod playground2d;
 pub mod widgets;
 pub mod worker_errors;
 

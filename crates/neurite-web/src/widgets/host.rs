@@ -26,6 +26,8 @@ pub enum UserEdit {
     Changed,
     /// The edit was refused; the state is unchanged.
     Refused(Refusal),
+    /// The outputs moved on by themselves (a run training), a few times a second at most.
+    Progressed,
 }
 
 /// A mounted widget, as its host sees it.
@@ -42,11 +44,27 @@ pub trait LiveWidget {
     fn outputs(&self) -> Fields;
     /// Shows a refusal in the widget, until it is dismissed or the state next changes.
     fn show_refusal(&self, refusal: Refusal);
+    /// Runs one of the widget's commands (`play`, `pause`, `step`, `reset` for those that
+    /// train); a widget without commands refuses every name.
+    fn command(&self, name: &str) -> Result<(), Refusal> {
+        Err(unknown_command(name, &[]))
+    }
 }
 
-struct Live<S: WidgetState + Send + Sync> {
-    state: RwSignal<S>,
-    notice: RwSignal<Option<Refusal>>,
+/// The refusal of a command a widget does not have.
+pub fn unknown_command(name: &str, commands: &'static [&'static str]) -> Refusal {
+    Refusal::at(
+        "command",
+        super::Reason::UnknownChoice {
+            got: name.into(),
+            choices: commands,
+        },
+    )
+}
+
+pub(crate) struct Live<S: WidgetState + Send + Sync> {
+    pub(crate) state: RwSignal<S>,
+    pub(crate) notice: RwSignal<Option<Refusal>>,
 }
 
 impl<S: WidgetState + Send + Sync> LiveWidget for Live<S> {
@@ -120,16 +138,30 @@ pub fn backprop_lab(name: WidgetName) -> Option<Build> {
     Some(build)
 }
 
+/// The 2-D playground, in a bundle of its own (it starts its own training worker).
+pub fn plane_lab(name: WidgetName) -> Option<Build> {
+    let build: Build = match name {
+        WidgetName::Playground2d => views::playground2d::live::build,
+        _ => return None,
+    };
+    Some(build)
+}
+
 /// The catalogues of `widget.html`'s bundles, by bundle name (as `widgets-boot.js` loads them).
-pub const BUNDLES: [(&str, Catalogue); 3] = [
+pub const BUNDLES: [(&str, Catalogue); 4] = [
     ("widgets", basics),
     ("descent", descent_lab),
     ("backprop", backprop_lab),
+    ("plane", plane_lab),
 ];
 
-/// Every widget (the article).
+/// Every widget that computes on the main thread (the article): all but the 2-D playground,
+/// which brings its own trainer.
 pub fn every(name: WidgetName) -> Option<Build> {
-    BUNDLES.iter().find_map(|(_, catalogue)| catalogue(name))
+    BUNDLES
+        .iter()
+        .filter(|(bundle, _)| *bundle != "plane")
+        .find_map(|(_, catalogue)| catalogue(name))
 }
 
 /// How a widget is put on a page.
@@ -154,6 +186,16 @@ fn build<S: WidgetState + Send + Sync>(
     notice: RwSignal<Option<Refusal>>,
     view: fn(WidgetCtx<S>) -> AnyView,
 ) -> (AnyView, Rc<dyn LiveWidget>) {
+    let (ctx, live) = context::<S>(&placement, notice);
+    (view(ctx), Rc::new(live))
+}
+
+/// A widget's context for its view, and its handle's state: the state signal, and edits
+/// checked and reported to the placement's `on_edit`.
+pub(crate) fn context<S: WidgetState + Send + Sync>(
+    placement: &Placement,
+    notice: RwSignal<Option<Refusal>>,
+) -> (WidgetCtx<S>, Live<S>) {
     let state = RwSignal::new(S::default());
     let on_edit = placement.on_edit.clone();
     let edit =
@@ -172,8 +214,8 @@ fn build<S: WidgetState + Send + Sync>(
                 }
             },
         );
-    let ctx = WidgetCtx::new(state, placement.lang, placement.controls, edit);
-    (view(ctx), Rc::new(Live { state, notice }))
+    let ctx = WidgetCtx::new(state, placement.lang, placement.controls.clone(), edit);
+    (ctx, Live { state, notice })
 }
 
 /// The widget's view inside its scoped root element, and its handle; `None` when the page's

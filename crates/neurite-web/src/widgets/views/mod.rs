@@ -6,6 +6,7 @@ pub mod backprop;
 pub mod descent;
 pub mod loss;
 pub mod neuron;
+pub mod playground2d;
 pub mod plot;
 
 use std::rc::Rc;

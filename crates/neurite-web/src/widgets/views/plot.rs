@@ -203,7 +203,13 @@ pub fn heatmap(
 }
 
 /// Puts `side × side` RGBA pixels onto the frame's plotting area, smoothed or as sharp cells.
-fn paint(ctx: &CanvasRenderingContext2d, frame: &Frame, side: usize, rgba: &[u8], smooth: bool) {
+pub fn paint(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    side: usize,
+    rgba: &[u8],
+    smooth: bool,
+) {
     let Ok(image) =
         ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), side as u32, side as u32)
     else {
