@@ -189,3 +189,106 @@ test('the widget takes its state and its commands through the embedding API and 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** A test id's bounding box. */
+async function box(page, testId) {
+  return page.getByTestId(testId).boundingBox();
+}
+
+test('a click on an edge or a node edits that weight or bias, and the output follows', async () => {
+  const { page, context, errors } = await open(`${site.url}plane.html#dataset=xor&networkShape=2&seed=3&x=true&y=true`);
+  await page.getByTestId('node-2-0').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=losses]')?.textContent.length > 0);
+  const before = await pixels(page, 'output-map');
+
+  // The output's bias: a click on its node, then a value.
+  await page.getByTestId('node-2-0').click();
+  await page.getByTestId('weight-edit').waitFor();
+  assert.match(await page.getByTestId('weight-edit').textContent(), /Bias/);
+  await page.getByTestId('weight-value').fill('6');
+  await page.getByTestId('weight-value').press('Enter');
+  await page.waitForFunction((old) => document.querySelector('[data-testid=output-map]').toDataURL() !== old, before);
+  assert.equal(Number(await page.getByTestId('weight-value').inputValue()), 6);
+
+  // The edge from x₁ to the first hidden neuron: between the two nodes.
+  const from = await box(page, 'feature-x');
+  const to = await box(page, 'node-1-0');
+  const edges = await box(page, 'edges');
+  const y = from.y + from.height / 2;
+  await page.mouse.move((from.x + from.width + to.x) / 2, y);
+  await page.waitForFunction(() => document.querySelector('[data-testid=graph-reading]').textContent.includes('x₁→h1.1'));
+  await page.mouse.click((from.x + from.width + to.x) / 2, y);
+  await page.getByTestId('weight-edit').getByText(/x₁→h1.1/).waitFor();
+  const map = await pixels(page, 'output-map');
+  await page.getByTestId('weight-value').fill('-40');
+  await page.getByTestId('weight-value').press('Enter');
+  await page.waitForFunction((old) => document.querySelector('[data-testid=output-map]').toDataURL() !== old, map);
+  assert.ok(edges.width > 0);
+
+  // A value out of range is refused with a message, and nothing changes.
+  const kept = await pixels(page, 'edges');
+  await page.getByTestId('weight-value').fill('1e9');
+  await page.getByTestId('weight-value').press('Enter');
+  await page.getByTestId('run-notice').getByText(/finite number from −100 to 100/).waitFor();
+  assert.equal(await pixels(page, 'edges'), kept);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The points the page saves as CSV: their lines, the header left out. */
+async function savedPoints(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-points').click()]);
+  const stream = await download.createReadStream();
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text.trim().split('\n').slice(1);
+}
+
+test('the learner draws points, removes them, saves and opens them as CSV, and the network trains on them', async () => {
+  const { page, context, errors } = await open(`${site.url}plane.html#dataset=circle&points=100&seed=5`);
+  await page.getByTestId('node-2-0').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=losses]')?.textContent.length > 0);
+  assert.equal((await savedPoints(page)).length, 100);
+
+  await page.getByTestId('draw-points').check();
+  await page.getByTestId('pen-class-1').click();
+  const map = await box(page, 'output-map');
+  // Three points of class 1 near the top-left corner, where the circle has none.
+  for (const [dx, dy] of [[20, 20], [40, 22], [24, 44]]) {
+    await page.mouse.click(map.x + dx, map.y + dy);
+  }
+  await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === '0');
+  let saved = await savedPoints(page);
+  assert.equal(saved.length, 103);
+  const corner = saved.filter((line) => {
+    const [x, y, label] = line.split(',').map(Number);
+    return x < -4 && y > 4 && label === 1;
+  });
+  assert.equal(corner.length, 3, saved.slice(-5).join(' | '));
+
+  // A shift-click removes the nearest point.
+  await page.keyboard.down('Shift');
+  await page.mouse.click(map.x + 40, map.y + 22);
+  await page.keyboard.up('Shift');
+  saved = await savedPoints(page);
+  assert.equal(saved.length, 102);
+
+  // A file with a bad row is refused with its line; a good one replaces the points.
+  await page.getByTestId('import-points').setInputFiles({
+    name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,label\n1,2,0\n3,oops,1\n'),
+  });
+  await page.getByTestId('points-error').getByText(/3/).waitFor();
+  assert.equal((await savedPoints(page)).length, 102);
+  const rows = ['x,y,label'];
+  for (let i = 0; i < 40; i++) rows.push(`${(i % 8) - 4},${Math.floor(i / 8) - 2},${i % 2}`);
+  await page.getByTestId('import-points').setInputFiles({
+    name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')),
+  });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=points-error]'));
+  assert.equal((await savedPoints(page)).length, 40);
+  await page.getByTestId('play').click();
+  await epochAtLeast(page, 10);
+  await page.getByTestId('play').click();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

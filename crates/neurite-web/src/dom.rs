@@ -232,3 +232,25 @@ pub fn deferred<T: Clone + PartialEq + Send + Sync + 'static>(
     });
     copy
 }
+
+/// Offers `bytes` as a file download called `file_name`, of type `mime`.
+pub fn download(bytes: &[u8], file_name: &str, mime: &str) {
+    use wasm_bindgen::JsCast;
+    let offered = (|| {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let document = web_sys::window()?.document()?;
+        let anchor: web_sys::HtmlAnchorElement =
+            document.create_element("a").ok()?.dyn_into().ok()?;
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+        web_sys::Url::revoke_object_url(&url).ok()
+    })();
+    if offered.is_none() {
+        web_sys::console::error_1(&format!("neurite: cannot offer {file_name}").into());
+    }
+}

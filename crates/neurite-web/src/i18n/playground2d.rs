@@ -144,3 +144,16 @@ pub const STOPPED_LIMIT: Tr = tr(
 pub const NONE: Tr = tr("None", "无");
 /// Parameters.
 pub const PARAMETERS: Tr = tr("parameters", "个参数");
+/// The pen's switch.
+pub const DRAW_POINTS: Tr = tr("Draw your own points", "自己画数据点");
+/// How to draw.
+pub const DRAW_HINT: Tr = tr(
+    "Click the map to add a point of the chosen class; shift-click or right-click removes the nearest.",
+    "点击右侧图上添加所选类别的点；按住 Shift 点击或右键点击删除最近的点。",
+);
+/// Remove every point.
+pub const CLEAR_POINTS: Tr = tr("Remove every point", "删除所有点");
+/// Save the points.
+pub const EXPORT_CSV: Tr = tr("Save the points (CSV)", "保存数据点（CSV）");
+/// Read points.
+pub const IMPORT_CSV: Tr = tr("Open points (CSV)", "打开数据点文件（CSV）");

@@ -50,6 +50,10 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
                 count.saturating_sub(1)
             ),
         ),
+        WorkerProblem::WeightValue { value, limit } => pick(
+            format!("a weight must be a finite number from −{limit} to {limit}, not {value}"),
+            format!("权重必须是 −{limit} 到 {limit} 之间的有限数，而不是 {value}"),
+        ),
         WorkerProblem::NoSuchUnit { layer, unit } => pick(
             format!("the network has no unit {unit} in layer {layer}"),
             format!("网络的第 {layer} 层没有第 {unit} 个神经元"),
@@ -134,6 +138,13 @@ mod tests {
             (
                 WorkerProblem::NoSuchUnit { layer: 3, unit: 17 },
                 vec!["3", "17"],
+            ),
+            (
+                WorkerProblem::WeightValue {
+                    value: "NaN".into(),
+                    limit: 100.0,
+                },
+                vec!["NaN", "100"],
             ),
             (
                 WorkerProblem::NoSuchWeight {

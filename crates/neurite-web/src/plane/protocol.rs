@@ -43,6 +43,24 @@ pub enum ToPlane {
     Focus(Option<Unit>),
     /// The page has drawn the last frame.
     Drawn,
+    /// Sets one weight or bias of the network (the learner's edit); training goes on from it.
+    SetWeight(WeightEdit),
+}
+
+/// Most a weight or a bias may be set to, either way.
+pub const MAX_WEIGHT: f64 = 100.0;
+
+/// A weight or a bias, and its new value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightEdit {
+    /// The unit the weight goes into (`layer` 1 is the first hidden layer).
+    pub to: Unit,
+    /// The input it comes from in the layer below (`None`: the unit's bias).
+    pub from: Option<usize>,
+    /// The new value.
+    #[serde(with = "maybe_finite")]
+    pub value: f64,
 }
 
 /// A unit of the network: `layer` 0 is the inputs, then the hidden layers, then the output.
@@ -320,6 +338,11 @@ mod tests {
             ToPlane::Reset,
             ToPlane::Focus(Some(Unit { layer: 1, unit: 2 })),
             ToPlane::Drawn,
+            ToPlane::SetWeight(WeightEdit {
+                to: Unit { layer: 2, unit: 0 },
+                from: None,
+                value: -1.5,
+            }),
         ];
         for request in requests {
             let text = serde_json::to_string(&request).unwrap();

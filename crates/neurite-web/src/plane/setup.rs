@@ -90,16 +90,20 @@ pub struct PlaneRun {
 
 impl PlaneSetup {
     /// The points this setup trains and tests on (checked: a spec's ranges, and given points
-    /// through [`PlanePoints::new`], whatever the message that carried them held).
+    /// through [`PlanePoints::new`], whatever the message that carried them held). Given
+    /// points are shuffled by the seed, so that the split is a random one whatever their
+    /// order (a point just drawn is not always a test point).
     ///
     /// # Errors
     /// The engine's, for a value out of range.
     pub fn points(&self) -> neurite::Result<PlanePoints> {
         match &self.source {
             PlaneSource::Generated(spec) => spec.generate(),
-            PlaneSource::Points(points) => {
-                PlanePoints::new(points.xy().to_vec(), points.labels().clone())
-            }
+            PlaneSource::Points(points) => Ok(PlanePoints::new(
+                points.xy().to_vec(),
+                points.labels().clone(),
+            )?
+            .shuffled(self.seed)),
         }
     }
 
@@ -198,6 +202,11 @@ impl PlaneSetup {
     pub fn build(&self) -> neurite::Result<PlaneRun> {
         let points = self.points()?;
         let (train_points, test_points) = points.split(self.train_percent)?;
+        if train_points.is_empty() {
+            return Err(neurite::Error::Dataset(
+                neurite::DatasetReason::EmptyTraining,
+            ));
+        }
         let train = train_points.dataset(&self.features)?;
         let test = test_points.dataset(&self.features)?;
         let config = self.config(points.labels())?;
@@ -353,6 +362,44 @@ mod tests {
         let source: PlaneSource = serde_json::from_str(json).unwrap();
         let setup = PlaneSetup { source, ..circle() };
         assert!(setup.points().is_err());
+    }
+
+    #[test]
+    fn given_points_are_split_at_random_and_too_few_are_refused() {
+        let drawn = PlanePoints::new(
+            (0..20).map(|i| [i as f32 * 0.1, 0.0]).collect(),
+            PlaneLabels::Classes {
+                labels: (0..20).map(|i| (i % 2) as u8).collect(),
+                classes: 2,
+            },
+        )
+        .unwrap();
+        let setup = PlaneSetup {
+            source: PlaneSource::Points(drawn.clone()),
+            ..circle()
+        };
+        let run = setup.build().unwrap();
+        assert_eq!(run.train_points.len(), 10);
+        // The last point drawn is not always a test point: the split is not by order.
+        assert_ne!(run.test_points.xy(), &drawn.xy()[10..]);
+        let one = PlanePoints::new(
+            vec![[0.0, 0.0]],
+            PlaneLabels::Classes {
+                labels: vec![0],
+                classes: 2,
+            },
+        )
+        .unwrap();
+        let lonely = PlaneSetup {
+            source: PlaneSource::Points(one),
+            ..circle()
+        };
+        assert!(matches!(
+            lonely.build(),
+            Err(neurite::Error::Dataset(
+                neurite::DatasetReason::EmptyTraining
+            ))
+        ));
     }
 
     #[test]

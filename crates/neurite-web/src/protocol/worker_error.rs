@@ -90,6 +90,13 @@ pub enum WorkerProblem {
     },
     /// An example's loss or gradients are NaN or infinite.
     ExampleNotFinite,
+    /// A weight or a bias set to a value that is not finite or too large.
+    WeightValue {
+        /// The value, as written.
+        value: String,
+        /// The largest magnitude allowed.
+        limit: f64,
+    },
     /// The 2-D playground asked for a unit its network does not have.
     NoSuchUnit {
         /// The layer asked for (0: the inputs).

@@ -3,9 +3,8 @@
 //! the engine's message and the current model stays.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+use web_sys::HtmlInputElement;
 
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
@@ -17,22 +16,7 @@ const FILE_NAME: &str = "neurite-mnist.safetensors";
 
 /// Offers `bytes` as a file download called `file_name`.
 pub fn download(bytes: &[u8], file_name: &str) {
-    let offered = (|| {
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-        let options = BlobPropertyBag::new();
-        options.set_type("application/octet-stream");
-        let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-        let url = Url::create_object_url_with_blob(&blob).ok()?;
-        let document = web_sys::window()?.document()?;
-        let anchor: HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-        anchor.set_href(&url);
-        anchor.set_download(file_name);
-        anchor.click();
-        Url::revoke_object_url(&url).ok()
-    })();
-    if offered.is_none() {
-        web_sys::console::error_1(&"neurite: cannot offer the model file".into());
-    }
+    crate::dom::download(bytes, file_name, "application/octet-stream");
 }
 
 async fn upload(link: Link, error: RwSignal<Option<Notice>>, input: HtmlInputElement) {

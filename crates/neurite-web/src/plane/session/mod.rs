@@ -12,8 +12,8 @@ use neurite::metrics::evaluate;
 use neurite::{Outcome, Sequential};
 
 use super::protocol::{
-    FULL_SIDE, FromPlane, LayerWeights, MapLayout, PlaneFrame, StopRule, Stopped, ToPlane, Unit,
-    encode_maps,
+    FULL_SIDE, FromPlane, LayerWeights, MAX_WEIGHT, MapLayout, PlaneFrame, StopRule, Stopped,
+    ToPlane, Unit, WeightEdit, encode_maps,
 };
 use super::setup::{PlaneRun, PlaneSetup};
 use crate::protocol::{Envelope, WorkerError, WorkerProblem};
@@ -52,6 +52,34 @@ impl Active {
         let mut widths = vec![self.setup.features.len()];
         widths.extend(self.dense_layers().map(|(_, units)| units));
         widths
+    }
+
+    /// Sets a weight or a bias of the trainer's network.
+    fn set_weight(&mut self, edit: WeightEdit) -> Result<(), WorkerProblem> {
+        if !(edit.value.is_finite() && edit.value.abs() <= MAX_WEIGHT) {
+            return Err(WorkerProblem::WeightValue {
+                value: crate::widgets::value::format_number(edit.value),
+                limit: MAX_WEIGHT,
+            });
+        }
+        let widths = self.widths();
+        let missing = |layer, unit| WorkerProblem::NoSuchUnit { layer, unit };
+        let Unit { layer, unit } = edit.to;
+        if layer == 0 || !self.has(edit.to) {
+            return Err(missing(layer, unit));
+        }
+        let inputs = widths[layer - 1];
+        if edit.from.is_some_and(|input| input >= inputs) {
+            return Err(missing(layer - 1, edit.from.unwrap_or(0)));
+        }
+        let units = widths[layer];
+        let mut params = self.run.trainer.model_mut().params_mut();
+        // Each dense layer has its kernel, then its bias.
+        let at = 2 * (layer - 1) + usize::from(edit.from.is_none());
+        let param = &mut params[at];
+        let index = edit.from.map_or(unit, |input| input * units + unit);
+        param.value[index] = edit.value as f32;
+        Ok(())
     }
 
     /// Whether the network has `unit`.
@@ -188,6 +216,15 @@ impl PlaneSession {
                 self.changed = true;
             }
             ToPlane::Drawn => self.frame_wanted = true,
+            ToPlane::SetWeight(edit) => {
+                let Some(active) = &mut self.active else {
+                    return refuse(out, WorkerProblem::NoModel);
+                };
+                if let Err(problem) = active.set_weight(edit) {
+                    return refuse(out, problem);
+                }
+                self.changed = true;
+            }
         }
         self.flush(now, out);
     }

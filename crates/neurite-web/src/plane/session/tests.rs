@@ -2,7 +2,7 @@ use neurite::data::plane::{Feature, PlaneShape, PlaneSpec};
 use neurite::{Activation, OptimizerSpec};
 
 use super::*;
-use crate::plane::protocol::{NODE_SIDE, map_value};
+use crate::plane::protocol::{NODE_SIDE, WeightEdit, map_value};
 use crate::plane::setup::{PlaneLoss, PlaneSource};
 
 fn xor_setup() -> PlaneSetup {
@@ -296,4 +296,64 @@ fn the_test_loss_rule_stops_once_it_is_reached() {
     out.clear();
     session.handle(ToPlane::Drawn, 0.0, &mut out);
     assert!(frames(&out)[0].0.test_loss <= 0.2);
+}
+
+#[test]
+fn a_weight_or_a_bias_set_by_the_learner_is_the_networks_and_bad_ones_are_refused() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    out.clear();
+    // The weight from x₁x₂ (input 2) into hidden unit 3, and the output's bias.
+    let weight = WeightEdit {
+        to: Unit { layer: 1, unit: 3 },
+        from: Some(2),
+        value: -2.5,
+    };
+    let bias = WeightEdit {
+        to: Unit { layer: 2, unit: 0 },
+        from: None,
+        value: 0.75,
+    };
+    session.handle(ToPlane::SetWeight(weight), 0.0, &mut out);
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    session.handle(ToPlane::SetWeight(bias), 0.0, &mut out);
+    let sent = frames(&out);
+    let (frame, _) = sent.last().unwrap();
+    assert_eq!(frame.weights[0].kernel[2 * 4 + 3], -2.5);
+    assert_eq!(frame.weights[1].bias[0], 0.75);
+    assert!(errors(&out).is_empty());
+
+    out.clear();
+    for bad in [
+        WeightEdit {
+            value: f64::NAN,
+            ..weight
+        },
+        WeightEdit {
+            value: 1e6,
+            ..weight
+        },
+        WeightEdit {
+            from: Some(3),
+            ..weight
+        },
+        WeightEdit {
+            to: Unit { layer: 0, unit: 0 },
+            ..weight
+        },
+        WeightEdit {
+            to: Unit { layer: 3, unit: 0 },
+            ..weight
+        },
+        WeightEdit {
+            to: Unit { layer: 1, unit: 4 },
+            ..bias
+        },
+    ] {
+        session.handle(ToPlane::SetWeight(bad), 0.0, &mut out);
+    }
+    assert_eq!(errors(&out).len(), 6);
+    assert!(errors(&out)[0].en.contains("NaN"), "{}", errors(&out)[0].en);
 }

@@ -341,6 +341,49 @@ impl PlanePoints {
         Ok((part(0..at), part(at..self.len())))
     }
 
+    /// The same points in a random order fixed by `seed` (as [`PlaneSpec::generate`] orders
+    /// its own), so that a split of points given in any order is a random one.
+    pub fn shuffled(&self, seed: u64) -> PlanePoints {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        shuffle(&mut order, &mut ChaCha8Rng::seed_from_u64(seed));
+        let labels = match &self.labels {
+            PlaneLabels::Classes { labels, classes } => PlaneLabels::Classes {
+                labels: order.iter().map(|&i| labels[i]).collect(),
+                classes: *classes,
+            },
+            PlaneLabels::Values(values) => {
+                PlaneLabels::Values(order.iter().map(|&i| values[i]).collect())
+            }
+        };
+        PlanePoints {
+            xy: order.iter().map(|&i| self.xy[i]).collect(),
+            labels,
+        }
+    }
+
+    /// These points followed by `other`'s (a split's two parts joined again); `None` if the
+    /// two are not labelled alike (classes and values, or different numbers of classes) or
+    /// together exceed [`MAX_PLANE_POINTS`].
+    pub fn joined(&self, other: &PlanePoints) -> Option<PlanePoints> {
+        let labels = match (&self.labels, &other.labels) {
+            (
+                PlaneLabels::Classes { labels, classes },
+                PlaneLabels::Classes {
+                    labels: more,
+                    classes: same,
+                },
+            ) if classes == same => PlaneLabels::Classes {
+                labels: [labels.as_slice(), more].concat(),
+                classes: *classes,
+            },
+            (PlaneLabels::Values(values), PlaneLabels::Values(more)) => {
+                PlaneLabels::Values([values.as_slice(), more].concat())
+            }
+            _ => return None,
+        };
+        PlanePoints::new([self.xy.as_slice(), &other.xy].concat(), labels).ok()
+    }
+
     /// The points as a dataset the engine trains on: the chosen `features` of each point (in
     /// the order given), with its class or its value to regress.
     ///

@@ -437,3 +437,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(points.xy(), &xy[..]);
     }
 }
+
+#[test]
+fn a_split_joined_again_is_the_points_and_a_shuffle_keeps_each_point_with_its_label() {
+    let points = spec(PlaneShape::Gauss, 3, 90, 0.1, 4).generate().unwrap();
+    let (train, test) = points.split(50).unwrap();
+    assert_eq!(train.joined(&test).unwrap(), points);
+    let values = spec(PlaneShape::RegPlane, 2, 30, 0.0, 4)
+        .generate()
+        .unwrap();
+    assert_eq!(train.joined(&values), None);
+
+    let shuffled = points.shuffled(9);
+    assert_eq!(shuffled.len(), points.len());
+    assert_ne!(shuffled, points);
+    assert_eq!(shuffled, points.shuffled(9));
+    let pair = |p: &PlanePoints, i: usize| (p.xy()[i], classes_of(p)[i]);
+    let mut before: Vec<_> = (0..points.len()).map(|i| pair(&points, i)).collect();
+    let mut after: Vec<_> = (0..shuffled.len()).map(|i| pair(&shuffled, i)).collect();
+    let key = |(xy, c): &([f32; 2], u8)| (xy[0].to_bits(), xy[1].to_bits(), *c);
+    before.sort_by_key(key);
+    after.sort_by_key(key);
+    assert_eq!(before, after);
+}

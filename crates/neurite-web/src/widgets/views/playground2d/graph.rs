@@ -13,7 +13,7 @@ use web_sys::{CanvasRenderingContext2d, PointerEvent};
 use super::colours::unit_rgba;
 use super::runner::{FrameData, Runner};
 use crate::i18n::playground2d as text;
-use crate::plane::protocol::{NODE_SIDE, Unit, map_byte};
+use crate::plane::protocol::{NODE_SIDE, Unit, WeightEdit, map_byte};
 use crate::widgets::Value;
 use crate::widgets::playground_link::{MAX_LAYERS, MAX_UNITS};
 use crate::widgets::playground2d::Playground2d;
@@ -179,10 +179,25 @@ impl PartialEq for Edge {
 /// The graph.
 pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
     let hovered = RwSignal::new(None::<Hovered>);
+    // The weight or bias being edited: the unit it goes into, and the input it comes from
+    // (`None`: the bias).
+    let editing = RwSignal::new(None::<(Unit, Option<usize>)>);
     let edges_canvas = NodeRef::<Canvas>::new();
     let shape = Memo::new(move |_| ctx.state.with(|s| s.widths()));
+    // The network drawn: the worker's (a file of points may bring more classes than the state
+    // names), else the state's.
+    let drawn = Memo::new(move |_| {
+        runner
+            .frame
+            .with(|f| f.as_ref().map(|f| f.frame.layout.widths.clone()))
+            .unwrap_or_else(|| shape.get())
+    });
+    Effect::new(move |_| {
+        drawn.track();
+        editing.set(None);
+    });
     let size = move || {
-        let widths = shape.get();
+        let widths = drawn.get();
         let rows = widths
             .iter()
             .skip(1)
@@ -265,7 +280,7 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
         .collect_view();
 
     let unit_nodes = move || {
-        let widths = shape.get();
+        let widths = drawn.get();
         let last = widths.len() - 1;
         (1..widths.len())
             .flat_map(|layer| (0..widths[layer]).map(move |unit| (layer, unit)))
@@ -293,6 +308,7 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
                     <div class="nw-p2-node" class:nw-p2-output=layer == last
                         style:left=format!("{x}px") style:top=format!("{y}px")
                         data-testid=format!("node-{layer}-{unit}")
+                        on:click=move |_| editing.set(Some((here, None)))
                         on:pointerenter=move |_| {
                             hovered.set(Some(Hovered::Unit(here)));
                             runner.show(Some(here));
@@ -388,13 +404,72 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
             </div>
             <div class="nw-p2-graph" style:width=move || format!("{}px", size().0) style:height=move || format!("{}px", size().1)>
                 <canvas class="nw-p2-edges" node_ref=edges_canvas data-testid="edges"
-                    on:pointermove=on_move on:pointerleave=move |_| hovered.set(None)></canvas>
+                    on:pointermove=on_move on:pointerleave=move |_| hovered.set(None)
+                    on:click=move |_| {
+                        if let Some(Hovered::Edge(edge, _)) = hovered.get_untracked() {
+                            editing.set(Some((
+                                Unit { layer: edge.layer + 1, unit: edge.unit },
+                                Some(edge.input),
+                            )));
+                        }
+                    }></canvas>
                 {layer_buttons}
                 {feature_nodes}
                 {unit_nodes}
             </div>
             <p class="nw-p2-reading" data-testid="graph-reading">{reading}</p>
+            {move || editing.get().map(|(to, from)| edit_box(ctx, runner, editing, to, from))}
         </div>
+    }
+}
+
+/// The current value of the weight into `to` from `from` (`None`: its bias).
+fn weight_value(runner: Runner, to: Unit, from: Option<usize>) -> Option<f32> {
+    runner.frame.with(|f| {
+        let f = f.as_ref()?;
+        let weights = f.frame.weights.get(to.layer.checked_sub(1)?)?;
+        let units = *f.frame.layout.widths.get(to.layer)?;
+        match from {
+            Some(input) => weights.kernel.get(input * units + to.unit).copied(),
+            None => weights.bias.get(to.unit).copied(),
+        }
+    })
+}
+
+/// The field that edits a weight or a bias (a click on an edge or a node opens it).
+fn edit_box(
+    ctx: WidgetCtx<Playground2d>,
+    runner: Runner,
+    editing: RwSignal<Option<(Unit, Option<usize>)>>,
+    to: Unit,
+    from: Option<usize>,
+) -> impl IntoView {
+    let name = match from {
+        Some(input) => format!(
+            "{} {}→{}",
+            ctx.t(text::WEIGHT),
+            edge_end_name(ctx, to.layer - 1, input),
+            edge_end_name(ctx, to.layer, to.unit)
+        ),
+        None => format!(
+            "{} {}",
+            ctx.t(text::BIAS),
+            edge_end_name(ctx, to.layer, to.unit)
+        ),
+    };
+    let start = weight_value(runner, to, from).map_or(0.0, f64::from);
+    view! {
+        <label class="nw-p2-edit" data-testid="weight-edit">
+            <span>{name}</span>
+            <input type="number" step="0.1" data-testid="weight-value"
+                prop:value=format!("{start:.3}")
+                on:change=move |ev| {
+                    let raw = event_target_value(&ev);
+                    let value = raw.trim().parse::<f64>().unwrap_or(f64::NAN);
+                    runner.set_weight(WeightEdit { to, from, value });
+                }/>
+            <button title="×" on:click=move |_| editing.set(None)>"×"</button>
+        </label>
     }
 }
 

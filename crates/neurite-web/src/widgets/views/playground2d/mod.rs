@@ -5,6 +5,7 @@
 //! - [`runner`]: the worker, and the run as signals.
 //! - [`graph`]: the network, its nodes' maps and its edges.
 //! - [`output`]: the output's map with the points, and the loss curves.
+//! - [`points`]: the learner's own points, drawn on the map or read from a CSV file.
 //! - [`colours`]: the colour scales.
 //! - [`live`]: the widget's handle, with its commands and its run's outputs.
 
@@ -12,14 +13,17 @@ pub mod colours;
 pub mod graph;
 pub mod live;
 pub mod output;
+pub mod points;
 pub mod runner;
 
 use leptos::prelude::*;
 
+use self::points::OwnPoints;
 use self::runner::{RunNotice, Runner};
 use super::{WidgetCtx, fmt};
 use crate::i18n::{Tr, playground2d as text};
 use crate::plane::protocol::{StopRule, Stopped};
+use crate::plane::setup::PlaneSource;
 use crate::widgets::Value;
 use crate::widgets::playground_link::{ACTIVATIONS, DATASETS, REG_DATASETS, REGULARIZATIONS};
 use crate::widgets::playground2d::{LOSSES, OPTIMIZERS, Playground2d};
@@ -195,7 +199,32 @@ fn notice_text(notice: &RunNotice, lang: crate::i18n::Lang) -> String {
 
 /// The whole widget.
 pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
-    Effect::new(move |_| runner.configure(ctx.state.with(|s| s.setup())));
+    let own = OwnPoints::new();
+    // A new data set, size, noise or seed brings the data set's points back.
+    let data_keys = Memo::new(move |_| {
+        ctx.state.with(|s| {
+            (
+                s.shape(),
+                s.class_count(),
+                s.point_count(),
+                s.link.noise_percent,
+                s.link.seed.clone(),
+            )
+        })
+    });
+    Effect::new(move |first: Option<()>| {
+        data_keys.track();
+        if first.is_some() {
+            own.points.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        let mut setup = ctx.state.with(|s| s.setup());
+        if let Some(points) = own.points.get() {
+            setup.source = PlaneSource::Points((*points).clone());
+        }
+        runner.configure(setup);
+    });
     let playing = move || runner.playing.get();
     let epoch = move || {
         runner
@@ -268,6 +297,7 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
                     })}
                     {number_slider(ctx, "dropout", text::DROPOUT, (0.0, 0.9, 0.05, 2), |s| s.dropout)}
                     {flag(ctx, "initZero", text::INIT_ZERO, |s| s.link.init_zero)}
+                    {points::controls(ctx, runner, own)}
                     {stop_field(ctx, "stopEpochs", text::STOP_EPOCHS, |s| s.stop_epochs.unwrap_or(0) as f64)}
                     {stop_field(ctx, "stopLoss", text::STOP_LOSS, |s| s.stop_loss.unwrap_or(0.0))}
                 </section>
@@ -278,7 +308,7 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
                 <section class="nw-p2-out">
                     <h3>{move || ctx.t(text::OUTPUT)}</h3>
                     {output::chart_view(ctx, runner)}
-                    {output::map_view(ctx, runner)}
+                    {output::map_view(ctx, runner, own)}
                     {flag(ctx, "showTestData", text::SHOW_TEST, |s| s.link.show_test_data)}
                     {flag(ctx, "discretize", text::DISCRETIZE, |s| s.link.discretize)}
                     {notice}

@@ -8,6 +8,7 @@ use neurite::explain::plane::PLANE_EXTENT;
 use web_sys::{CanvasRenderingContext2d, PointerEvent};
 
 use super::colours::{class_colour, css, output_rgba, unit_rgba};
+use super::points::OwnPoints;
 use super::runner::{HistoryPoint, Runner};
 use crate::i18n::playground2d as text;
 use crate::plane::protocol::FULL_SIDE;
@@ -67,7 +68,7 @@ fn paint_points(ctx: &CanvasRenderingContext2d, points: &PlanePoints, test: bool
 }
 
 /// The map and the points.
-pub fn map_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
+pub fn map_view(ctx: WidgetCtx<Playground2d>, runner: Runner, own: OwnPoints) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else {
@@ -103,6 +104,11 @@ pub fn map_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
                 plot::paint(&context, &frame, FULL_SIDE, &faded(rgba), !discretize);
             }
         });
+        if let Some(points) = own.points.get() {
+            // The learner's points, as they are drawn (the run follows).
+            paint_points(&context, &points, false);
+            return;
+        }
         runner.points.with(|points| {
             if let Some(points) = points {
                 paint_points(&context, &points.train, false);
@@ -119,9 +125,27 @@ pub fn map_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
             ctx.t(text::MAP_CAPTION)
         }
     };
+    let on_press = move |ev: PointerEvent| {
+        if !own.drawing.get_untracked() {
+            return;
+        }
+        let Some(canvas) = canvas.get_untracked() else {
+            return;
+        };
+        let (px, py) = plot::pointer_position(&canvas, &ev);
+        let (x, y) = map_frame().plane(px, py);
+        let (x, y) = (x as f32, y as f32);
+        if ev.shift_key() || ev.button() == 2 {
+            own.remove_near(runner, x, y);
+        } else {
+            own.add(runner, x, y);
+        }
+    };
     view! {
-        <figure class="nw-p2-map">
-            <canvas node_ref=canvas width=MAP height=MAP data-testid="output-map"></canvas>
+        <figure class="nw-p2-map" class:nw-p2-drawing=move || own.drawing.get()>
+            <canvas node_ref=canvas width=MAP height=MAP data-testid="output-map"
+                on:pointerdown=on_press
+                on:contextmenu=move |ev| if own.drawing.get_untracked() { ev.prevent_default() }></canvas>
             <figcaption>{caption}</figcaption>
         </figure>
     }

@@ -14,7 +14,7 @@ use neurite::data::plane::PlanePoints;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::plane::protocol::{FromPlane, PlaneFrame, StopRule, Stopped, ToPlane, Unit};
+use crate::plane::protocol::{FromPlane, PlaneFrame, StopRule, Stopped, ToPlane, Unit, WeightEdit};
 use crate::plane::setup::PlaneSetup;
 use crate::protocol::{Envelope, WorkerError};
 use crate::transport::{self, BrowserJson};
@@ -293,6 +293,12 @@ impl Runner {
         self.notice.set(None);
         self.history.set(Vec::new());
         self.send(ToPlane::Reset);
+    }
+
+    /// Sets a weight or a bias.
+    pub fn set_weight(self, edit: WeightEdit) {
+        self.notice.set(None);
+        self.send(ToPlane::SetWeight(edit));
     }
 
     /// Shows `unit`'s map large (`None`: the output's).
