@@ -157,3 +157,5 @@ pub const CLEAR_POINTS: Tr = tr("Remove every point", "删除所有点");
 pub const EXPORT_CSV: Tr = tr("Save the points (CSV)", "保存数据点（CSV）");
 /// Read points.
 pub const IMPORT_CSV: Tr = tr("Open points (CSV)", "打开数据点文件（CSV）");
+/// Whose numbers the run follows.
+pub const NUMERICS: Tr = tr("Numerics", "数值约定");

@@ -162,6 +162,8 @@ pub struct MapLayout {
     pub widths: Vec<usize>,
     /// The unit whose map follows the outputs' at full size.
     pub focus: Option<Unit>,
+    /// Whether the output is a value (a tanh's or a linear unit's), not a probability.
+    pub signed_output: bool,
 }
 
 impl MapLayout {
@@ -309,6 +311,7 @@ mod tests {
         let layout = MapLayout {
             widths: vec![2, 3, 1],
             focus: Some(focus),
+            signed_output: false,
         };
         let bytes = encode_maps(&maps, &layout);
         assert_eq!(bytes.len(), layout.len());

@@ -2,9 +2,22 @@
 //! features, the network and its training — and [`PlaneSetup::build`], which checks all of it
 //! with the engine's own checks and makes the data sets and the trainer.
 //!
-//! The output layer and the loss follow from the problem: a value to regress gets one linear
-//! unit and the mean squared error; two classes one sigmoid unit, more a softmax over them, and
-//! either the cross-entropy or the squared error (against the label, or its one-hot encoding).
+//! The output layer and the loss follow from the problem and the numerics:
+//!
+//! - [`Numerics::Keras`]: a value to regress gets one linear unit and the mean squared error;
+//!   two classes one sigmoid unit, more a softmax over them, and either the cross-entropy or
+//!   the squared error (against the label, or its one-hot encoding). Glorot's initialisation;
+//!   the penalties are Keras's (`l1·Σ|w| + l2·Σw²`, the rate as the factor).
+//! - [`Numerics::Playground`]: TensorFlow Playground's (its `src/nn.ts` and `playground.ts`):
+//!   weights `U(−0.5, 0.5)` and biases 0.1; two classes as the targets −1 and +1 of one tanh
+//!   unit, a value to regress of one linear unit, under the error `½(o − t)²` averaged over the
+//!   batch; its penalties `rate·|w|` or `rate·½w²`, whose gradient it adds once per batch and
+//!   divides by the batch's size with the rest. The engine's mean squared error has twice that
+//!   gradient, so plain SGD and momentum take half the learning rate (RMSprop and Adam do not
+//!   see a gradient's scale), and the penalties' factors become `l2 = rate / n` and
+//!   `l1 = 2·rate / n` for batches of `n` (derived at [`PlaneSetup::penalties`], checked against
+//!   the Playground's update written out in the tests). More than two classes, which the
+//!   Playground does not have, get a softmax under the squared error.
 
 use neurite::data::plane::{Feature, PlaneLabels, PlanePoints, PlaneSpec};
 use neurite::layers::Init;
@@ -28,6 +41,16 @@ pub enum PlaneSource {
     Generated(PlaneSpec),
     /// Points given one by one (drawn by the learner, or read from a CSV file).
     Points(PlanePoints),
+}
+
+/// Whose numbers a run follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Numerics {
+    /// Keras's initialisation, losses and penalties (the engine's own).
+    Keras,
+    /// TensorFlow Playground's (see the module's docs).
+    Playground,
 }
 
 /// The loss a classification is trained with (a regression always uses the squared error).
@@ -62,14 +85,16 @@ pub struct PlaneSetup {
     pub learning_rate: f64,
     /// Points per batch.
     pub batch_size: usize,
-    /// The L1 penalty's factor.
+    /// The L1 penalty's rate (its factor as [`PlaneSetup::penalties`] makes it).
     pub l1: f64,
-    /// The L2 penalty's factor.
+    /// The L2 penalty's rate.
     pub l2: f64,
     /// Dropout after each hidden layer (0 for none).
     pub dropout: f64,
     /// Whether every weight starts at 0.
     pub init_zero: bool,
+    /// Whose numbers the run follows.
+    pub numerics: Numerics,
     /// Seeds the initial weights, the batches' order and dropout.
     pub seed: u64,
 }
@@ -142,10 +167,11 @@ impl PlaneSetup {
                 ),
             ));
         }
-        let init = if self.init_zero {
-            Init::Zeros
-        } else {
-            Init::GlorotUniform
+        let playground = self.numerics == Numerics::Playground;
+        let init = match (self.init_zero, playground) {
+            (true, _) => Init::Zeros,
+            (false, true) => Init::Playground,
+            (false, false) => Init::GlorotUniform,
         };
         let dense = |units, activation| LayerSpec::Dense {
             units,
@@ -161,6 +187,14 @@ impl PlaneSetup {
         }
         let (output, loss) = match labels {
             PlaneLabels::Values(_) => (dense(1, Activation::Linear), Loss::MeanSquaredError),
+            PlaneLabels::Classes { classes, .. } if playground => {
+                let output = if *classes <= 2 {
+                    dense(1, Activation::Tanh)
+                } else {
+                    dense(*classes, Activation::Softmax)
+                };
+                (output, Loss::MeanSquaredError)
+            }
             PlaneLabels::Classes { classes, .. } => {
                 let output = if *classes <= 2 {
                     dense(1, Activation::Sigmoid)
@@ -186,13 +220,43 @@ impl PlaneSetup {
         let training = &mut config.training;
         training.optimizer = self.optimizer;
         training.learning_rate = self.learning_rate;
+        if playground && matches!(self.optimizer, OptimizerSpec::Sgd { .. }) {
+            // The squared error's gradient is twice the Playground's (½(o − t)²).
+            training.learning_rate = self.learning_rate / 2.0;
+        }
         training.batch_size = self.batch_size;
         training.epochs = neurite::config::MAX_EPOCHS;
         training.loss = loss;
-        training.l1 = self.l1;
-        training.l2 = self.l2;
+        (training.l1, training.l2) = self.penalties();
         training.seed = self.seed;
         config.check()
+    }
+
+    /// The engine's penalty factors `(l1, l2)` for the rates asked for.
+    ///
+    /// The Playground moves a weight by `−(η/n)·(Σᵢ ∂Eᵢ/∂w + rate·r′(w))` per batch of `n`, with
+    /// `Eᵢ = ½(oᵢ − tᵢ)²`, `r′(w) = w` (L2) or `sign w` (L1). The engine minimises
+    /// `(1/n)Σᵢ(oᵢ − tᵢ)² + l1·Σ|w| + l2·Σw²`, whose gradient is `(2/n)Σᵢ ∂Eᵢ/∂w + l1·sign w +
+    /// 2·l2·w`: half of it (the half learning rate of SGD) is the Playground's when
+    /// `l2 = rate/n` and `l1 = 2·rate/n`. Under Keras's numerics the rate is the factor.
+    pub fn penalties(&self) -> (f64, f64) {
+        if self.numerics == Numerics::Playground {
+            let n = self.batch_size.max(1) as f64;
+            (2.0 * self.l1 / n, self.l2 / n)
+        } else {
+            (self.l1, self.l2)
+        }
+    }
+
+    /// Whether the run's output is a value in `[−1, 1]` or beyond (a tanh or linear unit), not
+    /// a probability.
+    pub fn signed_output(&self, labels: &PlaneLabels) -> bool {
+        match labels {
+            PlaneLabels::Values(_) => true,
+            PlaneLabels::Classes { classes, .. } => {
+                self.numerics == Numerics::Playground && *classes <= 2
+            }
+        }
     }
 
     /// Makes the points, splits them, turns them into features and builds the trainer.
@@ -207,8 +271,8 @@ impl PlaneSetup {
                 neurite::DatasetReason::EmptyTraining,
             ));
         }
-        let train = train_points.dataset(&self.features)?;
-        let test = test_points.dataset(&self.features)?;
+        let train = self.dataset(&train_points)?;
+        let test = self.dataset(&test_points)?;
         let config = self.config(points.labels())?;
         let trainer = Trainer::new(config)?;
         trainer.model().check_fits(&train)?;
@@ -219,6 +283,21 @@ impl PlaneSetup {
             test,
             trainer,
         })
+    }
+
+    /// `points` as the engine trains on them: under the Playground's numerics two classes are
+    /// the values −1 and +1 of one tanh unit.
+    fn dataset(&self, points: &PlanePoints) -> neurite::Result<Dataset> {
+        match points.labels() {
+            PlaneLabels::Classes { labels, classes }
+                if self.numerics == Numerics::Playground && *classes <= 2 =>
+            {
+                let signed = labels.iter().map(|&c| if c == 0 { -1.0 } else { 1.0 });
+                PlanePoints::new(points.xy().to_vec(), PlaneLabels::Values(signed.collect()))?
+                    .dataset(&self.features)
+            }
+            _ => points.dataset(&self.features),
+        }
     }
 
     /// Whether `other` trains the same network on the same data from the same start, so that
@@ -257,6 +336,7 @@ mod tests {
             l2: 0.0,
             dropout: 0.0,
             init_zero: false,
+            numerics: Numerics::Keras,
             seed: 1,
         }
     }
@@ -400,6 +480,93 @@ mod tests {
                 neurite::DatasetReason::EmptyTraining
             ))
         ));
+    }
+
+    /// One epoch of one batch under the Playground's numerics, against its update written out
+    /// as its `src/nn.ts` does it (`backProp`, then `updateWeights`), for a tanh output fed
+    /// x₁ and x₂ directly.
+    fn playground_step_matches(regularization: &str) {
+        let xy: Vec<[f32; 2]> = (0..10)
+            .map(|i| [(i as f32 * 0.7).sin() * 3.0, (i as f32 * 1.3).cos() * 2.0])
+            .collect();
+        let labels: Vec<u8> = (0..10).map(|i| (i % 3 == 0) as u8).collect();
+        let points = PlanePoints::new(xy, PlaneLabels::Classes { labels, classes: 2 }).unwrap();
+        let rate = 0.3;
+        let (l1, l2) = match regularization {
+            "L1" => (rate, 0.0),
+            "L2" => (0.0, rate),
+            _ => (0.0, 0.0),
+        };
+        let setup = PlaneSetup {
+            source: PlaneSource::Points(points),
+            train_percent: 90,
+            hidden: vec![],
+            batch_size: 9,
+            learning_rate: 0.1,
+            l1,
+            l2,
+            numerics: Numerics::Playground,
+            ..circle()
+        };
+        let mut run = setup.build().unwrap();
+        let param = |run: &PlaneRun, name: &str| -> Vec<f64> {
+            let params = run.trainer.model().named_params();
+            let (_, p) = params.iter().find(|(n, _)| n == name).unwrap();
+            p.value.iter().map(|&v| f64::from(v)).collect()
+        };
+        let (mut w, mut b) = (
+            param(&run, "dense_1.kernel"),
+            param(&run, "dense_1.bias")[0],
+        );
+        assert_eq!(b, 0.1f32 as f64, "the Playground's first bias");
+        // The Playground's step.
+        let (eta, n) = (0.1, 9.0);
+        let (mut acc_w, mut acc_b) = ([0.0f64; 2], 0.0);
+        let PlaneLabels::Classes { labels, .. } = run.train_points.labels().clone() else {
+            unreachable!()
+        };
+        for (p, &c) in run.train_points.xy().iter().zip(&labels) {
+            let x = [f64::from(p[0]), f64::from(p[1])];
+            let target = if c == 0 { -1.0 } else { 1.0 };
+            let o = (w[0] * x[0] + w[1] * x[1] + b).tanh();
+            let der = (o - target) * (1.0 - o * o);
+            acc_w[0] += der * x[0];
+            acc_w[1] += der * x[1];
+            acc_b += der;
+        }
+        b -= eta * acc_b / n;
+        for i in 0..2 {
+            let regul = match regularization {
+                "L1" => rate * if w[i] < 0.0 { -1.0 } else { 1.0 },
+                "L2" => rate * w[i],
+                _ => 0.0,
+            };
+            w[i] -= eta / n * (acc_w[i] + regul);
+        }
+        run.trainer.run_epoch(&run.train).unwrap();
+        let (w_engine, b_engine) = (
+            param(&run, "dense_1.kernel"),
+            param(&run, "dense_1.bias")[0],
+        );
+        for i in 0..2 {
+            assert!(
+                (w_engine[i] - w[i]).abs() < 1e-6,
+                "{regularization} w{i}: {} vs {}",
+                w_engine[i],
+                w[i]
+            );
+        }
+        assert!(
+            (b_engine - b).abs() < 1e-6,
+            "{regularization} b: {b_engine} vs {b}"
+        );
+    }
+
+    #[test]
+    fn the_playgrounds_numerics_take_the_playgrounds_step() {
+        for regularization in ["none", "L1", "L2"] {
+            playground_step_matches(regularization);
+        }
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum Init {
     /// Every weight 0 (TensorFlow Playground's `initZero`): the units of a layer stay alike,
     /// which is what it teaches.
     Zeros,
+    /// TensorFlow Playground's: `U(−0.5, 0.5)` whatever the fan, and every bias 0.1 (its
+    /// `src/nn.ts`: `weight = Math.random() - 0.5`, `bias = 0.1`).
+    Playground,
 }
 
 impl Init {
@@ -46,6 +49,15 @@ impl Init {
             Init::GlorotUniform => (6.0 / (fan_in + fan_out) as f64).sqrt(),
             Init::HeUniform => (6.0 / fan_in as f64).sqrt(),
             Init::Zeros => 0.0,
+            Init::Playground => 0.5,
+        }
+    }
+
+    /// Every bias's first value.
+    pub fn bias(self) -> f64 {
+        match self {
+            Init::Playground => 0.1,
+            _ => 0.0,
         }
     }
 }
@@ -82,7 +94,8 @@ impl<F: Scalar> Dense<F> {
         } else {
             Array2::zeros((inputs, units))
         };
-        Self::from_parts(name, kernel, Array1::zeros(units), activation)
+        let bias = Array1::from_elem(units, F::lit(init.bias()));
+        Self::from_parts(name, kernel, bias, activation)
     }
 
     /// A layer with the given kernel (`[inputs, units]`) and bias (`[units]`).
@@ -374,5 +387,19 @@ mod tests {
         // The generator was not used: the next layer draws what it would have drawn first.
         let after = Dense::<f64>::new("a", 5, 4, Activation::Tanh, Init::GlorotUniform, &mut rng);
         assert_eq!(after.kernel(), dense(Activation::Tanh).kernel());
+    }
+
+    #[test]
+    fn the_playgrounds_start_is_a_half_wide_uniform_and_biases_of_a_tenth() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let layer = Dense::<f64>::new("p", 100, 50, Activation::Tanh, Init::Playground, &mut rng);
+        let kernel = layer.kernel();
+        assert!(kernel.iter().all(|w| w.abs() < 0.5));
+        // Spread over the whole interval whatever the fan (Glorot's would be ±0.2 here).
+        assert!(kernel.iter().any(|w| w.abs() > 0.45));
+        let mean = kernel.sum() / kernel.len() as f64;
+        assert!(mean.abs() < 0.02, "{mean}");
+        assert!(layer.bias().iter().all(|&b| b == 0.1));
+        assert!(dense(Activation::Tanh).bias().iter().all(|&b| b == 0.0));
     }
 }

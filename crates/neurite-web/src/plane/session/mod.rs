@@ -7,15 +7,16 @@
 //! points). Each follows the trainer's weights when a frame is made, and keeps its own buffers,
 //! so no batch size ever changes and nothing is allocated per frame but the frame itself.
 
+use neurite::data::plane::{PlaneLabels, PlanePoints};
 use neurite::explain::plane::plane_maps;
 use neurite::metrics::evaluate;
-use neurite::{Outcome, Sequential};
+use neurite::{Outcome, Penalties, Sequential};
 
 use super::protocol::{
     FULL_SIDE, FromPlane, LayerWeights, MAX_WEIGHT, MapLayout, PlaneFrame, StopRule, Stopped,
     ToPlane, Unit, WeightEdit, encode_maps,
 };
-use super::setup::{PlaneRun, PlaneSetup};
+use super::setup::{Numerics, PlaneRun, PlaneSetup};
 use crate::protocol::{Envelope, WorkerError, WorkerProblem};
 
 /// Replies waiting to be posted.
@@ -100,17 +101,37 @@ impl Active {
             .map(|(i, l)| (i, l.output_features()))
     }
 
-    /// The losses and accuracies on the training and the test points.
+    /// The losses and accuracies on the training and the test points. Under the Playground's
+    /// numerics the loss is its own, `½(o − t)²` averaged over the points without the
+    /// penalties, and two classes are told apart by the tanh output's sign.
     fn scores(&mut self) -> neurite::Result<[(f64, Option<f64>); 2]> {
         self.evaluator.copy_params_from(self.run.trainer.model());
         let config = self.run.trainer.config();
         let (loss, pixels) = (config.training.loss, config.training.pixels);
-        let penalties = self.run.trainer.penalties();
-        let mut score = |data| -> neurite::Result<(f64, Option<f64>)> {
-            let e = evaluate(&mut self.evaluator, data, loss, pixels, penalties)?;
-            Ok((e.loss, (!e.accuracy.is_nan()).then_some(e.accuracy)))
+        let playground = self.setup.numerics == Numerics::Playground;
+        let penalties = if playground {
+            Penalties::default()
+        } else {
+            self.run.trainer.penalties()
         };
-        Ok([score(&self.run.train)?, score(&self.run.test)?])
+        let signed = self.setup.signed_output(self.run.train_points.labels());
+        let features = &self.setup.features;
+        let evaluator = &mut self.evaluator;
+        let mut score = |data, points: &PlanePoints| -> neurite::Result<(f64, Option<f64>)> {
+            let e = evaluate(evaluator, data, loss, pixels, penalties)?;
+            let loss = if playground { e.loss / 2.0 } else { e.loss };
+            let accuracy = match points.labels() {
+                PlaneLabels::Classes { labels, .. } if signed => {
+                    Some(sign_accuracy(evaluator, points, labels, features))
+                }
+                _ => (!e.accuracy.is_nan()).then_some(e.accuracy),
+            };
+            Ok((loss, accuracy))
+        };
+        Ok([
+            score(&self.run.train, &self.run.train_points)?,
+            score(&self.run.test, &self.run.test_points)?,
+        ])
     }
 
     fn test_loss(&mut self) -> neurite::Result<f64> {
@@ -380,6 +401,31 @@ impl PlaneSession {
     }
 }
 
+/// The share of `points` whose class (0 or 1) is the sign of `model`'s output (negative: 0).
+fn sign_accuracy(
+    model: &mut Sequential<f32>,
+    points: &PlanePoints,
+    labels: &[u8],
+    features: &[neurite::data::plane::Feature],
+) -> f64 {
+    if labels.is_empty() {
+        return f64::NAN;
+    }
+    let inputs = ndarray::Array2::from_shape_vec(
+        (points.len(), features.len()),
+        neurite::data::plane::feature_rows(points.xy(), features),
+    )
+    .expect("one row of features per point");
+    let outputs = model.predict(inputs.view());
+    let right = outputs
+        .column(0)
+        .iter()
+        .zip(labels)
+        .filter(|&(&o, &c)| (o >= 0.0) == (c == 1))
+        .count();
+    right as f64 / labels.len() as f64
+}
+
 fn refuse(out: &mut PlaneOutbox, problem: WorkerProblem) {
     out.push(Envelope::bare(FromPlane::Error(WorkerError::worker(
         crate::protocol::ErrorKind::State,
@@ -395,6 +441,7 @@ fn make_frame(active: &mut Active, focus: Option<Unit>) -> neurite::Result<(Plan
     let layout = MapLayout {
         widths: active.widths(),
         focus: focus.filter(|&f| active.has(f)),
+        signed_output: active.setup.signed_output(active.run.train_points.labels()),
     };
     let payload = encode_maps(&maps, &layout);
     let model = active.run.trainer.model();

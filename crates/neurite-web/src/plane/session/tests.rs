@@ -3,7 +3,7 @@ use neurite::{Activation, OptimizerSpec};
 
 use super::*;
 use crate::plane::protocol::{NODE_SIDE, WeightEdit, map_value};
-use crate::plane::setup::{PlaneLoss, PlaneSource};
+use crate::plane::setup::{Numerics, PlaneLoss, PlaneSource};
 
 fn xor_setup() -> PlaneSetup {
     PlaneSetup {
@@ -23,6 +23,7 @@ fn xor_setup() -> PlaneSetup {
         l2: 0.0,
         dropout: 0.0,
         init_zero: false,
+        numerics: Numerics::Keras,
         seed: 5,
     }
 }
@@ -356,4 +357,47 @@ fn a_weight_or_a_bias_set_by_the_learner_is_the_networks_and_bad_ones_are_refuse
     }
     assert_eq!(errors(&out).len(), 6);
     assert!(errors(&out)[0].en.contains("NaN"), "{}", errors(&out)[0].en);
+}
+
+#[test]
+fn a_playground_link_under_the_playgrounds_numerics_learns_the_spiral_to_its_20_second_loss() {
+    // TensorFlow Playground reaches a test loss of 0.017–0.021 on this link after 20 s
+    // (≈ 720 epochs at its 36 frames a second).
+    let link = "#activation=tanh&batchSize=10&dataset=spiral&learningRate=0.03&regularizationRate=0&noise=0&networkShape=8,8,8&seed=0.59876&percTrainData=50&x=true&y=true&sinX=true&sinY=true&problem=classification";
+    let state = crate::widgets::playground2d::read_hash(link).state;
+    assert_eq!(state.numerics, "playground");
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(state.setup())), 0.0, &mut out);
+    let (first, _) = frames(&out)[0];
+    assert!(first.layout.signed_output);
+    // Its loss is the Playground's ½(o − t)²: about ½ for a tanh output near 0 against ±1.
+    assert!((0.3..0.8).contains(&first.test_loss), "{}", first.test_loss);
+    let rule = StopRule {
+        epochs: Some(720),
+        test_loss: Some(0.021),
+    };
+    session.handle(ToPlane::Play(rule), 0.0, &mut out);
+    let mut clock = ticking();
+    while session.is_playing() {
+        session.work(&mut clock, 1e9, &mut out);
+    }
+    assert!(
+        out.iter()
+            .any(|e| e.msg == FromPlane::Stopped(Stopped::TestLoss)),
+        "not at 0.021 by epoch 720"
+    );
+    out.clear();
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    let (frame, payload) = frames(&out)[0];
+    assert!(frame.test_loss <= 0.021);
+    assert!(
+        frame.test_accuracy.unwrap() > 0.97,
+        "{:?}",
+        frame.test_accuracy
+    );
+    // The output map holds the tanh's values: both signs, nearly ±1 away from the border.
+    let output = &payload[frame.layout.output(0).unwrap()];
+    assert!(output.iter().any(|&b| map_value(b) < -0.9));
+    assert!(output.iter().any(|&b| map_value(b) > 0.9));
 }

@@ -16,12 +16,14 @@ pub use link::{ReadHash, read_hash};
 
 use super::playground_link::{self, PlaygroundLink};
 use super::{Fields, Out, Reason, Refusal, Value, WidgetName, WidgetState, check_range, choice};
-use crate::plane::setup::{MAX_DROPOUT, PlaneLoss, PlaneSetup, PlaneSource};
+use crate::plane::setup::{MAX_DROPOUT, Numerics, PlaneLoss, PlaneSetup, PlaneSource};
 
 /// The optimizers offered, by the names the state uses.
 pub const OPTIMIZERS: &[&str] = &["sgd", "momentum", "rmsprop", "adam"];
-/// The losses offered for a classification.
+/// The losses offered for a classification (under Keras's numerics).
 pub const LOSSES: &[&str] = &["cross_entropy", "mse"];
+/// Whose numbers a run follows: TensorFlow Playground's, or Keras's.
+pub const NUMERICS: &[&str] = &["playground", "keras"];
 /// Points the Playground makes for a classification, and for a regression
 /// (`NUM_SAMPLES_CLASSIFY`, `NUM_SAMPLES_REGRESS` in its `playground.ts`).
 pub const PLAYGROUND_POINTS: (usize, usize) = (500, 1200);
@@ -44,8 +46,10 @@ pub struct Playground2d {
     pub points: Option<usize>,
     /// The optimizer (one of [`OPTIMIZERS`]).
     pub optimizer: &'static str,
-    /// The loss of a classification (one of [`LOSSES`]).
+    /// The loss of a classification (one of [`LOSSES`]), under Keras's numerics.
     pub loss: &'static str,
+    /// Whose numbers the run follows (one of [`NUMERICS`]).
+    pub numerics: &'static str,
     /// Dropout after each hidden layer.
     pub dropout: f64,
     /// Stop playing after this epoch.
@@ -62,6 +66,7 @@ impl Default for Playground2d {
             points: None,
             optimizer: "sgd",
             loss: "cross_entropy",
+            numerics: "playground",
             dropout: 0.0,
             stop_epochs: None,
             stop_loss: None,
@@ -220,6 +225,11 @@ impl Playground2d {
             l2,
             dropout: self.dropout,
             init_zero: self.link.init_zero,
+            numerics: if self.numerics == "keras" {
+                Numerics::Keras
+            } else {
+                Numerics::Playground
+            },
             seed,
         }
     }
@@ -259,6 +269,7 @@ impl WidgetState for Playground2d {
         "points",
         "optimizer",
         "loss",
+        "numerics",
         "dropout",
         "stopEpochs",
         "stopLoss",
@@ -275,6 +286,7 @@ impl WidgetState for Playground2d {
             }
             "optimizer" => next.optimizer = choice(key, value, OPTIMIZERS)?,
             "loss" => next.loss = choice(key, value, LOSSES)?,
+            "numerics" => next.numerics = choice(key, value, NUMERICS)?,
             "dropout" => {
                 let v = value.number().map_err(|reason| Refusal::at(key, reason))?;
                 next.dropout = check_range(key, v, 0.0, MAX_DROPOUT)?;
@@ -355,6 +367,7 @@ impl WidgetState for Playground2d {
             ("points", Out::Number(self.points.unwrap_or(0) as f64)),
             ("optimizer", Out::Text(self.optimizer)),
             ("loss", Out::Text(self.loss)),
+            ("numerics", Out::Text(self.numerics)),
             ("dropout", Out::Number(self.dropout)),
             (
                 "stopEpochs",

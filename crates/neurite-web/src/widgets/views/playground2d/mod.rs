@@ -26,7 +26,7 @@ use crate::plane::protocol::{StopRule, Stopped};
 use crate::plane::setup::PlaneSource;
 use crate::widgets::Value;
 use crate::widgets::playground_link::{ACTIVATIONS, DATASETS, REG_DATASETS, REGULARIZATIONS};
-use crate::widgets::playground2d::{LOSSES, OPTIMIZERS, Playground2d};
+use crate::widgets::playground2d::{LOSSES, NUMERICS, OPTIMIZERS, Playground2d};
 
 /// The learning rates offered (TensorFlow Playground's).
 const LEARNING_RATES: &[&str] = &[
@@ -276,7 +276,10 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
                 {select(ctx, "regularizationRate", text::REGULARIZATION_RATE, REGULARIZATION_RATES, |s| format!("{}", s.link.regularization_rate))}
                 {select(ctx, "problem", text::PROBLEM, crate::widgets::playground_link::PROBLEMS, |s| s.link.problem.to_string())}
                 {select(ctx, "optimizer", text::OPTIMIZER, OPTIMIZERS, |s| s.optimizer.to_string())}
-                {select(ctx, "loss", text::LOSS, LOSSES, |s| s.loss.to_string())}
+                {select(ctx, "numerics", text::NUMERICS, NUMERICS, |s| s.numerics.to_string())}
+                {move || ctx.state.with(|s| s.numerics == "keras").then(|| {
+                    select(ctx, "loss", text::LOSS, LOSSES, |s| s.loss.to_string())
+                })}
             </div>
             <div class="nw-p2-columns">
                 <section class="nw-p2-data">
