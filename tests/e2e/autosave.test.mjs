@@ -148,6 +148,17 @@ test('stored runs can be renamed, downloaded as checkpoints and deleted', async 
   const count = await page.getByTestId('saved-run').count();
   await page.getByTestId('run-delete').first().click();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=saved-run]').length === n - 1, count);
+  // The list changes at once; the database's delete commits a moment later. Reloading before
+  // it has would test the reload, not the delete.
+  await page.waitForFunction((n) => new Promise((resolve) => {
+    const open = indexedDB.open('neurite');
+    open.onsuccess = () => {
+      const count = open.result.transaction('runs').objectStore('runs').count();
+      count.onsuccess = () => { open.result.close(); resolve(count.result === n - 1); };
+      count.onerror = () => { open.result.close(); resolve(false); };
+    };
+    open.onerror = () => resolve(false);
+  }), count);
   await page.reload();
   await openSavedRuns();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=saved-run]').length === n - 1, count);
