@@ -205,10 +205,10 @@ test('a click on an edge or a node edits that weight or bias, and the output fol
   await page.getByTestId('node-2-0').click();
   await page.getByTestId('weight-edit').waitFor();
   assert.match(await page.getByTestId('weight-edit').textContent(), /Bias/);
-  await page.getByTestId('weight-value').fill('6');
+  await page.getByTestId('weight-value').fill('0.6');
   await page.getByTestId('weight-value').press('Enter');
   await page.waitForFunction((old) => document.querySelector('[data-testid=output-map]').toDataURL() !== old, before);
-  assert.equal(Number(await page.getByTestId('weight-value').inputValue()), 6);
+  assert.equal(Number(await page.getByTestId('weight-value').inputValue()), 0.6);
 
   // The edge from x₁ to the first hidden neuron: between the two nodes.
   const from = await box(page, 'feature-x');
