@@ -14,7 +14,7 @@ use crate::slices::{self, Slicer};
 use crate::transport::{self, EngineJson};
 
 /// Milliseconds of training between two yields.
-pub const SLICE_MS: f64 = 12.0;
+pub const SLICE_MS: f64 = 4.0;
 
 struct PlaneWorker {
     scope: DedicatedWorkerGlobalScope,

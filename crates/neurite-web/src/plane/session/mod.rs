@@ -148,6 +148,8 @@ pub struct PlaneSession {
     frame_wanted: bool,
     /// Something a frame shows changed since the last one.
     changed: bool,
+    /// The next frame, made ahead while the page draws the last one (playing only).
+    ahead: Option<(PlaneFrame, Vec<u8>)>,
     /// Training points since the last frame, and when it was made.
     samples_since_frame: usize,
     last_frame_at: Option<f64>,
@@ -168,6 +170,7 @@ impl PlaneSession {
             focus: None,
             frame_wanted: true,
             changed: false,
+            ahead: None,
             samples_since_frame: 0,
             last_frame_at: None,
         }
@@ -175,7 +178,8 @@ impl PlaneSession {
 
     /// Whether [`PlaneSession::work`] has anything to do.
     pub fn has_work(&self) -> bool {
-        self.active.is_some() && (self.is_playing() || (self.frame_wanted && self.changed))
+        self.active.is_some()
+            && (self.is_playing() || (self.frame_wanted && (self.changed || self.ahead.is_some())))
     }
 
     /// Whether it is training.
@@ -190,6 +194,10 @@ impl PlaneSession {
 
     /// Handles one request.
     pub fn handle(&mut self, request: ToPlane, now: f64, out: &mut PlaneOutbox) {
+        if request != ToPlane::Drawn {
+            // Whatever else is asked changes what the next frame must show.
+            self.ahead = None;
+        }
         match request {
             ToPlane::Setup(setup) => self.setup(*setup, out),
             ToPlane::Play(rule) => {
@@ -268,7 +276,7 @@ impl PlaneSession {
             }
         }
         let now = clock();
-        self.flush(now, out);
+        self.flush_or_make_ahead(now, out);
     }
 
     fn setup(&mut self, setup: PlaneSetup, out: &mut PlaneOutbox) {
@@ -366,23 +374,56 @@ impl PlaneSession {
             .then_some(Stopped::TestLoss)
     }
 
-    /// Sends a frame if one is wanted and something changed.
+    /// Sends a frame if one is wanted: the one made ahead, else a new one if something
+    /// changed. While playing, with no frame wanted, makes the next one ahead, so that the
+    /// page's "drawn" is answered at once and the worker computes the next frame while the
+    /// page draws the last (the frame shown is then at most one frame behind the training).
     fn flush(&mut self, now: f64, out: &mut PlaneOutbox) {
-        if !(self.frame_wanted && self.changed) {
-            return;
+        if !self.is_playing() && self.ahead.take().is_some() {
+            // Made while playing: the paused run's frame must say it is paused.
+            self.changed = true;
         }
-        let Some(active) = &mut self.active else {
-            return;
-        };
-        let frame = match make_frame(active, self.focus) {
+        if self.frame_wanted {
+            if let Some((msg, payload)) = self.ahead.take() {
+                self.frame_wanted = false;
+                return out.push(Envelope::with_payload(
+                    FromPlane::Frame(Box::new(msg)),
+                    payload,
+                ));
+            }
+            if self.changed {
+                self.frame_wanted = false;
+                if let Some((msg, payload)) = self.frame(now, out) {
+                    out.push(Envelope::with_payload(
+                        FromPlane::Frame(Box::new(msg)),
+                        payload,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// After a slice of training: sends the frame if one is wanted, else makes it ahead.
+    fn flush_or_make_ahead(&mut self, now: f64, out: &mut PlaneOutbox) {
+        self.flush(now, out);
+        if !self.frame_wanted && self.changed && self.ahead.is_none() && self.is_playing() {
+            self.ahead = self.frame(now, out);
+        }
+    }
+
+    /// The run as it is now, as a frame and its payload; `None` (paused, the error sent) if
+    /// it cannot be made.
+    fn frame(&mut self, now: f64, out: &mut PlaneOutbox) -> Option<(PlaneFrame, Vec<u8>)> {
+        let active = self.active.as_mut()?;
+        self.changed = false;
+        let (mut msg, payload) = match make_frame(active, self.focus) {
             Ok(frame) => frame,
             Err(e) => {
                 self.mode = Mode::Paused;
-                self.changed = false;
-                return out.push(Envelope::bare(FromPlane::Error(e.into())));
+                out.push(Envelope::bare(FromPlane::Error(e.into())));
+                return None;
             }
         };
-        let (mut msg, payload) = frame;
         msg.playing = self.is_playing();
         let elapsed = self.last_frame_at.map_or(0.0, |t| now - t);
         msg.samples_per_second = if msg.playing && elapsed > 0.0 {
@@ -392,12 +433,7 @@ impl PlaneSession {
         };
         self.samples_since_frame = 0;
         self.last_frame_at = Some(now);
-        self.frame_wanted = false;
-        self.changed = false;
-        out.push(Envelope::with_payload(
-            FromPlane::Frame(Box::new(msg)),
-            payload,
-        ));
+        Some((msg, payload))
     }
 }
 

@@ -401,3 +401,27 @@ fn a_playground_link_under_the_playgrounds_numerics_learns_the_spiral_to_its_20_
     assert!(output.iter().any(|&b| map_value(b) < -0.9));
     assert!(output.iter().any(|&b| map_value(b) > 0.9));
 }
+
+#[test]
+fn a_frame_made_ahead_goes_at_once_and_a_pause_replaces_it() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    session.handle(ToPlane::Play(StopRule::default()), 0.0, &mut out);
+    let mut clock = ticking();
+    session.work(&mut clock, 3.0, &mut out);
+    let made_at = session.epoch().unwrap();
+    session.work(&mut clock, 3.0, &mut out);
+    assert!(session.epoch().unwrap() > made_at);
+    out.clear();
+    // The frame made after the first slice goes as soon as the page asks: one frame behind.
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    assert_eq!(frames(&out)[0].0.epoch, made_at);
+    session.work(&mut clock, 3.0, &mut out);
+    session.handle(ToPlane::Pause, 0.0, &mut out);
+    out.clear();
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    let (frame, _) = frames(&out)[0];
+    assert!(!frame.playing);
+    assert_eq!(frame.epoch, session.epoch().unwrap());
+}
