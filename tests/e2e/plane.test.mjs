@@ -292,3 +292,25 @@ test('the learner draws points, removes them, saves and opens them as CSV, and t
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('each hidden layer takes its own activation, and the network saves as a model file', async () => {
+  const { page, context, errors } = await open(`${site.url}plane.html#dataset=xor&networkShape=3,2&x=true&y=true&sinX=true`);
+  await page.getByTestId('node-2-1').waitFor();
+  await page.getByTestId('layer-activation-1').selectOption('relu');
+  await page.waitForFunction(() => location.hash.includes('layerActivations=tanh,relu'));
+  assert.equal(await page.getByTestId('layer-activation-0').inputValue(), 'tanh');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+  assert.equal(download.suggestedFilename(), 'neurite-2d-x-y-sinX.safetensors');
+  const stream = await download.createReadStream();
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString());
+  // Three inputs, 3 then 2 hidden units, one output: Keras's kernel layout.
+  assert.deepEqual(header['dense_1.kernel'].shape, [3, 3]);
+  assert.deepEqual(header['dense_2.kernel'].shape, [3, 2]);
+  assert.deepEqual(header['dense_3.kernel'].shape, [2, 1]);
+  assert.match(header.__metadata__.spec ?? JSON.stringify(header.__metadata__), /relu/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

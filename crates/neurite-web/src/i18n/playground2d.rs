@@ -159,3 +159,10 @@ pub const EXPORT_CSV: Tr = tr("Save the points (CSV)", "保存数据点（CSV）
 pub const IMPORT_CSV: Tr = tr("Open points (CSV)", "打开数据点文件（CSV）");
 /// Whose numbers the run follows.
 pub const NUMERICS: Tr = tr("Numerics", "数值约定");
+/// Save the network.
+pub const SAVE_MODEL: Tr = tr("Save the network", "保存网络");
+/// What the file holds.
+pub const SAVE_MODEL_HINT: Tr = tr(
+    "The engine's model file (.safetensors, Keras's layout); its inputs are the features in the file's name, in that order.",
+    "引擎的模型文件（.safetensors，Keras 的布局）；它的输入是文件名中的特征，按该顺序排列。",
+);

@@ -45,6 +45,9 @@ pub enum ToPlane {
     Drawn,
     /// Sets one weight or bias of the network (the learner's edit); training goes on from it.
     SetWeight(WeightEdit),
+    /// The network as a model file (the engine's `.safetensors`), answered by
+    /// [`FromPlane::ModelFile`].
+    SaveModel,
 }
 
 /// Most a weight or a bias may be set to, either way.
@@ -114,6 +117,8 @@ pub enum FromPlane {
     Frame(Box<PlaneFrame>),
     /// Playing stopped by itself.
     Stopped(Stopped),
+    /// The network as a model file; the bytes are the payload.
+    ModelFile,
     /// A request was refused or failed; the run, if any, is as it was.
     Error(WorkerError),
 }
@@ -346,6 +351,7 @@ mod tests {
                 from: None,
                 value: -1.5,
             }),
+            ToPlane::SaveModel,
         ];
         for request in requests {
             let text = serde_json::to_string(&request).unwrap();

@@ -77,6 +77,10 @@ pub struct PlaneSetup {
     pub hidden: Vec<usize>,
     /// The hidden layers' activation.
     pub activation: Activation,
+    /// Activations of the first hidden layers, one each, in place of `activation` (the
+    /// layers past the list's end take `activation`).
+    #[serde(default)]
+    pub layer_activations: Vec<Activation>,
     /// The loss of a classification.
     pub loss: PlaneLoss,
     /// The optimizer.
@@ -179,8 +183,13 @@ impl PlaneSetup {
             init,
         };
         let mut layers = Vec::with_capacity(2 * self.hidden.len() + 1);
-        for &units in &self.hidden {
-            layers.push(dense(units, self.activation));
+        for (i, &units) in self.hidden.iter().enumerate() {
+            let activation = self
+                .layer_activations
+                .get(i)
+                .copied()
+                .unwrap_or(self.activation);
+            layers.push(dense(units, activation));
             if self.dropout > 0.0 {
                 layers.push(LayerSpec::Dropout { rate: self.dropout });
             }
@@ -328,6 +337,7 @@ mod tests {
             features: vec![Feature::X1, Feature::X2],
             hidden: vec![4, 2],
             activation: Activation::Tanh,
+            layer_activations: vec![],
             loss: PlaneLoss::CrossEntropy,
             optimizer: OptimizerSpec::sgd(),
             learning_rate: 0.03,
@@ -434,6 +444,34 @@ mod tests {
                 Ok(_) => panic!("{field}: accepted"),
             }
         }
+    }
+
+    #[test]
+    fn each_hidden_layer_takes_its_own_activation_and_the_rest_the_common_one() {
+        let mixed = PlaneSetup {
+            hidden: vec![4, 3, 2],
+            layer_activations: vec![Activation::Relu, Activation::Sigmoid],
+            ..circle()
+        };
+        let run = mixed.build().unwrap();
+        let spec = &run.trainer.config().model;
+        let activations: Vec<Activation> = spec
+            .layers
+            .iter()
+            .map(|l| match l {
+                LayerSpec::Dense { activation, .. } => *activation,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            activations,
+            vec![
+                Activation::Relu,
+                Activation::Sigmoid,
+                Activation::Tanh,
+                Activation::Sigmoid
+            ]
+        );
     }
 
     #[test]

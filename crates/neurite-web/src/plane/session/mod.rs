@@ -194,7 +194,7 @@ impl PlaneSession {
 
     /// Handles one request.
     pub fn handle(&mut self, request: ToPlane, now: f64, out: &mut PlaneOutbox) {
-        if request != ToPlane::Drawn {
+        if !matches!(request, ToPlane::Drawn | ToPlane::SaveModel) {
             // Whatever else is asked changes what the next frame must show.
             self.ahead = None;
         }
@@ -245,6 +245,13 @@ impl PlaneSession {
                 self.changed = true;
             }
             ToPlane::Drawn => self.frame_wanted = true,
+            ToPlane::SaveModel => {
+                let Some(active) = &self.active else {
+                    return refuse(out, WorkerProblem::NoModelToSave);
+                };
+                let bytes = neurite::model_file::to_bytes(active.run.trainer.model());
+                out.push(Envelope::with_payload(FromPlane::ModelFile, bytes));
+            }
             ToPlane::SetWeight(edit) => {
                 let Some(active) = &mut self.active else {
                     return refuse(out, WorkerProblem::NoModel);

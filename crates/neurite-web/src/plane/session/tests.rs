@@ -15,6 +15,7 @@ fn xor_setup() -> PlaneSetup {
         features: vec![Feature::X1, Feature::X2, Feature::X1X2],
         hidden: vec![4],
         activation: Activation::Tanh,
+        layer_activations: vec![],
         loss: PlaneLoss::CrossEntropy,
         optimizer: OptimizerSpec::adam(),
         learning_rate: 0.03,
@@ -424,4 +425,30 @@ fn a_frame_made_ahead_goes_at_once_and_a_pause_replaces_it() {
     let (frame, _) = frames(&out)[0];
     assert!(!frame.playing);
     assert_eq!(frame.epoch, session.epoch().unwrap());
+}
+
+#[test]
+fn the_network_saves_as_a_model_file_the_engine_reads_back() {
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::SaveModel, 0.0, &mut out);
+    assert_eq!(errors(&out).len(), 1, "nothing to save yet");
+    session.handle(ToPlane::Setup(Box::new(xor_setup())), 0.0, &mut out);
+    session.handle(ToPlane::Step, 0.0, &mut out);
+    out.clear();
+    session.handle(ToPlane::SaveModel, 0.0, &mut out);
+    let file = out
+        .iter()
+        .find(|e| e.msg == FromPlane::ModelFile)
+        .and_then(|e| e.payload.clone())
+        .unwrap();
+    let model = neurite::model_file::from_bytes(&file).unwrap();
+    assert_eq!(model.input_features(), 3);
+    assert_eq!(model.param_count(), 3 * 4 + 4 + 4 + 1);
+    let active = session.active.as_ref().unwrap();
+    let trained = active.run.trainer.model().named_params();
+    let loaded = model.named_params();
+    for ((name, a), (_, b)) in trained.iter().zip(&loaded) {
+        assert_eq!(a.value, b.value, "{name}");
+    }
 }

@@ -23,6 +23,7 @@ impl Playground2d {
                 Out::Text(text) => text.to_string(),
                 Out::OwnedText(text) => text,
                 Out::Flag(flag) => flag.to_string(),
+                Out::Names(names) => names.join(","),
                 _ => continue,
             };
             pairs.push((key, text));
@@ -48,6 +49,7 @@ fn same_text(out: &Out, text: &str) -> bool {
     match out {
         Out::Number(v) => format!("{v}") == text,
         Out::Text(t) => *t == text,
+        Out::Names(names) => names.join(",") == text,
         _ => false,
     }
 }

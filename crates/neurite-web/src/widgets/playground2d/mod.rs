@@ -14,7 +14,7 @@ mod link;
 
 pub use link::{ReadHash, read_hash};
 
-use super::playground_link::{self, PlaygroundLink};
+use super::playground_link::{self, ACTIVATIONS, PlaygroundLink};
 use super::{Fields, Out, Reason, Refusal, Value, WidgetName, WidgetState, check_range, choice};
 use crate::plane::setup::{MAX_DROPOUT, Numerics, PlaneLoss, PlaneSetup, PlaneSource};
 
@@ -44,6 +44,9 @@ pub struct Playground2d {
     pub classes: usize,
     /// Points, training and test together (`None`: the Playground's count for the problem).
     pub points: Option<usize>,
+    /// Activations of the first hidden layers, each in place of the Playground's one
+    /// `activation` (one of its [`ACTIVATIONS`]); the layers past the list take `activation`.
+    pub layer_activations: Vec<&'static str>,
     /// The optimizer (one of [`OPTIMIZERS`]).
     pub optimizer: &'static str,
     /// The loss of a classification (one of [`LOSSES`]), under Keras's numerics.
@@ -64,6 +67,7 @@ impl Default for Playground2d {
             link: PlaygroundLink::default(),
             classes: 2,
             points: None,
+            layer_activations: Vec::new(),
             optimizer: "sgd",
             loss: "cross_entropy",
             numerics: "playground",
@@ -111,6 +115,16 @@ fn seed_text(key: &str, value: &Value) -> Result<String, Refusal> {
         Ok(v) if v.is_finite() => format!("{v}"),
         _ => text,
     })
+}
+
+/// The engine's activation called `name` (one of the Playground's [`ACTIVATIONS`]).
+fn activation_of(name: &str) -> Activation {
+    match name {
+        "relu" => Activation::Relu,
+        "sigmoid" => Activation::Sigmoid,
+        "linear" => Activation::Linear,
+        _ => Activation::Tanh,
+    }
 }
 
 /// A whole number in `[min, max]`.
@@ -194,12 +208,7 @@ impl Playground2d {
             "adam" => OptimizerSpec::adam(),
             _ => OptimizerSpec::sgd(),
         };
-        let activation = match self.link.activation {
-            "relu" => Activation::Relu,
-            "sigmoid" => Activation::Sigmoid,
-            "linear" => Activation::Linear,
-            _ => Activation::Tanh,
-        };
+        let activation = activation_of(self.link.activation);
         let seed = self.link.engine_seed();
         PlaneSetup {
             source: PlaneSource::Generated(PlaneSpec {
@@ -213,6 +222,11 @@ impl Playground2d {
             features: self.link.features.clone(),
             hidden: self.link.network_shape.clone(),
             activation,
+            layer_activations: self
+                .layer_activations
+                .iter()
+                .map(|name| activation_of(name))
+                .collect(),
             loss: if self.loss == "mse" {
                 PlaneLoss::Mse
             } else {
@@ -267,6 +281,7 @@ impl WidgetState for Playground2d {
         "tutorial",
         "classes",
         "points",
+        "layerActivations",
         "optimizer",
         "loss",
         "numerics",
@@ -283,6 +298,28 @@ impl WidgetState for Playground2d {
                 next.points = optional(value)
                     .map(|v| whole(key, v, MIN_POINTS, MAX_PLANE_POINTS))
                     .transpose()?;
+            }
+            "layerActivations" => {
+                let text = link_text(key, value)?;
+                let names: Vec<&str> = text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                if names.len() > playground_link::MAX_LAYERS {
+                    return Err(Refusal::at(
+                        key,
+                        Reason::Length {
+                            min: 0,
+                            max: playground_link::MAX_LAYERS,
+                            got: names.len(),
+                        },
+                    ));
+                }
+                next.layer_activations = names
+                    .into_iter()
+                    .map(|name| choice(key, &Value::Text(name.into()), ACTIVATIONS))
+                    .collect::<Result<_, _>>()?;
             }
             "optimizer" => next.optimizer = choice(key, value, OPTIMIZERS)?,
             "loss" => next.loss = choice(key, value, LOSSES)?,
@@ -365,6 +402,10 @@ impl WidgetState for Playground2d {
             ("hideText", Out::Flag(link.hide_text)),
             ("classes", Out::Number(self.classes as f64)),
             ("points", Out::Number(self.points.unwrap_or(0) as f64)),
+            (
+                "layerActivations",
+                Out::Names(self.layer_activations.clone()),
+            ),
             ("optimizer", Out::Text(self.optimizer)),
             ("loss", Out::Text(self.loss)),
             ("numerics", Out::Text(self.numerics)),

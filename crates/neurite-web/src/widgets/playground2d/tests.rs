@@ -41,6 +41,10 @@ fn a_state_goes_through_its_link_and_back_unchanged() {
             ("optimizer", Value::Text("adam".into())),
             ("dropout", Value::Number(0.25)),
             ("stopLoss", Value::Number(0.05)),
+            (
+                "layerActivations",
+                Value::Names(vec!["relu".into(), "sigmoid".into()]),
+            ),
             ("learningRate", Value::Number(0.3)),
         ]))
         .unwrap();
@@ -203,8 +207,10 @@ fn neurites_own_keys_are_those_the_playground_does_not_have() {
         &[
             "classes",
             "points",
+            "layerActivations",
             "optimizer",
             "loss",
+            "numerics",
             "dropout",
             "stopEpochs",
             "stopLoss"

@@ -15,7 +15,7 @@ use super::runner::{FrameData, Runner};
 use crate::i18n::playground2d as text;
 use crate::plane::protocol::{NODE_SIDE, Unit, WeightEdit, map_byte};
 use crate::widgets::Value;
-use crate::widgets::playground_link::{MAX_LAYERS, MAX_UNITS};
+use crate::widgets::playground_link::{ACTIVATIONS, MAX_LAYERS, MAX_UNITS};
 use crate::widgets::playground2d::Playground2d;
 use crate::widgets::views::plot::{self, Frame, diverging};
 use crate::widgets::views::{WidgetCtx, fmt};
@@ -26,8 +26,8 @@ const NODE: f64 = 34.0;
 const ROW: f64 = 42.0;
 /// Distance between two columns.
 const COLUMN: f64 = 100.0;
-/// Room above the first row (the layers' ± buttons).
-const TOP: f64 = 30.0;
+/// Room above the first row (the layers' ± buttons and activation).
+const TOP: f64 = 52.0;
 /// Room left of the features (their names).
 const LEFT: f64 = 44.0;
 
@@ -334,7 +334,35 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView {
                     shape[i] = next;
                     ctx.set("networkShape", Value::List(shape.iter().map(|&u| u as f64).collect()));
                 };
+                let layer_activation = move || {
+                    ctx.state.with(|s| {
+                        s.layer_activations
+                            .get(i)
+                            .copied()
+                            .unwrap_or(s.link.activation)
+                    })
+                };
+                let pick = move |name: String| {
+                    let mut list = ctx.state.with_untracked(|s| {
+                        let mut list: Vec<String> =
+                            s.layer_activations.iter().map(|a| a.to_string()).collect();
+                        while list.len() <= i {
+                            list.push(s.link.activation.to_string());
+                        }
+                        list
+                    });
+                    list[i] = name;
+                    ctx.set("layerActivations", Value::Names(list));
+                };
                 view! {
+                    <select class="nw-p2-layer-activation" data-testid=format!("layer-activation-{i}")
+                        style:left=format!("{}px", x - 14.0)
+                        disabled=move || !ctx.shows("layerActivations")
+                        title=move || ctx.t(text::ACTIVATION)
+                        prop:value=layer_activation
+                        on:change=move |ev| pick(event_target_value(&ev))>
+                        {ACTIVATIONS.iter().map(|a| view! { <option value=*a>{*a}</option> }).collect_view()}
+                    </select>
                     <div class="nw-p2-layer-buttons" style:left=format!("{}px", x - 10.0)>
                         <button data-testid=format!("add-neuron-{i}") title=move || ctx.t(text::ADD_NEURON)
                             disabled={units >= MAX_UNITS} on:click=move |_| change(1)>"+"</button>

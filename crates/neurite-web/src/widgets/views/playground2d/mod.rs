@@ -197,6 +197,17 @@ fn notice_text(notice: &RunNotice, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// The model file's name: the inputs it takes, in order (`neurite-2d-x-y-sinX.safetensors`).
+fn model_file_name(state: &Playground2d) -> String {
+    let inputs: Vec<&str> = state
+        .link
+        .features
+        .iter()
+        .map(|f| f.playground_key())
+        .collect();
+    format!("neurite-2d-{}.safetensors", inputs.join("-"))
+}
+
 /// The whole widget.
 pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
     let own = OwnPoints::new();
@@ -314,6 +325,11 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
                     {output::map_view(ctx, runner, own)}
                     {flag(ctx, "showTestData", text::SHOW_TEST, |s| s.link.show_test_data)}
                     {flag(ctx, "discretize", text::DISCRETIZE, |s| s.link.discretize)}
+                    <button class="nw-p2-save" data-testid="save-model"
+                        title=move || ctx.t(text::SAVE_MODEL_HINT)
+                        on:click=move |_| runner.save_model(ctx.state.with_untracked(model_file_name))>
+                        {move || ctx.t(text::SAVE_MODEL)}
+                    </button>
                     {notice}
                     {move || (!runner.ready.get()).then(|| view! { <p class="nw-p2-notice">{ctx.t(text::STARTING)}</p> })}
                 </section>

@@ -86,6 +86,8 @@ pub struct Runner {
     pub focus: RwSignal<Option<Unit>>,
     /// Whether the worker has said it is ready.
     pub ready: RwSignal<bool>,
+    /// The name the next model file is saved under.
+    model_file_name: StoredValue<String>,
     link: StoredValue<Rc<Link>, LocalStorage>,
 }
 
@@ -100,6 +102,7 @@ impl Runner {
             notice: RwSignal::new(None),
             focus: RwSignal::new(None),
             ready: RwSignal::new(false),
+            model_file_name: StoredValue::new(String::new()),
             link: StoredValue::new_local(Rc::new(Link {
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
@@ -192,6 +195,14 @@ impl Runner {
             FromPlane::Stopped(reason) => {
                 self.playing.set(false);
                 self.notice.set(Some(RunNotice::Stopped(reason)));
+            }
+            FromPlane::ModelFile => {
+                let name = self.model_file_name.get_value();
+                crate::dom::download(
+                    &reply.payload.unwrap_or_default(),
+                    &name,
+                    "application/octet-stream",
+                );
             }
             FromPlane::Error(error) => self.notice.set(Some(RunNotice::Error(error))),
         }
@@ -299,6 +310,12 @@ impl Runner {
     pub fn set_weight(self, edit: WeightEdit) {
         self.notice.set(None);
         self.send(ToPlane::SetWeight(edit));
+    }
+
+    /// Saves the network as a model file called `name`.
+    pub fn save_model(self, name: String) {
+        self.model_file_name.set_value(name);
+        self.send(ToPlane::SaveModel);
     }
 
     /// Shows `unit`'s map large (`None`: the output's).
