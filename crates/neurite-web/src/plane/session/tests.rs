@@ -452,3 +452,132 @@ fn the_network_saves_as_a_model_file_the_engine_reads_back() {
         assert_eq!(a.value, b.value, "{name}");
     }
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod hostile {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Any number, the odd ones included.
+    fn any_number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -1e3..1e3f64,
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(-0.0),
+            Just(1e300),
+            Just(1e-300),
+        ]
+    }
+
+    /// Mostly a value in range, sometimes anything.
+    fn mostly(valid: std::ops::Range<f64>) -> impl Strategy<Value = f64> {
+        prop_oneof![4 => valid, 1 => any_number()]
+    }
+
+    fn mostly_whole(
+        valid: std::ops::Range<usize>,
+        any: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = usize> {
+        prop_oneof![4 => valid, 1 => any]
+    }
+
+    fn setups() -> impl Strategy<Value = PlaneSetup> {
+        (
+            prop_oneof![
+                4 => proptest::collection::vec(1usize..9, 0..4),
+                1 => proptest::collection::vec(0usize..40, 0..10)
+            ],
+            mostly(1e-3..1.0),
+            mostly_whole(1..50, 0..2000),
+            mostly(0.0..0.01),
+            mostly(0.0..0.5),
+            mostly_whole(10..91, 0..120),
+            mostly_whole(20..400, 0..12_000),
+            mostly(0.0..0.5),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(hidden, lr, batch, l1, dropout, percent, points, noise, playground)| PlaneSetup {
+                    source: PlaneSource::Generated(PlaneSpec {
+                        shape: PlaneShape::Spiral,
+                        classes: 3,
+                        points,
+                        noise,
+                        seed: 1,
+                    }),
+                    train_percent: percent,
+                    hidden,
+                    learning_rate: lr,
+                    batch_size: batch,
+                    l1,
+                    dropout,
+                    numerics: if playground {
+                        Numerics::Playground
+                    } else {
+                        Numerics::Keras
+                    },
+                    ..xor_setup()
+                },
+            )
+    }
+
+    fn requests() -> impl Strategy<Value = ToPlane> {
+        prop_oneof![
+            3 => setups().prop_map(|s| ToPlane::Setup(Box::new(s))),
+            2 => (proptest::option::of(0usize..1000), proptest::option::of(any_number()))
+                .prop_map(|(epochs, test_loss)| ToPlane::Play(StopRule { epochs, test_loss })),
+            1 => Just(ToPlane::Pause),
+            1 => Just(ToPlane::Step),
+            1 => Just(ToPlane::Reset),
+            3 => Just(ToPlane::Drawn),
+            1 => Just(ToPlane::SaveModel),
+            1 => proptest::option::of((0usize..12, 0usize..40))
+                .prop_map(|u| ToPlane::Focus(u.map(|(layer, unit)| Unit { layer, unit }))),
+            1 => (0usize..12, 0usize..40, proptest::option::of(0usize..40), any_number()).prop_map(
+                |(layer, unit, from, value)| ToPlane::SetWeight(WeightEdit {
+                    to: Unit { layer, unit },
+                    from,
+                    value,
+                })
+            ),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the page sends, in any order: no panic, every reply one the page reads,
+        /// every error worded in both languages, every frame's payload as long as its layout.
+        #[test]
+        fn any_requests_are_answered_or_refused_without_a_panic(
+            list in proptest::collection::vec(requests(), 1..12)
+        ) {
+            let mut session = PlaneSession::new();
+            let mut clock = ticking();
+            for request in list {
+                let mut out = PlaneOutbox::new();
+                session.handle(request, clock(), &mut out);
+                for _ in 0..3 {
+                    if session.has_work() {
+                        session.work(&mut clock, 4.0, &mut out);
+                    }
+                }
+                for envelope in &out {
+                    let text = serde_json::to_string(&envelope.msg).unwrap();
+                    prop_assert!(serde_json::from_str::<FromPlane>(&text).is_ok(), "{}", text);
+                    match &envelope.msg {
+                        FromPlane::Frame(frame) => {
+                            prop_assert_eq!(envelope.payload.as_ref().map(Vec::len), Some(frame.layout.len()));
+                        }
+                        FromPlane::Error(e) => {
+                            prop_assert!(!e.en.is_empty() && !e.zh.is_empty());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
