@@ -453,6 +453,45 @@ fn the_network_saves_as_a_model_file_the_engine_reads_back() {
     }
 }
 
+/// Trains `link` under its stop rule and returns the last frame and why it stopped.
+fn train_link(link: &str) -> (PlaneFrame, Option<Stopped>) {
+    let state = crate::widgets::playground2d::read_hash(link).state;
+    let mut session = PlaneSession::new();
+    let mut out = PlaneOutbox::new();
+    session.handle(ToPlane::Setup(Box::new(state.setup())), 0.0, &mut out);
+    session.handle(ToPlane::Play(state.stop_rule()), 0.0, &mut out);
+    let mut clock = ticking();
+    while session.is_playing() {
+        session.work(&mut clock, 1e9, &mut out);
+    }
+    let stopped = out.iter().find_map(|e| match e.msg {
+        FromPlane::Stopped(reason) => Some(reason),
+        _ => None,
+    });
+    out.clear();
+    session.handle(ToPlane::Drawn, 0.0, &mut out);
+    (frames(&out)[0].0.clone(), stopped)
+}
+
+#[test]
+fn playground_links_of_xor_and_the_circle_are_learned_from_the_features_that_make_them_easy() {
+    // XOR from x₁x₂ alone, the circle from x₁² and x₂², no hidden layer: TensorFlow
+    // Playground's own lessons, each to a test loss of 0.01 (its ½(o − t)²) within 300 epochs.
+    let common = "activation=tanh&batchSize=10&learningRate=0.03&regularizationRate=0&noise=0&seed=0.3&percTrainData=50&problem=classification&networkShape=&stopEpochs=300&stopLoss=0.01";
+    for link in [
+        format!("#{common}&dataset=xor&x=false&y=false&xTimesY=true"),
+        format!("#{common}&dataset=circle&x=false&y=false&xSquared=true&ySquared=true"),
+    ] {
+        let (frame, stopped) = train_link(&link);
+        assert_eq!(stopped, Some(Stopped::TestLoss), "{link}: {frame:?}");
+        assert!(
+            frame.test_accuracy.unwrap() >= 0.99,
+            "{link}: {:?}",
+            frame.test_accuracy
+        );
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod hostile {
     use proptest::prelude::*;

@@ -16,6 +16,7 @@ pub use link::{ReadHash, read_hash};
 
 use super::playground_link::{self, ACTIVATIONS, PlaygroundLink};
 use super::{Fields, Out, Reason, Refusal, Value, WidgetName, WidgetState, check_range, choice};
+use crate::plane::protocol::StopRule;
 use crate::plane::setup::{MAX_DROPOUT, Numerics, PlaneLoss, PlaneSetup, PlaneSource};
 
 /// The optimizers offered, by the names the state uses.
@@ -189,6 +190,14 @@ impl Playground2d {
     /// Trainable numbers in the network.
     pub fn parameters(&self) -> usize {
         self.widths().windows(2).map(|w| (w[0] + 1) * w[1]).sum()
+    }
+
+    /// When playing stops by itself.
+    pub fn stop_rule(&self) -> StopRule {
+        StopRule {
+            epochs: self.stop_epochs,
+            test_loss: self.stop_loss,
+        }
     }
 
     /// The run the worker makes of this state.

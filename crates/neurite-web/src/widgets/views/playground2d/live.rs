@@ -8,7 +8,6 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::runner::Runner;
-use super::stop_rule;
 use crate::dom::now_ms;
 use crate::widgets::host::{Live, LiveWidget, Placement, UserEdit, context, unknown_command};
 use crate::widgets::playground2d::Playground2d;
@@ -69,7 +68,7 @@ impl LiveWidget for LivePlayground {
     fn command(&self, name: &str) -> Result<(), Refusal> {
         let runner = self.runner;
         match name {
-            "play" => runner.play(self.live.state.with_untracked(stop_rule)),
+            "play" => runner.play(self.live.state.with_untracked(Playground2d::stop_rule)),
             "pause" => runner.pause(),
             "step" => runner.step(),
             "reset" => runner.reset(),

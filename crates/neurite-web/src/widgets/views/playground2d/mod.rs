@@ -22,7 +22,7 @@ use self::points::OwnPoints;
 use self::runner::{RunNotice, Runner};
 use super::{WidgetCtx, fmt};
 use crate::i18n::{Tr, playground2d as text};
-use crate::plane::protocol::{StopRule, Stopped};
+use crate::plane::protocol::Stopped;
 use crate::plane::setup::PlaneSource;
 use crate::widgets::Value;
 use crate::widgets::playground_link::{ACTIVATIONS, DATASETS, REG_DATASETS, REGULARIZATIONS};
@@ -36,14 +36,6 @@ const LEARNING_RATES: &[&str] = &[
 const REGULARIZATION_RATES: &[&str] = &[
     "0", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10",
 ];
-
-/// The run's stop rule, from the state.
-pub fn stop_rule(state: &Playground2d) -> StopRule {
-    StopRule {
-        epochs: state.stop_epochs,
-        test_loss: state.stop_loss,
-    }
-}
 
 /// A `<select>` for `key` over `choices` (values as the state writes them), the current value
 /// added when it is not among them.
@@ -257,7 +249,7 @@ pub fn view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> AnyView {
         if runner.playing.get_untracked() {
             runner.pause();
         } else {
-            runner.play(ctx.state.with_untracked(stop_rule));
+            runner.play(ctx.state.with_untracked(Playground2d::stop_rule));
         }
     };
     let notice = move || {
