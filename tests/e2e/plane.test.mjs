@@ -244,7 +244,7 @@ async function savedPoints(page) {
   return text.trim().split('\n').slice(1);
 }
 
-test('the learner draws points, removes them, saves and opens them as CSV, and the network trains on them', async () => {
+test('the learner draws points, drags and removes them, saves and opens them as CSV, and the network trains on them', async () => {
   const { page, context, errors } = await open(`${site.url}plane.html#dataset=circle&points=100&seed=5`);
   await page.getByTestId('node-2-0').waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid=losses]')?.textContent.length > 0);
@@ -266,12 +266,31 @@ test('the learner draws points, removes them, saves and opens them as CSV, and t
   });
   assert.equal(corner.length, 3, saved.slice(-5).join(' | '));
 
+  // A drag moves a point: the first one out of the corner.
+  await page.mouse.move(map.x + 20, map.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(map.x + 45, map.y + 45, { steps: 4 });
+  await page.mouse.move(map.x + 70, map.y + 70, { steps: 4 });
+  await page.mouse.up();
+  saved = await savedPoints(page);
+  assert.equal(saved.length, 103);
+  const inCorner = (lines) => lines.filter((line) => {
+    const [x, y, label] = line.split(',').map(Number);
+    return x < -4 && y > 4 && label === 1;
+  }).length;
+  assert.equal(inCorner(saved), 2);
+  assert.ok(saved.some((line) => {
+    const [x, y] = line.split(',').map(Number);
+    return Math.abs(x + 3.2) < 0.1 && Math.abs(y - 3.2) < 0.1;
+  }), 'the dragged point where it was dropped');
+
   // A shift-click removes the nearest point.
   await page.keyboard.down('Shift');
   await page.mouse.click(map.x + 40, map.y + 22);
   await page.keyboard.up('Shift');
   saved = await savedPoints(page);
   assert.equal(saved.length, 102);
+  assert.equal(inCorner(saved), 1);
 
   // A file with a bad row is refused with its line; a good one replaces the points.
   await page.getByTestId('import-points').setInputFiles({

@@ -23,6 +23,9 @@ const CHART: (f64, f64) = (300.0, 130.0);
 /// The training curve's colour and the test curve's.
 const TRAIN_INK: &str = "#8a8a9a";
 const TEST_INK: &str = "#222";
+/// The accuracies' colours (dashed).
+const TRAIN_ACCURACY_INK: &str = "#56b4e9";
+const TEST_ACCURACY_INK: &str = "#0072b2";
 
 fn map_frame() -> Frame {
     let e = f64::from(PLANE_EXTENT);
@@ -125,26 +128,60 @@ pub fn map_view(ctx: WidgetCtx<Playground2d>, runner: Runner, own: OwnPoints) ->
             ctx.t(text::MAP_CAPTION)
         }
     };
+    // A point being dragged: its index and where it is now (moved for good on release).
+    let dragging = RwSignal::new(None::<(usize, f32, f32)>);
+    let at = move |ev: &PointerEvent| {
+        let canvas = canvas.get_untracked()?;
+        let (px, py) = plot::pointer_position(&canvas, ev);
+        let (x, y) = map_frame().plane(px, py);
+        Some((x as f32, y as f32))
+    };
     let on_press = move |ev: PointerEvent| {
         if !own.drawing.get_untracked() {
             return;
         }
-        let Some(canvas) = canvas.get_untracked() else {
+        let Some((x, y)) = at(&ev) else {
             return;
         };
-        let (px, py) = plot::pointer_position(&canvas, &ev);
-        let (x, y) = map_frame().plane(px, py);
-        let (x, y) = (x as f32, y as f32);
         if ev.shift_key() || ev.button() == 2 {
             own.remove_near(runner, x, y);
+        } else if let Some(index) = own.nearest(runner, x, y) {
+            if let Some(canvas) = canvas.get_untracked() {
+                canvas.set_pointer_capture(ev.pointer_id()).ok();
+            }
+            dragging.set(Some((index, x, y)));
         } else {
             own.add(runner, x, y);
         }
     };
+    let on_drag = move |ev: PointerEvent| {
+        if let (Some((index, _, _)), Some((x, y))) = (dragging.get_untracked(), at(&ev)) {
+            dragging.set(Some((index, x, y)));
+        }
+    };
+    let on_release = move |_: PointerEvent| {
+        if let Some((index, x, y)) = dragging.get_untracked() {
+            dragging.set(None);
+            own.move_point(runner, index, x, y);
+        }
+    };
+    Effect::new(move |_| {
+        let (Some((_, x, y)), Some(canvas)) = (dragging.get(), canvas.get()) else {
+            return;
+        };
+        if let Some(context) = crate::dom::context_2d(&canvas) {
+            let (px, py) = map_frame().px(f64::from(x), f64::from(y));
+            context.begin_path();
+            context.arc(px, py, 5.0, 0.0, std::f64::consts::TAU).ok();
+            context.set_line_width(2.0);
+            context.set_stroke_style_str("#1f2937");
+            context.stroke();
+        }
+    });
     view! {
         <figure class="nw-p2-map" class:nw-p2-drawing=move || own.drawing.get()>
             <canvas node_ref=canvas width=MAP height=MAP data-testid="output-map"
-                on:pointerdown=on_press
+                on:pointerdown=on_press on:pointermove=on_drag on:pointerup=on_release
                 on:contextmenu=move |ev| if own.drawing.get_untracked() { ev.prevent_default() }></canvas>
             <figcaption>{caption}</figcaption>
         </figure>
@@ -153,12 +190,18 @@ pub fn map_view(ctx: WidgetCtx<Playground2d>, runner: Runner, own: OwnPoints) ->
 
 fn chart_frame(history: &[HistoryPoint]) -> Frame {
     let last = history.last().map_or(1.0, |p| p.epoch.max(1.0));
+    // Accuracies (dashed) share the axis: it reaches 1 at least when there are any.
+    let least = if history.iter().any(|p| p.test_accuracy.is_finite()) {
+        1.0
+    } else {
+        1e-3
+    };
     let top = history
         .iter()
         .flat_map(|p| [p.train, p.test])
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max)
-        .max(1e-3);
+        .max(least);
     Frame {
         width: CHART.0,
         height: CHART.1,
@@ -188,6 +231,10 @@ pub fn chart_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView
             let test: Vec<f64> = history.iter().map(|p| p.test).collect();
             frame.curve(&context, &xs, &train, TRAIN_INK, false);
             frame.curve(&context, &xs, &test, TEST_INK, false);
+            let train_accuracy: Vec<f64> = history.iter().map(|p| p.train_accuracy).collect();
+            let test_accuracy: Vec<f64> = history.iter().map(|p| p.test_accuracy).collect();
+            frame.curve(&context, &xs, &train_accuracy, TRAIN_ACCURACY_INK, true);
+            frame.curve(&context, &xs, &test_accuracy, TEST_ACCURACY_INK, true);
             if let Some(px) = pointer.get() {
                 let (epoch, _) = frame.plane(px, 0.0);
                 context.set_stroke_style_str("#99a");
@@ -216,9 +263,19 @@ pub fn chart_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView
         let lang = ctx.lang.get();
         let point = hovered_point();
         let frame = runner.frame.get();
-        let (epoch, train, test) = match (point, &frame) {
-            (Some(p), _) => (p.epoch as usize, p.train, p.test),
-            (None, Some(f)) => (f.frame.epoch, f.frame.train_loss, f.frame.test_loss),
+        let (epoch, train, test, accuracies) = match (point, &frame) {
+            (Some(p), _) => (
+                p.epoch as usize,
+                p.train,
+                p.test,
+                (p.test_accuracy.is_finite()).then_some((p.test_accuracy, p.train_accuracy)),
+            ),
+            (None, Some(f)) => (
+                f.frame.epoch,
+                f.frame.train_loss,
+                f.frame.test_loss,
+                f.frame.test_accuracy.zip(f.frame.train_accuracy),
+            ),
             (None, None) => return String::new(),
         };
         let mut line = format!(
@@ -229,10 +286,7 @@ pub fn chart_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView
             text::TRAIN_LOSS.in_lang(lang),
             fmt(train)
         );
-        if point.is_none()
-            && let Some(f) = &frame
-            && let (Some(test), Some(train)) = (f.frame.test_accuracy, f.frame.train_accuracy)
-        {
+        if let Some((test, train)) = accuracies {
             line.push_str(&format!(
                 " · {} {:.1} % · {} {:.1} %",
                 text::TEST_ACCURACY.in_lang(lang),
@@ -253,6 +307,10 @@ pub fn chart_view(ctx: WidgetCtx<Playground2d>, runner: Runner) -> impl IntoView
                 {move || ctx.t(text::TEST_LOSS)}
                 <span class="nw-p2-key nw-p2-key-train"></span>
                 {move || ctx.t(text::TRAIN_LOSS)}
+                <span class="nw-p2-key nw-p2-key-test-accuracy"></span>
+                {move || ctx.t(text::TEST_ACCURACY)}
+                <span class="nw-p2-key nw-p2-key-train-accuracy"></span>
+                {move || ctx.t(text::TRAIN_ACCURACY)}
             </figcaption>
         </figure>
     }

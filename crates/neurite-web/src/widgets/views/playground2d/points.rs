@@ -1,6 +1,6 @@
 //! The learner's own points: with "draw points" on, a click on the map adds a point of the
-//! chosen class (or value), a shift-click or a right-click removes the nearest one, "clear"
-//! removes them all; and the points as a CSV file (`x,y,label`), saved and read with the
+//! chosen class (or value), a drag moves a point, a shift-click or a right-click removes the
+//! nearest one, "clear" removes them all; and the points as a CSV file (`x,y,label`), saved and read with the
 //! engine's reader, whose refusal names the line. Own points replace the data set's until the
 //! data set, its size, noise or seed change.
 
@@ -94,24 +94,37 @@ impl OwnPoints {
         self.replace(xy, labels);
     }
 
-    /// Removes the point nearest to `(x, y)`, if one is near.
-    pub fn remove_near(self, runner: Runner, x: f32, y: f32) {
-        let Some(points) = self.current(runner) else {
-            return;
-        };
+    /// The point nearest to `(x, y)`, if one is near.
+    pub fn nearest(self, runner: Runner, x: f32, y: f32) -> Option<usize> {
+        let points = self.current(runner)?;
         let distance = |p: &[f32; 2]| (p[0] - x).hypot(p[1] - y);
-        let Some((nearest, d)) = points
+        let (nearest, d) = points
             .xy()
             .iter()
             .enumerate()
             .map(|(i, p)| (i, distance(p)))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        (d <= REMOVE_RADIUS).then_some(nearest)
+    }
+
+    /// Moves point `index` to `(x, y)` (the end of a drag).
+    pub fn move_point(self, runner: Runner, index: usize, x: f32, y: f32) {
+        let Some(points) = self.current(runner) else {
+            return;
+        };
+        let mut xy = points.xy().to_vec();
+        if let Some(point) = xy.get_mut(index) {
+            *point = [x, y];
+            self.replace(xy, points.labels().clone());
+        }
+    }
+
+    /// Removes the point nearest to `(x, y)`, if one is near.
+    pub fn remove_near(self, runner: Runner, x: f32, y: f32) {
+        let (Some(points), Some(nearest)) = (self.current(runner), self.nearest(runner, x, y))
         else {
             return;
         };
-        if d > REMOVE_RADIUS {
-            return;
-        }
         let mut xy = points.xy().to_vec();
         xy.remove(nearest);
         let labels = match points.labels().clone() {

@@ -49,6 +49,10 @@ pub struct HistoryPoint {
     pub train: f64,
     /// Test loss.
     pub test: f64,
+    /// Training accuracy (NaN for a regression).
+    pub train_accuracy: f64,
+    /// Test accuracy (NaN for a regression).
+    pub test_accuracy: f64,
 }
 
 /// Something to tell the learner.
@@ -224,6 +228,8 @@ impl Runner {
                 epoch: frame.epoch as f64,
                 train: frame.train_loss,
                 test: frame.test_loss,
+                train_accuracy: frame.train_accuracy.unwrap_or(f64::NAN),
+                test_accuracy: frame.test_accuracy.unwrap_or(f64::NAN),
             });
             if history.len() > MAX_HISTORY {
                 let last = *history.last().expect("not empty");
