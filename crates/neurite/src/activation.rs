@@ -66,7 +66,10 @@ impl Activation {
                 z.mapv_inplace(|v| if v > F::zero() { v } else { slope * v })
             }
             Activation::Sigmoid => z.mapv_inplace(sigmoid),
-            Activation::Tanh => z.mapv_inplace(F::tanh),
+            Activation::Tanh => match z.as_slice_mut().and_then(|v| F::as_f32_mut(v)) {
+                Some(values) => values.iter_mut().for_each(|v| *v = tanh_f32(*v)),
+                None => z.mapv_inplace(F::tanh),
+            },
             Activation::Softmax => {
                 for row in z.axis_iter_mut(Axis(0)) {
                     softmax_row_inplace(row);
@@ -149,6 +152,45 @@ pub fn softmax_row_inplace<F: Scalar>(mut row: ndarray::ArrayViewMut1<'_, F>) {
     row.mapv_inplace(|e| e / sum);
 }
 
+/// `tanh x` in `f32` as a rational function (Eigen's `generic_fast_tanh_float`, the one
+/// TensorFlow's CPU kernels use): odd polynomials of degree 13 over 6 in `x`, on `x` clamped to
+/// ±7.905 (beyond, `tanh` rounds to ±1 in `f32`), `x` itself below 4·10⁻⁴. Within 5·10⁻⁷ of the
+/// true value everywhere (tested below against `f64`; plain products and sums, as `mul_add`
+/// is a library call where the target has no fused multiply-add), and several times faster than the
+/// library's `tanhf`, which wasm has no instruction for: the 2-D playground's maps run tanh
+/// on every neuron at 10 000 points per frame.
+#[inline]
+// The coefficients as Eigen publishes them; `f32` rounds them.
+#[allow(clippy::excessive_precision)]
+pub fn tanh_f32(x: f32) -> f32 {
+    const CLAMP: f32 = 7.905_311;
+    const A: [f32; 7] = [
+        4.893_524_6e-3,
+        6.372_619_3e-4,
+        1.485_722_4e-5,
+        5.122_297e-8,
+        -8.604_671_5e-11,
+        2.000_187_9e-13,
+        -2.760_768_5e-16,
+    ];
+    const B: [f32; 4] = [4.893_525e-3, 2.268_434_6e-3, 1.185_347_1e-4, 1.198_258_4e-6];
+    if x.abs() < 4e-4 {
+        return x;
+    }
+    let x = x.clamp(-CLAMP, CLAMP);
+    let x2 = x * x;
+    let p = A[6] * x2 + A[5];
+    let p = p * x2 + A[4];
+    let p = p * x2 + A[3];
+    let p = p * x2 + A[2];
+    let p = p * x2 + A[1];
+    let p = (p * x2 + A[0]) * x;
+    let q = B[3] * x2 + B[2];
+    let q = q * x2 + B[1];
+    let q = q * x2 + B[0];
+    p / q
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +231,27 @@ mod tests {
                 serde_json::from_str::<Activation>(&json).unwrap(),
                 activation
             );
+        }
+    }
+
+    #[test]
+    fn the_f32_tanh_is_within_a_few_ulps_of_the_true_value_everywhere() {
+        let mut worst = 0.0f64;
+        let mut x = -12.0f32;
+        while x <= 12.0 {
+            let err = (f64::from(tanh_f32(x)) - f64::from(x).tanh()).abs();
+            worst = worst.max(err);
+            x += 1.0e-4;
+        }
+        assert!(worst < 5e-7, "{worst}");
+        assert_eq!(tanh_f32(0.0), 0.0);
+        assert!((tanh_f32(f32::INFINITY) - 1.0).abs() < 5e-7);
+        assert!((tanh_f32(-1e30) + 1.0).abs() < 5e-7);
+        assert!(tanh_f32(f32::NAN).is_nan());
+        // Odd, and never past ±1.
+        for x in [1e-5f32, 0.3, 2.0, 7.0, 9.0] {
+            assert_eq!(tanh_f32(-x), -tanh_f32(x));
+            assert!(tanh_f32(x).abs() <= 1.0);
         }
     }
 }
