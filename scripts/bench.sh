@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The browser benchmark: builds the release site (dist/), then in one headless Chromium trains
-# the seed model for one epoch of MNIST in Neurite's worker and with TensorFlow.js 4.22 (wasm
+# the seed program (5 epochs of MNIST; BENCH_EPOCHS=N for others) in Neurite's worker and with TensorFlow.js 4.22 (wasm
 # backend, one thread, SIMD) in another worker, and tests both. Prints one JSON object on
 # stdout (everything else goes to stderr) and writes it to bench/results/latest.json.
 #

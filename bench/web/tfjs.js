@@ -8,6 +8,7 @@ const options = {
   mnistBase: '/mnist/',
   warmupSamples: Number(params.get('warmup') ?? 320),
   batchSize: Number(params.get('batch') ?? 32),
+  epochs: Number(params.get('epochs') ?? 5),
 };
 
 window.tfjsBench = new Promise((resolve, reject) => {

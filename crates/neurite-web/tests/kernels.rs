@@ -37,6 +37,11 @@ fn adam_kernel_matches_the_formula_in_f64_with_and_without_a_tail() {
 }
 
 #[wasm_bindgen_test]
+fn adam_kernel_flushes_subnormal_moments_to_zero() {
+    reference::check_adam_flushes_subnormal_moments().unwrap();
+}
+
+#[wasm_bindgen_test]
 fn the_finiteness_check_finds_a_single_bad_value_in_any_lane_or_the_tail() {
     reference::check_all_finite().unwrap();
 }

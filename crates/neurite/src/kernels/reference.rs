@@ -243,6 +243,62 @@ pub fn check_adam(n: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks that [`adam_update`] flushes moments that decay into subnormal numbers to zero, in
+/// each vector lane and in the scalar tail, and keeps normal ones as the formula gives them:
+/// with `g = 0`, `m₁ = 0.9·m₀` and `v₁ = 0.999·v₀`.
+///
+/// # Errors
+/// The first moment flushed or kept wrongly.
+pub fn check_adam_flushes_subnormal_moments() -> Result<(), String> {
+    let step = AdamStep {
+        alpha: 0.001f32,
+        one_minus_beta_1: 0.1,
+        one_minus_beta_2: 0.001,
+        epsilon: 1e-7,
+    };
+    let tiny = f32::MIN_POSITIVE;
+    // Already subnormal, just above the smallest normal (0.9× is subnormal), well above it
+    // (0.9× is normal), and their negatives.
+    let starts = [
+        tiny / 4.0,
+        tiny * 1.05,
+        tiny * 2.0,
+        -tiny / 3.0,
+        -tiny * 1.05,
+        -tiny * 2.0,
+    ];
+    for n in 1..=13 {
+        for (k, &start) in starts.iter().enumerate() {
+            let mut w = vec![0.5f32; n];
+            let g = vec![0.0f32; n];
+            let mut m: Vec<f32> = (0..n).map(|i| starts[(i + k) % starts.len()]).collect();
+            let mut v: Vec<f32> = (0..n)
+                .map(|i| starts[(i + k + 1) % starts.len()].abs())
+                .collect();
+            let (m0, v0) = (m.clone(), v.clone());
+            adam_update(step, &mut w, &g, &mut m, &mut v);
+            for i in 0..n {
+                for (name, before, after, keep) in
+                    [("m", m0[i], m[i], 0.9), ("v", v0[i], v[i], 0.999)]
+                {
+                    let exact = f64::from(before) * keep;
+                    let expected = if exact.abs() < f64::from(tiny) {
+                        0.0
+                    } else {
+                        exact
+                    };
+                    if (f64::from(after) - expected).abs() > 1e-6 * exact.abs() {
+                        return Err(format!(
+                            "{name}[{i}] of {n} from {before:e} (start {start:e}): {after:e}, expected {expected:e}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks that [`all_finite`] finds one NaN or ±∞ at any position: in each vector lane and in
 /// the scalar tail.
 ///
@@ -348,6 +404,11 @@ mod tests {
     #[test]
     fn adam_kernel_matches_the_formula_in_f64_with_and_without_a_tail() {
         on_both_bodies(|| (1..=70).chain([1003, 1024]).try_for_each(check_adam));
+    }
+
+    #[test]
+    fn adam_kernel_flushes_subnormal_moments_to_zero() {
+        on_both_bodies(check_adam_flushes_subnormal_moments);
     }
 
     #[test]

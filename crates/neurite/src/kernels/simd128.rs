@@ -10,8 +10,9 @@
 //! bound is checked by slicing, the intrinsics never see an unchecked pointer.
 
 use core::arch::wasm32::{
-    f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_mul, f32x4_ne, f32x4_splat, f32x4_sqrt,
-    f32x4_sub, i8x16_bitmask, i8x16_ne, i8x16_splat, i32x4_bitmask, v128, v128_load, v128_store,
+    f32x4_abs, f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_lt, f32x4_mul, f32x4_ne,
+    f32x4_splat, f32x4_sqrt, f32x4_sub, i8x16_bitmask, i8x16_ne, i8x16_splat, i32x4_bitmask, v128,
+    v128_andnot, v128_load, v128_store,
 };
 
 use super::update::AdamStep;
@@ -148,12 +149,15 @@ pub(super) fn adam_update_quads(
     let rate_1 = f32x4_splat(step.one_minus_beta_1);
     let rate_2 = f32x4_splat(step.one_minus_beta_2);
     let epsilon = f32x4_splat(step.epsilon);
+    let smallest_normal = f32x4_splat(f32::MIN_POSITIVE);
+    // Zero where `|x|` is below the smallest normal number (see `update::flush_subnormal`).
+    let flush = |x: v128| v128_andnot(x, f32x4_lt(f32x4_abs(x), smallest_normal));
     for i in (0..whole).step_by(4) {
         let gi = load(quad(g, i));
         let mi = load(quad(m, i));
         let vi = load(quad(v, i));
-        let mi = madd(f32x4_sub(gi, mi), rate_1, mi);
-        let vi = madd(f32x4_sub(f32x4_mul(gi, gi), vi), rate_2, vi);
+        let mi = flush(madd(f32x4_sub(gi, mi), rate_1, mi));
+        let vi = flush(madd(f32x4_sub(f32x4_mul(gi, gi), vi), rate_2, vi));
         store(quad_mut(m, i), mi);
         store(quad_mut(v, i), vi);
         let step = f32x4_div(f32x4_mul(alpha, mi), f32x4_add(f32x4_sqrt(vi), epsilon));
