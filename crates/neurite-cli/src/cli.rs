@@ -38,10 +38,11 @@ pub struct TrainArgs {
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
-    /// seed-mlp, a JSON model specification, or a .safetensors model to train further
+    /// A preset (seed-mlp, keras-convnet, lenet), a JSON model specification, or a
+    /// .safetensors model to train further
     #[arg(
         long,
-        value_name = "seed-mlp|SPEC.json|FILE.safetensors",
+        value_name = "PRESET|SPEC.json|FILE.safetensors",
         default_value = "seed-mlp"
     )]
     pub model: String,
@@ -135,10 +136,11 @@ pub struct PredictArgs {
 /// Flags of `neurite summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// seed-mlp, a JSON model specification, or a .safetensors model
+    /// A preset (seed-mlp, keras-convnet, lenet), a JSON model specification, or a
+    /// .safetensors model
     #[arg(
         long,
-        value_name = "seed-mlp|SPEC.json|FILE.safetensors",
+        value_name = "PRESET|SPEC.json|FILE.safetensors",
         default_value = "seed-mlp"
     )]
     pub model: String,

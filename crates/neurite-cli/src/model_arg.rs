@@ -1,4 +1,5 @@
-//! The `--model` argument: the seed model's name, a JSON specification or a saved model.
+//! The `--model` argument: a preset's name (the seed model, Keras's convnet, LeNet), a JSON
+//! specification or a saved model.
 
 use std::path::{Path, PathBuf};
 
@@ -6,12 +7,20 @@ use neurite::{Error, ModelSpec, PixelMode, Result, Sequential};
 
 /// The name that selects the seed program's model.
 pub const SEED_MLP: &str = "seed-mlp";
+/// The name that selects Keras's "Simple MNIST convnet" ([`ModelSpec::keras_convnet`]).
+pub const KERAS_CONVNET: &str = "keras-convnet";
+/// The name that selects the LeNet-5-like network ([`ModelSpec::lenet`]).
+pub const LENET: &str = "lenet";
 
 /// What a `--model` value names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelArg {
     /// The seed program's `Flatten → Dense(128, relu) → Dense(10, softmax)`.
     SeedMlp,
+    /// Keras's "Simple MNIST convnet".
+    KerasConvnet,
+    /// A LeNet-5-like network.
+    Lenet,
     /// A JSON [`ModelSpec`] file.
     Spec(PathBuf),
     /// A saved `.safetensors` model.
@@ -19,12 +28,16 @@ pub enum ModelArg {
 }
 
 impl ModelArg {
-    /// Reads a `--model` value: `seed-mlp`, a path ending in `.safetensors`, or any other path,
-    /// taken as a JSON specification.
+    /// Reads a `--model` value: `seed-mlp`, `keras-convnet`, `lenet`, a path ending in
+    /// `.safetensors`, or any other path, taken as a JSON specification.
     pub fn parse(value: &str) -> Self {
         let path = Path::new(value);
         if value == SEED_MLP {
             ModelArg::SeedMlp
+        } else if value == KERAS_CONVNET {
+            ModelArg::KerasConvnet
+        } else if value == LENET {
+            ModelArg::Lenet
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"))
@@ -67,6 +80,8 @@ impl ResolvedModel {
 pub fn resolve(arg: &ModelArg) -> Result<ResolvedModel> {
     match arg {
         ModelArg::SeedMlp => Ok(ResolvedModel::Spec(ModelSpec::seed_mlp())),
+        ModelArg::KerasConvnet => Ok(ResolvedModel::Spec(ModelSpec::keras_convnet())),
+        ModelArg::Lenet => Ok(ResolvedModel::Spec(ModelSpec::lenet())),
         ModelArg::Spec(path) => read_spec(path).map(ResolvedModel::Spec),
         ModelArg::File(path) => {
             neurite::model_file::load(path).map(|m| ResolvedModel::Trained(Box::new(m)))
@@ -93,6 +108,8 @@ mod tests {
     #[test]
     fn model_values_are_told_apart_by_name_and_extension() {
         assert_eq!(ModelArg::parse("seed-mlp"), ModelArg::SeedMlp);
+        assert_eq!(ModelArg::parse("keras-convnet"), ModelArg::KerasConvnet);
+        assert_eq!(ModelArg::parse("lenet"), ModelArg::Lenet);
         assert_eq!(
             ModelArg::parse("runs/m.safetensors"),
             ModelArg::File("runs/m.safetensors".into())

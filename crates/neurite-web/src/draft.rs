@@ -244,7 +244,14 @@ impl Draft {
                         last.dropout = rate.to_string();
                     }
                 }
-                LayerSpec::Flatten | LayerSpec::Activation { .. } => {}
+                // The form edits dense stacks; the layers of a loaded convolutional model are
+                // not among its controls.
+                LayerSpec::Flatten
+                | LayerSpec::Activation { .. }
+                | LayerSpec::Conv2d { .. }
+                | LayerSpec::MaxPooling2d { .. }
+                | LayerSpec::AveragePooling2d { .. }
+                | LayerSpec::GlobalAveragePooling2d => {}
             }
         }
         let t = &config.training;

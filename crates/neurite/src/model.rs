@@ -16,11 +16,13 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::kernels::sparse::SparseRows;
+use crate::layers::window::Padding;
 use crate::layers::{
-    ActivationLayer, Dense, Dropout, Flatten, ForwardContext, Layer, ParamMut, ParamRef,
+    ActivationLayer, Conv2d, Dense, Dropout, Flatten, ForwardContext, GlobalAveragePool2d, Layer,
+    ParamMut, ParamRef, Pool2d, Reduce,
 };
 use crate::loss::{Loss, Targets};
-use crate::spec::{LayerSpec, ModelSpec};
+use crate::spec::{LayerSpec, ModelSpec, Pair};
 use crate::{Activation, Dataset, PixelMode, Result, Scalar};
 
 /// Weight penalties added to the loss, as Keras's `kernel_regularizer=L1L2(l1, l2)`:
@@ -64,13 +66,41 @@ impl<F: Scalar> Sequential<F> {
         spec.validate()?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let names = spec.layer_names();
+        let shapes = spec.layer_shapes()?;
         let mut features = spec.input_features();
         let last = spec.layers.len() - 1;
         let mut head = Activation::Linear;
         let mut layers: Vec<Box<dyn Layer<F>>> = Vec::with_capacity(spec.layers.len());
-        for (i, (layer, name)) in spec.layers.iter().zip(names).enumerate() {
+        for (i, ((layer, name), shape)) in spec.layers.iter().zip(names).zip(&shapes).enumerate() {
+            let window = || shape.window.expect("convolution and pooling have a window");
+            let image = || {
+                crate::layers::window::Image::from_shape(&shape.input)
+                    .expect("global pooling takes an image")
+            };
             let built: Box<dyn Layer<F>> = match *layer {
                 LayerSpec::Flatten => Box::new(Flatten::new(name, features)),
+                LayerSpec::Conv2d {
+                    filters,
+                    activation,
+                    init,
+                    ..
+                } => Box::new(Conv2d::new(
+                    name,
+                    window(),
+                    filters,
+                    activation,
+                    init,
+                    &mut rng,
+                )),
+                LayerSpec::MaxPooling2d { .. } => {
+                    Box::new(Pool2d::new(name, Reduce::Max, window()))
+                }
+                LayerSpec::AveragePooling2d { .. } => {
+                    Box::new(Pool2d::new(name, Reduce::Average, window()))
+                }
+                LayerSpec::GlobalAveragePooling2d => {
+                    Box::new(GlobalAveragePool2d::new(name, image()))
+                }
                 LayerSpec::Dense {
                     units,
                     activation,
@@ -466,20 +496,60 @@ impl<F: Scalar> Sequential<F> {
 
     /// A Keras-like table of layers, output shapes and parameter counts.
     pub fn summary(&self) -> Summary {
+        let shapes = self
+            .spec
+            .layer_shapes()
+            .expect("the specification built this model");
         let rows = self
             .spec
             .layers
             .iter()
             .zip(&self.layers)
-            .map(|(spec, layer)| SummaryRow {
+            .zip(&shapes)
+            .map(|((spec, layer), shape)| SummaryRow {
                 name: layer.name().to_owned(),
                 kind: layer.kind().to_owned(),
-                detail: match spec {
+                detail: match *spec {
                     LayerSpec::Dense { activation, .. } => activation.name().to_owned(),
                     LayerSpec::Activation { activation } => activation.name().to_owned(),
                     LayerSpec::Dropout { rate } => format!("rate {rate}"),
-                    LayerSpec::Flatten => String::new(),
+                    LayerSpec::Conv2d {
+                        kernel_size: Pair([kh, kw]),
+                        strides: Pair([sy, sx]),
+                        padding,
+                        activation,
+                        ..
+                    } => {
+                        let strides = if (sy, sx) == (1, 1) {
+                            String::new()
+                        } else {
+                            format!(" /{sy}×{sx}")
+                        };
+                        format!(
+                            "{kh}×{kw}{strides} {}, {}",
+                            padding_name(padding),
+                            activation.name()
+                        )
+                    }
+                    LayerSpec::MaxPooling2d {
+                        pool_size: Pair([ph, pw]),
+                        strides,
+                        padding,
+                    }
+                    | LayerSpec::AveragePooling2d {
+                        pool_size: Pair([ph, pw]),
+                        strides,
+                        padding,
+                    } => {
+                        let strides = match strides {
+                            Some(Pair([sy, sx])) if [sy, sx] != [ph, pw] => format!(" /{sy}×{sx}"),
+                            _ => String::new(),
+                        };
+                        format!("{ph}×{pw}{strides} {}", padding_name(padding))
+                    }
+                    LayerSpec::Flatten | LayerSpec::GlobalAveragePooling2d => String::new(),
                 },
+                output_shape: shape.output.clone(),
                 output_features: layer.output_features(),
                 params: layer.param_count(),
             })
@@ -550,6 +620,13 @@ impl<F: Scalar> fmt::Debug for Sequential<F> {
     }
 }
 
+fn padding_name(padding: Padding) -> &'static str {
+    match padding {
+        Padding::Valid => "valid",
+        Padding::Same => "same",
+    }
+}
+
 /// One row of a [`Summary`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SummaryRow {
@@ -559,6 +636,9 @@ pub struct SummaryRow {
     pub kind: String,
     /// Its activation or rate, if any.
     pub detail: String,
+    /// The shape of one output sample (`[26, 26, 32]`).
+    #[serde(default)]
+    pub output_shape: Vec<usize>,
     /// Features per sample it outputs.
     pub output_features: usize,
     /// Its trainable numbers.
@@ -580,27 +660,46 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let input: Vec<String> = self.input_shape.iter().map(usize::to_string).collect();
         writeln!(f, "Input: (None, {})", input.join(", "))?;
-        writeln!(
-            f,
-            "{:<28}{:<16}{:>12}",
-            "Layer (type)", "Output Shape", "Param #"
-        )?;
-        writeln!(f, "{}", "=".repeat(56))?;
-        for row in &self.rows {
-            let label = format!(
-                "{} ({}{})",
-                row.name,
-                row.kind,
-                if row.detail.is_empty() {
+        let rows: Vec<(String, String, usize)> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let detail = if row.detail.is_empty() {
                     String::new()
                 } else {
                     format!(", {}", row.detail)
-                }
-            );
-            let shape = format!("(None, {})", row.output_features);
-            writeln!(f, "{label:<28}{shape:<16}{:>12}", row.params)?;
+                };
+                let dims: Vec<String> = if row.output_shape.is_empty() {
+                    vec![row.output_features.to_string()]
+                } else {
+                    row.output_shape.iter().map(usize::to_string).collect()
+                };
+                (
+                    format!("{} ({}{detail})", row.name, row.kind),
+                    format!("(None, {})", dims.join(", ")),
+                    row.params,
+                )
+            })
+            .collect();
+        // Columns as wide as their widest entry, two spaces apart (at least Keras's widths).
+        let width = |column: fn(&(String, String, usize)) -> usize, least: usize| {
+            rows.iter().map(column).max().unwrap_or(0).max(least) + 2
+        };
+        let (labels, shapes) = (
+            width(|r| r.0.chars().count(), 26),
+            width(|r| r.1.chars().count(), 14),
+        );
+        writeln!(
+            f,
+            "{:<labels$}{:<shapes$}{:>12}",
+            "Layer (type)", "Output Shape", "Param #"
+        )?;
+        let rule = "=".repeat(labels + shapes + 12);
+        writeln!(f, "{rule}")?;
+        for (label, shape, params) in &rows {
+            writeln!(f, "{label:<labels$}{shape:<shapes$}{params:>12}")?;
         }
-        writeln!(f, "{}", "=".repeat(56))?;
+        writeln!(f, "{rule}")?;
         write!(f, "Total params: {}", self.total_params)
     }
 }
@@ -621,6 +720,30 @@ mod tests {
         );
         assert!(summary.to_string().ends_with("Total params: 101770"));
         assert_eq!(model.head(), Activation::Softmax);
+    }
+
+    #[test]
+    fn the_convnet_summary_has_kerass_shapes_and_parameter_counts() {
+        // Keras's "Simple MNIST convnet" summary: 320, 0, 18 496, 0, 0, 0, 16 010; 34 826.
+        let model = Sequential::<f32>::from_spec(&ModelSpec::keras_convnet(), 0).unwrap();
+        let summary = model.summary();
+        assert_eq!(
+            summary.rows.iter().map(|r| r.params).collect::<Vec<_>>(),
+            [320, 0, 18_496, 0, 0, 0, 16_010]
+        );
+        assert_eq!(summary.total_params, 34_826);
+        assert_eq!(ModelSpec::keras_convnet().param_count(), 34_826);
+        let text = summary.to_string();
+        for line in [
+            "conv2d_1 (Conv2D, 3×3 valid, relu)",
+            "(None, 26, 26, 32)",
+            "(None, 13, 13, 32)",
+            "(None, 5, 5, 64)",
+            "(None, 1600)",
+        ] {
+            assert!(text.contains(line), "{line} in\n{text}");
+        }
+        assert_eq!(ModelSpec::lenet().param_count(), 61_706);
     }
 
     #[test]

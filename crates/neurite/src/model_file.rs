@@ -442,11 +442,11 @@ mod tests {
                         ("format_version", "1"),
                         (
                             "model_spec",
-                            r#"{"input_shape":[2],"layers":[{"type":"conv2d"}]}"#,
+                            r#"{"input_shape":[2],"layers":[{"type":"conv3d"}]}"#,
                         ),
                     ],
                 ),
-                "unknown variant `conv2d`",
+                "unknown variant `conv3d`",
             ),
             (
                 craft(

@@ -279,12 +279,21 @@ fn reason_zh(reason: &Reason) -> String {
                 Quantity::DropoutRate => format!("{}，收到的是 {got}", number_rule(min, max)),
             }
         }
-        Reason::EmptyModel => "模型是空的：请至少添加一个全连接层".into(),
+        Reason::EmptyModel => "模型是空的：请至少添加一个带权重的层".into(),
         Reason::TooManyLayers { got, max } => format!("最多只能有 {max} 层，现在有 {got} 层"),
         Reason::TooManyParams { got, max } => {
             format!("参数（权重和偏置项）最多只能有 {max} 个，这个模型需要 {got} 个")
         }
-        Reason::NoDenseLayer => "模型中没有全连接层，因此没有可训练的参数".into(),
+        Reason::NoWeights => {
+            "模型中没有带权重的层（全连接层或卷积层），因此没有可训练的参数".into()
+        }
+        Reason::NeedsImage { input_shape } => format!(
+            "卷积层和池化层的输入必须是图像（高 × 宽，或 高 × 宽 × 通道），收到的形状是 {input_shape:?}：请把它们放在 Flatten（展平）层之前"
+        ),
+        Reason::WindowLargerThanImage { window, image } => format!(
+            "{}×{} 的窗口放不进 {}×{} 的图像（请改用 same 填充、更小的窗口或更少的池化层）",
+            window[0], window[1], image[0], image[1]
+        ),
         Reason::FlattenFirst { input_shape } => {
             format!("形状为 {input_shape:?} 的输入必须先经过 Flatten（展平）层，才能进入全连接层")
         }
@@ -400,7 +409,20 @@ mod tests {
                 },
                 vec!["1006632960", "33554432"],
             ),
-            (Reason::NoDenseLayer, vec![]),
+            (Reason::NoWeights, vec![]),
+            (
+                Reason::NeedsImage {
+                    input_shape: vec![784],
+                },
+                vec!["[784]"],
+            ),
+            (
+                Reason::WindowLargerThanImage {
+                    window: [5, 5],
+                    image: [3, 3],
+                },
+                vec!["5×5", "3×3"],
+            ),
             (
                 Reason::FlattenFirst {
                     input_shape: vec![28, 28],

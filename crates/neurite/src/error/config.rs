@@ -38,8 +38,22 @@ pub enum Reason {
         /// The most allowed.
         max: u64,
     },
-    /// The model has layers but no dense layer, so no weights to train.
-    NoDenseLayer,
+    /// The model has layers but none with weights (dense or convolution), so nothing to train.
+    NoWeights,
+    /// A convolution or pooling layer is reached by something that is not an image
+    /// (`[h, w]` or `[h, w, c]`), e.g. after a flatten layer.
+    NeedsImage {
+        /// The shape that reaches it.
+        input_shape: Vec<usize>,
+    },
+    /// A convolution's kernel or a pooling window is larger than its image (with `valid`
+    /// padding).
+    WindowLargerThanImage {
+        /// `[rows, columns]` of the window.
+        window: [usize; 2],
+        /// `[rows, columns]` of the image.
+        image: [usize; 2],
+    },
     /// A dense layer is reached by a multi-dimensional input without a flatten layer before it.
     FlattenFirst {
         /// The model's input shape.
@@ -271,15 +285,29 @@ impl fmt::Display for Reason {
                     }
                 }
             }
-            Reason::EmptyModel => write!(f, "the model is empty: add at least one dense layer"),
+            Reason::EmptyModel => {
+                write!(f, "the model is empty: add at least one layer with weights")
+            }
             Reason::TooManyLayers { got, max } => write!(f, "at most {max} layers, got {got}"),
             Reason::TooManyParams { got, max } => write!(
                 f,
                 "at most {max} parameters (weights and biases), the model asks for {got}"
             ),
-            Reason::NoDenseLayer => {
-                write!(f, "the model has no dense layer, so nothing to train")
-            }
+            Reason::NoWeights => write!(
+                f,
+                "the model has no layer with weights (dense or convolution), so nothing to train"
+            ),
+            Reason::NeedsImage { input_shape } => write!(
+                f,
+                "convolution and pooling take images (height × width, or height × width × \
+                 channels), got {input_shape:?}: place them before any flatten layer"
+            ),
+            Reason::WindowLargerThanImage { window, image } => write!(
+                f,
+                "a {}×{} window does not fit a {}×{} image (use 'same' padding, a smaller window \
+                 or fewer pooling layers)",
+                window[0], window[1], image[0], image[1]
+            ),
             Reason::FlattenFirst { input_shape } => write!(
                 f,
                 "a {input_shape:?} input must pass through a flatten layer before a dense layer"
@@ -440,7 +468,7 @@ mod tests {
             ),
             (
                 model(vec![4], vec![]),
-                "layers: the model is empty: add at least one dense layer",
+                "layers: the model is empty: add at least one layer with weights",
             ),
             (
                 model(vec![4], vec![dense(2); 65]),
@@ -448,7 +476,18 @@ mod tests {
             ),
             (
                 model(vec![4], vec![LayerSpec::Flatten]),
-                "layers: the model has no dense layer, so nothing to train",
+                "layers: the model has no layer with weights (dense or convolution), so nothing to train",
+            ),
+            (
+                model(
+                    vec![8, 8],
+                    vec![
+                        LayerSpec::Flatten,
+                        LayerSpec::GlobalAveragePooling2d,
+                        dense(2),
+                    ],
+                ),
+                "layers[1]: convolution and pooling take images (height × width, or height × width × channels), got [64]: place them before any flatten layer",
             ),
             (
                 model(vec![28, 28], vec![dense(2)]),

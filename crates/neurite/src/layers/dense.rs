@@ -239,43 +239,28 @@ impl<F: Scalar> Layer<F> for Dense<F> {
     }
 
     fn params_mut(&mut self) -> Vec<ParamMut<'_, F>> {
-        vec![
-            ParamMut {
-                name: "kernel",
-                shape: self.kernel.shape().to_vec(),
-                value: self
-                    .kernel
-                    .as_slice_mut()
-                    .expect("kernel is standard layout"),
-                grad: self
-                    .kernel_grad
-                    .as_slice_mut()
-                    .expect("grad is standard layout"),
-                penalized: true,
-            },
-            ParamMut {
-                name: "bias",
-                shape: self.bias.shape().to_vec(),
-                value: self.bias.as_slice_mut().expect("bias is contiguous"),
-                grad: self.bias_grad.as_slice_mut().expect("grad is contiguous"),
-                penalized: false,
-            },
-        ]
+        let shape = self.kernel.shape().to_vec();
+        let contiguous = "a dense layer's tensors are contiguous";
+        super::kernel_and_bias_mut(
+            shape,
+            (
+                self.kernel.as_slice_mut().expect(contiguous),
+                self.kernel_grad.as_slice_mut().expect(contiguous),
+            ),
+            (
+                self.bias.as_slice_mut().expect(contiguous),
+                self.bias_grad.as_slice_mut().expect(contiguous),
+            ),
+        )
     }
 
     fn params(&self) -> Vec<ParamRef<'_, F>> {
-        vec![
-            ParamRef {
-                name: "kernel",
-                shape: self.kernel.shape().to_vec(),
-                value: self.kernel.as_slice().expect("kernel is standard layout"),
-            },
-            ParamRef {
-                name: "bias",
-                shape: self.bias.shape().to_vec(),
-                value: self.bias.as_slice().expect("bias is contiguous"),
-            },
-        ]
+        let contiguous = "a dense layer's tensors are contiguous";
+        super::kernel_and_bias(
+            self.kernel.shape().to_vec(),
+            self.kernel.as_slice().expect(contiguous),
+            self.bias.as_slice().expect(contiguous),
+        )
     }
 }
 

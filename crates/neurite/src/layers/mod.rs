@@ -1,20 +1,26 @@
 //! Layers: the [`Layer`] trait and its implementations.
 //!
-//! A layer works on a batch as a 2-D array `[batch, features]`. The model owns every
+//! A layer works on a batch as a 2-D array `[batch, features]`; an image sample is stored
+//! row-major as `height × width × channels` (see [`window`]). The model owns every
 //! activation buffer and hands each layer its input and output; a layer keeps only its
 //! parameters, their gradients and what its backward pass needs beyond those two buffers
 //! (dropout's mask). Backward is explicit: it receives `∂L/∂output` and writes the parameter
 //! gradients and, unless it is the first layer, `∂L/∂input`.
 
 mod activation_layer;
+mod conv2d;
 mod dense;
 mod dropout;
 mod flatten;
+mod pooling;
+pub mod window;
 
 pub use activation_layer::ActivationLayer;
+pub use conv2d::Conv2d;
 pub use dense::{Dense, Init};
 pub use dropout::Dropout;
 pub use flatten::Flatten;
+pub use pooling::{GlobalAveragePool2d, Pool2d, Reduce};
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rand_chacha::ChaCha8Rng;
@@ -55,6 +61,51 @@ pub struct ParamRef<'a, F> {
     pub value: &'a [F],
 }
 
+/// A layer's two tensors, its kernel (penalised) and its bias (not), with their gradients,
+/// all row-major.
+fn kernel_and_bias_mut<'a, F>(
+    kernel_shape: Vec<usize>,
+    (kernel, kernel_grad): (&'a mut [F], &'a mut [F]),
+    (bias, bias_grad): (&'a mut [F], &'a mut [F]),
+) -> Vec<ParamMut<'a, F>> {
+    vec![
+        ParamMut {
+            name: "kernel",
+            shape: kernel_shape,
+            value: kernel,
+            grad: kernel_grad,
+            penalized: true,
+        },
+        ParamMut {
+            name: "bias",
+            shape: vec![bias.len()],
+            value: bias,
+            grad: bias_grad,
+            penalized: false,
+        },
+    ]
+}
+
+/// A layer's kernel and bias, read-only.
+fn kernel_and_bias<'a, F>(
+    kernel_shape: Vec<usize>,
+    kernel: &'a [F],
+    bias: &'a [F],
+) -> Vec<ParamRef<'a, F>> {
+    vec![
+        ParamRef {
+            name: "kernel",
+            shape: kernel_shape,
+            value: kernel,
+        },
+        ParamRef {
+            name: "bias",
+            shape: vec![bias.len()],
+            value: bias,
+        },
+    ]
+}
+
 /// One layer of a [`crate::Sequential`] model.
 pub trait Layer<F: Scalar>: Send {
     /// The layer's type as a summary shows it (`Dense`, `Flatten`, …).
@@ -65,6 +116,11 @@ pub trait Layer<F: Scalar>: Send {
 
     /// Features per sample this layer outputs.
     fn output_features(&self) -> usize;
+
+    /// The shape of one output sample (`[h, w, c]` for an image, `[features]` otherwise).
+    fn output_shape(&self) -> Vec<usize> {
+        vec![self.output_features()]
+    }
 
     /// Computes `output` from `input`.
     fn forward(

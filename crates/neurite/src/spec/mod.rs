@@ -7,9 +7,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernels::sparse::MAX_DENSITY;
 use crate::layers::Init;
-use crate::{Activation, Bound, Error, Quantity, Reason, Result};
+use crate::layers::window::Padding;
+use crate::{Activation, Error, Quantity, Reason, Result};
+
+mod memory;
+mod shapes;
+
+pub use memory::SampleBytes;
+
+pub use shapes::{LayerShape, MAX_FILTERS, MAX_WINDOW};
 
 /// The widest dense layer a model may have.
 pub const MAX_UNITS: usize = 4096;
@@ -22,90 +29,6 @@ pub const MAX_LAYERS: usize = 64;
 /// (256 MiB with the gradients every model keeps beside them). Training is bounded further, by
 /// [`crate::config::MAX_TRAINING_BYTES`].
 pub const MAX_PARAMS: u64 = 1 << 25;
-
-/// Bytes of one number as the engine trains: `f32`.
-const FLOAT_BYTES: u64 = 4;
-/// Bytes of a column or row index in a sparse copy of a batch (`u32`).
-const INDEX_BYTES: u64 = 4;
-/// Bytes of an offset into a sparse copy (`usize`: 8 natively, 4 in wasm32).
-const OFFSET_BYTES: u64 = size_of::<usize>() as u64;
-/// Bytes of a label (`u8`).
-const LABEL_BYTES: u64 = 1;
-/// `Vec` growth: a buffer grown by `resize` or `push` may hold up to twice what it was asked
-/// for (each growth at least doubles the capacity).
-const GROWTH: u64 = 2;
-/// Bytes per layer for what does not scale with widths: names, boxes, shapes, the per-step
-/// lists of parameter views.
-const BOOKKEEPING_BYTES_PER_LAYER: u64 = 512;
-
-/// How `matrixmultiply` blocks an `f32` product `(m × k)·(k × n)`, for the working buffer it
-/// allocates and frees around each one: it packs at most `MC` rows by `KC` of the left
-/// operand and `KC` by `NC` columns of the right one (its defaults: 64, 256, 1 024), each
-/// rounded up to its kernel's tile (at most 16), plus its alignment (at most 64 bytes).
-const PACKED_ROWS: u64 = 64;
-const PACKED_DEPTH: u64 = 256;
-const PACKED_COLUMNS: u64 = 1024;
-const PACKED_TILE: u64 = 16;
-const PACKING_ALIGNMENT_BYTES: u64 = 64;
-
-/// The working buffer of one `(m × k)·(k × n)` product, in bytes (see [`PACKED_ROWS`]).
-fn packing_bytes(m: u64, k: u64, n: u64) -> u64 {
-    let tiles = |x: u64| x.div_ceil(PACKED_TILE) * PACKED_TILE;
-    let (m, k, n) = (
-        m.min(PACKED_ROWS),
-        k.min(PACKED_DEPTH),
-        n.min(PACKED_COLUMNS),
-    );
-    k * (tiles(m) + tiles(n)) * FLOAT_BYTES + PACKING_ALIGNMENT_BYTES
-}
-
-/// A dense layer's widths, for counting memory (see [`ModelSpec::sample_bytes`]).
-#[derive(Debug, Clone, Copy)]
-struct DenseLayer {
-    inputs: u64,
-    units: u64,
-    /// The sparse copies of its input the model keeps: two for the first dense layer when only
-    /// flatten layers come before it (pixels then go straight to a copy of the model's, which
-    /// it swaps with the layer's own), one otherwise.
-    sparse_copies: u64,
-}
-
-/// The bytes a model keeps per sample of a batch, training in `f32`, by kind: what
-/// [`ModelSpec::sample_bytes`] counts. Every figure saturates at `u64::MAX`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SampleBytes {
-    /// The input batch, each layer's output, the gradient of each, and the probabilities.
-    pub activations: u64,
-    /// One more set of those outputs and probabilities: when the batch height changes, the old
-    /// buffers live until their replacements are built.
-    pub reallocation: u64,
-    /// Each dropout layer's mask (rate above 0), allocated by training passes only.
-    pub dropout_masks: u64,
-    /// Each dense layer's sparse copy of its input (two for the first dense layer when pixels
-    /// can go straight to it), sized for every input to be non-zero: one index and one value
-    /// per input.
-    pub sparse_scratch: u64,
-    /// What those copies index by column (at most [`MAX_DENSITY`] of the inputs, twice that
-    /// after `Vec` growth), their row offsets, and the labels of the training and evaluation
-    /// batches.
-    pub sparse_entries: u64,
-}
-
-impl SampleBytes {
-    /// The bytes of `rows` samples of every buffer a training pass keeps (all but
-    /// [`SampleBytes::reallocation`]).
-    pub fn training_batch(&self, rows: u64) -> u64 {
-        [
-            self.activations,
-            self.dropout_masks,
-            self.sparse_scratch,
-            self.sparse_entries,
-        ]
-        .into_iter()
-        .fold(0u64, u64::saturating_add)
-        .saturating_mul(rows)
-    }
-}
 
 /// Checks a dense layer's width: 1 to `max` units. The engine allows [`MAX_UNITS`]; an
 /// interface may offer fewer, with the same message. `field` names the value in the error.
@@ -147,6 +70,94 @@ pub enum LayerSpec {
         /// Probability of dropping each input while training.
         rate: f64,
     },
+    /// A 2-D convolution over images, `f(x ⋆ W + b)`, as Keras's `Conv2D`.
+    Conv2d {
+        /// Kernels (output channels), 1 to [`MAX_FILTERS`].
+        filters: usize,
+        /// `[rows, columns]` of each kernel, 1 to [`MAX_WINDOW`].
+        kernel_size: Pair,
+        /// Steps between positions (default 1).
+        #[serde(default = "Pair::one")]
+        strides: Pair,
+        /// Border handling (default `valid`).
+        #[serde(default)]
+        padding: Padding,
+        /// The activation `f`.
+        #[serde(default)]
+        activation: Activation,
+        /// How the kernel starts.
+        #[serde(default)]
+        init: Init,
+    },
+    /// The largest value of each window, per channel, as Keras's `MaxPooling2D`.
+    MaxPooling2d {
+        /// `[rows, columns]` of the window (default 2).
+        #[serde(default = "Pair::two")]
+        pool_size: Pair,
+        /// Steps between windows (default: the window's size).
+        #[serde(default)]
+        strides: Option<Pair>,
+        /// Border handling (default `valid`).
+        #[serde(default)]
+        padding: Padding,
+    },
+    /// The mean of each window, per channel, as Keras's `AveragePooling2D`.
+    AveragePooling2d {
+        /// `[rows, columns]` of the window (default 2).
+        #[serde(default = "Pair::two")]
+        pool_size: Pair,
+        /// Steps between windows (default: the window's size).
+        #[serde(default)]
+        strides: Option<Pair>,
+        /// Border handling (default `valid`).
+        #[serde(default)]
+        padding: Padding,
+    },
+    /// Each channel's mean over the whole image, as Keras's `GlobalAveragePooling2D`.
+    GlobalAveragePooling2d,
+}
+
+/// Two sizes, `[rows, columns]`. JSON may give one number for both, as Keras takes
+/// `kernel_size=3` for `(3, 3)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "PairJson", into = "[usize; 2]")]
+pub struct Pair(pub [usize; 2]);
+
+impl Pair {
+    /// `[n, n]`.
+    pub fn square(n: usize) -> Pair {
+        Pair([n, n])
+    }
+
+    fn one() -> Pair {
+        Pair::square(1)
+    }
+
+    fn two() -> Pair {
+        Pair::square(2)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PairJson {
+    Both(usize),
+    Each([usize; 2]),
+}
+
+impl From<PairJson> for Pair {
+    fn from(json: PairJson) -> Pair {
+        match json {
+            PairJson::Both(n) => Pair::square(n),
+            PairJson::Each(pair) => Pair(pair),
+        }
+    }
+}
+
+impl From<Pair> for [usize; 2] {
+    fn from(pair: Pair) -> [usize; 2] {
+        pair.0
+    }
 }
 
 impl LayerSpec {
@@ -157,7 +168,16 @@ impl LayerSpec {
             LayerSpec::Dense { .. } => "dense",
             LayerSpec::Activation { .. } => "activation",
             LayerSpec::Dropout { .. } => "dropout",
+            LayerSpec::Conv2d { .. } => "conv2d",
+            LayerSpec::MaxPooling2d { .. } => "max_pooling2d",
+            LayerSpec::AveragePooling2d { .. } => "average_pooling2d",
+            LayerSpec::GlobalAveragePooling2d => "global_average_pooling2d",
         }
+    }
+
+    /// Whether the layer holds weights (dense and convolution layers).
+    pub fn has_weights(&self) -> bool {
+        matches!(self, LayerSpec::Dense { .. } | LayerSpec::Conv2d { .. })
     }
 }
 
@@ -198,6 +218,78 @@ impl ModelSpec {
         }
     }
 
+    /// Keras's "Simple MNIST convnet" (`keras.io/examples/vision/mnist_convnet`): conv 32 3×3
+    /// relu → max-pool 2 → conv 64 3×3 relu → max-pool 2 → flatten → dropout 0.5 → dense 10
+    /// softmax; 34 826 parameters.
+    pub fn keras_convnet() -> Self {
+        let conv = |filters| LayerSpec::Conv2d {
+            filters,
+            kernel_size: Pair::square(3),
+            strides: Pair::square(1),
+            padding: Padding::Valid,
+            activation: Activation::Relu,
+            init: Init::GlorotUniform,
+        };
+        let pool = LayerSpec::MaxPooling2d {
+            pool_size: Pair::square(2),
+            strides: None,
+            padding: Padding::Valid,
+        };
+        ModelSpec {
+            input_shape: vec![28, 28, 1],
+            layers: vec![
+                conv(32),
+                pool,
+                conv(64),
+                pool,
+                LayerSpec::Flatten,
+                LayerSpec::Dropout { rate: 0.5 },
+                LayerSpec::Dense {
+                    units: 10,
+                    activation: Activation::Softmax,
+                    init: Init::GlorotUniform,
+                },
+            ],
+        }
+    }
+
+    /// A LeNet-5-like network (LeCun et al., 1998) with today's choices: conv 6 5×5 `same`
+    /// relu → average-pool 2 → conv 16 5×5 relu → average-pool 2 → flatten → dense 120 relu →
+    /// dense 84 relu → dense 10 softmax; 61 706 parameters.
+    pub fn lenet() -> Self {
+        let conv = |filters, padding| LayerSpec::Conv2d {
+            filters,
+            kernel_size: Pair::square(5),
+            strides: Pair::square(1),
+            padding,
+            activation: Activation::Relu,
+            init: Init::GlorotUniform,
+        };
+        let pool = LayerSpec::AveragePooling2d {
+            pool_size: Pair::square(2),
+            strides: None,
+            padding: Padding::Valid,
+        };
+        let dense = |units, activation| LayerSpec::Dense {
+            units,
+            activation,
+            init: Init::GlorotUniform,
+        };
+        ModelSpec {
+            input_shape: vec![28, 28, 1],
+            layers: vec![
+                conv(6, Padding::Same),
+                pool,
+                conv(16, Padding::Valid),
+                pool,
+                LayerSpec::Flatten,
+                dense(120, Activation::Relu),
+                dense(84, Activation::Relu),
+                dense(10, Activation::Softmax),
+            ],
+        }
+    }
+
     /// Reads a specification from JSON, with a message that names what is wrong.
     pub fn from_json(json: &str) -> Result<Self> {
         serde_json::from_str(json).map_err(|e| Error::invalid("model", Reason::Text(e.to_string())))
@@ -231,24 +323,40 @@ impl ModelSpec {
     }
 
     /// Each parameter tensor the model holds, input to output: its name (`dense_1.kernel`) and
-    /// shape (a dense kernel is `[inputs, units]`, Keras's layout), computed from the
-    /// specification alone — nothing is allocated — so that a model file's tensors can be
-    /// checked before the model is built.
+    /// shape (Keras's layouts: a dense kernel is `[inputs, units]`, a convolution's
+    /// `[kh, kw, in, out]`), computed from the specification alone — nothing is allocated — so
+    /// that a model file's tensors can be checked before the model is built. Empty for a
+    /// specification whose shapes do not chain ([`ModelSpec::layer_shapes`]).
     pub fn param_shapes(&self) -> Vec<(String, Vec<usize>)> {
-        let mut features = self.input_features();
-        let mut shapes = Vec::new();
-        for (layer, name) in self.layers.iter().zip(self.layer_names()) {
-            if let LayerSpec::Dense { units, .. } = *layer {
-                shapes.push((format!("{name}.kernel"), vec![features, units]));
-                shapes.push((format!("{name}.bias"), vec![units]));
-                features = units;
-            }
+        let Ok(shapes) = self.layer_shapes() else {
+            return Vec::new();
+        };
+        let mut params = Vec::new();
+        for ((layer, name), shape) in self.layers.iter().zip(self.layer_names()).zip(shapes) {
+            let (kernel, bias) = match *layer {
+                LayerSpec::Dense { units, .. } => (vec![shape.input[0], units], units),
+                LayerSpec::Conv2d {
+                    filters,
+                    kernel_size: Pair([kh, kw]),
+                    ..
+                } => {
+                    let channels = shape.input.get(2).copied().unwrap_or(1);
+                    (vec![kh, kw, channels, filters], filters)
+                }
+                _ => continue,
+            };
+            params.push((format!("{name}.kernel"), kernel));
+            params.push((format!("{name}.bias"), vec![bias]));
         }
-        shapes
+        params
     }
 
-    /// The number of parameters, in checked arithmetic (saturating at `u64::MAX`).
+    /// The number of parameters, in checked arithmetic (saturating at `u64::MAX`, which it
+    /// also is for a specification whose shapes do not chain).
     pub fn param_count(&self) -> u64 {
+        if self.layer_shapes().is_err() {
+            return u64::MAX;
+        }
         self.param_shapes()
             .iter()
             .map(|(_, shape)| {
@@ -260,138 +368,12 @@ impl ModelSpec {
             .fold(0u64, u64::saturating_add)
     }
 
-    /// Each dense layer's widths, and how many sparse copies of its input the model keeps.
-    fn dense_layers(&self) -> Vec<DenseLayer> {
-        let mut features = self.input_features() as u64;
-        let mut only_flatten_so_far = true;
-        let mut dense = Vec::new();
-        for layer in &self.layers {
-            match *layer {
-                LayerSpec::Dense { units, .. } => {
-                    dense.push(DenseLayer {
-                        inputs: features,
-                        units: units as u64,
-                        sparse_copies: if only_flatten_so_far { 2 } else { 1 },
-                    });
-                    features = units as u64;
-                    only_flatten_so_far = false;
-                }
-                LayerSpec::Flatten => {}
-                LayerSpec::Activation { .. } | LayerSpec::Dropout { .. } => {
-                    only_flatten_so_far = false;
-                }
-            }
-        }
-        dense
-    }
-
-    /// What a model of this specification keeps per sample of a batch while it trains in
-    /// `f32`, counted from the layers as [`crate::Sequential`] allocates them: the model's
-    /// activation and gradient buffers, dropout masks, and the sparse copies each dense layer
-    /// makes of its input (`kernels::sparse::SparseRows`). Nothing is allocated; any
-    /// specification, even one [`ModelSpec::validate`] refuses, gives an answer (saturated)
-    /// without overflowing.
-    pub fn sample_bytes(&self) -> SampleBytes {
-        let mut features = self.input_features() as u64;
-        // The input batch is the first buffer; each layer adds its output.
-        let mut widths = features;
-        let mut masked = 0u64;
-        for layer in &self.layers {
-            match *layer {
-                LayerSpec::Dense { units, .. } => features = units as u64,
-                LayerSpec::Dropout { rate } if rate > 0.0 => {
-                    masked = masked.saturating_add(features);
-                }
-                _ => {}
-            }
-            widths = widths.saturating_add(features);
-        }
-        let (sparse_inputs, sparse_buffers) =
-            self.dense_layers()
-                .iter()
-                .fold((0u64, 0u64), |(inputs, buffers), layer| {
-                    (
-                        inputs.saturating_add(layer.inputs.saturating_mul(layer.sparse_copies)),
-                        buffers + layer.sparse_copies,
-                    )
-                });
-        let one_set = widths.saturating_add(features).saturating_mul(FLOAT_BYTES);
-        let by_column = sparse_inputs as f64
-            * (INDEX_BYTES + FLOAT_BYTES) as f64
-            * (GROWTH as f64 * MAX_DENSITY);
-        SampleBytes {
-            activations: widths.saturating_mul(FLOAT_BYTES).saturating_add(one_set),
-            reallocation: one_set,
-            dropout_masks: masked.saturating_mul(FLOAT_BYTES),
-            sparse_scratch: sparse_inputs.saturating_mul(INDEX_BYTES + FLOAT_BYTES),
-            // A float to integer cast saturates.
-            sparse_entries: (by_column.ceil() as u64)
-                .saturating_add(sparse_buffers * GROWTH * OFFSET_BYTES)
-                .saturating_add(2 * GROWTH * LABEL_BYTES),
-        }
-    }
-
-    /// Bytes a model of this specification holds whatever its batch size, training in `f32`:
-    /// every parameter and its gradient, the by-column index of each sparse copy (two offsets
-    /// per input, see [`ModelSpec::sample_bytes`]), bookkeeping, and the working buffer of
-    /// its largest matrix product. Saturates at `u64::MAX`.
-    pub fn model_bytes(&self) -> u64 {
-        let dense = self.dense_layers();
-        // `col_starts` (one more than the inputs) and `col_cursor`, per copy.
-        let column_offsets = dense
-            .iter()
-            .map(|layer| {
-                (layer.inputs.saturating_mul(2).saturating_add(1))
-                    .saturating_mul(layer.sparse_copies)
-            })
-            .fold(0u64, u64::saturating_add);
-        // A dense layer's products, with the batch's dimension as large as packing takes it:
-        // x·W (batch × inputs by inputs × units), xᵀ·∂Z (inputs × batch by batch × units),
-        // ∂Z·Wᵀ (batch × units by units × inputs).
-        let workspace = dense
-            .iter()
-            .flat_map(|&DenseLayer { inputs, units, .. }| {
-                [
-                    packing_bytes(u64::MAX, inputs, units),
-                    packing_bytes(inputs, u64::MAX, units),
-                    packing_bytes(u64::MAX, units, inputs),
-                ]
-            })
-            .max()
-            .unwrap_or(0);
-        self.param_count()
-            .saturating_mul(2 * FLOAT_BYTES)
-            .saturating_add(column_offsets.saturating_mul(OFFSET_BYTES))
-            .saturating_add((self.layers.len() as u64).saturating_mul(BOOKKEEPING_BYTES_PER_LAYER))
-            .saturating_add(workspace)
-    }
-
-    /// Checks every range: a non-empty input, at least one dense layer, widths from 1 to
-    /// [`MAX_UNITS`], dropout rates in `[0, 1)`, a flatten before layers that need flat input,
-    /// and at most [`MAX_PARAMS`] parameters in all.
+    /// Checks every range: a non-empty input, at least one layer with weights, every layer's
+    /// own ranges and shapes ([`ModelSpec::layer_shapes`]: widths from 1 to [`MAX_UNITS`],
+    /// dropout rates in `[0, 1)`, a flatten before dense layers, images for convolutions and
+    /// pooling, windows that fit), and at most [`MAX_PARAMS`] parameters in all.
     pub fn validate(&self) -> Result<()> {
-        if self.input_shape.is_empty() || self.input_shape.contains(&0) {
-            return Err(Error::invalid(
-                "input_shape",
-                Reason::ZeroDimension {
-                    input_shape: self.input_shape.clone(),
-                },
-            ));
-        }
-        let features = self
-            .input_shape
-            .iter()
-            .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-            .filter(|&f| f <= MAX_INPUT_FEATURES);
-        if features.is_none() {
-            return Err(Error::invalid(
-                "input_shape",
-                Reason::TooManyFeatures {
-                    input_shape: self.input_shape.clone(),
-                    max: MAX_INPUT_FEATURES,
-                },
-            ));
-        }
+        self.check_input_shape()?;
         if self.layers.is_empty() {
             return Err(Error::invalid("layers", Reason::EmptyModel));
         }
@@ -404,44 +386,10 @@ impl ModelSpec {
                 },
             ));
         }
-        if !self
-            .layers
-            .iter()
-            .any(|l| matches!(l, LayerSpec::Dense { .. }))
-        {
-            return Err(Error::invalid("layers", Reason::NoDenseLayer));
+        if !self.layers.iter().any(LayerSpec::has_weights) {
+            return Err(Error::invalid("layers", Reason::NoWeights));
         }
-        let mut flat = self.input_shape.len() == 1;
-        for (i, layer) in self.layers.iter().enumerate() {
-            match *layer {
-                LayerSpec::Flatten => flat = true,
-                LayerSpec::Dense { units, .. } => {
-                    check_units(&format!("layers[{i}].units"), units, MAX_UNITS)?;
-                    if !flat {
-                        return Err(Error::invalid(
-                            format!("layers[{i}]"),
-                            Reason::FlattenFirst {
-                                input_shape: self.input_shape.clone(),
-                            },
-                        ));
-                    }
-                }
-                LayerSpec::Dropout { rate } => {
-                    if !(rate.is_finite() && (0.0..1.0).contains(&rate)) {
-                        return Err(Error::invalid(
-                            format!("layers[{i}].rate"),
-                            Reason::range(
-                                Quantity::DropoutRate,
-                                rate,
-                                Some(Bound::inclusive(0.0)),
-                                Some(Bound::exclusive(1.0)),
-                            ),
-                        ));
-                    }
-                }
-                LayerSpec::Activation { .. } => {}
-            }
-        }
+        self.layer_shapes()?;
         let params = self.param_count();
         if params > MAX_PARAMS {
             return Err(Error::invalid(
@@ -551,9 +499,9 @@ mod tests {
 
     #[test]
     fn unknown_layer_type_is_a_config_error() {
-        let err = ModelSpec::from_json(r#"{"input_shape":[4],"layers":[{"type":"conv2d"}]}"#)
+        let err = ModelSpec::from_json(r#"{"input_shape":[4],"layers":[{"type":"conv3d"}]}"#)
             .unwrap_err();
-        assert!(err.to_string().contains("conv2d"), "{err}");
+        assert!(err.to_string().contains("conv3d"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,287 @@
+//! Pooling over images stored channels last, with Keras's semantics: `MaxPooling2D`,
+//! `AveragePooling2D` (each channel on its own, over a window; with `same` padding the padded
+//! cells take no part — a maximum or mean of the image's cells only, as TensorFlow's) and
+//! `GlobalAveragePooling2D` (each channel's mean over the whole image).
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+use super::window::{Image, Window};
+use super::{ForwardContext, Layer};
+use crate::Scalar;
+
+/// How a [`Pool2d`] reduces its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduce {
+    /// The largest value; the gradient goes to it alone.
+    Max,
+    /// The mean of the window's cells in the image; the gradient is shared among them.
+    Average,
+}
+
+/// Max or average pooling over a window.
+pub struct Pool2d {
+    name: String,
+    reduce: Reduce,
+    window: Window,
+    /// For max pooling, the input index (within its sample) each output of the last forward
+    /// pass took its value from, `[batch · outputs]`.
+    argmax: Vec<u32>,
+}
+
+impl Pool2d {
+    /// Pooling by `reduce` over `window`.
+    pub fn new(name: impl Into<String>, reduce: Reduce, window: Window) -> Self {
+        Pool2d {
+            name: name.into(),
+            reduce,
+            window,
+            argmax: Vec::new(),
+        }
+    }
+
+    /// The output image of one sample.
+    pub fn output_image(&self) -> Image {
+        Image {
+            height: self.window.output[0],
+            width: self.window.output[1],
+            channels: self.window.input.channels,
+        }
+    }
+
+    /// The input cells (row-major cell indices) under the window at output `(oy, ox)`.
+    fn cells(&self, oy: usize, ox: usize) -> impl Iterator<Item = usize> + '_ {
+        let w = &self.window;
+        (0..w.size[0])
+            .filter_map(move |ky| w.input_row(oy, ky))
+            .flat_map(move |iy| {
+                (0..w.size[1])
+                    .filter_map(move |kx| w.input_column(ox, kx))
+                    .map(move |ix| iy * w.input.width + ix)
+            })
+    }
+}
+
+impl<F: Scalar> Layer<F> for Pool2d {
+    fn kind(&self) -> &'static str {
+        match self.reduce {
+            Reduce::Max => "MaxPooling2D",
+            Reduce::Average => "AveragePooling2D",
+        }
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn output_features(&self) -> usize {
+        self.output_image().features()
+    }
+
+    fn output_shape(&self) -> Vec<usize> {
+        self.output_image().shape()
+    }
+
+    fn forward(
+        &mut self,
+        input: ArrayView2<'_, F>,
+        mut output: ArrayViewMut2<'_, F>,
+        _ctx: &mut ForwardContext<'_>,
+    ) {
+        let channels = self.window.input.channels;
+        let out_w = self.window.output[1];
+        let per_sample = <Self as Layer<F>>::output_features(self);
+        if self.reduce == Reduce::Max {
+            self.argmax.resize(input.nrows() * per_sample, 0);
+        }
+        for (sample, (x, mut y)) in input.outer_iter().zip(output.outer_iter_mut()).enumerate() {
+            for position in 0..self.window.positions() {
+                let (oy, ox) = (position / out_w, position % out_w);
+                for c in 0..channels {
+                    let out = position * channels + c;
+                    y[out] = match self.reduce {
+                        Reduce::Max => {
+                            let (best, value) = self
+                                .cells(oy, ox)
+                                .map(|cell| (cell * channels + c, x[cell * channels + c]))
+                                .fold((0, F::neg_infinity()), |(bi, bv), (i, v)| {
+                                    // The first of equal maxima, as TensorFlow's; a NaN wins.
+                                    if v > bv || v.is_nan() && !bv.is_nan() {
+                                        (i, v)
+                                    } else {
+                                        (bi, bv)
+                                    }
+                                });
+                            self.argmax[sample * per_sample + out] = best as u32;
+                            value
+                        }
+                        Reduce::Average => {
+                            let (sum, count) = self
+                                .cells(oy, ox)
+                                .fold((F::zero(), 0usize), |(s, n), cell| {
+                                    (s + x[cell * channels + c], n + 1)
+                                });
+                            sum / F::lit(count as f64)
+                        }
+                    };
+                }
+            }
+        }
+    }
+
+    fn backward(
+        &mut self,
+        _input: ArrayView2<'_, F>,
+        _output: ArrayView2<'_, F>,
+        grad_output: ArrayViewMut2<'_, F>,
+        grad_input: Option<ArrayViewMut2<'_, F>>,
+    ) {
+        let Some(mut grad_input) = grad_input else {
+            return;
+        };
+        grad_input.fill(F::zero());
+        let channels = self.window.input.channels;
+        let out_w = self.window.output[1];
+        let per_sample = <Self as Layer<F>>::output_features(self);
+        for (sample, (g, mut gx)) in grad_output
+            .outer_iter()
+            .zip(grad_input.outer_iter_mut())
+            .enumerate()
+        {
+            match self.reduce {
+                Reduce::Max => {
+                    for (out, &g) in g.iter().enumerate() {
+                        gx[self.argmax[sample * per_sample + out] as usize] += g;
+                    }
+                }
+                Reduce::Average => {
+                    for position in 0..self.window.positions() {
+                        let (oy, ox) = (position / out_w, position % out_w);
+                        let count = self.cells(oy, ox).count();
+                        for c in 0..channels {
+                            let share = g[position * channels + c] / F::lit(count as f64);
+                            for cell in self.cells(oy, ox) {
+                                gx[cell * channels + c] += share;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each channel's mean over the whole image: `[h, w, c]` to `[c]`.
+pub struct GlobalAveragePool2d {
+    name: String,
+    input: Image,
+}
+
+impl GlobalAveragePool2d {
+    /// Pooling of `input` images.
+    pub fn new(name: impl Into<String>, input: Image) -> Self {
+        GlobalAveragePool2d {
+            name: name.into(),
+            input,
+        }
+    }
+}
+
+impl<F: Scalar> Layer<F> for GlobalAveragePool2d {
+    fn kind(&self) -> &'static str {
+        "GlobalAveragePooling2D"
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn output_features(&self) -> usize {
+        self.input.channels
+    }
+
+    fn forward(
+        &mut self,
+        input: ArrayView2<'_, F>,
+        mut output: ArrayViewMut2<'_, F>,
+        _ctx: &mut ForwardContext<'_>,
+    ) {
+        let channels = self.input.channels;
+        let cells = F::lit(self.input.cells() as f64);
+        for (x, mut y) in input.outer_iter().zip(output.outer_iter_mut()) {
+            y.fill(F::zero());
+            for (i, &v) in x.iter().enumerate() {
+                y[i % channels] += v;
+            }
+            y.mapv_inplace(|s| s / cells);
+        }
+    }
+
+    fn backward(
+        &mut self,
+        _input: ArrayView2<'_, F>,
+        _output: ArrayView2<'_, F>,
+        grad_output: ArrayViewMut2<'_, F>,
+        grad_input: Option<ArrayViewMut2<'_, F>>,
+    ) {
+        let Some(mut grad_input) = grad_input else {
+            return;
+        };
+        let channels = self.input.channels;
+        let cells = F::lit(self.input.cells() as f64);
+        for (g, mut gx) in grad_output.outer_iter().zip(grad_input.outer_iter_mut()) {
+            for (i, v) in gx.iter_mut().enumerate() {
+                *v = g[i % channels] / cells;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_layer;
+    use crate::layers::window::Padding;
+
+    fn pool(
+        reduce: Reduce,
+        input: Image,
+        size: [usize; 2],
+        strides: [usize; 2],
+        padding: Padding,
+    ) -> Pool2d {
+        Pool2d::new(
+            "pool",
+            reduce,
+            Window::new(input, size, strides, padding).unwrap(),
+        )
+    }
+
+    fn image(height: usize, width: usize, channels: usize) -> Image {
+        Image {
+            height,
+            width,
+            channels,
+        }
+    }
+
+    #[test]
+    fn pooling_gradients_match_finite_differences() {
+        // Random inputs have no ties, so max pooling is differentiable at them.
+        let cases = [
+            (image(5, 5, 2), [2, 2], [2, 2], Padding::Valid),
+            (image(7, 7, 1), [3, 3], [2, 2], Padding::Valid),
+            (image(4, 6, 3), [2, 3], [1, 2], Padding::Valid),
+            (image(5, 5, 1), [2, 2], [2, 2], Padding::Same),
+            (image(3, 4, 2), [3, 3], [1, 1], Padding::Same),
+        ];
+        for (input, size, strides, padding) in cases {
+            for reduce in [Reduce::Max, Reduce::Average] {
+                let mut layer = pool(reduce, input, size, strides, padding);
+                check_layer(&mut layer, input.features(), 2)
+                    .unwrap_or_else(|e| panic!("{reduce:?} {input:?} {size:?} {padding:?}: {e}"));
+            }
+        }
+        let mut global = GlobalAveragePool2d::new("gap", image(3, 4, 2));
+        check_layer(&mut global, 24, 3).unwrap();
+    }
+}

@@ -1,0 +1,329 @@
+//! Shapes through a [`ModelSpec`]: what each layer receives and gives per sample, checked
+//! layer by layer before anything is built, with Keras's rules — dense layers take flat
+//! vectors, convolution and pooling layers take images (`[h, w]`, one channel implied, or
+//! `[h, w, c]`), and a window must fit its image.
+
+use super::{LayerSpec, ModelSpec, Pair, check_units};
+use crate::layers::window::{Image, Padding, Window};
+use crate::{Bound, Error, Quantity, Reason, Result};
+
+/// The most kernels a convolution may have.
+pub const MAX_FILTERS: usize = 1024;
+/// The largest kernel or pooling window, and the longest stride, along either axis.
+pub const MAX_WINDOW: usize = 32;
+
+/// One layer of a specification with the shape of its samples in and out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerShape {
+    /// What it receives per sample (the model's input shape for the first layer).
+    pub input: Vec<usize>,
+    /// What it gives per sample: `[h, w, c]` for an image, `[features]` for a vector.
+    pub output: Vec<usize>,
+    /// Where a convolution's kernel or a pooling window lands.
+    pub window: Option<Window>,
+}
+
+impl LayerShape {
+    /// Numbers per output sample.
+    pub fn output_features(&self) -> usize {
+        self.output.iter().product()
+    }
+}
+
+impl ModelSpec {
+    /// Each layer's shapes, input to output, checking on the way every layer's ranges and
+    /// that each receives what it takes. An error names the layer's field (`layers[2].units`).
+    pub fn layer_shapes(&self) -> Result<Vec<LayerShape>> {
+        self.check_input_shape()?;
+        let mut shape = self.input_shape.clone();
+        let mut shapes = Vec::with_capacity(self.layers.len());
+        for (i, layer) in self.layers.iter().enumerate() {
+            let field = |name: &str| format!("layers[{i}].{name}");
+            let image = |shape: &[usize]| {
+                Image::from_shape(shape).ok_or_else(|| {
+                    Error::invalid(
+                        format!("layers[{i}]"),
+                        Reason::NeedsImage {
+                            input_shape: shape.to_vec(),
+                        },
+                    )
+                })
+            };
+            let window = |image: Image, size: Pair, strides: Pair, padding: Padding| {
+                check_window(&field("kernel_size"), size)?;
+                check_window(&field("strides"), strides)?;
+                Window::new(image, size.0, strides.0, padding).ok_or_else(|| {
+                    Error::invalid(
+                        format!("layers[{i}]"),
+                        Reason::WindowLargerThanImage {
+                            window: size.0,
+                            image: [image.height, image.width],
+                        },
+                    )
+                })
+            };
+            let (output, window) = match *layer {
+                LayerSpec::Flatten => (vec![shape.iter().product()], None),
+                LayerSpec::Dense { units, .. } => {
+                    check_units(&field("units"), units, super::MAX_UNITS)?;
+                    if shape.len() != 1 {
+                        return Err(Error::invalid(
+                            format!("layers[{i}]"),
+                            Reason::FlattenFirst {
+                                input_shape: shape.clone(),
+                            },
+                        ));
+                    }
+                    (vec![units], None)
+                }
+                LayerSpec::Activation { .. } => (shape.clone(), None),
+                LayerSpec::Dropout { rate } => {
+                    if !(rate.is_finite() && (0.0..1.0).contains(&rate)) {
+                        return Err(Error::invalid(
+                            field("rate"),
+                            Reason::range(
+                                Quantity::DropoutRate,
+                                rate,
+                                Some(Bound::inclusive(0.0)),
+                                Some(Bound::exclusive(1.0)),
+                            ),
+                        ));
+                    }
+                    (shape.clone(), None)
+                }
+                LayerSpec::Conv2d {
+                    filters,
+                    kernel_size,
+                    strides,
+                    padding,
+                    ..
+                } => {
+                    if !(1..=MAX_FILTERS).contains(&filters) {
+                        return Err(Error::invalid(
+                            field("filters"),
+                            Reason::whole(Quantity::Whole, filters, 1, MAX_FILTERS),
+                        ));
+                    }
+                    let image = image(&shape)?;
+                    let w = window(image, kernel_size, strides, padding)?;
+                    (vec![w.output[0], w.output[1], filters], Some(w))
+                }
+                LayerSpec::MaxPooling2d {
+                    pool_size,
+                    strides,
+                    padding,
+                }
+                | LayerSpec::AveragePooling2d {
+                    pool_size,
+                    strides,
+                    padding,
+                } => {
+                    let image = image(&shape)?;
+                    let w = (|| {
+                        check_window(&field("pool_size"), pool_size)?;
+                        window(image, pool_size, strides.unwrap_or(pool_size), padding)
+                    })()?;
+                    (vec![w.output[0], w.output[1], image.channels], Some(w))
+                }
+                LayerSpec::GlobalAveragePooling2d => (vec![image(&shape)?.channels], None),
+            };
+            shapes.push(LayerShape {
+                input: std::mem::replace(&mut shape, output.clone()),
+                output,
+                window,
+            });
+        }
+        Ok(shapes)
+    }
+
+    /// Checks the input shape: no dimension 0, at most [`super::MAX_INPUT_FEATURES`] numbers.
+    pub(super) fn check_input_shape(&self) -> Result<()> {
+        if self.input_shape.is_empty() || self.input_shape.contains(&0) {
+            return Err(Error::invalid(
+                "input_shape",
+                Reason::ZeroDimension {
+                    input_shape: self.input_shape.clone(),
+                },
+            ));
+        }
+        let features = self
+            .input_shape
+            .iter()
+            .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+            .filter(|&f| f <= super::MAX_INPUT_FEATURES);
+        if features.is_none() {
+            return Err(Error::invalid(
+                "input_shape",
+                Reason::TooManyFeatures {
+                    input_shape: self.input_shape.clone(),
+                    max: super::MAX_INPUT_FEATURES,
+                },
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks a window's size or strides: 1 to [`MAX_WINDOW`] along each axis.
+fn check_window(field: &str, pair: Pair) -> Result<()> {
+    match pair.0.into_iter().find(|n| !(1..=MAX_WINDOW).contains(n)) {
+        Some(bad) => Err(Error::invalid(
+            field,
+            Reason::whole(Quantity::Whole, bad, 1, MAX_WINDOW),
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Activation;
+    use crate::layers::Init;
+
+    fn conv(filters: usize, size: usize, padding: Padding) -> LayerSpec {
+        LayerSpec::Conv2d {
+            filters,
+            kernel_size: Pair::square(size),
+            strides: Pair::square(1),
+            padding,
+            activation: Activation::Relu,
+            init: Init::GlorotUniform,
+        }
+    }
+
+    fn max_pool(size: usize) -> LayerSpec {
+        LayerSpec::MaxPooling2d {
+            pool_size: Pair::square(size),
+            strides: None,
+            padding: Padding::Valid,
+        }
+    }
+
+    fn dense(units: usize) -> LayerSpec {
+        LayerSpec::Dense {
+            units,
+            activation: Activation::Softmax,
+            init: Init::GlorotUniform,
+        }
+    }
+
+    #[test]
+    fn kerass_convnet_has_kerass_shapes() {
+        let spec = ModelSpec::keras_convnet();
+        let outputs: Vec<Vec<usize>> = spec
+            .layer_shapes()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.output)
+            .collect();
+        assert_eq!(
+            outputs,
+            [
+                vec![26, 26, 32],
+                vec![13, 13, 32],
+                vec![11, 11, 64],
+                vec![5, 5, 64],
+                vec![1600],
+                vec![1600],
+                vec![10],
+            ]
+        );
+    }
+
+    #[test]
+    fn shapes_that_do_not_chain_are_refused_with_the_layer_named() {
+        let refused = |input_shape: Vec<usize>, layers: Vec<LayerSpec>| {
+            ModelSpec {
+                input_shape,
+                layers,
+            }
+            .layer_shapes()
+            .unwrap_err()
+        };
+        // A convolution after flatten: no image left.
+        match refused(
+            vec![28, 28],
+            vec![LayerSpec::Flatten, conv(4, 3, Padding::Valid), dense(10)],
+        ) {
+            Error::InvalidConfig {
+                field,
+                reason: Reason::NeedsImage { input_shape },
+            } => assert_eq!((field.as_str(), input_shape), ("layers[1]", vec![784])),
+            other => panic!("{other:?}"),
+        }
+        // A window larger than its image.
+        match refused(
+            vec![28, 28],
+            vec![
+                max_pool(2),
+                max_pool(2),
+                max_pool(2),
+                conv(4, 5, Padding::Valid),
+            ],
+        ) {
+            Error::InvalidConfig {
+                field,
+                reason: Reason::WindowLargerThanImage { window, image },
+            } => assert_eq!(
+                (field.as_str(), window, image),
+                ("layers[3]", [5, 5], [3, 3])
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A dense layer on an image.
+        assert!(matches!(
+            refused(vec![28, 28], vec![conv(4, 3, Padding::Same), dense(10)]),
+            Error::InvalidConfig {
+                reason: Reason::FlattenFirst { .. },
+                ..
+            }
+        ));
+        for (layer, field) in [
+            (conv(0, 3, Padding::Valid), "layers[0].filters"),
+            (
+                conv(MAX_FILTERS + 1, 3, Padding::Valid),
+                "layers[0].filters",
+            ),
+            (conv(2, 0, Padding::Same), "layers[0].kernel_size"),
+            (
+                conv(2, MAX_WINDOW + 1, Padding::Same),
+                "layers[0].kernel_size",
+            ),
+            (max_pool(0), "layers[0].pool_size"),
+            (
+                LayerSpec::AveragePooling2d {
+                    pool_size: Pair::square(2),
+                    strides: Some(Pair([1, 0])),
+                    padding: Padding::Valid,
+                },
+                "layers[0].strides",
+            ),
+        ] {
+            match refused(vec![8, 8, 2], vec![layer]) {
+                Error::InvalidConfig { field: f, .. } => assert_eq!(f, field, "{layer:?}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_flat_input_refuses_a_convolution_and_a_three_d_one_takes_it() {
+        assert!(
+            ModelSpec {
+                input_shape: vec![784],
+                layers: vec![conv(2, 3, Padding::Valid)],
+            }
+            .layer_shapes()
+            .is_err()
+        );
+        let shapes = ModelSpec {
+            input_shape: vec![6, 5, 3],
+            layers: vec![conv(2, 3, Padding::Same), LayerSpec::GlobalAveragePooling2d],
+        }
+        .layer_shapes()
+        .unwrap();
+        assert_eq!(shapes[0].output, [6, 5, 2]);
+        assert_eq!(shapes[1].output, [2]);
+    }
+}
