@@ -623,6 +623,48 @@ mod tests {
         assert_eq!(from_bytes(&first).unwrap().spec(), model.spec());
     }
 
+    #[test]
+    fn a_convolutional_model_round_trips_with_kerass_tensor_names_and_shapes() {
+        let spec = ModelSpec::keras_convnet();
+        let mut model = Sequential::<f32>::from_spec(&spec, 5).unwrap();
+        let bytes = to_bytes(&model);
+        let tensors = SafeTensors::deserialize(&bytes).unwrap();
+        assert_eq!(
+            tensors.tensor("conv2d_1.kernel").unwrap().shape(),
+            [3, 3, 1, 32]
+        );
+        assert_eq!(
+            tensors.tensor("conv2d_2.kernel").unwrap().shape(),
+            [3, 3, 32, 64]
+        );
+        assert_eq!(tensors.tensor("conv2d_2.bias").unwrap().shape(), [64]);
+        assert_eq!(
+            tensors.tensor("dense_1.kernel").unwrap().shape(),
+            [1600, 10]
+        );
+        let mut loaded = from_bytes(&bytes).unwrap();
+        assert_eq!(loaded.spec(), &spec);
+        let x = Array2::from_shape_fn((4, 784), |(i, j)| ((i * 784 + j) % 7) as f32 / 7.0);
+        let (a, b) = (model.predict(x.view()), loaded.predict(x.view()));
+        let bits = |p: &Array2<f32>| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a), bits(&b));
+        // A kernel of another shape with the same number of values is refused, by name.
+        let swapped = craft(
+            &[(
+                "conv2d_1.kernel",
+                Dtype::F32,
+                vec![1, 3, 3, 32],
+                f32_bytes(&[0.0; 288]),
+            )],
+            &[("format_version", "1"), ("model_spec", &spec.to_json())],
+        );
+        let err = from_bytes(&swapped).unwrap_err().to_string();
+        assert!(
+            err.contains("conv2d_1.kernel") && err.contains("[3, 3, 1, 32]"),
+            "{err}"
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 

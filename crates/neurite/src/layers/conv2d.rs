@@ -128,6 +128,13 @@ fn unroll<F: Scalar>(window: &Window, x: &[F], mut rows: ArrayViewMut2<'_, F>) {
                 segment.fill(F::zero());
                 continue;
             };
+            let columns = window.input_columns(ox);
+            if columns.len() == kw {
+                // The kernel's row lies inside the image: one contiguous run of `kw·c` inputs.
+                let at = (iy * width + columns.start) * channels;
+                segment.copy_from_slice(&x[at..at + kw * channels]);
+                continue;
+            }
             for kx in 0..kw {
                 let cell = &mut segment[kx * channels..(kx + 1) * channels];
                 match window.input_column(ox, kx) {

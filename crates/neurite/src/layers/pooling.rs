@@ -47,18 +47,22 @@ impl Pool2d {
             channels: self.window.input.channels,
         }
     }
+}
 
-    /// The input cells (row-major cell indices) under the window at output `(oy, ox)`.
-    fn cells(&self, oy: usize, ox: usize) -> impl Iterator<Item = usize> + '_ {
-        let w = &self.window;
-        (0..w.size[0])
-            .filter_map(move |ky| w.input_row(oy, ky))
-            .flat_map(move |iy| {
-                (0..w.size[1])
-                    .filter_map(move |kx| w.input_column(ox, kx))
-                    .map(move |ix| iy * w.input.width + ix)
-            })
-    }
+/// The input cells (row-major cell indices) under `w` at output `position`.
+fn cells(w: &Window, position: usize) -> impl Iterator<Item = usize> + '_ {
+    let (oy, ox) = (position / w.output[1], position % w.output[1]);
+    let columns = w.input_columns(ox);
+    w.input_rows(oy).flat_map(move |iy| {
+        let row = iy * w.input.width;
+        columns.clone().map(move |ix| row + ix)
+    })
+}
+
+/// How many image cells `w` covers at output `position` (at least one).
+fn cell_count(w: &Window, position: usize) -> usize {
+    let (oy, ox) = (position / w.output[1], position % w.output[1]);
+    w.input_rows(oy).len() * w.input_columns(ox).len()
 }
 
 impl<F: Scalar> Layer<F> for Pool2d {
@@ -88,41 +92,51 @@ impl<F: Scalar> Layer<F> for Pool2d {
         _ctx: &mut ForwardContext<'_>,
     ) {
         let channels = self.window.input.channels;
-        let out_w = self.window.output[1];
         let per_sample = <Self as Layer<F>>::output_features(self);
         if self.reduce == Reduce::Max {
             self.argmax.resize(input.nrows() * per_sample, 0);
         }
         for (sample, (x, mut y)) in input.outer_iter().zip(output.outer_iter_mut()).enumerate() {
-            for position in 0..self.window.positions() {
-                let (oy, ox) = (position / out_w, position % out_w);
-                for c in 0..channels {
-                    let out = position * channels + c;
-                    y[out] = match self.reduce {
-                        Reduce::Max => {
-                            let (best, value) = self
-                                .cells(oy, ox)
-                                .map(|cell| (cell * channels + c, x[cell * channels + c]))
-                                .fold((0, F::neg_infinity()), |(bi, bv), (i, v)| {
-                                    // The first of equal maxima, as TensorFlow's; a NaN wins.
-                                    if v > bv || v.is_nan() && !bv.is_nan() {
-                                        (i, v)
-                                    } else {
-                                        (bi, bv)
-                                    }
-                                });
-                            self.argmax[sample * per_sample + out] = best as u32;
-                            value
+            let x = x.to_slice().expect("a layer's input rows are contiguous");
+            let y = y
+                .as_slice_mut()
+                .expect("a layer's output rows are contiguous");
+            for (position, y) in y.chunks_exact_mut(channels).enumerate() {
+                // Channel by channel in the innermost loop: contiguous, and it vectorises.
+                match self.reduce {
+                    Reduce::Max => {
+                        let at = sample * per_sample + position * channels;
+                        let arg = &mut self.argmax[at..at + channels];
+                        let mut window_cells = cells(&self.window, position);
+                        let first = window_cells.next().expect("a window covers a cell") * channels;
+                        y.copy_from_slice(&x[first..first + channels]);
+                        for (c, index) in arg.iter_mut().enumerate() {
+                            *index = (first + c) as u32;
                         }
-                        Reduce::Average => {
-                            let (sum, count) = self
-                                .cells(oy, ox)
-                                .fold((F::zero(), 0usize), |(s, n), cell| {
-                                    (s + x[cell * channels + c], n + 1)
-                                });
-                            sum / F::lit(count as f64)
+                        for cell in window_cells {
+                            let base = cell * channels;
+                            let values = &x[base..base + channels];
+                            for (c, ((best, index), &v)) in
+                                y.iter_mut().zip(arg.iter_mut()).zip(values).enumerate()
+                            {
+                                // Strictly greater: the first of equal maxima, as TensorFlow's.
+                                if v > *best {
+                                    *best = v;
+                                    *index = (base + c) as u32;
+                                }
+                            }
                         }
-                    };
+                    }
+                    Reduce::Average => {
+                        y.fill(F::zero());
+                        for cell in cells(&self.window, position) {
+                            for (sum, &v) in y.iter_mut().zip(&x[cell * channels..][..channels]) {
+                                *sum += v;
+                            }
+                        }
+                        let count = F::lit(cell_count(&self.window, position) as f64);
+                        y.iter_mut().for_each(|sum| *sum /= count);
+                    }
                 }
             }
         }
@@ -140,27 +154,31 @@ impl<F: Scalar> Layer<F> for Pool2d {
         };
         grad_input.fill(F::zero());
         let channels = self.window.input.channels;
-        let out_w = self.window.output[1];
         let per_sample = <Self as Layer<F>>::output_features(self);
         for (sample, (g, mut gx)) in grad_output
             .outer_iter()
             .zip(grad_input.outer_iter_mut())
             .enumerate()
         {
+            let gx = gx
+                .as_slice_mut()
+                .expect("a layer's gradient rows are contiguous");
             match self.reduce {
                 Reduce::Max => {
-                    for (out, &g) in g.iter().enumerate() {
-                        gx[self.argmax[sample * per_sample + out] as usize] += g;
+                    let arg = &self.argmax[sample * per_sample..][..per_sample];
+                    for (&index, &g) in arg.iter().zip(g.iter()) {
+                        gx[index as usize] += g;
                     }
                 }
                 Reduce::Average => {
-                    for position in 0..self.window.positions() {
-                        let (oy, ox) = (position / out_w, position % out_w);
-                        let count = self.cells(oy, ox).count();
-                        for c in 0..channels {
-                            let share = g[position * channels + c] / F::lit(count as f64);
-                            for cell in self.cells(oy, ox) {
-                                gx[cell * channels + c] += share;
+                    let g = g
+                        .to_slice()
+                        .expect("a layer's gradient rows are contiguous");
+                    for (position, g) in g.chunks_exact(channels).enumerate() {
+                        let count = F::lit(cell_count(&self.window, position) as f64);
+                        for cell in cells(&self.window, position) {
+                            for (to, &g) in gx[cell * channels..][..channels].iter_mut().zip(g) {
+                                *to += g / count;
                             }
                         }
                     }

@@ -109,6 +109,28 @@ impl Window {
         self.output[0] * self.output[1]
     }
 
+    /// The input rows under the window at output row `out`, padding left out.
+    #[inline]
+    pub fn input_rows(&self, out: usize) -> std::ops::Range<usize> {
+        span(
+            out * self.strides[0],
+            self.size[0],
+            self.pad[0],
+            self.input.height,
+        )
+    }
+
+    /// The input columns under the window at output column `out`, padding left out.
+    #[inline]
+    pub fn input_columns(&self, out: usize) -> std::ops::Range<usize> {
+        span(
+            out * self.strides[1],
+            self.size[1],
+            self.pad[1],
+            self.input.width,
+        )
+    }
+
     /// The input row under window row `k` at output row `out`, if it is not padding.
     #[inline]
     pub fn input_row(&self, out: usize, k: usize) -> Option<usize> {
@@ -124,6 +146,13 @@ impl Window {
             .checked_sub(self.pad[1])
             .filter(|&c| c < self.input.width)
     }
+}
+
+/// The cells `start..start + size` of a padded axis, as cells of the unpadded one (`pad`
+/// before, `len` long).
+#[inline]
+fn span(start: usize, size: usize, pad: usize, len: usize) -> std::ops::Range<usize> {
+    start.saturating_sub(pad).min(len)..(start + size).saturating_sub(pad).min(len)
 }
 
 /// Outputs and padding before, along one axis (see the module's documentation).
@@ -191,5 +220,13 @@ mod tests {
         assert_eq!(w.input_row(0, 1), Some(0));
         assert_eq!(w.input_row(4, 2), None);
         assert_eq!(w.input_column(4, 1), Some(4));
+        assert_eq!(
+            (w.input_rows(0), w.input_rows(2), w.input_rows(4)),
+            (0..2, 1..4, 3..5)
+        );
+        for out in 0..5 {
+            let cells: Vec<usize> = (0..3).filter_map(|k| w.input_column(out, k)).collect();
+            assert_eq!(w.input_columns(out).collect::<Vec<_>>(), cells);
+        }
     }
 }
