@@ -81,18 +81,23 @@ fn a_weight_snapshot_is_read_unit_by_unit_and_a_wrong_length_is_refused() {
     use neurite_web::ui::weights::FirstLayer;
     let weights: Vec<f32> = (0..6).map(|i| i as f32 - 2.5).collect();
     let bytes: Vec<u8> = weights.iter().flat_map(|w| w.to_le_bytes()).collect();
-    let layer = FirstLayer::decode(3, 2, 5, &bytes).unwrap();
+    let layer = FirstLayer::decode(3, [1, 3], 2, 5, &bytes).unwrap();
     assert_eq!(layer.layer_units, 5);
     let units: Vec<&[f32]> = layer.units().collect();
     assert_eq!(units, [&weights[..3], &weights[3..]]);
-    assert_eq!(FirstLayer::decode(3, 2, 5, &bytes[..20]), None);
+    assert_eq!(FirstLayer::decode(3, [1, 3], 2, 5, &bytes[..20]), None);
     assert_eq!(
-        FirstLayer::decode(3, 6, 5, &[0; 72]),
+        FirstLayer::decode(3, [3, 3], 2, 5, &bytes),
+        None,
+        "a tile of another size than the units' inputs"
+    );
+    assert_eq!(
+        FirstLayer::decode(3, [1, 3], 6, 5, &[0; 72]),
         None,
         "more units than the layer"
     );
     assert_eq!(
-        FirstLayer::decode(usize::MAX, 2, 5, &bytes),
+        FirstLayer::decode(usize::MAX, [1, usize::MAX], 2, 5, &bytes),
         None,
         "an overflowing size"
     );

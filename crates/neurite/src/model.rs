@@ -117,7 +117,11 @@ impl<F: Scalar> Sequential<F> {
                     ))
                 }
                 LayerSpec::Activation { activation } => {
-                    Box::new(ActivationLayer::new(name, activation, features))
+                    // Keras's activations work on the last axis: each cell's channels.
+                    let last_axis = shape.input.last().copied().unwrap_or(features);
+                    Box::new(ActivationLayer::over_last_axis(
+                        name, activation, features, last_axis,
+                    ))
                 }
                 LayerSpec::Dropout { rate } => Box::new(Dropout::new(name, rate, features)),
             };
@@ -481,17 +485,39 @@ impl<F: Scalar> Sequential<F> {
         false
     }
 
-    /// The weights of the first dense layer, `[inputs, units]` — for MNIST each column is a
-    /// 28×28 template.
+    /// The weights of the first dense layer, `[inputs, units]`, when it is the model's first
+    /// layer with weights (so that its inputs are the pixels) — for MNIST each column is a
+    /// 28×28 template. `None` for a model that starts with a convolution.
     pub fn first_dense_kernel(&self) -> Option<ArrayView2<'_, F>> {
-        self.layers.iter().find_map(|l| {
-            l.params()
-                .into_iter()
-                .find(|p| p.name == "kernel" && p.shape.len() == 2)
-                .map(|p| {
-                    ArrayView2::from_shape((p.shape[0], p.shape[1]), p.value).expect("kernel shape")
-                })
-        })
+        let layer = self.layers.iter().find(|l| l.param_count() > 0)?;
+        layer
+            .params()
+            .into_iter()
+            .find(|p| p.name == "kernel" && p.shape.len() == 2)
+            .map(|p| {
+                ArrayView2::from_shape((p.shape[0], p.shape[1]), p.value).expect("kernel shape")
+            })
+    }
+
+    /// The first layer's weights as images, one per unit: its kernel as `[inputs, units]`
+    /// and the `[rows, columns]` each unit's column forms — the input image for a dense layer
+    /// on pixels (28×28 for MNIST; one row for a flat input), the kernel's window for a
+    /// convolution over one channel (each filter). `None` for a convolution over several
+    /// channels, whose filters form no single image.
+    pub fn first_layer_templates(&self) -> Option<(ArrayView2<'_, F>, [usize; 2])> {
+        let layer = self.layers.iter().find(|l| l.param_count() > 0)?;
+        let kernel = layer.params().into_iter().find(|p| p.name == "kernel")?;
+        let (tile, units) = match *kernel.shape.as_slice() {
+            [inputs, units] => {
+                let image = crate::layers::window::Image::from_shape(&self.spec.input_shape)
+                    .filter(|image| image.channels == 1 && image.cells() == inputs);
+                (image.map_or([1, inputs], |i| [i.height, i.width]), units)
+            }
+            [kh, kw, 1, filters] => ([kh, kw], filters),
+            _ => return None,
+        };
+        let view = ArrayView2::from_shape((tile[0] * tile[1], units), kernel.value).ok()?;
+        Some((view, tile))
     }
 
     /// A Keras-like table of layers, output shapes and parameter counts.

@@ -93,6 +93,7 @@ pub fn field_name(field: &str, lang: Lang) -> Cow<'_, str> {
         "noise" => Cow::Borrowed("噪声"),
         "train_percent" => Cow::Borrowed("训练集比例"),
         "labels" => Cow::Borrowed("标签数"),
+        "flatten_dropout" => label(Text::FlattenDropout),
         _ => layer_field(field, lang)
             .or_else(|| point_field(field))
             .map_or(Cow::Borrowed(field), Cow::Owned),
@@ -106,6 +107,9 @@ fn layer_field(field: &str, lang: Lang) -> Option<String> {
     let part = match part {
         "units" => Text::Units.in_lang(lang),
         "dropout" | "rate" => Text::Dropout.in_lang(lang),
+        "filters" => Text::Filters.in_lang(lang),
+        "kernel" | "kernel_size" | "strides" => Text::Kernel.in_lang(lang),
+        "pool" | "pool_size" => Text::Pooling.in_lang(lang),
         _ => return None,
     };
     let index = |prefix: &str| {
@@ -123,6 +127,8 @@ fn layer_field(field: &str, lang: Lang) -> Option<String> {
     };
     if let Some(i) = index("hidden[") {
         Some(format!("dense_{} 的{space}{part}", i + 1))
+    } else if let Some(i) = index("conv[") {
+        Some(format!("conv2d_{} 的{space}{part}", i + 1))
     } else {
         index("layers[").map(|_| format!("{layer} 的{space}{part}"))
     }
@@ -584,6 +590,19 @@ mod tests {
         assert_eq!(
             field_name("layers[3].rate", Lang::Zh),
             "layers[3] 的 Dropout 比率"
+        );
+        assert_eq!(
+            field_name("conv[1].filters", Lang::Zh),
+            "conv2d_2 的卷积核数"
+        );
+        assert_eq!(
+            field_name("conv[0].kernel", Lang::Zh),
+            "conv2d_1 的卷积核大小"
+        );
+        assert_eq!(field_name("conv[0].pool", Lang::Zh), "conv2d_1 的池化");
+        assert_eq!(
+            field_name("flatten_dropout", Lang::Zh),
+            "展平后的 Dropout 比率"
         );
         assert_eq!(field_name("noise", Lang::Zh), "噪声");
         assert_eq!(field_name("points[0].x", Lang::Zh), "第 1 个点的 x");

@@ -110,6 +110,22 @@ texts! {
     Training => "Training", "训练";
     Preset => "Preset", "预设";
     SeedPreset => "Seed program (Keras MNIST)", "种子程序（Keras MNIST）";
+    KerasConvnetPreset => "Keras convnet", "Keras 卷积网络";
+    LenetPreset => "LeNet-5", "LeNet-5";
+    Convolutions => "Convolutions", "卷积层";
+    AddConvolution => "Add convolution", "添加卷积层";
+    Filters => "Filters", "卷积核数";
+    Kernel => "Kernel", "卷积核大小";
+    Padding => "Padding", "填充";
+    Pooling => "Pooling", "池化";
+    PoolNone => "none", "无";
+    PoolMax => "max 2×2", "最大 2×2";
+    PoolAverage => "average 2×2", "平均 2×2";
+    FlattenDropout => "Dropout after flatten", "展平后的 Dropout 比率";
+    FeatureMaps => "Feature maps of your drawing", "你的手写数字的特征图";
+    FeatureMapsNote => "What each convolution and pooling layer sees in the digit you drew, one image per channel, redrawn as the model learns. Point at a cell to outline the pixels it looks at.",
+        "每个卷积层和池化层从你画的数字里看到了什么：每个通道一张图，随着模型的学习不断更新。把指针移到某个格子上，会在输入图像上框出它所看的像素（感受野）。";
+    ReceptiveField => "Receptive field: input rows × columns", "感受野：输入的行 × 列";
     HiddenLayers => "Hidden layers", "隐藏层";
     AddLayer => "Add layer", "添加层";
     Remove => "Remove", "删除";

@@ -185,6 +185,21 @@ pub struct Progress {
     pub elapsed_ms: f64,
 }
 
+/// One layer of [`FromWorker::FeatureMaps`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureMapLayer {
+    /// The layer's name (`conv2d_1`; `input` for the drawing).
+    pub name: String,
+    /// The layer's index in the model; none for the drawing.
+    pub index: Option<usize>,
+    /// `[height, width, channels]` of its output.
+    pub shape: [usize; 3],
+    /// Each channel's largest magnitude, which its bytes are scaled to (0 for a channel of
+    /// zeros).
+    pub scales: Vec<f32>,
+}
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -240,17 +255,33 @@ pub enum FromWorker {
         confusion: ConfusionMatrix,
     },
     /// The current first-layer weights, for the weight images (sent a few times per second
-    /// while they change). Payload: the first dense layer's kernel, unit by unit: `units`
-    /// runs of `inputs` little-endian `f32`s (at most [`MAX_WEIGHT_TILES`] units).
+    /// while they change). Payload: the first layer's kernel (a dense layer on the pixels, or
+    /// a convolution's filters), unit by unit: `units` runs of `inputs` little-endian `f32`s
+    /// (at most [`MAX_WEIGHT_TILES`] units).
     Snapshot {
         /// Optimizer steps taken so far.
         steps: u64,
         /// Inputs per unit.
         inputs: usize,
+        /// `[rows, columns]` of the image each unit's `inputs` weights form (28×28 for a dense
+        /// layer on MNIST, 3×3 for a 3×3 convolution).
+        tile: [usize; 2],
         /// Units in the payload.
         units: usize,
         /// Units in the layer (more than `units` when the layer is wider than the tiles shown).
         layer_units: usize,
+    },
+    /// What each convolution and pooling layer made of the drawing, after each
+    /// [`FromWorker::Prediction`] of a model that has such layers. Payload: for each layer in
+    /// turn, channel after channel, `height × width` signed bytes, row by row, each
+    /// `round(127·x / scale)` with its channel's scale.
+    FeatureMaps {
+        /// The drawing's number.
+        drawing: u64,
+        /// The model's architecture, for the receptive field of a map's cell.
+        model: neurite::ModelSpec,
+        /// The drawing itself (`index` none), then the layers, input to output.
+        layers: Vec<FeatureMapLayer>,
     },
     /// The class probabilities of the drawing last sent with [`ToWorker::Classify`], under
     /// the current weights.
@@ -470,6 +501,7 @@ pub mod samples {
             FromWorker::Snapshot {
                 steps: 1875,
                 inputs: 784,
+                tile: [28, 28],
                 units: 128,
                 layer_units: 128,
             },

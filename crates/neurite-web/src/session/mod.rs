@@ -8,6 +8,7 @@
 
 mod checkpoint;
 mod example;
+mod feature_maps;
 
 use checkpoint::Origin;
 
@@ -344,6 +345,17 @@ impl Session {
             steps: trainer.steps(),
             forward_ms,
         }));
+        let (layers, payload) = feature_maps::feature_maps(trainer.model(), pixels);
+        if !layers.is_empty() {
+            out.push(Envelope::with_payload(
+                FromWorker::FeatureMaps {
+                    drawing: *drawing,
+                    model: trainer.model().spec().clone(),
+                    layers,
+                },
+                payload,
+            ));
+        }
     }
 
     fn ready_to_train(&self, out: &mut Outbox) -> bool {
@@ -670,7 +682,7 @@ impl Session {
         self.snapshot_steps = steps;
         self.prediction_due = true;
         self.example_due = true;
-        let Some(kernel) = trainer.model().first_dense_kernel() else {
+        let Some((kernel, tile)) = trainer.model().first_layer_templates() else {
             return;
         };
         let (inputs, layer_units) = kernel.dim();
@@ -685,6 +697,7 @@ impl Session {
             FromWorker::Snapshot {
                 steps,
                 inputs,
+                tile,
                 units,
                 layer_units,
             },

@@ -16,6 +16,7 @@ use crate::ui::confusion::Confusion;
 use crate::ui::controls::Controls;
 use crate::ui::drawing::DrawingPad;
 use crate::ui::example_math::ShowTheMath;
+use crate::ui::feature_maps::FeatureMaps;
 use crate::ui::gallery::Gallery;
 use crate::ui::link::Link;
 use crate::ui::model_io::ModelFiles;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="panel draw-panel">
                 <DrawingPad link=link lang=lang/>
+                <FeatureMaps link=link lang=lang/>
             </section>
             <section class="panel math-panel">
                 <ShowTheMath link=link run=run tests=tests pick=picked_test_image lang=lang/>

@@ -17,24 +17,24 @@ const MAX_HIDDEN_LAYERS: usize = 8;
 
 /// What the controls need: the draft (through `control`) and the language.
 #[derive(Clone, Copy)]
-struct Form {
-    control: RunControl,
-    lang: Signal<Lang>,
+pub(super) struct Form {
+    pub(super) control: RunControl,
+    pub(super) lang: Signal<Lang>,
 }
 
 impl Form {
-    fn t(self, text: Text) -> &'static str {
+    pub(super) fn t(self, text: Text) -> &'static str {
         text.in_lang(self.lang.get())
     }
 
     /// The glossary's tooltip for a label that names one of its terms.
-    fn tip(self, text: Text) -> Option<String> {
+    pub(super) fn tip(self, text: Text) -> Option<String> {
         Some(glossary::term_of_label(text)?.tooltip(self.lang.get()))
     }
 }
 
 /// Changes the draft, then passes it on to the worker if it checks.
-fn edit(state: Form, change: impl FnOnce(&mut Draft)) {
+pub(super) fn edit(state: Form, change: impl FnOnce(&mut Draft)) {
     state.control.edit(change);
 }
 
@@ -81,6 +81,47 @@ fn field(
     }
 }
 
+/// The message of the refusal at `control`, if there is one.
+pub(super) fn error_at(
+    state: Form,
+    refusal: Memo<Option<Refusal>>,
+    control: String,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    move || {
+        refusal.with(|r| {
+            r.as_ref()
+                .filter(|r| r.control == control)
+                .map(|r| r.message(state.lang.get()))
+        })
+    }
+}
+
+/// A layer's activation menu (every activation but softmax, which only the output has).
+pub(super) fn activation_select(
+    state: Form,
+    testid: String,
+    value: impl Fn() -> String + Send + Sync + 'static,
+    set: impl Fn(&mut Draft, Activation) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="mini">
+            <span title=move || state.tip(Text::Activation)>{move || state.t(Text::Activation)}</span>
+            <select data-testid=testid
+                prop:value=value
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    if let Some(a) = Activation::ALL.into_iter().find(|a| a.name() == name) {
+                        edit(state, |d| set(d, a));
+                    }
+                }>
+                {Activation::ALL.into_iter().filter(|a| *a != Activation::Softmax).map(|a| view! {
+                    <option value=a.name()>{a.name()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// An initialiser's name in a model file.
 fn init_name(init: neurite::layers::Init) -> &'static str {
     INITS
@@ -92,17 +133,8 @@ fn init_name(init: neurite::layers::Init) -> &'static str {
 fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl IntoView {
     let units_control = format!("hidden[{i}].units");
     let dropout_control = format!("hidden[{i}].dropout");
-    let error_for = move |control: String| {
-        move || {
-            refusal.with(|r| {
-                r.as_ref()
-                    .filter(|r| r.control == control)
-                    .map(|r| r.message(state.lang.get()))
-            })
-        }
-    };
-    let units_error = error_for(units_control);
-    let dropout_error = error_for(dropout_control);
+    let units_error = error_at(state, refusal, units_control);
+    let dropout_error = error_at(state, refusal, dropout_control);
     let (units_invalid, dropout_invalid) = (units_error.clone(), dropout_error.clone());
     let layer = move |f: fn(&HiddenLayer) -> String| {
         let value = Memo::new(move |_| {
@@ -126,21 +158,12 @@ fn hidden_layer(state: Form, refusal: Memo<Option<Refusal>>, i: usize) -> impl I
                         edit(state, |d| d.hidden[i].units = value);
                     }/>
             </label>
-            <label class="mini">
-                <span title=move || state.tip(Text::Activation)>{move || state.t(Text::Activation)}</span>
-                <select data-testid=format!("layer-{i}-activation")
-                    prop:value=layer(|l| l.activation.name().to_string())
-                    on:change=move |ev| {
-                        let name = event_target_value(&ev);
-                        if let Some(a) = Activation::ALL.into_iter().find(|a| a.name() == name) {
-                            edit(state, |d| d.hidden[i].activation = a);
-                        }
-                    }>
-                    {Activation::ALL.into_iter().filter(|a| *a != Activation::Softmax).map(|a| view! {
-                        <option value=a.name()>{a.name()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            {activation_select(
+                state,
+                format!("layer-{i}-activation"),
+                layer(|l| l.activation.name().to_string()),
+                move |d, a| d.hidden[i].activation = a,
+            )}
             <label class="mini">
                 <span>{move || state.t(Text::Init)}</span>
                 <select data-testid=format!("layer-{i}-init")
@@ -233,10 +256,18 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                 state.control.draft.set(Draft::seed_program());
                 state.control.configure();
             }>{move || t(Text::SeedPreset)}</button>
+            <button data-testid="preset-keras-convnet" on:click=move |_| {
+                state.control.draft.set(Draft::with_model(neurite::ModelSpec::keras_convnet()));
+                state.control.configure();
+            }>{move || t(Text::KerasConvnetPreset)}</button>
+            <button data-testid="preset-lenet" on:click=move |_| {
+                state.control.draft.set(Draft::with_model(neurite::ModelSpec::lenet()));
+                state.control.configure();
+            }>{move || t(Text::LenetPreset)}</button>
         </div>
+        {super::conv_controls::conv_section(state, refusal)}
         <h3 title=move || state.tip(Text::HiddenLayers)>{move || t(Text::HiddenLayers)}</h3>
         <div class="layers" data-testid="layers">
-            <div class="layer fixed">"flatten_1 · 28×28 → 784"</div>
             {move || (0..layer_count.get()).map(|i| hidden_layer(state, refusal, i)).collect_view()}
             <div class="layer fixed">"dense_" {move || layer_count.get() + 1} " · 10 · softmax"</div>
             <button data-testid="add-layer" disabled=move || { layer_count.get() >= MAX_HIDDEN_LAYERS }

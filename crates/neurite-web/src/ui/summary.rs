@@ -21,10 +21,15 @@ pub fn ModelSummary(run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
                     } else {
                         format!("{}, {}", row.kind, row.detail)
                     };
+                    let dims: Vec<String> = if row.output_shape.is_empty() {
+                        vec![row.output_features.to_string()]
+                    } else {
+                        row.output_shape.iter().map(usize::to_string).collect()
+                    };
                     view! {
                         <tr>
                             <td>{row.name.clone()} " (" {kind} ")"</td>
-                            <td>"(None, " {row.output_features} ")"</td>
+                            <td>"(None, " {dims.join(", ")} ")"</td>
                             <td class="num">{row.params}</td>
                         </tr>
                     }

@@ -1,5 +1,6 @@
-//! The first dense layer's weights, one 28×28 tile per unit: red positive, blue negative,
-//! each tile scaled to its own largest magnitude.
+//! The first layer's weights as images, one tile per unit: a dense layer's 28×28 templates,
+//! or a convolution's filters (3×3, 5×5, … enlarged to about the same size); red positive,
+//! blue negative, each tile scaled to its own largest magnitude.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use crate::protocol::FromWorker;
 use crate::ui::digit::{diverging, paint_rgba};
 use crate::ui::link::Link;
 
+/// The side, in canvas pixels, a tile is enlarged to (at most).
 const TILE: usize = 28;
 const GAP: usize = 1;
 
@@ -18,6 +20,8 @@ const GAP: usize = 1;
 pub struct FirstLayer {
     /// Inputs per unit.
     pub inputs: usize,
+    /// `[rows, columns]` of the image a unit's inputs form.
+    pub tile: [usize; 2],
     /// Units in the layer (`weights` may hold fewer).
     pub layer_units: usize,
     /// The first units' weights, unit by unit.
@@ -27,8 +31,17 @@ pub struct FirstLayer {
 impl FirstLayer {
     /// Reads a snapshot's payload of `units × inputs` little-endian `f32`s; `None` if its
     /// length does not match.
-    pub fn decode(inputs: usize, units: usize, layer_units: usize, bytes: &[u8]) -> Option<Self> {
-        if units > layer_units || Some(bytes.len()) != inputs.checked_mul(units)?.checked_mul(4) {
+    pub fn decode(
+        inputs: usize,
+        tile: [usize; 2],
+        units: usize,
+        layer_units: usize,
+        bytes: &[u8],
+    ) -> Option<Self> {
+        if units > layer_units
+            || tile[0].checked_mul(tile[1]) != Some(inputs)
+            || Some(bytes.len()) != inputs.checked_mul(units)?.checked_mul(4)
+        {
             return None;
         }
         let weights = bytes
@@ -37,6 +50,7 @@ impl FirstLayer {
             .collect();
         Some(FirstLayer {
             inputs,
+            tile,
             layer_units,
             weights,
         })
@@ -48,23 +62,35 @@ impl FirstLayer {
     }
 }
 
-/// RGBA pixels of the tile grid for 28×28-input `layer`, and the grid's size.
+/// Whether `layer`'s units form images worth drawing: 2×2 to 28×28.
+fn drawable(layer: &FirstLayer) -> bool {
+    layer.tile.iter().all(|side| (2..=TILE).contains(side))
+}
+
+/// RGBA pixels of the tile grid for `layer`, each weight a square of `TILE / side` canvas
+/// pixels, and the grid's size.
 fn tile_grid(layer: &FirstLayer) -> (Vec<u8>, usize, usize) {
+    let [tile_rows, tile_columns] = layer.tile;
+    let zoom = (TILE / tile_rows.max(tile_columns)).max(1);
+    let (tile_height, tile_width) = (tile_rows * zoom, tile_columns * zoom);
     let units = layer.units().count();
     let columns = (units as f64).sqrt().ceil().max(1.0) as usize;
     let rows = units.div_ceil(columns).max(1);
-    let width = columns * (TILE + GAP) - GAP;
-    let height = rows * (TILE + GAP) - GAP;
+    let width = columns * (tile_width + GAP) - GAP;
+    let height = rows * (tile_height + GAP) - GAP;
     let mut rgba = vec![255u8; width * height * 4];
     for (unit, weights) in layer.units().enumerate() {
         let scale = weights.iter().fold(1e-12f32, |m, w| m.max(w.abs()));
         let (x0, y0) = (
-            (unit % columns) * (TILE + GAP),
-            (unit / columns) * (TILE + GAP),
+            (unit % columns) * (tile_width + GAP),
+            (unit / columns) * (tile_height + GAP),
         );
-        for (i, &w) in weights.iter().enumerate().take(TILE * TILE) {
-            let at = ((y0 + i / TILE) * width + x0 + i % TILE) * 4;
-            rgba[at..at + 3].copy_from_slice(&diverging(w / scale));
+        for y in 0..tile_height {
+            for x in 0..tile_width {
+                let w = weights[(y / zoom) * tile_columns + x / zoom];
+                let at = ((y0 + y) * width + x0 + x) * 4;
+                rgba[at..at + 3].copy_from_slice(&diverging(w / scale));
+            }
         }
     }
     (rgba, width, height)
@@ -83,13 +109,14 @@ pub fn Weights(
     link.subscribe(move |reply| {
         if let FromWorker::Snapshot {
             inputs,
+            tile,
             units,
             layer_units,
             ..
         } = reply.msg
         {
             let payload = reply.payload.as_deref().unwrap_or_default();
-            match FirstLayer::decode(inputs, units, layer_units, payload) {
+            match FirstLayer::decode(inputs, tile, units, layer_units, payload) {
                 Some(layer) => weights.set(Some(layer)),
                 None => problem.set(Some(format!(
                     "a weight snapshot of {units} × {inputs} weights arrived with the wrong length"
@@ -106,7 +133,7 @@ pub fn Weights(
         weights.track();
         redraw.request(move || {
             weights.with_untracked(|layer| {
-                let Some(layer) = layer.as_ref().filter(|l| l.inputs == TILE * TILE) else {
+                let Some(layer) = layer.as_ref().filter(|l| drawable(l)) else {
                     return;
                 };
                 let (rgba, width, height) = tile_grid(layer);

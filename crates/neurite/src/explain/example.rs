@@ -124,8 +124,10 @@ pub fn example_math(
     })
 }
 
-/// The index of the first dense layer's kernel among `model`'s parameter tensors.
+/// The index of the first dense layer's kernel among `model`'s parameter tensors, when that
+/// layer is the model's first with weights (see [`Sequential::first_dense_kernel`]).
 fn first_dense_kernel_index<F: crate::Scalar>(model: &Sequential<F>) -> Option<usize> {
+    model.first_dense_kernel()?;
     let params = model.named_params();
     params
         .iter()

@@ -136,6 +136,33 @@ impl ModelSpec {
         Ok(shapes)
     }
 
+    /// The input cells that output cell `(row, column)` of layer `index` depends on — its
+    /// receptive field — as `[rows, columns]` of the input image, padding left out: each
+    /// window below it widens the field by its size and multiplies it by its stride. `None`
+    /// when the layer's output is no image (after a flatten) or the cell is outside it.
+    pub fn receptive_field(
+        &self,
+        index: usize,
+        row: usize,
+        column: usize,
+    ) -> Option<[std::ops::Range<usize>; 2]> {
+        let shapes = self.layer_shapes().ok()?;
+        let output = Image::from_shape(&shapes.get(index)?.output)?;
+        if row >= output.height || column >= output.width {
+            return None;
+        }
+        let (mut rows, mut columns) = (row..row + 1, column..column + 1);
+        for shape in shapes[..=index].iter().rev() {
+            Image::from_shape(&shape.input)?;
+            if let Some(w) = &shape.window {
+                rows = w.input_rows(rows.start).start..w.input_rows(rows.end - 1).end;
+                columns =
+                    w.input_columns(columns.start).start..w.input_columns(columns.end - 1).end;
+            }
+        }
+        Some([rows, columns])
+    }
+
     /// Checks the input shape: no dimension 0, at most [`super::MAX_INPUT_FEATURES`] numbers.
     pub(super) fn check_input_shape(&self) -> Result<()> {
         if self.input_shape.is_empty() || self.input_shape.contains(&0) {
@@ -305,6 +332,28 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn receptive_fields_grow_through_each_window() {
+        let spec = ModelSpec::keras_convnet();
+        // conv 3×3: a 3×3 field; then pool 2: 4×4; conv 3×3 on the pooled image: 8×8;
+        // pool 2: 10×10.
+        assert_eq!(spec.receptive_field(0, 0, 0), Some([0..3, 0..3]));
+        assert_eq!(spec.receptive_field(0, 25, 25), Some([25..28, 25..28]));
+        assert_eq!(spec.receptive_field(1, 1, 2), Some([2..6, 4..8]));
+        assert_eq!(spec.receptive_field(2, 0, 0), Some([0..8, 0..8]));
+        assert_eq!(spec.receptive_field(3, 4, 4), Some([16..26, 16..26]));
+        assert_eq!(spec.receptive_field(3, 5, 0), None, "outside the 5×5 map");
+        assert_eq!(
+            spec.receptive_field(4, 0, 0),
+            None,
+            "flatten's output is no image"
+        );
+        // same padding: the field is clipped to the image.
+        let lenet = ModelSpec::lenet();
+        assert_eq!(lenet.receptive_field(0, 0, 0), Some([0..3, 0..3]));
+        assert_eq!(lenet.receptive_field(0, 27, 10), Some([25..28, 8..13]));
     }
 
     #[test]

@@ -9,6 +9,10 @@ use neurite::{Activation, CheckedConfig, Config, LayerSpec, ModelSpec, Optimizer
 
 use crate::i18n::{Lang, engine_errors};
 
+mod conv;
+
+pub use conv::{ConvBlock, PoolChoice};
+
 /// The widest hidden layer the width control offers.
 pub const MAX_HIDDEN_UNITS: usize = 1024;
 
@@ -84,6 +88,12 @@ impl OptimizerChoice {
 /// Every control's value, as the learner left it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
+    /// The input's shape, `[28, 28]` (or `[28, 28, 1]`, as Keras's convnet declares it).
+    pub input_shape: Vec<usize>,
+    /// Convolutional blocks before the flatten layer, input side first.
+    pub conv: Vec<ConvBlock>,
+    /// Dropout rate right after the flatten layer, as typed (`0` for none).
+    pub flatten_dropout: String,
     /// Hidden layers, input side first; the 10-way softmax output is always added.
     pub hidden: Vec<HiddenLayer>,
     /// The optimizer.
@@ -209,6 +219,14 @@ impl Draft {
         Draft::from_config(&Config::default())
     }
 
+    /// The seed program's training with `model` (a preset architecture).
+    pub fn with_model(model: ModelSpec) -> Self {
+        Draft::from_config(&Config {
+            model,
+            ..Config::default()
+        })
+    }
+
     /// The controls showing `config` (its hidden layers are its dense layers but the last).
     pub fn from_config(config: &Config) -> Self {
         let mut hidden: Vec<HiddenLayer> = Vec::new();
@@ -220,7 +238,16 @@ impl Draft {
             .count();
         let mut seen = 0;
         let mut output_init = Init::default();
+        let mut conv: Vec<ConvBlock> = Vec::new();
+        let mut flatten_dropout = "0".to_string();
         for layer in &config.model.layers {
+            if let Some(block) = ConvBlock::from_conv(layer) {
+                conv.push(block);
+                continue;
+            }
+            if seen == 0 && conv.last_mut().is_some_and(|block| block.take_pool(layer)) {
+                continue;
+            }
             match *layer {
                 LayerSpec::Dense {
                     units,
@@ -239,13 +266,12 @@ impl Draft {
                         output_init = init;
                     }
                 }
-                LayerSpec::Dropout { rate } => {
-                    if let Some(last) = hidden.last_mut() {
-                        last.dropout = rate.to_string();
-                    }
-                }
-                // The form edits dense stacks; the layers of a loaded convolutional model are
-                // not among its controls.
+                LayerSpec::Dropout { rate } => match hidden.last_mut() {
+                    Some(last) => last.dropout = rate.to_string(),
+                    None => flatten_dropout = rate.to_string(),
+                },
+                // Not among the form's controls: a standalone activation, global pooling, or
+                // pooling not after a convolution.
                 LayerSpec::Flatten
                 | LayerSpec::Activation { .. }
                 | LayerSpec::Conv2d { .. }
@@ -256,6 +282,9 @@ impl Draft {
         }
         let t = &config.training;
         let mut draft = Draft {
+            input_shape: config.model.input_shape.clone(),
+            conv,
+            flatten_dropout,
             hidden,
             optimizer: OptimizerChoice::Adam,
             momentum: "0.9".into(),
@@ -332,9 +361,22 @@ impl Draft {
     /// The configuration these controls describe, checked by the engine; or the first value
     /// refused, with its control.
     pub fn check(&self) -> Result<CheckedConfig, Refusal> {
-        let mut layers = vec![LayerSpec::Flatten];
+        let mut layers = Vec::new();
         // Which control each model layer came from, to place the engine's message.
-        let mut owners: Vec<Option<String>> = vec![None];
+        let mut owners: Vec<Option<String>> = Vec::new();
+        for (i, block) in self.conv.iter().enumerate() {
+            for (layer, owner) in block.layers(i)? {
+                layers.push(layer);
+                owners.push(Some(owner));
+            }
+        }
+        layers.push(LayerSpec::Flatten);
+        owners.push(None);
+        let rate = number("flatten_dropout", &self.flatten_dropout)?;
+        if rate != 0.0 {
+            layers.push(LayerSpec::Dropout { rate });
+            owners.push(Some("flatten_dropout".into()));
+        }
         for (i, hidden) in self.hidden.iter().enumerate() {
             let control = format!("hidden[{i}].units");
             // The playground offers narrower layers than the engine allows.
@@ -367,7 +409,7 @@ impl Draft {
         let subset = self.train_subset.trim();
         let config = Config {
             model: ModelSpec {
-                input_shape: vec![28, 28],
+                input_shape: self.input_shape.clone(),
                 layers,
             },
             training: neurite::TrainConfig {
@@ -419,18 +461,21 @@ pub fn learning_rate_from_log(log: f64) -> String {
     rounded.to_string()
 }
 
-/// The control behind an engine field: `layers[k].…` is the hidden layer that made layer `k`.
+/// The control behind an engine field: `layers[k].…` is the hidden layer (or the
+/// convolutional block) that made layer `k`.
 fn owner_of(field: &str, owners: &[Option<String>]) -> String {
     let layer = field
         .strip_prefix("layers[")
         .and_then(|rest| rest.split(']').next())
         .and_then(|k| k.parse::<usize>().ok());
     match layer {
-        Some(k) => owners
-            .get(k)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| "layers".into()),
+        Some(k) => match owners.get(k).cloned().flatten() {
+            Some(owner) if owner.starts_with("conv[") && !owner.ends_with(".pool") => {
+                conv::conv_control(&owner, field)
+            }
+            Some(owner) => owner,
+            None => "layers".into(),
+        },
         None => field.to_string(),
     }
 }
@@ -561,6 +606,47 @@ mod tests {
         assert!((draft.log_learning_rate().unwrap() + 2.0).abs() < 1e-12);
         draft.learning_rate = "abc".into();
         assert_eq!(draft.log_learning_rate(), None);
+    }
+
+    #[test]
+    fn the_convnet_presets_survive_a_round_trip_through_the_controls() {
+        for model in [ModelSpec::keras_convnet(), ModelSpec::lenet()] {
+            let config = Config {
+                model: model.clone(),
+                ..Config::default()
+            };
+            let draft = Draft::with_model(model);
+            assert_eq!(draft.check().unwrap().into_inner(), config);
+        }
+        let keras = Draft::with_model(ModelSpec::keras_convnet());
+        assert_eq!(keras.conv.len(), 2);
+        assert_eq!(keras.conv[1].filters, "64");
+        assert_eq!(keras.conv[1].pool, PoolChoice::Max);
+        assert_eq!(keras.flatten_dropout, "0.5");
+        assert!(keras.hidden.is_empty());
+    }
+
+    #[test]
+    fn a_kernel_too_large_for_its_image_is_refused_at_that_block() {
+        let mut draft = Draft::with_model(ModelSpec::keras_convnet());
+        draft.conv.push(ConvBlock::relu(8));
+        draft.conv[2].kernel = "7".into();
+        let refusal = draft.check().unwrap_err();
+        assert_eq!(refusal.control, "conv[2].kernel");
+        assert!(
+            refusal.message(Lang::En).contains("7×7 window"),
+            "{refusal:?}"
+        );
+        assert!(
+            refusal.message(Lang::Zh).contains("7×7 的窗口"),
+            "{refusal:?}"
+        );
+        draft.conv[2].kernel = "3".into();
+        draft.conv[2].filters = "0".into();
+        assert_eq!(draft.check().unwrap_err().control, "conv[2].filters");
+        draft.conv[2].filters = "8".into();
+        draft.conv[2].padding = neurite::layers::window::Padding::Same;
+        assert!(draft.check().is_ok());
     }
 
     #[test]
