@@ -37,6 +37,11 @@ fn adam_kernel_matches_the_formula_in_f64_with_and_without_a_tail() {
 }
 
 #[wasm_bindgen_test]
+fn dense_products_match_the_naive_sum() {
+    reference::check_matmul_shapes().unwrap();
+}
+
+#[wasm_bindgen_test]
 fn adam_kernel_flushes_subnormal_moments_to_zero() {
     reference::check_adam_flushes_subnormal_moments().unwrap();
 }

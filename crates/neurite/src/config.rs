@@ -17,7 +17,6 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::EVAL_BATCH;
 use crate::{Bound, Error, Loss, ModelSpec, Optimizer, OptimizerSpec, Quantity, Reason, Result};
 
 /// Largest learning rate accepted.
@@ -359,10 +358,11 @@ impl Config {
     /// The most memory a run of this configuration holds, in bytes, counted from the
     /// specification alone (in checked arithmetic, saturating at `u64::MAX`): the
     /// [`Config::fixed_bytes`], and the per-sample buffers ([`ModelSpec::sample_bytes`]) at the
-    /// tallest batch the run has — the training batch, or [`EVAL_BATCH`] samples when it
+    /// tallest batch the run has — the training batch, or [`ModelSpec::eval_batch`] (at most
+    /// [`crate::metrics::EVAL_BATCH`]) samples when it
     /// evaluates — with, for a moment, a second set of activations when the height changes,
     /// and sparse copies that `Vec` growth may leave at twice the shorter height. Dropout
-    /// masks are kept at the training batch's height. The data set itself, and what grows
+    /// masks and the convolutions' patch gradients are kept at the training batch's height. The data set itself, and what grows
     /// with it (4 bytes per training sample for the shuffled order, 5 per evaluated sample),
     /// is not counted.
     pub fn training_bytes(&self) -> u64 {
@@ -371,7 +371,7 @@ impl Config {
 
     fn training_bytes_at(&self, batch: u64) -> u64 {
         let per_sample = self.model.sample_bytes();
-        let evaluation = EVAL_BATCH as u64;
+        let evaluation = self.model.eval_batch() as u64;
         let tallest = batch.max(evaluation);
         let sparse_rows = tallest.max(batch.min(evaluation).saturating_mul(2));
         [
@@ -381,6 +381,8 @@ impl Config {
             per_sample.dropout_masks.saturating_mul(batch),
             per_sample.sparse_scratch.saturating_mul(sparse_rows),
             per_sample.sparse_entries.saturating_mul(tallest),
+            per_sample.patches.saturating_mul(tallest),
+            per_sample.patch_grads.saturating_mul(batch),
         ]
         .into_iter()
         .fold(0u64, u64::saturating_add)

@@ -7,7 +7,8 @@ use crate::loss::Targets;
 use crate::model::Penalties;
 use crate::{Dataset, Loss, PixelMode, Result, Sequential};
 
-/// Samples per forward pass during evaluation.
+/// Samples per forward pass during evaluation, at most: fewer for a model whose samples take
+/// much memory ([`crate::ModelSpec::eval_batch`]).
 pub const EVAL_BATCH: usize = 500;
 
 /// The predicted class of each row: the arg-max, or `z > 0.5` for a one-output model.
@@ -97,7 +98,7 @@ pub fn evaluate(
     let mut values = ndarray::Array2::zeros((0, 0));
     let regression = data.values().is_some();
     let indices: Vec<u32> = (0..data.len() as u32).collect();
-    for chunk in indices.chunks(EVAL_BATCH) {
+    for chunk in indices.chunks(model.spec().eval_batch()) {
         model.forward_samples(data, chunk, pixels, &mut labels, false);
         let targets = if regression {
             data.gather_values(chunk, &mut values);

@@ -614,6 +614,7 @@ impl Sequential<f32> {
         let start = self.first_trainable;
         let images = indices.iter().map(|&i| data.image(i as usize));
         if data.holds_pixels()
+            && self.layers[start].accepts_sparse()
             && self.layers[..start]
                 .iter()
                 .all(|l| l.passes_values_through())

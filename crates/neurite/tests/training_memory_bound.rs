@@ -149,7 +149,23 @@ fn configs() -> Vec<(&'static str, Config)> {
         momentum: 0.5,
         epsilon: 1e-7,
     };
-    vec![("seed MLP", seed), ("deep", deep), ("flat", flat)]
+    // Keras's convnet, and LeNet (same padding, average pooling, dense layers after).
+    let mut convnet = Config {
+        model: ModelSpec::keras_convnet(),
+        ..Config::default()
+    };
+    convnet.training.batch_size = 16;
+    let lenet = Config {
+        model: ModelSpec::lenet(),
+        ..Config::default()
+    };
+    vec![
+        ("seed MLP", seed),
+        ("deep", deep),
+        ("flat", flat),
+        ("keras-convnet", convnet),
+        ("lenet", lenet),
+    ]
 }
 
 #[test]

@@ -9,12 +9,15 @@
 //!   pixels, each an `axpy` over a contiguous row.
 //! - [`update`]: Adam's element-wise update in one vectorisable loop.
 //! - [`all_finite`]: whether a slice holds only finite numbers, with independent accumulators.
+//! - [`gemm`]: dense products for the convolutions (SIMD128 in wasm, `matrixmultiply`
+//!   natively).
 //!
 //! Every kernel is checked against a naive reference ([`reference`]), natively and in the
 //! browser. The native tests run each check twice: on the bodies this CPU dispatches to, and
 //! inside [`on_portable_bodies`] on the portable ones (no AVX2/FMA, no explicit SSE or SIMD128
 //! path), so the code a CPU without those instructions runs is tested on every machine.
 
+pub mod gemm;
 pub mod reference;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;

@@ -12,6 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::all_finite;
+use super::gemm;
 use super::sparse::{MAX_DENSITY, SparseRows, sparse_matmul, sparse_t_matmul};
 use super::update::{AdamStep, adam_update};
 
@@ -299,6 +300,91 @@ pub fn check_adam_flushes_subnormal_moments() -> Result<(), String> {
     Ok(())
 }
 
+/// Checks [`gemm::matmul`] on an `m × k` by `k × n` product against the naive sum in `f64`, writing
+/// and accumulating: every tile width, the row and column remainders, and `k` of 1.
+///
+/// # Errors
+/// The first entry that differs.
+pub fn check_matmul(m: usize, k: usize, n: usize) -> Result<(), String> {
+    let seed = (m * 1000 + k * 10 + n) as u64;
+    let a = dense(m, k, seed);
+    let b = dense(k, n, seed + 1);
+    let before = dense(m, n, seed + 2);
+    for accumulate in [false, true] {
+        let mut c = before.clone();
+        gemm::matmul(a.view(), b.view(), c.view_mut(), accumulate);
+        for i in 0..m {
+            for j in 0..n {
+                let sum: f64 = (0..k)
+                    .map(|p| f64::from(a[[i, p]]) * f64::from(b[[p, j]]))
+                    .sum();
+                let expected = sum
+                    + if accumulate {
+                        f64::from(before[[i, j]])
+                    } else {
+                        0.0
+                    };
+                let got = f64::from(c[[i, j]]);
+                if (got - expected).abs() > 1e-5 * (1.0 + k as f64) {
+                    return Err(format!(
+                        "{m}×{k}·{k}×{n} (accumulate {accumulate}) at [{i}, {j}]: {got}, expected {expected}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks [`gemm::matmul_transposed_a`]: `aᵀ·b` for `a` stored `m × k`, against the naive
+/// sum in `f64`.
+///
+/// # Errors
+/// The first entry that differs.
+pub fn check_matmul_transposed_a(m: usize, k: usize, n: usize) -> Result<(), String> {
+    let seed = (m * 1000 + k * 10 + n) as u64;
+    let (a, b) = (dense(m, k, seed), dense(m, n, seed + 1));
+    let mut c = dense(k, n, seed + 2);
+    gemm::matmul_transposed_a(a.view(), b.view(), c.view_mut());
+    for p in 0..k {
+        for j in 0..n {
+            let expected: f64 = (0..m)
+                .map(|i| f64::from(a[[i, p]]) * f64::from(b[[i, j]]))
+                .sum();
+            let got = f64::from(c[[p, j]]);
+            if (got - expected).abs() > 1e-5 * (1.0 + m as f64) {
+                return Err(format!(
+                    "({m}×{k})ᵀ·{m}×{n} at [{p}, {j}]: {got}, expected {expected}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`check_matmul`] on the shapes the convolutions use and on every remainder of the tiles.
+///
+/// # Errors
+/// The first entry that differs.
+pub fn check_matmul_shapes() -> Result<(), String> {
+    for (m, k, n) in [
+        (1, 1, 1),
+        (3, 5, 7),
+        (4, 9, 8),
+        (9, 9, 32),
+        (13, 288, 64),
+        (8, 64, 288),
+        (6, 3, 13),
+        (5, 17, 12),
+    ] {
+        check_matmul(m, k, n)?;
+        check_matmul_transposed_a(m, k, n)?;
+    }
+    // More rows than one pass of the SIMD128 body takes.
+    check_matmul_transposed_a(300, 9, 16)?;
+    Ok(())
+}
+
 /// Checks that [`all_finite`] finds one NaN or ±∞ at any position: in each vector lane and in
 /// the scalar tail.
 ///
@@ -404,6 +490,11 @@ mod tests {
     #[test]
     fn adam_kernel_matches_the_formula_in_f64_with_and_without_a_tail() {
         on_both_bodies(|| (1..=70).chain([1003, 1024]).try_for_each(check_adam));
+    }
+
+    #[test]
+    fn dense_products_match_the_naive_sum() {
+        on_both_bodies(check_matmul_shapes);
     }
 
     #[test]

@@ -11,8 +11,8 @@
 
 use core::arch::wasm32::{
     f32x4_abs, f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_lt, f32x4_mul, f32x4_ne,
-    f32x4_splat, f32x4_sqrt, f32x4_sub, i8x16_bitmask, i8x16_ne, i8x16_splat, i32x4_bitmask, v128,
-    v128_andnot, v128_load, v128_store,
+    f32x4_splat, f32x4_sqrt, f32x4_sub, i8x16_bitmask, i8x16_ne, i8x16_splat, i32x4_bitmask,
+    i32x4_shuffle, v128, v128_andnot, v128_load, v128_store,
 };
 
 use super::update::AdamStep;
@@ -165,6 +165,159 @@ pub(super) fn adam_update_quads(
         store(quad_mut(w, i), wi);
     }
     whole
+}
+
+/// `c = a·b` (`c += a·b` when `accumulate`) for row-major `a` (`m × k`), `b` (`k × n`) and
+/// `c` (`m × n`); see [`super::gemm`].
+#[cfg_attr(feature = "relaxed-simd", target_feature(enable = "relaxed-simd"))]
+pub(super) fn gemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    accumulate: bool,
+) {
+    assert!(
+        a.len() == m * k && b.len() == k * n && c.len() == m * n,
+        "gemm: lengths"
+    );
+    // What a tile starts from: `c`'s values, or zeros.
+    let start = |c: &[f32], row: usize, col: usize| {
+        if accumulate {
+            load(quad(c, row * n + col))
+        } else {
+            f32x4_splat(0.0)
+        }
+    };
+    let mut i = 0;
+    // Four rows of `c` at a time, eight columns per tile, then four, then one.
+    while i + 4 <= m {
+        let rows: [&[f32]; 4] = core::array::from_fn(|r| &a[(i + r) * k..(i + r + 1) * k]);
+        let mut j = 0;
+        while j + 8 <= n {
+            let mut acc: [[v128; 2]; 4] =
+                core::array::from_fn(|r| [start(c, i + r, j), start(c, i + r, j + 4)]);
+            for (p, b_row) in b.chunks_exact(n).enumerate() {
+                let (b0, b1) = (load(quad(b_row, j)), load(quad(b_row, j + 4)));
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    let x = f32x4_splat(rows[r][p]);
+                    acc[0] = madd(x, b0, acc[0]);
+                    acc[1] = madd(x, b1, acc[1]);
+                }
+            }
+            for (r, acc) in acc.iter().enumerate() {
+                store(quad_mut(c, (i + r) * n + j), acc[0]);
+                store(quad_mut(c, (i + r) * n + j + 4), acc[1]);
+            }
+            j += 8;
+        }
+        while j + 4 <= n {
+            let mut acc: [v128; 4] = core::array::from_fn(|r| start(c, i + r, j));
+            for (p, b_row) in b.chunks_exact(n).enumerate() {
+                let b0 = load(quad(b_row, j));
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    *acc = madd(f32x4_splat(rows[r][p]), b0, *acc);
+                }
+            }
+            for (r, &acc) in acc.iter().enumerate() {
+                store(quad_mut(c, (i + r) * n + j), acc);
+            }
+            j += 4;
+        }
+        for j in j..n {
+            for (r, row) in rows.iter().enumerate() {
+                let sum = row
+                    .iter()
+                    .zip(b.chunks_exact(n))
+                    .fold(0.0, |s, (&x, b_row)| x * b_row[j] + s);
+                let out = &mut c[(i + r) * n + j];
+                *out = if accumulate { *out + sum } else { sum };
+            }
+        }
+        i += 4;
+    }
+    // The last rows, one at a time.
+    for i in i..m {
+        let row = &a[i * k..(i + 1) * k];
+        let mut j = 0;
+        while j + 4 <= n {
+            let mut acc = start(c, i, j);
+            for (&x, b_row) in row.iter().zip(b.chunks_exact(n)) {
+                acc = madd(f32x4_splat(x), load(quad(b_row, j)), acc);
+            }
+            store(quad_mut(c, i * n + j), acc);
+            j += 4;
+        }
+        for j in j..n {
+            let sum = row
+                .iter()
+                .zip(b.chunks_exact(n))
+                .fold(0.0, |s, (&x, b_row)| x * b_row[j] + s);
+            let out = &mut c[i * n + j];
+            *out = if accumulate { *out + sum } else { sum };
+        }
+    }
+}
+
+/// `c = aᵀ·b` for row-major `a` (`m × k`), `b` (`m × n`) and `c` (`k × n`); see
+/// [`super::gemm::matmul_transposed_a`].
+#[cfg_attr(feature = "relaxed-simd", target_feature(enable = "relaxed-simd"))]
+pub(super) fn gemm_transposed_a(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    assert!(
+        a.len() == m * k && b.len() == m * n && c.len() == k * n,
+        "gemm_transposed_a: lengths"
+    );
+    /// Rows of `a` and `b` per pass: their slices stay in the L1 cache while every tile of
+    /// `c` takes them in.
+    const CHUNK: usize = 128;
+    c.fill(0.0);
+    let (whole_k, whole_n) = (k - k % 4, n - n % 8);
+    let mut first = 0;
+    while first < m {
+        let rows = first..(first + CHUNK).min(m);
+        for p in (0..whole_k).step_by(4) {
+            for j in (0..whole_n).step_by(8) {
+                let mut acc: [[v128; 2]; 4] = core::array::from_fn(|r| {
+                    [
+                        load(quad(c, (p + r) * n + j)),
+                        load(quad(c, (p + r) * n + j + 4)),
+                    ]
+                });
+                for i in rows.clone() {
+                    let x = load(quad(a, i * k + p));
+                    let (b0, b1) = (load(quad(b, i * n + j)), load(quad(b, i * n + j + 4)));
+                    let lanes = [
+                        i32x4_shuffle::<0, 0, 0, 0>(x, x),
+                        i32x4_shuffle::<1, 1, 1, 1>(x, x),
+                        i32x4_shuffle::<2, 2, 2, 2>(x, x),
+                        i32x4_shuffle::<3, 3, 3, 3>(x, x),
+                    ];
+                    for (acc, lane) in acc.iter_mut().zip(lanes) {
+                        acc[0] = madd(lane, b0, acc[0]);
+                        acc[1] = madd(lane, b1, acc[1]);
+                    }
+                }
+                for (r, acc) in acc.iter().enumerate() {
+                    store(quad_mut(c, (p + r) * n + j), acc[0]);
+                    store(quad_mut(c, (p + r) * n + j + 4), acc[1]);
+                }
+            }
+        }
+        // What the tiles leave: the last `k % 4` rows of `c`, and its last `n % 8` columns.
+        for i in rows.clone() {
+            let (a_row, b_row) = (&a[i * k..(i + 1) * k], &b[i * n..(i + 1) * n]);
+            for (p, &x) in a_row.iter().enumerate() {
+                let c_row = &mut c[p * n..(p + 1) * n];
+                let from = if p < whole_k { whole_n } else { 0 };
+                for (out, &y) in c_row[from..].iter_mut().zip(&b_row[from..]) {
+                    *out += x * y;
+                }
+            }
+        }
+        first = rows.end;
+    }
 }
 
 /// Whether every value is finite; see [`super::all_finite`].

@@ -11,13 +11,13 @@
 //! each patch read ("col2im"). Initialisation is Keras's: Glorot uniform with
 //! `fan_in = kh·kw·in`, `fan_out = kh·kw·out`, biases 0.
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::window::{Image, Window};
 use super::{ForwardContext, Init, Layer, ParamMut, ParamRef};
+use crate::kernels::gemm::{matmul, matmul_transposed_a};
 use crate::{Activation, Scalar};
 
 /// A 2-D convolution with its activation.
@@ -35,6 +35,8 @@ pub struct Conv2d<F> {
     patches: Array2<F>,
     /// `∂L/∂patches` of the last backward pass, the same shape.
     patch_grads: Array2<F>,
+    /// The kernel transposed, `[filters, kh·kw·in]`, for `∂L/∂patches = ∂L/∂z · Wᵀ`.
+    kernel_t: Array2<F>,
 }
 
 impl<F: Scalar> Conv2d<F> {
@@ -69,6 +71,7 @@ impl<F: Scalar> Conv2d<F> {
             bias,
             patches: Array2::zeros((0, depth)),
             patch_grads: Array2::zeros((0, depth)),
+            kernel_t: Array2::zeros((filters, depth)),
         }
     }
 
@@ -218,7 +221,7 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
             unroll(&self.window, x, patches);
         }
         let mut z = self.as_positions(output);
-        general_mat_mul(F::one(), &self.patches, &self.kernel, F::zero(), &mut z);
+        matmul(self.patches.view(), self.kernel.view(), z.view_mut(), false);
         for mut row in z.rows_mut() {
             row += &self.bias;
         }
@@ -240,12 +243,10 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
             .expect("a layer's output buffer is contiguous");
         let mut grad_z = self.as_positions(grad_output);
         self.activation.backward_inplace(output, grad_z.view_mut());
-        general_mat_mul(
-            F::one(),
-            &self.patches.t(),
-            &grad_z,
-            F::zero(),
-            &mut self.kernel_grad,
+        matmul_transposed_a(
+            self.patches.view(),
+            grad_z.view(),
+            self.kernel_grad.view_mut(),
         );
         self.bias_grad.fill(F::zero());
         for row in grad_z.rows() {
@@ -258,12 +259,12 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
                 self.patch_grads = Array2::zeros((0, self.depth()));
                 self.patch_grads = Array2::zeros(self.patches.raw_dim());
             }
-            general_mat_mul(
-                F::one(),
-                &grad_z,
-                &self.kernel.t(),
-                F::zero(),
-                &mut self.patch_grads,
+            self.kernel_t.assign(&self.kernel.t());
+            matmul(
+                grad_z.view(),
+                self.kernel_t.view(),
+                self.patch_grads.view_mut(),
+                false,
             );
             grad_input.fill(F::zero());
             let positions = self.window.positions().max(1);

@@ -185,6 +185,10 @@ impl<F: Scalar> Layer<F> for Dense<F> {
         self.add_bias_and_activate(output);
     }
 
+    fn accepts_sparse(&self) -> bool {
+        true
+    }
+
     fn forward_sparse(
         &mut self,
         input: &mut SparseRows<F>,

@@ -130,6 +130,12 @@ pub trait Layer<F: Scalar>: Send {
         ctx: &mut ForwardContext<'_>,
     );
 
+    /// Whether [`Layer::forward_sparse`] has a path for a batch given by its non-zeros
+    /// (`Dense`): only then does the model compress a batch for it.
+    fn accepts_sparse(&self) -> bool {
+        false
+    }
+
     /// Computes `output` from a batch given by its non-zeros, when the layer has a path for
     /// that (`Dense`); returns `false`, untouched, otherwise. The layer may keep `input`'s
     /// buffers and leave it others to reuse; its backward pass then does not read the dense

@@ -4,6 +4,7 @@
 
 use super::{LayerSpec, ModelSpec};
 use crate::kernels::sparse::MAX_DENSITY;
+use crate::metrics::EVAL_BATCH;
 
 /// Bytes of one number as the engine trains: `f32`.
 const FLOAT_BYTES: u64 = 4;
@@ -98,7 +99,27 @@ impl SampleBytes {
     }
 }
 
+/// What the per-sample buffers of one evaluation pass may hold: 64 MiB. A model whose samples
+/// take more (a convolutional one) evaluates fewer than [`EVAL_BATCH`] at a time.
+pub const EVAL_BYTES: u64 = 64 << 20;
+
 impl ModelSpec {
+    /// Samples per forward pass when evaluating: [`EVAL_BATCH`], or fewer (at least one) when
+    /// that many would hold more than [`EVAL_BYTES`] of activations and patches.
+    pub fn eval_batch(&self) -> usize {
+        let per_sample = self.sample_bytes();
+        let bytes = [
+            per_sample.activations,
+            per_sample.sparse_scratch,
+            per_sample.sparse_entries,
+            per_sample.patches,
+        ]
+        .into_iter()
+        .fold(0u64, u64::saturating_add)
+        .max(1);
+        (EVAL_BYTES / bytes).clamp(1, EVAL_BATCH as u64) as usize
+    }
+
     /// Each dense layer's widths, and how many sparse copies of its input the model keeps.
     fn dense_layers(&self) -> Vec<DenseLayer> {
         let mut only_flatten_so_far = true;
@@ -161,9 +182,12 @@ impl ModelSpec {
                         .saturating_mul(window.input.channels as u64)
                         .saturating_mul(FLOAT_BYTES);
                     patches = patches.saturating_add(unrolled);
-                    if first_with_weights.is_some_and(|first| i > first) {
-                        patch_grads = patch_grads.saturating_add(unrolled);
-                    }
+                    let copies = if first_with_weights.is_some_and(|first| i > first) {
+                        2
+                    } else {
+                        1
+                    };
+                    patch_grads = patch_grads.saturating_add(unrolled.saturating_mul(copies));
                 }
                 LayerSpec::MaxPooling2d { .. } => {
                     patches = patches.saturating_add(outputs.saturating_mul(INDEX_BYTES * GROWTH));
@@ -242,8 +266,16 @@ impl ModelSpec {
             })
             .max()
             .unwrap_or(0);
+        // Each convolution's kernel transposed, for the gradient of its patches.
+        let transposed_kernels = self
+            .param_shapes()
+            .iter()
+            .filter(|(_, shape)| shape.len() == 4)
+            .map(|(_, shape)| shape.iter().product::<usize>() as u64)
+            .fold(0u64, u64::saturating_add);
         self.param_count()
             .saturating_mul(2 * FLOAT_BYTES)
+            .saturating_add(transposed_kernels.saturating_mul(FLOAT_BYTES))
             .saturating_add(column_offsets.saturating_mul(OFFSET_BYTES))
             .saturating_add((self.layers.len() as u64).saturating_mul(BOOKKEEPING_BYTES_PER_LAYER))
             .saturating_add(workspace)

@@ -14,7 +14,7 @@ use crate::{Activation, Error, Quantity, Reason, Result};
 mod memory;
 mod shapes;
 
-pub use memory::SampleBytes;
+pub use memory::{EVAL_BYTES, SampleBytes};
 
 pub use shapes::{LayerShape, MAX_FILTERS, MAX_WINDOW};
 
