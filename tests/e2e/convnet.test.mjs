@@ -64,8 +64,7 @@ test("Keras's convnet trains in the worker and shows its filters and a drawing's
   ]);
   // Pointing at the top-left cell of conv2d_2's first channel: it looks at input rows and
   // columns 0–7 (3×3, pooled by 2, then 3×3 again).
-  const box = await page.getByTestId('maps-3').boundingBox();
-  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.getByTestId('maps-3').hover({ position: { x: 2, y: 2 } });
   await page.waitForFunction(() => document.querySelector('[data-testid=receptive-field]').textContent.includes('0–7'));
   assert.match(await text('receptive-field'), /0–7 × 0–7/);
   await screenshot(page, 'convnet-maps');

@@ -102,8 +102,8 @@ macro_rules! texts {
 
 texts! {
     Title => "Neurite playground", "Neurite 神经网络实验场";
-    Tagline => "A dense network learns MNIST in your browser, in a background worker.",
-        "一个全连接网络在你的浏览器里（后台 Worker 中）学习 MNIST 手写数字。";
+    Tagline => "A neural network — dense or convolutional — learns MNIST in your browser, in a background worker.",
+        "一个神经网络（全连接或卷积）在你的浏览器里（后台 Worker 中）学习 MNIST 手写数字。";
     LoadingData => "Loading MNIST…", "正在加载 MNIST……";
     DataReady => "MNIST loaded", "MNIST 已加载";
     Model => "Model", "模型";

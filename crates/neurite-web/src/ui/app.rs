@@ -118,8 +118,8 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="panel draw-panel">
                 <DrawingPad link=link lang=lang/>
-                <FeatureMaps link=link lang=lang/>
             </section>
+            <FeatureMaps link=link lang=lang/>
             <section class="panel math-panel">
                 <ShowTheMath link=link run=run tests=tests pick=picked_test_image lang=lang/>
             </section>

@@ -16,7 +16,7 @@ use crate::ui::digit::{diverging, paint_rgba};
 use crate::ui::link::Link;
 
 /// About how many canvas pixels a channel's map is enlarged to.
-const MAP_SIDE: usize = 52;
+const MAP_SIDE: usize = 56;
 const GAP: usize = 2;
 /// The most channels drawn per layer.
 const MAX_CHANNELS: usize = 64;
@@ -162,6 +162,7 @@ pub fn FeatureMaps(
     let t = move |text: Text| text.in_lang(lang.get());
     view! {
         <Show when=move || maps.with(Option::is_some)>
+            <section class="panel maps-panel">
             <h2>{move || t(Text::FeatureMaps)}</h2>
             <p class="note">{move || t(Text::FeatureMapsNote)}</p>
             <div class="feature-maps" data-testid="feature-maps">
@@ -177,6 +178,7 @@ pub fn FeatureMaps(
                     rows.start, rows.end - 1, columns.start, columns.end - 1
                 )
             })}</p>
+            </section>
         </Show>
     }
 }

@@ -375,4 +375,84 @@ mod tests {
         assert_eq!(shapes[0].output, [6, 5, 2]);
         assert_eq!(shapes[1].output, [2]);
     }
+
+    fn any_layer() -> impl proptest::strategy::Strategy<Value = LayerSpec> {
+        use proptest::prelude::*;
+        let pair = || (0usize..6, 0usize..6).prop_map(|(a, b)| Pair([a, b]));
+        let padding = || prop_oneof![Just(Padding::Valid), Just(Padding::Same)];
+        prop_oneof![
+            Just(LayerSpec::Flatten),
+            Just(LayerSpec::GlobalAveragePooling2d),
+            (0usize..6).prop_map(|units| LayerSpec::Dense {
+                units,
+                activation: Activation::Relu,
+                init: Init::GlorotUniform,
+            }),
+            (0usize..5, pair(), pair(), padding()).prop_map(
+                |(filters, kernel_size, strides, padding)| {
+                    LayerSpec::Conv2d {
+                        filters,
+                        kernel_size,
+                        strides,
+                        padding,
+                        activation: Activation::Tanh,
+                        init: Init::GlorotUniform,
+                    }
+                }
+            ),
+            (pair(), proptest::option::of(pair()), padding()).prop_map(
+                |(pool_size, strides, padding)| {
+                    LayerSpec::MaxPooling2d {
+                        pool_size,
+                        strides,
+                        padding,
+                    }
+                }
+            ),
+            (pair(), proptest::option::of(pair()), padding()).prop_map(
+                |(pool_size, strides, padding)| {
+                    LayerSpec::AveragePooling2d {
+                        pool_size,
+                        strides,
+                        padding,
+                    }
+                }
+            ),
+            Just(LayerSpec::Activation {
+                activation: Activation::Softmax
+            }),
+            Just(LayerSpec::Dropout { rate: 0.25 }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// Any specification validates with shapes that chain through the built model, or is
+        /// refused with an error; nothing panics. (About one in eight of these validates.)
+        #[test]
+        fn any_spec_is_refused_or_builds_with_the_shapes_it_states(
+            input_shape in proptest::collection::vec(0usize..10, 1..4),
+            mut layers in proptest::collection::vec(any_layer(), 0..7),
+            finish in proptest::bool::ANY,
+        ) {
+            // Half of them end as classifiers do, so that many validate.
+            if finish {
+                layers.extend([LayerSpec::Flatten, dense(3)]);
+            }
+            let spec = ModelSpec { input_shape, layers };
+            let shapes = spec.layer_shapes();
+            let Ok(()) = spec.validate() else { return Ok(()); };
+            let shapes = shapes.expect("a valid specification has shapes");
+            let mut model = crate::Sequential::<f64>::from_spec(&spec, 1).unwrap();
+            proptest::prop_assert_eq!(model.layers().len(), shapes.len());
+            for (layer, shape) in model.layers().iter().zip(&shapes) {
+                proptest::prop_assert_eq!(layer.output_features(), shape.output_features());
+            }
+            let x = ndarray::Array2::from_shape_fn((2, spec.input_features()), |(i, j)| ((i + j) % 5) as f64 * 0.3);
+            let out = model.forward(x.view(), true);
+            proptest::prop_assert!(out.iter().all(|v| v.is_finite()));
+
+        }
+    }
 }
