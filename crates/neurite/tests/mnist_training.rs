@@ -95,3 +95,54 @@ fn seed_model_learns_from_a_slice_of_real_mnist() {
         "only {agree}/200 re-preprocessed digits keep their class"
     );
 }
+
+#[test]
+fn kerass_convnet_learns_from_a_slice_of_real_mnist_and_its_file_predicts_the_same() {
+    let dir = mnist_dir();
+    let mnist = load_mnist(&dir).unwrap_or_else(|e| {
+        panic!(
+            "this test needs the real MNIST in {} (./scripts/test.sh fetches it into data/mnist, \
+             or set NEURITE_MNIST_DIR): {e}",
+            dir.display()
+        )
+    });
+    let train = mnist.train.slice(0..2_000);
+    let test = mnist.test.slice(0..1_000);
+    let config = Config {
+        model: neurite::ModelSpec::keras_convnet(),
+        ..Config::default()
+    };
+    let mut trainer = Trainer::new(config.check().unwrap()).unwrap();
+    let before = trainer.evaluate(&test).unwrap();
+    let first = trainer.run_epoch(&train).unwrap();
+    let second = trainer.run_epoch(&train).unwrap();
+    let after = trainer.evaluate(&test).unwrap();
+    assert!(
+        (before.loss - 10f64.ln()).abs() < 0.5,
+        "untrained loss {}",
+        before.loss
+    );
+    assert!(
+        second.loss < first.loss,
+        "epoch losses {} → {}",
+        first.loss,
+        second.loss
+    );
+    // Two epochs of 2 000 images: 88 % here (chance is 10 %).
+    assert!(after.accuracy > 0.8, "test accuracy {}", after.accuracy);
+
+    // Its model file predicts every test image bit for bit as the trained model does.
+    let bytes = neurite::model_file::to_bytes(trainer.model());
+    let mut loaded = neurite::model_file::from_bytes(&bytes).unwrap();
+    let images =
+        ndarray::Array2::from_shape_fn((100, 784), |(i, j)| f32::from(test.image(i)[j]) / 255.0);
+    let (a, b) = (
+        trainer.model_mut().predict(images.view()),
+        loaded.predict(images.view()),
+    );
+    assert!(
+        a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| x.to_bits() == y.to_bits())
+    );
+}
