@@ -2,12 +2,21 @@
 // program (the seed model, 5 epochs of MNIST) in the same headless Chromium, one after the
 // other, each in a dedicated Web Worker; throughput is over all epochs' training time, and the
 // first epoch's is reported beside it. Neurite runs twice: the build the page picks (relaxed SIMD where the
-// engine has it) and the plain SIMD128 build (`?simd=plain`). Prints one JSON object on stdout (progress on stderr) and writes it to
+// engine has it) and the plain SIMD128 build (`?simd=plain`).
+// Then Keras's "Simple MNIST convnet" (34 826 parameters): the playground's keras-convnet preset
+// for one epoch of BENCH_CONV_SAMPLES training images (training clock only, then its test
+// accuracy and the worker's forward pass of a drawn digit), and TF.js on the same model with the
+// wasm, webgl (SwiftShader without a GPU) and cpu backends, each in its own worker, for
+// BENCH_TFJS_CONV_SAMPLES images after a warm-up; a backend that cannot train it is reported
+// with its error (wasm has no Conv2DBackpropFilter kernel). `convnet.ratio` is Neurite's
+// samples/s over the fastest TF.js backend's.
+// Prints one JSON object on stdout (progress on stderr) and writes it to
 // bench/results/latest.json. Run it through ./scripts/bench.sh, which builds dist/ first.
 //
 // Environment: NEURITE_DIST (the built site, default dist/), CHROMIUM (the browser binary),
 // BENCH_TIMEOUT_S (limit for each long wait, default 600), BENCH_CLASSIFY_STROKES (default 15),
-// BENCH_EPOCHS (default 5, the seed program's).
+// BENCH_EPOCHS (default 5, the seed program's), BENCH_CONV_SAMPLES (default 12000),
+// BENCH_TFJS_CONV_SAMPLES (default 640), BENCH_TFJS_CONV_BACKENDS (default wasm,webgl; add cpu for TF.js's cpu backend, about 2–12 samples/s here).
 import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +29,11 @@ const STROKES = Number(process.env.BENCH_CLASSIFY_STROKES ?? 15);
 const WARMUP_SAMPLES = 320;
 const BATCH = 32;
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 5);
+const CONV_SAMPLES = Number(process.env.BENCH_CONV_SAMPLES ?? 12000);
+const TFJS_CONV_SAMPLES = Number(process.env.BENCH_TFJS_CONV_SAMPLES ?? 640);
+const TFJS_CONV_WARMUP = 64;
+const TFJS_CONV_BACKENDS = (process.env.BENCH_TFJS_CONV_BACKENDS ?? 'wasm,webgl').split(',').map((b) => b.trim()).filter(Boolean);
+const CONV_PARAMS = '34826';
 const TFJS = join(ROOT, 'node_modules', '@tensorflow');
 const RESULTS = join(ROOT, 'bench', 'results');
 
@@ -42,14 +56,16 @@ function within(ms, what, promise) {
 
 /**
  * One folder to serve on 127.0.0.1: the built site at its root, the
- * TF.js side under /bench/, and the three TF.js packages' dist/ folders under /tfjs/.
+ * TF.js side under /bench/, and the TF.js packages' dist/ folders under /tfjs/ (core, layers
+ * and the wasm, webgl and cpu backends).
  */
 async function stageSite() {
   const site = await mkdtemp(join(tmpdir(), 'neurite-bench-'));
   for (const entry of await readdir(DIST)) await symlink(join(DIST, entry), join(site, entry));
   await symlink(join(ROOT, 'bench', 'web'), join(site, 'bench'));
   await mkdir(join(site, 'tfjs'));
-  for (const [name, pkg] of [['core', 'tfjs-core'], ['layers', 'tfjs-layers'], ['wasm', 'tfjs-backend-wasm']]) {
+  for (const [name, pkg] of [['core', 'tfjs-core'], ['layers', 'tfjs-layers'], ['wasm', 'tfjs-backend-wasm'],
+    ['webgl', 'tfjs-backend-webgl'], ['cpu', 'tfjs-backend-cpu']]) {
     const dir = join(TFJS, pkg, 'dist');
     if (!existsSync(dir)) throw new Error(`${dir} is missing: run npm ci`);
     await symlink(dir, join(site, 'tfjs', name));
@@ -133,18 +149,27 @@ function trainingMs(messages, epoch, samples) {
 }
 
 /**
- * Neurite: page load, the seed preset's epochs of the seed preset in its worker, test accuracy, stroke timing,
+ * A browser context for the playground with the worker's messages tapped (`tapPlayground`): its
+ * page, the errors it logs, and `failed()`, those errors as a suffix for a message.
+ */
+async function tappedContext(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await context.addInitScript(tapPlayground);
+  const failed = () => (errors.length ? ` (page errors: ${errors.join(' | ')})` : '');
+  return { context, page, errors, failed };
+}
+
+/**
+ * Neurite: page load, the seed preset's epochs in its worker, test accuracy, stroke timing,
  * and the instruction set the worker reported. `query` is appended to the page's address.
  */
 async function benchNeurite(browser, url, query = '') {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const { context, page, errors, failed } = await tappedContext(browser);
   try {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await context.addInitScript(tapPlayground);
-    const failed = () => (errors.length ? ` (page errors: ${errors.join(' | ')})` : '');
 
     say(`neurite: opening the playground${query}`);
     await page.goto(`${url}${query}`);
@@ -251,6 +276,118 @@ async function benchTfjs(browser, url) {
   }
 }
 
+/**
+ * Neurite on Keras's convnet: a fresh playground, the keras-convnet preset, a training subset of
+ * CONV_SAMPLES images and one epoch; samples/s from the worker's training clock (as for the
+ * seed, without the test pass), the test accuracy, the kernels, and the mean of the worker's
+ * forward-pass timings for the strokes drawn after training.
+ */
+async function benchNeuriteConv(browser, url) {
+  const { context, page, errors, failed } = await tappedContext(browser);
+  try {
+
+    say('neurite convnet: opening the playground');
+    await page.goto(url);
+    await page.waitForFunction(() => window.__bench.interactiveAt !== null, null, { timeout: TIMEOUT_MS })
+      .catch((e) => { throw new Error(`the playground did not become interactive: ${e.message}${failed()}`); });
+    await page.waitForFunction(() => document.querySelector('[data-testid=status-kernels]')?.dataset.value);
+    const kernels = await page.getByTestId('status-kernels').getAttribute('data-value');
+
+    await page.getByTestId('preset-keras-convnet').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=play]').disabled);
+    const params = (await page.getByTestId('total-params').textContent()).replace(/[^0-9]/g, '');
+    if (params !== CONV_PARAMS) throw new Error(`the keras-convnet preset has ${params} parameters, expected ${CONV_PARAMS}`);
+    await page.getByTestId('field-train_subset').fill(String(CONV_SAMPLES));
+    await page.getByTestId('field-epochs').fill('1');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=play]').disabled);
+
+    say(`neurite convnet: training 1 epoch of ${CONV_SAMPLES} samples (kernels ${kernels})`);
+    await page.getByTestId('play').click();
+    const progress = setInterval(async () => {
+      const p = await page.evaluate(() => window.__bench.messages.filter((m) => m.type === 'progress').at(-1)).catch(() => null);
+      if (p) say(`neurite convnet: epoch ${p.position.toFixed(2)}, ${p.samples_per_second.toFixed(0)} samples/s`);
+    }, 5000);
+    try {
+      await page.waitForFunction(
+        () => window.__bench.messages.some((m) => m.type === 'epoch_end' || m.type === 'diverged' || m.type === 'error'),
+        null, { timeout: TIMEOUT_MS, polling: 100 },
+      );
+    } finally {
+      clearInterval(progress);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.phase !== 'running');
+
+    const { messages } = await page.evaluate(() => window.__bench);
+    const end = messages.find((m) => m.type === 'epoch_end');
+    if (!end) throw new Error(`Neurite did not end the convnet's epoch: ${JSON.stringify(messages.at(-1))}${failed()}`);
+    const loaded = messages.find((m) => m.type === 'data_loaded');
+    const samples = Math.min(CONV_SAMPLES, loaded.train_samples);
+    const seconds = trainingMs(messages, 1, samples) / 1000;
+
+    // The forward pass of a drawn digit through the trained convnet, as the worker timed it
+    // (the predictions that follow the strokes; see benchNeurite on the clock's 0.1 ms ticks).
+    const mark = (await page.evaluate(() => window.__bench.messages.length));
+    for (let i = 0; i < STROKES; i++) {
+      await timedStroke(page, 0.3 + 0.4 * ((i * 7) % STROKES) / STROKES, 0.2 + 0.6 * (i / STROKES));
+    }
+    const forward = (await page.evaluate(() => window.__bench.messages)).slice(mark)
+      .filter((m) => m.type === 'prediction')
+      .map((m) => m.forward_ms);
+    if (forward.length === 0) throw new Error('the worker sent no prediction for the strokes on the convnet');
+    const forwardMs = forward.reduce((a, b) => a + b, 0) / forward.length;
+    if (errors.length) throw new Error(`the playground logged errors: ${errors.join(' | ')}`);
+    const result = {
+      samples_per_second: round(samples / seconds, 1),
+      test_accuracy: round(end.test_accuracy),
+      samples,
+      kernels,
+      forward_ms: round(forwardMs, 3),
+      epoch_seconds: round(seconds, 3),
+      train_loss: round(end.train_loss),
+      train_accuracy: round(end.train_accuracy),
+      forward_passes: forward.length,
+    };
+    say(`neurite convnet: ${result.samples_per_second} samples/s (${result.epoch_seconds} s), test accuracy ${result.test_accuracy}, forward pass ${result.forward_ms} ms (mean of ${forward.length})`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * TF.js on Keras's convnet with one backend, in a fresh context and worker: the worker's result,
+ * or `{ error }` with the message of the stage that failed.
+ */
+async function benchTfjsConv(browser, url, backend) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on('console', (m) => say(m.text()));
+    context.on('response', (r) => { if (r.status() >= 400) say(`HTTP ${r.status()} ${r.url()}`); });
+    page.on('pageerror', (e) => say(`TF.js page error: ${e}`));
+    say(`tfjs convnet (${backend}): ${TFJS_CONV_WARMUP} warm-up samples, then ${TFJS_CONV_SAMPLES}`);
+    await page.goto(`${url}bench/?mode=conv&backend=${backend}&samples=${TFJS_CONV_SAMPLES}&warmup=${TFJS_CONV_WARMUP}&batch=${BATCH}`);
+    const r = await within(TIMEOUT_MS, `waiting for TF.js's convnet on ${backend}`, page.evaluate(() => window.tfjsBench));
+    const result = {
+      samples_per_second: round(r.samples_per_second, 2),
+      seconds: round(r.seconds, 3),
+      samples: r.samples,
+      warmup_samples: r.warmup_samples,
+      train_loss: round(r.train_loss),
+      ...(r.renderer ? { renderer: r.renderer } : {}),
+      ...(r.threads ? { simd: r.simd, threads: r.threads } : {}),
+    };
+    say(`tfjs convnet (${backend}): ${result.samples_per_second} samples/s (${result.seconds} s)`);
+    return result;
+  } catch (e) {
+    const error = e.message.replace(/^page\.evaluate: (Error: )?/, '').split('\n')[0];
+    say(`tfjs convnet (${backend}): ${error}`);
+    return { error };
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   if (!existsSync(join(DIST, 'index.html')) || !existsSync(join(DIST, 'mnist', 'train-images-idx3-ubyte.gz'))) {
     throw new Error(`${DIST} has no built site with MNIST: run ./scripts/bench.sh (it builds it)`);
@@ -290,6 +427,20 @@ async function main() {
     }
     say(`tfjs: ${t.samples_per_second.toFixed(0)} samples/s over ${t.epochs} epochs (${t.epoch_seconds.map((x) => x.toFixed(2)).join(', ')} s), test accuracy ${t.test_accuracy.toFixed(4)}`);
 
+    const convNeurite = await benchNeuriteConv(browser, server.url);
+    const convTfjs = {};
+    for (const backend of TFJS_CONV_BACKENDS) convTfjs[backend] = await benchTfjsConv(browser, server.url, backend);
+    const trained = Object.entries(convTfjs).filter(([, r]) => Number.isFinite(r.samples_per_second));
+    const best = trained.sort((a, b) => b[1].samples_per_second - a[1].samples_per_second)[0];
+    const convnet = {
+      neurite: convNeurite,
+      tfjs: convTfjs,
+      // Neurite's samples/s over the fastest TF.js backend that trained it (null if none did).
+      ratio: best ? round(convNeurite.samples_per_second / best[1].samples_per_second, 2) : null,
+      ratio_backend: best ? best[0] : null,
+    };
+    say(`convnet: ${convnet.ratio === null ? 'no TF.js backend trained it' : `${convnet.ratio}× TF.js ${convnet.ratio_backend}`}`);
+
     const out = {
       neurite: neurite.result,
       neurite_plain_simd128: plain.result,
@@ -312,6 +463,7 @@ async function main() {
       },
       ratio_samples_per_second: round(neurite.result.samples_per_second / t.samples_per_second, 3),
       ratio_plain_simd128_samples_per_second: round(plain.result.samples_per_second / t.samples_per_second, 3),
+      convnet,
       digit_classify_ms: round(neurite.classifyMs, 2),
       digit_forward_ms: round(neurite.forwardMs, 3),
       page_interactive_ms: round(neurite.interactiveMs, 1),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Where the trainer's time goes in wasm: runs the seed program's training loop (release
-# build, +simd128; --relaxed for the relaxed-SIMD kernels) in Node's V8 under its sampling
+# build, +simd128; --relaxed for the relaxed-SIMD kernels; --convnet for Keras's convnet on
+# 2 000 images instead) in Node's V8 under its sampling
 # profiler and prints the functions with the most self time. Node, not Chromium, so that the
 # profile covers the wasm alone; Node 20 runs relaxed SIMD behind a flag, which the script
 # passes. The workload is crates/neurite-web/tests/wasm_profile.rs.
@@ -9,10 +10,17 @@ cd "$ROOT"
 
 features=()
 node_flags=(--cpu-prof --cpu-prof-interval 200)
-if [ "${1:-}" = --relaxed ]; then
-  features=(--features relaxed-simd)
-  node_flags+=(--experimental-wasm-relaxed-simd)
-fi
+workload=seed_program_epochs_for_the_profiler
+for arg in "$@"; do
+  case "$arg" in
+    --relaxed)
+      features=(--features relaxed-simd)
+      node_flags+=(--experimental-wasm-relaxed-simd)
+      ;;
+    --convnet) workload=convnet_epochs_for_the_profiler ;;
+    *) echo "usage: $0 [--relaxed] [--convnet]" >&2; exit 2 ;;
+  esac
+done
 
 ensure_mnist
 ensure_wasm_tools
@@ -23,7 +31,7 @@ trap 'rm -rf "$profiles" "$shim"' EXIT
 printf '#!/bin/sh\nexec %s %s --cpu-prof-dir=%s "$@"\n' "$(command -v node)" "${node_flags[*]}" "$profiles" > "$shim/node"
 chmod +x "$shim/node"
 PATH="$shim:$PATH" cargo test --release --target wasm32-unknown-unknown -p neurite-web \
-  "${features[@]}" --test wasm_profile -- --include-ignored --nocapture 2>&1 | grep -E '^samples_per_second'
+  "${features[@]}" --test wasm_profile -- --include-ignored --nocapture --exact "$workload" 2>&1 | grep -E '^samples_per_second'
 
 python3 - "$profiles" <<'PY'
 import collections, glob, json, sys

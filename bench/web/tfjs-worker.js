@@ -1,8 +1,16 @@
-// The TensorFlow.js side of the browser benchmark, in a dedicated (classic) Web Worker.
-// The seed model on the wasm backend (one thread, SIMD): the seed program's epochs (5 unless
-// asked otherwise) of MNIST's 60 000 training images, batch 32, Adam 1e-3, sparse categorical
-// cross-entropy, shuffled, then the 10 000 test images. Only `model.fit` is timed, each epoch
-// from its `onEpochBegin` to its `onEpochEnd`.
+// The TensorFlow.js side of the browser benchmark, in a dedicated (classic) Web Worker, one of
+// two runs per worker (the `mode` of the `run` message):
+//
+// - `seed`: the seed model on the wasm backend (one thread, SIMD): the seed program's epochs
+//   (5 unless asked otherwise) of MNIST's 60 000 training images, batch 32, Adam 1e-3, sparse
+//   categorical cross-entropy, shuffled, then the 10 000 test images. Only `model.fit` is
+//   timed, each epoch from its `onEpochBegin` to its `onEpochEnd`.
+// - `conv`: Keras's "Simple MNIST convnet" (34 826 parameters; same optimizer, loss and batch)
+//   on one backend (`wasm`, `webgl` or `cpu`, only that backend's bundle loaded): one epoch of
+//   the first `samples` training images as [28, 28, 1] in [0, 1], after an untimed warm-up fit
+//   on a throwaway model. Timed from the epoch's `onEpochBegin` until `fit` has returned and a
+//   weight has been read back (which waits for the GPU's queue on webgl). No test pass. A
+//   backend that cannot train it (wasm has no Conv2DBackpropFilter kernel) answers `error`.
 'use strict';
 
 const post = (msg) => self.postMessage(msg);
@@ -28,22 +36,26 @@ function idx(bytes, magic, name) {
   return { dims, data: bytes.subarray(offset) };
 }
 
-/** Images as an [n, 784] tensor scaled to [0, 1], labels as [n, 1]. */
-async function load(base, prefix) {
+/**
+ * Images as an [n, 784] tensor scaled to [0, 1] (or [n, 28, 28, 1] with `image`), labels as
+ * [n, 1]; with `limit`, the first `limit` samples only.
+ */
+async function load(base, prefix, { limit = Infinity, image = false } = {}) {
   const [images, labels] = await Promise.all([
     gunzip(`${base}${prefix}-images-idx3-ubyte.gz`),
     gunzip(`${base}${prefix}-labels-idx1-ubyte.gz`),
   ]);
   const x = idx(images, 0x803, `${prefix} images`);
   const y = idx(labels, 0x801, `${prefix} labels`);
-  const [n, rows, cols] = x.dims;
-  if (y.dims[0] !== n) throw new Error(`${prefix}: ${n} images but ${y.dims[0]} labels`);
-  const pixels = new Float32Array(x.data.length);
+  const [all, rows, cols] = x.dims;
+  if (y.dims[0] !== all) throw new Error(`${prefix}: ${all} images but ${y.dims[0]} labels`);
+  const n = Math.min(all, limit);
+  const pixels = new Float32Array(n * rows * cols);
   for (let i = 0; i < pixels.length; i++) pixels[i] = x.data[i] / 255;
   return {
     n,
-    x: tf.tensor2d(pixels, [n, rows * cols]),
-    y: tf.tensor2d(Float32Array.from(y.data), [n, 1]),
+    x: image ? tf.tensor4d(pixels, [n, rows, cols, 1]) : tf.tensor2d(pixels, [n, rows * cols]),
+    y: tf.tensor2d(Float32Array.from(y.data.subarray(0, n)), [n, 1]),
   };
 }
 
@@ -55,6 +67,32 @@ function seedModel() {
       tf.layers.dense({ units: 10, activation: 'softmax' }),
     ],
   });
+  model.compile({
+    optimizer: tf.train.adam(0.001),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return model;
+}
+
+/**
+ * Keras's "Simple MNIST convnet" (as the playground's preset): Conv2D(32, 3×3, relu) →
+ * MaxPooling2D(2) → Conv2D(64, 3×3, relu) → MaxPooling2D(2) → Flatten → Dropout(0.5) →
+ * Dense(10, softmax), 34 826 parameters, Adam 1e-3.
+ */
+function convModel() {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dropout({ rate: 0.5 }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  if (model.countParams() !== 34826) throw new Error(`the convnet has ${model.countParams()} parameters, expected 34826`);
   model.compile({
     optimizer: tf.train.adam(0.001),
     loss: 'sparseCategoricalCrossentropy',
@@ -91,22 +129,49 @@ function progressCallback(batches, epochSeconds) {
   return new Progress();
 }
 
-async function initialise(base) {
+/** The WebGL renderer a worker's OffscreenCanvas gets (SwiftShader without a GPU), or why none. */
+function webglRenderer() {
+  if (typeof OffscreenCanvas === 'undefined') return { error: 'no OffscreenCanvas in this worker' };
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return { error: "OffscreenCanvas.getContext('webgl2') returned null in this worker" };
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return { renderer };
+}
+
+/** Loads TF.js core, layers and the one backend's bundle (wasm: one thread, SIMD) and selects it. */
+async function initialise(base, backend = 'wasm') {
   const started = performance.now();
-  importScripts(`${base}core/tf-core.min.js`, `${base}layers/tf-layers.min.js`, `${base}wasm/tf-backend-wasm.min.js`);
-  if (!self.tf?.wasm?.setWasmPaths || !self.tf?.layers) throw new Error('the TF.js bundles did not define tf, tf.layers and tf.wasm');
-  // One thread: the multithreaded binary is never chosen, and the backend gets one thread.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  tf.wasm.setThreadsCount(1);
-  tf.wasm.setWasmPaths(`${base}wasm/`);
-  const ok = await tf.setBackend('wasm');
-  if (!ok) throw new Error(`tf.setBackend('wasm') failed: the backend's .wasm binaries are expected under ${base}wasm/`);
+  const bundle = { wasm: 'wasm/tf-backend-wasm.min.js', webgl: 'webgl/tf-backend-webgl.min.js', cpu: 'cpu/tf-backend-cpu.min.js' }[backend];
+  if (!bundle) throw new Error(`unknown TF.js backend ${backend}`);
+  importScripts(`${base}core/tf-core.min.js`, `${base}layers/tf-layers.min.js`, `${base}${bundle}`);
+  if (!self.tf?.layers) throw new Error('the TF.js bundles did not define tf and tf.layers');
+  const extra = {};
+  if (backend === 'wasm') {
+    if (!self.tf?.wasm?.setWasmPaths) throw new Error('the TF.js bundles did not define tf.wasm');
+    // One thread: the multithreaded binary is never chosen, and the backend gets one thread.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    tf.wasm.setThreadsCount(1);
+    tf.wasm.setWasmPaths(`${base}wasm/`);
+  }
+  if (backend === 'webgl') {
+    const gl = webglRenderer();
+    if (gl.error) throw new Error(gl.error);
+    extra.renderer = gl.renderer;
+  }
+  const ok = await tf.setBackend(backend);
+  if (!ok) {
+    throw new Error(backend === 'wasm'
+      ? `tf.setBackend('wasm') failed: the backend's .wasm binaries are expected under ${base}wasm/`
+      : `tf.setBackend('${backend}') failed`);
+  }
   await tf.ready();
   return {
     version: tf.version_core,
     backend: tf.getBackend(),
-    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    threads: tf.wasm.getThreadsCount(),
+    ...(backend === 'wasm' ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads: tf.wasm.getThreadsCount() } : {}),
+    ...extra,
     init_seconds: (performance.now() - started) / 1000,
   };
 }
@@ -187,7 +252,69 @@ async function run({ tfjsBase, mnistBase, warmupSamples, batchSize, epochs }) {
   }
 }
 
+/** The convnet on one backend: warm-up, then one timed epoch of `samples` images (no test). */
+async function runConv({ tfjsBase, mnistBase, backend, samples, warmupSamples, batchSize }) {
+  let stage = `initialising TF.js (${backend} backend)`;
+  try {
+    const info = await initialise(tfjsBase, backend);
+    log(`TF.js ${info.version}, backend ${info.backend}${info.renderer ? `, renderer ${info.renderer}` : ''}${info.threads ? `, SIMD ${info.simd}, threads ${info.threads}` : ''}`);
+
+    stage = 'loading MNIST';
+    let t = performance.now();
+    const train = await load(mnistBase, 'train', { limit: Math.max(samples, warmupSamples), image: true });
+    const loadSeconds = (performance.now() - t) / 1000;
+
+    stage = 'warming up';
+    t = performance.now();
+    const warm = convModel();
+    const wx = tf.slice(train.x, [0, 0, 0, 0], [warmupSamples, 28, 28, 1]);
+    const wy = tf.slice(train.y, [0, 0], [warmupSamples, 1]);
+    await warm.fit(wx, wy, { epochs: 1, batchSize, shuffle: true, verbose: 0, yieldEvery: 'never' });
+    await warm.layers[0].getWeights()[0].data();
+    tf.dispose([wx, wy]);
+    warm.dispose();
+    const warmupSeconds = (performance.now() - t) / 1000;
+    log(`warm-up of ${warmupSamples} samples in ${warmupSeconds.toFixed(2)} s`);
+
+    stage = 'training';
+    const model = convModel();
+    const x = tf.slice(train.x, [0, 0, 0, 0], [samples, 28, 28, 1]);
+    const y = tf.slice(train.y, [0, 0], [samples, 1]);
+    const batches = Math.ceil(samples / batchSize);
+    log(`training 1 epoch of ${batches} batches of ${batchSize}`);
+    const epochSeconds = [];
+    const callback = progressCallback(batches, epochSeconds);
+    const history = await model.fit(x, y, {
+      epochs: 1, batchSize, shuffle: true, verbose: 0, yieldEvery: 'never', callbacks: callback,
+    });
+    await model.layers[0].getWeights()[0].data();
+    const seconds = (performance.now() - callback.epochStart) / 1000;
+    tf.dispose([x, y, train.x, train.y]);
+    model.dispose();
+
+    post({
+      type: 'done',
+      result: {
+        ...info,
+        samples_per_second: samples / seconds,
+        seconds,
+        samples,
+        batch_size: batchSize,
+        train_loss: history.history.loss.at(-1),
+        train_accuracy: (history.history.acc ?? history.history.accuracy)?.at(-1),
+        warmup_samples: warmupSamples,
+        warmup_seconds: warmupSeconds,
+        data_seconds: loadSeconds,
+      },
+    });
+  } catch (e) {
+    post({ type: 'error', stage, message: String(e?.message ?? e) });
+  }
+}
+
 self.onmessage = (event) => {
-  if (event.data?.type === 'run') run(event.data);
+  if (event.data?.type !== 'run') return;
+  if (event.data.mode === 'conv') runConv(event.data);
+  else run(event.data);
 };
 post({ type: 'ready' });

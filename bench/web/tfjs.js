@@ -1,5 +1,7 @@
 // Starts the TF.js worker and exposes its result as `window.tfjsBench`, a promise, for the
 // driver (bench/run.mjs). Worker log lines reach the driver through the console.
+// Query: the seed run (`warmup`, `batch`, `epochs`), or with `mode=conv` the convnet on one
+// `backend` (wasm, webgl or cpu) for `samples` training images after `warmup` samples.
 'use strict';
 
 const params = new URLSearchParams(location.search);
@@ -9,7 +11,11 @@ const options = {
   warmupSamples: Number(params.get('warmup') ?? 320),
   batchSize: Number(params.get('batch') ?? 32),
   epochs: Number(params.get('epochs') ?? 5),
+  mode: params.get('mode') ?? 'seed',
+  backend: params.get('backend') ?? 'wasm',
+  samples: Number(params.get('samples') ?? 640),
 };
+const tag = options.mode === 'conv' ? `[tfjs ${options.backend}]` : '[tfjs]';
 
 window.tfjsBench = new Promise((resolve, reject) => {
   const worker = new Worker('tfjs-worker.js');
@@ -23,10 +29,10 @@ window.tfjsBench = new Promise((resolve, reject) => {
         worker.postMessage({ type: 'run', ...options });
         break;
       case 'log':
-        console.log(`[tfjs] ${data.text}`);
+        console.log(`${tag} ${data.text}`);
         break;
       case 'progress':
-        console.log(`[tfjs] batch ${data.batch}/${data.batches}`);
+        console.log(`${tag} batch ${data.batch}/${data.batches}`);
         break;
       case 'done':
         worker.terminate();
