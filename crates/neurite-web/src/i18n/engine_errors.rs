@@ -256,7 +256,7 @@ fn memory_zh(needs: u64, max: u64, largest_batch_size: Option<usize>) -> String 
         ),
         None => format!(
             "训练这个模型需要 {needs} MiB 内存（{what}），即使每个小批量只有 1 个样本也超过了上限 \
-             {max} MiB（评估时每次计算 {EVAL_BATCH} 个样本）：请减少层数或每层的神经元数"
+             {max} MiB（评估时每次最多计算 {EVAL_BATCH} 个样本）：请减少层数或每层的神经元数"
         ),
     }
 }

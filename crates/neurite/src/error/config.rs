@@ -336,7 +336,7 @@ impl fmt::Display for Reason {
                         f,
                         "training this model needs {needs} MiB ({what}), more than the {max} \
                          MiB allowed even with one sample per batch (evaluation computes \
-                         {EVAL_BATCH} samples at a time): use fewer or narrower layers"
+                         up to {EVAL_BATCH} samples at a time): use fewer or narrower layers"
                     ),
                 }
             }
@@ -553,20 +553,17 @@ mod tests {
             .unwrap_or_else(|| panic!("{message}"));
         assert!(largest.ends_with(" samples per batch"), "{message}");
 
+        // 20 million weights: with their gradients, Adam's moments and the trainer's copies,
+        // more than the bound before any batch.
         let mut wide = Config::default();
-        wide.model.layers = vec![LayerSpec::Flatten];
-        for _ in 0..8 {
-            wide.model
-                .layers
-                .extend([dense(1024), LayerSpec::Dropout { rate: 0.5 }]);
-        }
+        wide.model.layers = vec![LayerSpec::Flatten, dense(4096), dense(4096)];
         let needs = mebibytes(wide.training_bytes());
         assert_eq!(
             wide.check().unwrap_err().to_string(),
             format!(
                 "layers: training this model needs {needs} MiB (weights, gradients, optimizer \
                  state and the batches' buffers), more than the 352.0 MiB allowed even with one \
-                 sample per batch (evaluation computes 500 samples at a time): use fewer or \
+                 sample per batch (evaluation computes up to 500 samples at a time): use fewer or \
                  narrower layers"
             )
         );

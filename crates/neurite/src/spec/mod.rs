@@ -371,7 +371,8 @@ impl ModelSpec {
     /// Checks every range: a non-empty input, at least one layer with weights, every layer's
     /// own ranges and shapes ([`ModelSpec::layer_shapes`]: widths from 1 to [`MAX_UNITS`],
     /// dropout rates in `[0, 1)`, a flatten before dense layers, images for convolutions and
-    /// pooling, windows that fit), and at most [`MAX_PARAMS`] parameters in all.
+    /// pooling, windows that fit), at most [`MAX_PARAMS`] parameters in all, and one sample's
+    /// training within [`crate::config::MAX_TRAINING_BYTES`].
     pub fn validate(&self) -> Result<()> {
         self.check_input_shape()?;
         if self.layers.is_empty() {
@@ -397,6 +398,22 @@ impl ModelSpec {
                 Reason::TooManyParams {
                     got: params,
                     max: MAX_PARAMS,
+                },
+            ));
+        }
+        // Within the parameter bound, a convolution over a large image can still need
+        // gigabytes for one sample (its patches, its output): the model must train, or even
+        // predict, one sample at a time within the training bound.
+        let one_sample = self
+            .model_bytes()
+            .saturating_add(self.sample_bytes().training_batch(1));
+        if one_sample > crate::config::MAX_TRAINING_BYTES {
+            return Err(Error::invalid(
+                "layers",
+                Reason::TrainingMemory {
+                    needs: one_sample,
+                    max: crate::config::MAX_TRAINING_BYTES,
+                    largest_batch_size: None,
                 },
             ));
         }
@@ -471,6 +488,42 @@ mod tests {
             layers: vec![LayerSpec::Flatten, dense(4096), dense(4096), dense(10)],
         };
         assert!(under.validate().is_ok());
+    }
+
+    #[test]
+    fn a_convolution_too_big_for_one_sample_is_refused_before_anything_is_built() {
+        // A million parameters, within their bound, but 65 536 positions × 1 024 patch values
+        // per sample: a gigabyte of patches for one image.
+        let spec = ModelSpec {
+            input_shape: vec![256, 256],
+            layers: vec![
+                LayerSpec::Conv2d {
+                    filters: 1024,
+                    kernel_size: Pair::square(32),
+                    strides: Pair::square(1),
+                    padding: Padding::Same,
+                    activation: Activation::Relu,
+                    init: Init::GlorotUniform,
+                },
+                LayerSpec::GlobalAveragePooling2d,
+                dense(10),
+            ],
+        };
+        assert!(spec.param_count() < MAX_PARAMS);
+        match spec.validate() {
+            Err(Error::InvalidConfig {
+                field,
+                reason:
+                    Reason::TrainingMemory {
+                        needs,
+                        largest_batch_size: None,
+                        ..
+                    },
+            }) => assert!(field == "layers" && needs > 1 << 30, "{field} {needs}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(ModelSpec::keras_convnet().validate().is_ok());
+        assert!(ModelSpec::lenet().validate().is_ok());
     }
 
     #[test]
