@@ -63,9 +63,12 @@ const SEED_SPECS: &[&str] = &[
     r#"{"input_shape":[2,3],"layers":[{"type":"flatten"},{"type":"dense","units":4,"activation":"tanh"},{"type":"dropout","rate":0.1},{"type":"dense","units":3,"activation":"softmax"}]}"#,
     r#"{"input_shape":[4],"layers":[{"type":"dense","units":8,"activation":"relu"},{"type":"activation","activation":"sigmoid"},{"type":"dense","units":2,"activation":"softmax"}]}"#,
     r#"{"input_shape":[3,3],"layers":[{"type":"flatten"},{"type":"dense","units":2,"activation":"leaky_relu","init":"he_uniform"},{"type":"dense","units":1,"activation":"sigmoid"}]}"#,
+    r#"{"input_shape":[6,5],"layers":[{"type":"conv2d","filters":2,"kernel_size":3,"activation":"relu"},{"type":"max_pooling2d","pool_size":2},{"type":"flatten"},{"type":"dense","units":3,"activation":"softmax"}]}"#,
+    r#"{"input_shape":[5,5,2],"layers":[{"type":"conv2d","filters":3,"kernel_size":[3,2],"strides":2,"padding":"same","activation":"tanh"},{"type":"average_pooling2d","pool_size":2,"strides":1,"padding":"same"},{"type":"global_average_pooling2d"},{"type":"dense","units":2,"activation":"softmax"}]}"#,
 ];
 
-/// The seed corpus: a model file of each small architecture, with either pixel mode, and
+/// The seed corpus: a model file of each small architecture (dense, and convolutional with
+/// pooling), with either pixel mode, and
 /// checkpoints of a run of the 4-input one before and after a few batches, under each optimizer.
 pub fn seeds() -> Vec<(String, Vec<u8>)> {
     let mut seeds = Vec::new();
