@@ -23,9 +23,6 @@ pub struct Pool2d {
     name: String,
     reduce: Reduce,
     window: Window,
-    /// For max pooling, the input index (within its sample) each output of the last forward
-    /// pass took its value from, `[batch · outputs]`.
-    argmax: Vec<u32>,
 }
 
 impl Pool2d {
@@ -35,7 +32,6 @@ impl Pool2d {
             name: name.into(),
             reduce,
             window,
-            argmax: Vec::new(),
         }
     }
 
@@ -92,51 +88,36 @@ impl<F: Scalar> Layer<F> for Pool2d {
         _ctx: &mut ForwardContext<'_>,
     ) {
         let channels = self.window.input.channels;
-        let per_sample = <Self as Layer<F>>::output_features(self);
-        if self.reduce == Reduce::Max {
-            self.argmax.resize(input.nrows() * per_sample, 0);
-        }
-        for (sample, (x, mut y)) in input.outer_iter().zip(output.outer_iter_mut()).enumerate() {
+        for (x, mut y) in input.outer_iter().zip(output.outer_iter_mut()) {
             let x = x.to_slice().expect("a layer's input rows are contiguous");
             let y = y
                 .as_slice_mut()
                 .expect("a layer's output rows are contiguous");
+            // Channel by channel in the innermost loop: contiguous, and it vectorises.
             for (position, y) in y.chunks_exact_mut(channels).enumerate() {
-                // Channel by channel in the innermost loop: contiguous, and it vectorises.
-                match self.reduce {
-                    Reduce::Max => {
-                        let at = sample * per_sample + position * channels;
-                        let arg = &mut self.argmax[at..at + channels];
-                        let mut window_cells = cells(&self.window, position);
-                        let first = window_cells.next().expect("a window covers a cell") * channels;
-                        y.copy_from_slice(&x[first..first + channels]);
-                        for (c, index) in arg.iter_mut().enumerate() {
-                            *index = (first + c) as u32;
-                        }
-                        for cell in window_cells {
-                            let base = cell * channels;
-                            let values = &x[base..base + channels];
-                            for (c, ((best, index), &v)) in
-                                y.iter_mut().zip(arg.iter_mut()).zip(values).enumerate()
-                            {
-                                // Strictly greater: the first of equal maxima, as TensorFlow's.
-                                if v > *best {
-                                    *best = v;
-                                    *index = (base + c) as u32;
-                                }
+                let mut window_cells = cells(&self.window, position);
+                let first = window_cells.next().expect("a window covers a cell") * channels;
+                y.copy_from_slice(&x[first..first + channels]);
+                for cell in window_cells {
+                    let values = &x[cell * channels..][..channels];
+                    match self.reduce {
+                        // A select, which vectorises; the backward pass finds where each
+                        // maximum came from.
+                        Reduce::Max => {
+                            for (best, &v) in y.iter_mut().zip(values) {
+                                *best = if v > *best { v } else { *best };
                             }
                         }
-                    }
-                    Reduce::Average => {
-                        y.fill(F::zero());
-                        for cell in cells(&self.window, position) {
-                            for (sum, &v) in y.iter_mut().zip(&x[cell * channels..][..channels]) {
+                        Reduce::Average => {
+                            for (sum, &v) in y.iter_mut().zip(values) {
                                 *sum += v;
                             }
                         }
-                        let count = F::lit(cell_count(&self.window, position) as f64);
-                        y.iter_mut().for_each(|sum| *sum /= count);
                     }
+                }
+                if self.reduce == Reduce::Average {
+                    let count = F::lit(cell_count(&self.window, position) as f64);
+                    y.iter_mut().for_each(|sum| *sum /= count);
                 }
             }
         }
@@ -144,8 +125,8 @@ impl<F: Scalar> Layer<F> for Pool2d {
 
     fn backward(
         &mut self,
-        _input: ArrayView2<'_, F>,
-        _output: ArrayView2<'_, F>,
+        input: ArrayView2<'_, F>,
+        output: ArrayView2<'_, F>,
         grad_output: ArrayViewMut2<'_, F>,
         grad_input: Option<ArrayViewMut2<'_, F>>,
     ) {
@@ -154,27 +135,34 @@ impl<F: Scalar> Layer<F> for Pool2d {
         };
         grad_input.fill(F::zero());
         let channels = self.window.input.channels;
-        let per_sample = <Self as Layer<F>>::output_features(self);
-        for (sample, (g, mut gx)) in grad_output
-            .outer_iter()
-            .zip(grad_input.outer_iter_mut())
-            .enumerate()
+        let rows = input.outer_iter().zip(output.outer_iter());
+        for ((x, y), (g, mut gx)) in
+            rows.zip(grad_output.outer_iter().zip(grad_input.outer_iter_mut()))
         {
-            let gx = gx
-                .as_slice_mut()
-                .expect("a layer's gradient rows are contiguous");
-            match self.reduce {
-                Reduce::Max => {
-                    let arg = &self.argmax[sample * per_sample..][..per_sample];
-                    for (&index, &g) in arg.iter().zip(g.iter()) {
-                        gx[index as usize] += g;
+            let contiguous = "a layer's rows are contiguous";
+            let (x, y, g) = (
+                x.to_slice().expect(contiguous),
+                y.to_slice().expect(contiguous),
+                g.to_slice().expect(contiguous),
+            );
+            let gx = gx.as_slice_mut().expect(contiguous);
+            let outputs = g.chunks_exact(channels).zip(y.chunks_exact(channels));
+            for (position, (g, y)) in outputs.enumerate() {
+                match self.reduce {
+                    // Each output's gradient goes to the first cell of its window that holds
+                    // its maximum, as TensorFlow's (the first cell when none does: a NaN).
+                    Reduce::Max => {
+                        for c in 0..channels {
+                            let mut window_cells = cells(&self.window, position);
+                            let first = window_cells.next().expect("a window covers a cell");
+                            let from = std::iter::once(first)
+                                .chain(window_cells)
+                                .find(|&cell| x[cell * channels + c] == y[c])
+                                .unwrap_or(first);
+                            gx[from * channels + c] += g[c];
+                        }
                     }
-                }
-                Reduce::Average => {
-                    let g = g
-                        .to_slice()
-                        .expect("a layer's gradient rows are contiguous");
-                    for (position, g) in g.chunks_exact(channels).enumerate() {
+                    Reduce::Average => {
                         let count = F::lit(cell_count(&self.window, position) as f64);
                         for cell in cells(&self.window, position) {
                             for (to, &g) in gx[cell * channels..][..channels].iter_mut().zip(g) {

@@ -73,8 +73,7 @@ pub struct SampleBytes {
     /// batches.
     pub sparse_entries: u64,
     /// Each convolution's patches (the inputs under its kernel at every position, see
-    /// `layers::Conv2d`), and each max pooling's record of where its maxima were (one `u32`
-    /// per output, twice that after `Vec` growth).
+    /// `layers::Conv2d`).
     pub patches: u64,
     /// Each convolution's gradient of its patches, kept by training passes of convolutions
     /// after the first layer with weights.
@@ -188,9 +187,6 @@ impl ModelSpec {
                         1
                     };
                     patch_grads = patch_grads.saturating_add(unrolled.saturating_mul(copies));
-                }
-                LayerSpec::MaxPooling2d { .. } => {
-                    patches = patches.saturating_add(outputs.saturating_mul(INDEX_BYTES * GROWTH));
                 }
                 _ => {}
             }
