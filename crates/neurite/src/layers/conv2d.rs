@@ -11,7 +11,7 @@
 //! each patch read ("col2im"). Initialisation is Keras's: Glorot uniform with
 //! `fan_in = kh·kw·in`, `fan_out = kh·kw·out`, biases 0.
 
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -222,8 +222,12 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
         }
         let mut z = self.as_positions(output);
         matmul(self.patches.view(), self.kernel.view(), z.view_mut(), false);
-        for mut row in z.rows_mut() {
-            row += &self.bias;
+        let bias = self.bias.as_slice().expect("bias is contiguous");
+        let values = z
+            .as_slice_mut()
+            .expect("a layer's output buffer is contiguous");
+        for row in values.chunks_exact_mut(self.filters) {
+            row.iter_mut().zip(bias).for_each(|(v, &b)| *v += b);
         }
         // Row by row over `[positions, filters]`: a softmax runs over the channels, as Keras's
         // over the last axis.
@@ -249,10 +253,12 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
             self.kernel_grad.view_mut(),
         );
         self.bias_grad.fill(F::zero());
-        for row in grad_z.rows() {
-            Zip::from(&mut self.bias_grad)
-                .and(&row)
-                .for_each(|b, &g| *b += g);
+        let bias_grad = self.bias_grad.as_slice_mut().expect("grad is contiguous");
+        let grads = grad_z
+            .as_slice()
+            .expect("a layer's gradient buffer is contiguous");
+        for row in grads.chunks_exact(self.filters) {
+            bias_grad.iter_mut().zip(row).for_each(|(b, &g)| *b += g);
         }
         if let Some(mut grad_input) = grad_input {
             if self.patch_grads.dim() != self.patches.dim() {
