@@ -35,6 +35,7 @@ function traceStrokes(pixels) {
 
 /** Replays strokes on the pad with the mouse (Pointer Events reach the page as for a user). */
 async function draw(strokes) {
+  await page.getByTestId('pad').scrollIntoViewIfNeeded();
   const box = await page.getByTestId('pad').boundingBox();
   const at = ([x, y]) => [box.x + (x / 28) * box.width, box.y + (y / 28) * box.height];
   for (const [from, to] of strokes) {

@@ -201,6 +201,7 @@ test('the panel follows the model while it trains, and takes the drawing apart',
 
   // The drawing: draw a stroke, take it apart, and compare with the image the pad shows the
   // model (its 28×28 preview) under the same weights.
+  await page.getByTestId('pad').scrollIntoViewIfNeeded();
   const pad = await page.getByTestId('pad').boundingBox();
   await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.2);
   await page.mouse.down();

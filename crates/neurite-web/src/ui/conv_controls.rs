@@ -125,8 +125,10 @@ pub fn conv_section(state: Form, refusal: Memo<Option<Refusal>>) -> impl IntoVie
             .draft
             .with(|d: &Draft| d.flatten_dropout.clone())
     });
+    // Folded away while the model has no convolution, so that a dense model's form stays short.
     view! {
-        <h3>{move || t(Text::Convolutions)}</h3>
+        <details class="conv-section" data-testid="conv-section" prop:open=move || { count.get() > 0 }>
+        <summary><h3>{move || t(Text::Convolutions)}</h3></summary>
         <div class="layers" data-testid="conv-layers">
             {move || (0..count.get()).map(|i| conv_block(state, refusal, i)).collect_view()}
             <button data-testid="add-conv" disabled=move || { count.get() >= MAX_CONV_BLOCKS }
@@ -152,5 +154,6 @@ pub fn conv_section(state: Form, refusal: Memo<Option<Refusal>>) -> impl IntoVie
                 <span class="error" data-testid="flatten-dropout-error">{message}</span>
             })}
         </div>
+        </details>
     }
 }
