@@ -159,6 +159,7 @@ pub fn FeatureMaps(
             spec.receptive_field(index, row, column)
         })
     });
+    let count = Memo::new(move |_| maps.with(|m| m.as_ref().map_or(0, |(_, l)| l.len())));
     let t = move |text: Text| text.in_lang(lang.get());
     view! {
         <Show when=move || maps.with(Option::is_some)>
@@ -166,10 +167,9 @@ pub fn FeatureMaps(
             <h2>{move || t(Text::FeatureMaps)}</h2>
             <p class="note">{move || t(Text::FeatureMapsNote)}</p>
             <div class="feature-maps" data-testid="feature-maps">
-                {move || {
-                    let count = maps.with(|m| m.as_ref().map_or(0, |(_, l)| l.len()));
-                    (0..count).map(|i| layer_view(maps, pointed, field, i)).collect_view()
-                }}
+                // Rebuilt only when the number of layers changes, not at every prediction: each
+                // canvas repaints itself.
+                {move || (0..count.get()).map(|i| layer_view(maps, pointed, field, i)).collect_view()}
             </div>
             <p class="note" data-testid="receptive-field">{move || field.get().map(|[rows, columns]| {
                 format!(
@@ -190,14 +190,16 @@ fn layer_view(
     i: usize,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let name = maps.with_untracked(|m| {
-        m.as_ref()
-            .and_then(|(_, l)| l.get(i))
-            .map(|l| {
-                let [h, w, c] = l.layer.shape;
-                format!("{} · {h}×{w}×{c}", l.layer.name)
-            })
-            .unwrap_or_default()
+    let name = Memo::new(move |_| {
+        maps.with(|m| {
+            m.as_ref()
+                .and_then(|(_, l)| l.get(i))
+                .map(|l| {
+                    let [h, w, c] = l.layer.shape;
+                    format!("{} · {h}×{w}×{c}", l.layer.name)
+                })
+                .unwrap_or_default()
+        })
     });
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
@@ -251,7 +253,7 @@ fn layer_view(
     };
     view! {
         <figure class="maps">
-            <figcaption>{name}</figcaption>
+            <figcaption>{move || name.get()}</figcaption>
             <canvas node_ref=canvas data-testid=format!("maps-{i}") width="1" height="1"
                 on:mousemove=on_move on:mouseleave=move |_| pointed.set(None)></canvas>
         </figure>
