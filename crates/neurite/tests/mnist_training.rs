@@ -14,16 +14,21 @@ fn mnist_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/mnist"))
 }
 
-#[test]
-fn seed_model_learns_from_a_slice_of_real_mnist() {
+/// The real MNIST, or a panic that says where it was looked for and how to get it.
+fn real_mnist() -> neurite::Mnist {
     let dir = mnist_dir();
-    let mnist = load_mnist(&dir).unwrap_or_else(|e| {
+    load_mnist(&dir).unwrap_or_else(|e| {
         panic!(
             "this test needs the real MNIST in {} (./scripts/test.sh fetches it into data/mnist, \
              or set NEURITE_MNIST_DIR): {e}",
             dir.display()
         )
-    });
+    })
+}
+
+#[test]
+fn seed_model_learns_from_a_slice_of_real_mnist() {
+    let mnist = real_mnist();
     assert_eq!((mnist.train.len(), mnist.test.len()), (60_000, 10_000));
 
     let train = mnist.train.slice(0..6_000);
@@ -98,14 +103,7 @@ fn seed_model_learns_from_a_slice_of_real_mnist() {
 
 #[test]
 fn kerass_convnet_learns_from_a_slice_of_real_mnist_and_its_file_predicts_the_same() {
-    let dir = mnist_dir();
-    let mnist = load_mnist(&dir).unwrap_or_else(|e| {
-        panic!(
-            "this test needs the real MNIST in {} (./scripts/test.sh fetches it into data/mnist, \
-             or set NEURITE_MNIST_DIR): {e}",
-            dir.display()
-        )
-    });
+    let mnist = real_mnist();
     let train = mnist.train.slice(0..2_000);
     let test = mnist.test.slice(0..1_000);
     let config = Config {

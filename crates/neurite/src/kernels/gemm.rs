@@ -13,6 +13,23 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::Scalar;
 
+/// The three matrices as `f32` slices, row-major, when the SIMD128 bodies may take them: this
+/// thread allows vector paths, `F` is `f32` and every matrix is contiguous.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn simd_operands<'a, F: Scalar>(
+    a: &'a ArrayView2<'_, F>,
+    b: &'a ArrayView2<'_, F>,
+    c: &'a mut ArrayViewMut2<'_, F>,
+) -> Option<(&'a [f32], &'a [f32], &'a mut [f32])> {
+    if !super::vector_paths_allowed() {
+        return None;
+    }
+    let a = a.as_slice().and_then(F::as_f32)?;
+    let b = b.as_slice().and_then(F::as_f32)?;
+    let c = c.as_slice_mut().and_then(F::as_f32_mut)?;
+    Some((a, b, c))
+}
+
 /// `c = a·b`, or `c += a·b` when `accumulate`.
 ///
 /// # Panics
@@ -33,13 +50,7 @@ pub fn matmul<F: Scalar>(
         c.dim()
     );
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if super::vector_paths_allowed()
-        && let (Some(a), Some(b)) = (
-            a.as_slice().and_then(F::as_f32),
-            b.as_slice().and_then(F::as_f32),
-        )
-        && let Some(c) = c.as_slice_mut().and_then(F::as_f32_mut)
-    {
+    if let Some((a, b, c)) = simd_operands(&a, &b, &mut c) {
         super::simd128::gemm(m, k, n, a, b, c, accumulate);
         return;
     }
@@ -69,13 +80,7 @@ pub fn matmul_transposed_a<F: Scalar>(
         c.dim()
     );
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if super::vector_paths_allowed()
-        && let (Some(a), Some(b)) = (
-            a.as_slice().and_then(F::as_f32),
-            b.as_slice().and_then(F::as_f32),
-        )
-        && let Some(c) = c.as_slice_mut().and_then(F::as_f32_mut)
-    {
+    if let Some((a, b, c)) = simd_operands(&a, &b, &mut c) {
         super::simd128::gemm_transposed_a(m, k, n, a, b, c);
         return;
     }
