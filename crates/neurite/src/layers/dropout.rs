@@ -66,9 +66,11 @@ impl<F: Scalar> Layer<F> for Dropout<F> {
             self.mask = Array2::zeros(input.dim());
         }
         let keep = F::lit(1.0 / (1.0 - self.rate));
-        let rate = self.rate;
+        // A unit dropped when a uniform 32-bit draw falls below `rate·2³²`: the rate to 2⁻³²,
+        // for half the random bits of a 64-bit float draw.
+        let threshold = (self.rate * 4_294_967_296.0) as u64;
         self.mask.mapv_inplace(|_| {
-            if ctx.rng.random::<f64>() < rate {
+            if u64::from(ctx.rng.random::<u32>()) < threshold {
                 F::zero()
             } else {
                 keep

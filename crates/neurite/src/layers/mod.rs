@@ -8,7 +8,7 @@
 //! gradients and, unless it is the first layer, `∂L/∂input`.
 
 mod activation_layer;
-mod conv2d;
+pub(crate) mod conv2d;
 mod dense;
 mod dropout;
 mod flatten;

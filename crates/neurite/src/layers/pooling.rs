@@ -135,6 +135,8 @@ impl<F: Scalar> Layer<F> for Pool2d {
         };
         grad_input.fill(F::zero());
         let channels = self.window.input.channels;
+        // For max pooling: each channel's gradient not yet given to a cell of the window.
+        let mut pending = vec![F::zero(); channels];
         let rows = input.outer_iter().zip(output.outer_iter());
         for ((x, y), (g, mut gx)) in
             rows.zip(grad_output.outer_iter().zip(grad_input.outer_iter_mut()))
@@ -151,16 +153,31 @@ impl<F: Scalar> Layer<F> for Pool2d {
                 match self.reduce {
                     // Each output's gradient goes to the first cell of its window that holds
                     // its maximum, as TensorFlow's (the first cell when none does: a NaN).
+                    // The window's cells in order, all channels at once, as selects that
+                    // vectorise: a cell holding the maximum takes what is pending, which is
+                    // then 0. Whatever is left (a NaN maximum matches no cell) goes to the
+                    // first cell.
                     Reduce::Max => {
-                        for c in 0..channels {
-                            let mut window_cells = cells(&self.window, position);
-                            let first = window_cells.next().expect("a window covers a cell");
-                            let from = std::iter::once(first)
-                                .chain(window_cells)
-                                .find(|&cell| x[cell * channels + c] == y[c])
-                                .unwrap_or(first);
-                            gx[from * channels + c] += g[c];
+                        pending.copy_from_slice(g);
+                        for cell in cells(&self.window, position) {
+                            let at = cell * channels;
+                            let (xs, to) = (&x[at..at + channels], &mut gx[at..at + channels]);
+                            for ((to, pending), (&x, &y)) in
+                                to.iter_mut().zip(&mut pending).zip(xs.iter().zip(y))
+                            {
+                                let hit = x == y;
+                                let given = if hit { *pending } else { F::zero() };
+                                *to += given;
+                                // 0 once given (a select here would not vectorise; a
+                                // gradient that is not finite stays so, as it would).
+                                *pending -= given;
+                            }
                         }
+                        let first = cells(&self.window, position)
+                            .next()
+                            .expect("a window covers a cell");
+                        let to = &mut gx[first * channels..(first + 1) * channels];
+                        to.iter_mut().zip(&pending).for_each(|(to, &p)| *to += p);
                     }
                     Reduce::Average => {
                         let count = F::lit(cell_count(&self.window, position) as f64);

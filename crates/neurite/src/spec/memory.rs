@@ -4,6 +4,7 @@
 
 use super::{LayerSpec, ModelSpec};
 use crate::kernels::sparse::MAX_DENSITY;
+use crate::layers::conv2d::winograd;
 use crate::metrics::EVAL_BATCH;
 
 /// Bytes of one number as the engine trains: `f32`.
@@ -174,6 +175,14 @@ impl ModelSpec {
                 LayerSpec::Dropout { rate } if rate > 0.0 => {
                     masked = masked.saturating_add(features);
                 }
+                LayerSpec::Conv2d { .. }
+                    if shape.window.as_ref().is_some_and(winograd::applies) =>
+                {
+                    // The transformed tiles and their products, reused by the backward pass.
+                    let window = shape.window.expect("a convolution has a window");
+                    let values = winograd::sample_values(&window, shape.output[2]);
+                    patches = patches.saturating_add((values as u64).saturating_mul(FLOAT_BYTES));
+                }
                 LayerSpec::Conv2d { .. } => {
                     let window = shape.window.expect("a convolution has a window");
                     let unrolled = (window.positions() as u64)
@@ -249,8 +258,13 @@ impl ModelSpec {
                 let w = shape
                     .window
                     .filter(|_| shape.input.len() >= 2 && shape.output.len() == 3)?;
-                let depth = (w.size[0] * w.size[1] * w.input.channels) as u64;
-                Some((depth, shape.output[2] as u64))
+                // Winograd's products are `[tiles, in]·[in, filters]`.
+                let depth = if winograd::applies(&w) {
+                    w.input.channels
+                } else {
+                    w.size[0] * w.size[1] * w.input.channels
+                };
+                Some((depth as u64, shape.output[2] as u64))
             }));
         let workspace = products
             .flat_map(|(inputs, units)| {
@@ -262,12 +276,23 @@ impl ModelSpec {
             })
             .max()
             .unwrap_or(0);
-        // Each convolution's kernel transposed, for the gradient of its patches.
+        // Each convolution's kernel transposed, for the gradient of its patches; Winograd's
+        // transformed kernel, its transpose and gradient, and its scratch tiles instead.
         let transposed_kernels = self
-            .param_shapes()
+            .layers
             .iter()
-            .filter(|(_, shape)| shape.len() == 4)
-            .map(|(_, shape)| shape.iter().product::<usize>() as u64)
+            .zip(&shapes)
+            .filter(|(layer, _)| matches!(layer, LayerSpec::Conv2d { .. }))
+            .filter_map(|(_, shape)| {
+                let w = shape.window?;
+                let filters = shape.output[2];
+                Some(if winograd::applies(&w) {
+                    winograd::fixed_values(&w, filters)
+                } else {
+                    w.size[0] * w.size[1] * w.input.channels * filters
+                })
+            })
+            .map(|values| values as u64)
             .fold(0u64, u64::saturating_add);
         self.param_count()
             .saturating_mul(2 * FLOAT_BYTES)

@@ -2,23 +2,41 @@
 //! Keras's semantics.
 //!
 //! The kernel has Keras's layout `[kh, kw, in, out]`, kept as the matrix
-//! `[kh·kw·in, out]` it is row-major. A batch is unrolled into patches ("im2col"): one row per
-//! sample and output position, holding the `kh × kw × in` inputs under the kernel there (0
-//! where the window lies on `same` padding). The convolution is then one matrix product,
-//! `patches · W`, whose `[batch·positions, out]` result is exactly the batch of output images,
-//! channels last. Backward is two more products and the reverse unrolling:
-//! `∂L/∂W = patchesᵀ · ∂L/∂z`, `∂L/∂patches = ∂L/∂z · Wᵀ`, summed back onto the input cells
-//! each patch read ("col2im"). Initialisation is Keras's: Glorot uniform with
-//! `fan_in = kh·kw·in`, `fan_out = kh·kw·out`, biases 0.
+//! `[kh·kw·in, out]` it is row-major. Initialisation is Keras's: Glorot uniform with
+//! `fan_in = kh·kw·in`, `fan_out = kh·kw·out`, biases 0. The correlation itself is computed by
+//! one of two algorithms, the same numbers up to rounding: Winograd's F(4×4, 3×3)
+//! ([`winograd`]) for 3 × 3 kernels at stride 1 over a few channels or more, and otherwise one
+//! matrix product over unrolled patches ([`im2col`]).
 
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+mod im2col;
+pub(crate) mod winograd;
+
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use self::im2col::Im2col;
+use self::winograd::Winograd;
 use super::window::{Image, Window};
 use super::{ForwardContext, Init, Layer, ParamMut, ParamRef};
-use crate::kernels::gemm::{matmul, matmul_transposed_a};
 use crate::{Activation, Scalar};
+
+/// How a convolution computes its correlation, with the buffers that way keeps.
+enum Algorithm<F> {
+    Im2col(Im2col<F>),
+    Winograd(Winograd<F>),
+}
+
+impl<F: Scalar> Algorithm<F> {
+    /// The faster way for `window`: see [`winograd::applies`].
+    fn for_window(window: Window, filters: usize) -> Self {
+        if winograd::applies(&window) {
+            Algorithm::Winograd(Winograd::new(window, filters))
+        } else {
+            Algorithm::Im2col(Im2col::new(window, filters))
+        }
+    }
+}
 
 /// A 2-D convolution with its activation.
 pub struct Conv2d<F> {
@@ -31,12 +49,7 @@ pub struct Conv2d<F> {
     bias: Array1<F>,
     kernel_grad: Array2<F>,
     bias_grad: Array1<F>,
-    /// The last forward pass's patches, `[batch·positions, kh·kw·in]`.
-    patches: Array2<F>,
-    /// `∂L/∂patches` of the last backward pass, the same shape.
-    patch_grads: Array2<F>,
-    /// The kernel transposed, `[filters, kh·kw·in]`, for `∂L/∂patches = ∂L/∂z · Wᵀ`.
-    kernel_t: Array2<F>,
+    algorithm: Algorithm<F>,
 }
 
 impl<F: Scalar> Conv2d<F> {
@@ -69,9 +82,7 @@ impl<F: Scalar> Conv2d<F> {
             bias_grad: Array1::zeros(filters),
             kernel,
             bias,
-            patches: Array2::zeros((0, depth)),
-            patch_grads: Array2::zeros((0, depth)),
-            kernel_t: Array2::zeros((filters, depth)),
+            algorithm: Algorithm::for_window(window, filters),
         }
     }
 
@@ -100,86 +111,12 @@ impl<F: Scalar> Conv2d<F> {
         vec![kh, kw, self.window.input.channels, self.filters]
     }
 
-    /// Numbers in one patch: `kh·kw·in`.
-    fn depth(&self) -> usize {
-        self.kernel.nrows()
-    }
-
     /// The batch's output as `[batch·positions, filters]`.
     fn as_positions<'a>(&self, output: ArrayViewMut2<'a, F>) -> ArrayViewMut2<'a, F> {
         let rows = output.nrows() * self.window.positions();
         output
             .into_shape_with_order((rows, self.filters))
             .expect("a layer's output buffer is contiguous")
-    }
-}
-
-/// Writes the patches of one sample `x` (`h·w·c`, channels last) into `rows`
-/// (`[positions, kh·kw·c]`), zeros where the window lies on padding.
-fn unroll<F: Scalar>(window: &Window, x: &[F], mut rows: ArrayViewMut2<'_, F>) {
-    let Image {
-        width, channels, ..
-    } = window.input;
-    let [kh, kw] = window.size;
-    let [_, out_w] = window.output;
-    for (position, mut row) in rows.outer_iter_mut().enumerate() {
-        let row = row.as_slice_mut().expect("patch rows are contiguous");
-        let (oy, ox) = (position / out_w, position % out_w);
-        for ky in 0..kh {
-            let segment = &mut row[ky * kw * channels..(ky + 1) * kw * channels];
-            let Some(iy) = window.input_row(oy, ky) else {
-                segment.fill(F::zero());
-                continue;
-            };
-            let columns = window.input_columns(ox);
-            if columns.len() == kw {
-                // The kernel's row lies inside the image: one contiguous run of `kw·c` inputs.
-                let at = (iy * width + columns.start) * channels;
-                segment.copy_from_slice(&x[at..at + kw * channels]);
-                continue;
-            }
-            for kx in 0..kw {
-                let cell = &mut segment[kx * channels..(kx + 1) * channels];
-                match window.input_column(ox, kx) {
-                    Some(ix) => {
-                        let at = (iy * width + ix) * channels;
-                        cell.copy_from_slice(&x[at..at + channels]);
-                    }
-                    None => cell.fill(F::zero()),
-                }
-            }
-        }
-    }
-}
-
-/// Adds each patch gradient of one sample in `rows` back onto the input cells it was read
-/// from, in `grad_x` (`h·w·c`), which the caller zeroes first: [`unroll`]'s adjoint.
-fn roll_back<F: Scalar>(window: &Window, rows: ArrayView2<'_, F>, grad_x: &mut [F]) {
-    let Image {
-        width, channels, ..
-    } = window.input;
-    let [kh, kw] = window.size;
-    let [_, out_w] = window.output;
-    for (position, row) in rows.outer_iter().enumerate() {
-        let row = row.to_slice().expect("patch rows are contiguous");
-        let (oy, ox) = (position / out_w, position % out_w);
-        for ky in 0..kh {
-            let Some(iy) = window.input_row(oy, ky) else {
-                continue;
-            };
-            for kx in 0..kw {
-                if let Some(ix) = window.input_column(ox, kx) {
-                    let at = (iy * width + ix) * channels;
-                    let from = (ky * kw + kx) * channels;
-                    for (g, &p) in grad_x[at..at + channels]
-                        .iter_mut()
-                        .zip(&row[from..from + channels])
-                    {
-                        *g += p;
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -203,25 +140,23 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
     fn forward(
         &mut self,
         input: ArrayView2<'_, F>,
-        output: ArrayViewMut2<'_, F>,
+        mut output: ArrayViewMut2<'_, F>,
         _ctx: &mut ForwardContext<'_>,
     ) {
-        let positions = self.window.positions();
-        let rows = input.nrows() * positions;
-        if self.patches.nrows() != rows {
-            // The old buffer goes before the new one comes, as the memory count assumes.
-            self.patches = Array2::zeros((0, self.depth()));
-            self.patches = Array2::zeros((rows, self.depth()));
-        }
-        for (x, patches) in input
-            .outer_iter()
-            .zip(self.patches.axis_chunks_iter_mut(Axis(0), positions.max(1)))
-        {
-            let x = x.to_slice().expect("a layer's input rows are contiguous");
-            unroll(&self.window, x, patches);
+        match &mut self.algorithm {
+            Algorithm::Winograd(winograd) => {
+                winograd.forward(input, self.kernel.view(), output.view_mut());
+            }
+            Algorithm::Im2col(im2col) => {
+                let rows = output.nrows() * self.window.positions();
+                let z = output
+                    .view_mut()
+                    .into_shape_with_order((rows, self.filters))
+                    .expect("a layer's output buffer is contiguous");
+                im2col.forward(input, self.kernel.view(), z);
+            }
         }
         let mut z = self.as_positions(output);
-        matmul(self.patches.view(), self.kernel.view(), z.view_mut(), false);
         let bias = self.bias.as_slice().expect("bias is contiguous");
         let values = z
             .as_slice_mut()
@@ -238,20 +173,16 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
         &mut self,
         _input: ArrayView2<'_, F>,
         output: ArrayView2<'_, F>,
-        grad_output: ArrayViewMut2<'_, F>,
+        mut grad_output: ArrayViewMut2<'_, F>,
         grad_input: Option<ArrayViewMut2<'_, F>>,
     ) {
-        let rows = output.nrows() * self.window.positions();
+        let batch = output.nrows();
+        let rows = batch * self.window.positions();
         let output = output
             .into_shape_with_order((rows, self.filters))
             .expect("a layer's output buffer is contiguous");
-        let mut grad_z = self.as_positions(grad_output);
+        let mut grad_z = self.as_positions(grad_output.view_mut());
         self.activation.backward_inplace(output, grad_z.view_mut());
-        matmul_transposed_a(
-            self.patches.view(),
-            grad_z.view(),
-            self.kernel_grad.view_mut(),
-        );
         self.bias_grad.fill(F::zero());
         let bias_grad = self.bias_grad.as_slice_mut().expect("grad is contiguous");
         let grads = grad_z
@@ -260,29 +191,16 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
         for row in grads.chunks_exact(self.filters) {
             bias_grad.iter_mut().zip(row).for_each(|(b, &g)| *b += g);
         }
-        if let Some(mut grad_input) = grad_input {
-            if self.patch_grads.dim() != self.patches.dim() {
-                self.patch_grads = Array2::zeros((0, self.depth()));
-                self.patch_grads = Array2::zeros(self.patches.raw_dim());
+        match &mut self.algorithm {
+            Algorithm::Winograd(winograd) => {
+                winograd.backward(grad_output.view(), self.kernel_grad.view_mut(), grad_input);
             }
-            self.kernel_t.assign(&self.kernel.t());
-            matmul(
+            Algorithm::Im2col(im2col) => im2col.backward(
+                self.kernel.view(),
                 grad_z.view(),
-                self.kernel_t.view(),
-                self.patch_grads.view_mut(),
-                false,
-            );
-            grad_input.fill(F::zero());
-            let positions = self.window.positions().max(1);
-            for (mut gx, rows) in grad_input
-                .outer_iter_mut()
-                .zip(self.patch_grads.axis_chunks_iter(Axis(0), positions))
-            {
-                let gx = gx
-                    .as_slice_mut()
-                    .expect("a layer's gradient rows are contiguous");
-                roll_back(&self.window, rows, gx);
-            }
+                self.kernel_grad.view_mut(),
+                grad_input,
+            ),
         }
     }
 
@@ -359,6 +277,21 @@ mod tests {
         let cases = [
             (image(5, 6, 2), [3, 3], [1, 1], Padding::Valid, 3),
             (image(5, 5, 3), [3, 3], [1, 1], Padding::Same, 2),
+            // Winograd's: a 3 × 3 kernel at stride 1 over enough channels.
+            (
+                image(5, 6, winograd::MIN_CHANNELS),
+                [3, 3],
+                [1, 1],
+                Padding::Valid,
+                3,
+            ),
+            (
+                image(6, 5, winograd::MIN_CHANNELS),
+                [3, 3],
+                [1, 1],
+                Padding::Same,
+                2,
+            ),
             (image(6, 7, 1), [3, 2], [2, 2], Padding::Same, 2),
             (image(5, 4, 2), [2, 2], [2, 1], Padding::Valid, 4),
             (image(4, 4, 1), [4, 4], [1, 1], Padding::Same, 1),
@@ -380,6 +313,25 @@ mod tests {
             Activation::Relu,
         );
         check_layer_with_zeros(&mut relu, 36, 3).unwrap();
+    }
+
+    #[test]
+    fn winograd_takes_three_by_three_kernels_at_stride_one_over_enough_channels() {
+        let winograd = |channels, size, strides| {
+            let layer = conv(
+                image(8, 8, channels),
+                size,
+                strides,
+                Padding::Same,
+                2,
+                Activation::Linear,
+            );
+            matches!(layer.algorithm, Algorithm::Winograd(_))
+        };
+        assert!(winograd(winograd::MIN_CHANNELS, [3, 3], [1, 1]));
+        assert!(!winograd(winograd::MIN_CHANNELS - 1, [3, 3], [1, 1]));
+        assert!(!winograd(winograd::MIN_CHANNELS, [3, 3], [2, 2]));
+        assert!(!winograd(winograd::MIN_CHANNELS, [5, 5], [1, 1]));
     }
 
     #[test]
