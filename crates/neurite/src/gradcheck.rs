@@ -66,7 +66,10 @@ pub fn check_layer_with_zeros(
     check_layer_at(layer, input)
 }
 
-fn check_layer_at(layer: &mut dyn Layer<f64>, mut input: Array2<f64>) -> Result<(), String> {
+pub(crate) fn check_layer_at(
+    layer: &mut dyn Layer<f64>,
+    mut input: Array2<f64>,
+) -> Result<(), String> {
     let batch = input.nrows();
     let weights = random_matrix(batch, layer.output_features(), 2);
     let scalar = |out: &Array2<f64>| (out * &weights).sum();

@@ -189,7 +189,13 @@ impl ModelSpec {
                         .saturating_mul((window.size[0] * window.size[1]) as u64)
                         .saturating_mul(window.input.channels as u64)
                         .saturating_mul(FLOAT_BYTES);
-                    patches = patches.saturating_add(unrolled);
+                    // The kept patches' rows and their output gradients.
+                    let kept = (window.positions() as u64).saturating_mul(
+                        (shape.output[2] as u64)
+                            .saturating_mul(FLOAT_BYTES)
+                            .saturating_add(size_of::<usize>() as u64),
+                    );
+                    patches = patches.saturating_add(unrolled).saturating_add(kept);
                     let copies = if first_with_weights.is_some_and(|first| i > first) {
                         2
                     } else {

@@ -233,7 +233,7 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gradcheck::{check_layer, check_layer_with_zeros};
+    use crate::gradcheck::{check_layer, check_layer_at, check_layer_with_zeros};
     use crate::layers::window::Padding;
     use rand::SeedableRng;
 
@@ -332,6 +332,71 @@ mod tests {
         assert!(!winograd(winograd::MIN_CHANNELS - 1, [3, 3], [1, 1]));
         assert!(!winograd(winograd::MIN_CHANNELS, [3, 3], [2, 2]));
         assert!(!winograd(winograd::MIN_CHANNELS, [5, 5], [1, 1]));
+    }
+
+    /// Two 9 × 9 images lit in one corner only, so that most 3 × 3 patches are all zeros.
+    fn mostly_dark(channels: usize) -> Array2<f64> {
+        Array2::from_shape_fn((2, 81 * channels), |(b, i)| {
+            let (y, x) = (i / channels / 9, i / channels % 9);
+            if y < 3 && x + b < 4 {
+                0.3 + 0.1 * (i % 7) as f64
+            } else {
+                0.0
+            }
+        })
+    }
+
+    #[test]
+    fn patches_of_zeros_give_the_bias_and_their_gradients_stay_right() {
+        let input = image(9, 9, 2);
+        let mut layer = conv(input, [3, 2], [1, 1], Padding::Same, 3, Activation::Linear);
+        assert!(matches!(layer.algorithm, Algorithm::Im2col(_)));
+        let x = mostly_dark(2);
+        let mut out = Array2::zeros((2, layer.output_features()));
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        let mut ctx = ForwardContext {
+            training: true,
+            rng: &mut rng,
+        };
+        // A first pass on dense inputs leaves numbers in every row of the buffers.
+        layer.forward(
+            Array2::from_elem(x.raw_dim(), 0.5).view(),
+            out.view_mut(),
+            &mut ctx,
+        );
+        layer.forward(x.view(), out.view_mut(), &mut ctx);
+        let window = layer.window;
+        let Algorithm::Im2col(im2col) = &layer.algorithm else {
+            unreachable!("checked above")
+        };
+        // The lit rows 0–2 reach output rows 0–3 (the window reads oy − 1 to oy + 1); the lit
+        // columns 0–3 (0–2 in the second image) reach output columns 0–3 (0–2): 16 + 12 of the
+        // 162 patches.
+        assert_eq!(im2col.kept_patches(), 16 + 12);
+        for b in 0..2 {
+            for position in 0..window.positions() {
+                let (oy, ox) = (position / window.output[1], position % window.output[1]);
+                for f in 0..3 {
+                    let mut expected = layer.bias[f];
+                    for ky in 0..3 {
+                        for kx in 0..2 {
+                            let (Some(iy), Some(ix)) =
+                                (window.input_row(oy, ky), window.input_column(ox, kx))
+                            else {
+                                continue;
+                            };
+                            for c in 0..2 {
+                                expected += x[[b, (iy * 9 + ix) * 2 + c]]
+                                    * layer.kernel[[(ky * 2 + kx) * 2 + c, f]];
+                            }
+                        }
+                    }
+                    let got = out[[b, position * 3 + f]];
+                    assert!((got - expected).abs() < 1e-12, "{b} {position} {f}");
+                }
+            }
+        }
+        check_layer_at(&mut layer, mostly_dark(2)).unwrap();
     }
 
     #[test]
