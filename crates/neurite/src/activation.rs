@@ -96,10 +96,9 @@ impl Activation {
         let one = F::one();
         match self {
             Activation::Linear => {}
+            // A select rather than a conditional store, so that it vectorises.
             Activation::Relu => Zip::from(&mut grad).and(&output).for_each(|g, &a| {
-                if a <= F::zero() {
-                    *g = F::zero();
-                }
+                *g = if a <= F::zero() { F::zero() } else { *g };
             }),
             Activation::LeakyRelu => {
                 let slope = F::lit(LEAKY_RELU_SLOPE);
