@@ -250,8 +250,11 @@ where
     F: Scalar,
 {
     let n = y[0].len();
-    let x = x.map(|x| &x[..n]);
-    let mut y = y.map(|y| &mut y[..n]);
+    let x: [&[F]; I] = std::array::from_fn(|i| &x[i][..n]);
+    let mut y = y;
+    for y in &mut y {
+        *y = &mut std::mem::take(y)[..n];
+    }
     for c in 0..n {
         let values = T::apply(std::array::from_fn(|i| x[i][c]));
         for (y, value) in y.iter_mut().zip(values) {
@@ -266,28 +269,29 @@ where
 
 /// The `O` cells of `n` numbers at `offsets` in `buffer` (increasing, not overlapping), a
 /// cell of `sink` wherever the offset is `None` (a result to drop).
+#[inline(always)]
 fn cells_mut<'a, F, const O: usize>(
     buffer: &'a mut [F],
     offsets: [Option<usize>; O],
     n: usize,
     sink: &'a mut [F],
 ) -> [&'a mut [F]; O] {
-    let mut rest = buffer;
-    let mut start = 0;
-    let mut cells = offsets.map(|offset| {
-        let at = offset?;
-        let (_, tail) = std::mem::take(&mut rest).split_at_mut(at - start);
-        let (cell, tail) = tail.split_at_mut(n);
-        rest = tail;
-        start = at + n;
-        Some(cell)
-    });
+    let mut cells: [&'a mut [F]; O] = std::array::from_fn(|_| <&mut [F]>::default());
+    let (mut rest, mut start) = (buffer, 0);
     let mut sinks = sink.chunks_exact_mut(n);
-    std::array::from_fn(|r| {
-        cells[r]
-            .take()
-            .unwrap_or_else(|| sinks.next().expect("a sink cell per dropped result"))
-    })
+    for (cell, offset) in cells.iter_mut().zip(offsets) {
+        *cell = match offset {
+            Some(at) => {
+                let (_, tail) = std::mem::take(&mut rest).split_at_mut(at - start);
+                let (found, tail) = tail.split_at_mut(n);
+                rest = tail;
+                start = at + n;
+                found
+            }
+            None => sinks.next().expect("a sink cell per dropped result"),
+        };
+    }
+    cells
 }
 
 /// `out = M·x·Mᵀ` (or `out += …` when `ADD`) for a grid `x` of `I × I` vectors of length `n`,
