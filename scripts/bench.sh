@@ -26,6 +26,7 @@ tfjs_installed() {
 
 step "toolchain"
 ensure_mnist
+ensure_fashion_mnist
 ensure_wasm_tools
 ensure_chromium
 if ! tfjs_installed; then

@@ -14,6 +14,7 @@ exec 3>&1 1>&2
 
 step "toolchain"
 ensure_mnist
+ensure_fashion_mnist
 ensure_wasm_tools
 ensure_chromium
 

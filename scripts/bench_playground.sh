@@ -25,6 +25,7 @@ fi
 
 step "toolchain"
 ensure_mnist
+ensure_fashion_mnist
 ensure_wasm_tools
 ensure_chromium
 

@@ -40,6 +40,45 @@ ensure_mnist() {
   for f in "$dir"/*-ubyte; do gzip -9 -n -k -f "$f"; done
 }
 
+# Fashion-MNIST (Zalando's original four gzip IDX files, same split and order), from Debian's
+# package dataset-fashion-mnist (bookworm main): downloaded with apt and unpacked without
+# installing it, checksum-verified after decompression, into data/fashion-mnist/ plus a gzip
+# copy of each file for the web build, as for MNIST.
+FASHION_MNIST_DEB=dataset-fashion-mnist
+ensure_fashion_mnist() {
+  local dir="$ROOT/data/fashion-mnist"
+  local sums="$ROOT/scripts/fashion-mnist.sha256"
+  if [ -d "$dir" ] && (cd "$dir" && sha256sum --quiet -c "$sums" >/dev/null 2>&1) \
+     && ls "$dir"/*.gz >/dev/null 2>&1; then
+    return
+  fi
+  step "fetching Fashion-MNIST (Debian package $FASHION_MNIST_DEB)"
+  local tmp
+  tmp="$(mktemp -d)"
+  # apt-get download needs the package index; only root can refresh it.
+  if ! (cd "$tmp" && apt-get download "$FASHION_MNIST_DEB" >/dev/null 2>&1); then
+    if is_root; then
+      apt-get update >/dev/null
+    fi
+    if ! (cd "$tmp" && apt-get download "$FASHION_MNIST_DEB"); then
+      rm -rf "$tmp"
+      echo "could not fetch Fashion-MNIST: 'apt-get download $FASHION_MNIST_DEB' failed." >&2
+      echo "It needs Debian's apt with bookworm main (run 'apt-get update' as root first), or" >&2
+      echo "put the four files (train/t10k images and labels, plain) in $dir yourself." >&2
+      exit 1
+    fi
+  fi
+  (cd "$tmp" && dpkg-deb -x "$FASHION_MNIST_DEB"_*.deb unpacked)
+  mkdir -p "$dir"
+  local gz
+  for gz in "$tmp"/unpacked/usr/share/datasets/fashion-mnist/*-ubyte.gz; do
+    gunzip -c "$gz" >"$dir/$(basename "$gz" .gz)"
+  done
+  rm -rf "$tmp"
+  (cd "$dir" && sha256sum --quiet -c "$sums") || { echo "Fashion-MNIST checksum mismatch" >&2; exit 1; }
+  for f in "$dir"/*-ubyte; do gzip -9 -n -k -f "$f"; done
+}
+
 # The browser build's tools: the wasm32 target, Trunk, the wasm-bindgen CLI matching Cargo.lock,
 # and npm's binaryen (a wasm-opt that handles wasm-bindgen's output; Debian's 108 breaks it).
 TRUNK_VERSION=0.21.14

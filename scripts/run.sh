@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing (wasm32 target, Trunk, wasm-bindgen CLI, binaryen,
-# MNIST) and serves the browser playground at http://127.0.0.1:8080.
+# MNIST, Fashion-MNIST) and serves the browser playground at http://127.0.0.1:8080.
 #
 # `./scripts/run.sh train …` (or eval, predict, summary) runs the native `neurite` command line
 # instead, e.g. `./scripts/run.sh train --epochs 1 --json`; options alone (`--epochs 1`) mean
@@ -8,13 +8,16 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_mnist
+ensure_fashion_mnist
+export NEURITE_MNIST_DIR="${NEURITE_MNIST_DIR:-$ROOT/data/mnist}"
+export NEURITE_FASHION_MNIST_DIR="${NEURITE_FASHION_MNIST_DIR:-$ROOT/data/fashion-mnist}"
 
 case "${1:-}" in
   train | eval | predict | summary)
-    NEURITE_MNIST_DIR="$ROOT/data/mnist" exec cargo run --release -p neurite-cli -- "$@"
+    exec cargo run --release -p neurite-cli -- "$@"
     ;;
   -*)
-    NEURITE_MNIST_DIR="$ROOT/data/mnist" exec cargo run --release -p neurite-cli -- train "$@"
+    exec cargo run --release -p neurite-cli -- train "$@"
     ;;
 esac
 

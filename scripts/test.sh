@@ -6,6 +6,7 @@ cd "$ROOT"
 step "toolchain"
 ensure_rust_components
 ensure_mnist
+ensure_fashion_mnist
 
 step "format"
 cargo fmt --all -- --check
@@ -23,7 +24,8 @@ cargo clippy -p neurite --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p neurite --lib --target wasm32-unknown-unknown --features relaxed-simd -- -D warnings
 
 step "native tests"
-NEURITE_MNIST_DIR="$ROOT/data/mnist" cargo test --workspace
+NEURITE_MNIST_DIR="$ROOT/data/mnist" NEURITE_FASHION_MNIST_DIR="$ROOT/data/fashion-mnist" \
+  cargo test --workspace
 step "the core without its gzip feature (as the browser builds it)"
 cargo test -p neurite --no-default-features --lib data::idx
 

@@ -129,7 +129,13 @@ pub fn replies(data: &[u8]) -> Vec<String> {
         now += TICK_MS;
         now
     };
-    session.set_data(toy_data(256), toy_data(64), 1.0, &mut out);
+    session.set_data(
+        neurite::DatasetKind::Mnist,
+        toy_data(256),
+        toy_data(64),
+        1.0,
+        &mut out,
+    );
     check_replies(&mut out, &mut kinds);
     for (text, payload) in records(data) {
         let msg = match serde_json::from_str::<ToWorker>(&text) {

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use neurite::{OptimizerSpec, PixelMode, TrainConfig};
+use neurite::{DatasetKind, OptimizerSpec, PixelMode, TrainConfig};
 
-/// Train, evaluate and run dense networks on MNIST.
+/// Train, evaluate and run dense and convolutional networks on MNIST or Fashion-MNIST.
 #[derive(Debug, Parser)]
 #[command(name = "neurite", version)]
 pub struct Cli {
@@ -20,11 +20,11 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Train a model on MNIST, evaluating it on the test set after every epoch.
+    /// Train a model on MNIST or Fashion-MNIST, evaluating it on the test set after every epoch.
     Train(TrainArgs),
-    /// Evaluate a saved model on the 10 000 MNIST test images.
+    /// Evaluate a saved model on the 10 000 test images of its dataset.
     Eval(EvalArgs),
-    /// Classify one PNG image of a digit with a saved model.
+    /// Classify one PNG image (a digit, or a Fashion-MNIST article) with a saved model.
     Predict(PredictArgs),
     /// Print a model's layers, output shapes and parameter counts.
     Summary(SummaryArgs),
@@ -33,8 +33,13 @@ pub enum Command {
 /// Flags of `neurite train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Directory holding the four MNIST files (plain or .gz) [default: $NEURITE_MNIST_DIR, else
-    /// data/mnist]
+    /// The images to train on [default: the dataset a saved --model was trained on, else mnist]
+    #[arg(long, value_enum)]
+    pub dataset: Option<DatasetArg>,
+
+    /// Directory holding the dataset's four IDX files (plain or .gz) [default:
+    /// $NEURITE_MNIST_DIR, else data/mnist; for fashion-mnist $NEURITE_FASHION_MNIST_DIR, else
+    /// data/fashion-mnist]
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
@@ -100,7 +105,13 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE.safetensors")]
     pub model: PathBuf,
 
-    /// Directory holding the MNIST files [default: $NEURITE_MNIST_DIR, else data/mnist]
+    /// The test set to evaluate on [default: the dataset the model was trained on, from its
+    /// file]
+    #[arg(long, value_enum)]
+    pub dataset: Option<DatasetArg>,
+
+    /// Directory holding the dataset's files [default: $NEURITE_MNIST_DIR, else data/mnist; for
+    /// fashion-mnist $NEURITE_FASHION_MNIST_DIR, else data/fashion-mnist]
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
@@ -124,9 +135,14 @@ pub struct PredictArgs {
     #[arg(long, value_name = "FILE.safetensors")]
     pub model: PathBuf,
 
-    /// A PNG image of one digit, any size, light on dark or dark on light
+    /// A PNG image of one digit or article, any size, light on dark or dark on light
     #[arg(long, value_name = "PNG")]
     pub image: PathBuf,
+
+    /// Whose class names to print [default: the dataset the model was trained on, from its
+    /// file]
+    #[arg(long, value_enum)]
+    pub dataset: Option<DatasetArg>,
 
     /// How pixels are fed [default: the mode the model was trained with, from its file]
     #[arg(long, value_enum)]
@@ -176,6 +192,24 @@ impl OptimizerArg {
             },
             OptimizerArg::Adam => OptimizerSpec::adam(),
             OptimizerArg::Rmsprop => OptimizerSpec::rmsprop(),
+        }
+    }
+}
+
+/// `--dataset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DatasetArg {
+    /// Handwritten digits 0–9.
+    Mnist,
+    /// Zalando's clothes, shoes and bags in 10 classes.
+    FashionMnist,
+}
+
+impl From<DatasetArg> for DatasetKind {
+    fn from(arg: DatasetArg) -> Self {
+        match arg {
+            DatasetArg::Mnist => DatasetKind::Mnist,
+            DatasetArg::FashionMnist => DatasetKind::FashionMnist,
         }
     }
 }

@@ -1,39 +1,50 @@
-//! Where MNIST is read from: `--data`, else `$NEURITE_MNIST_DIR`, else `data/mnist`.
+//! Where a dataset is read from: `--data`, else its environment variable
+//! (`$NEURITE_MNIST_DIR`, `$NEURITE_FASHION_MNIST_DIR`), else `data/<name>` (`data/mnist`,
+//! `data/fashion-mnist`).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use neurite::data::MNIST_FILES;
-use neurite::{Error, Mnist, Result};
+use neurite::{DatasetKind, Error, Mnist, Result};
 
-/// The environment variable naming the MNIST directory when `--data` is not given.
-pub const ENV_VAR: &str = "NEURITE_MNIST_DIR";
-
-/// The MNIST directory used when neither `--data` nor [`ENV_VAR`] is given, relative to the
-/// working directory.
-pub const DEFAULT_DIR: &str = "data/mnist";
-
-/// The directory to read: the flag, else a non-empty `env` value, else [`DEFAULT_DIR`].
-pub fn choose(flag: Option<&Path>, env: Option<OsString>) -> PathBuf {
-    match (flag, env) {
-        (Some(dir), _) => dir.to_path_buf(),
-        (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(DEFAULT_DIR),
+/// The environment variable naming the directory of `dataset` when `--data` is not given.
+pub fn env_var(dataset: DatasetKind) -> &'static str {
+    match dataset {
+        DatasetKind::Mnist => "NEURITE_MNIST_DIR",
+        DatasetKind::FashionMnist => "NEURITE_FASHION_MNIST_DIR",
     }
 }
 
-/// Loads MNIST from the directory `--data` (or the environment) names.
-pub fn load(flag: Option<&Path>) -> Result<Mnist> {
-    let dir = choose(flag, std::env::var_os(ENV_VAR));
+/// The directory of `dataset` used when neither `--data` nor its [`env_var`] is given,
+/// relative to the working directory: `data/` and the dataset's name.
+pub fn default_dir(dataset: DatasetKind) -> PathBuf {
+    Path::new("data").join(dataset.name())
+}
+
+/// The directory to read: the flag, else a non-empty `env` value, else `dataset`'s
+/// [`default_dir`].
+pub fn choose(flag: Option<&Path>, env: Option<OsString>, dataset: DatasetKind) -> PathBuf {
+    match (flag, env) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
+        _ => default_dir(dataset),
+    }
+}
+
+/// Loads `dataset` from the directory `--data` (or the environment) names.
+pub fn load(flag: Option<&Path>, dataset: DatasetKind) -> Result<Mnist> {
+    let dir = choose(flag, std::env::var_os(env_var(dataset)), dataset);
     neurite::load_mnist(&dir)
 }
 
-/// Advice for an error reading one of the MNIST files.
+/// Advice for an error reading one of the dataset's files.
 pub fn hint(err: &Error) -> Option<&'static str> {
     match err {
         Error::Io { path, .. } if MNIST_FILES.iter().any(|name| path.contains(name)) => Some(
-            "point --data or NEURITE_MNIST_DIR at a directory holding the four MNIST files \
-             (./scripts/run.sh fetches them into data/mnist)",
+            "point --data (or NEURITE_MNIST_DIR, or NEURITE_FASHION_MNIST_DIR with --dataset \
+             fashion-mnist) at a directory holding the dataset's four files (./scripts/run.sh \
+             fetches them into data/mnist and data/fashion-mnist)",
         ),
         _ => None,
     }
@@ -46,16 +57,34 @@ mod tests {
     #[test]
     fn the_flag_wins_then_the_environment_then_the_default() {
         let env = || Some(OsString::from("/from/env"));
-        assert_eq!(choose(Some(Path::new("/flag")), env()), Path::new("/flag"));
-        assert_eq!(choose(None, env()), Path::new("/from/env"));
-        assert_eq!(choose(None, Some(OsString::new())), Path::new(DEFAULT_DIR));
-        assert_eq!(choose(None, None), Path::new(DEFAULT_DIR));
+        for dataset in DatasetKind::ALL {
+            let flag = choose(Some(Path::new("/flag")), env(), dataset);
+            assert_eq!(flag, Path::new("/flag"));
+            assert_eq!(choose(None, env(), dataset), Path::new("/from/env"));
+            let empty = choose(None, Some(OsString::new()), dataset);
+            assert_eq!(empty, default_dir(dataset));
+            assert_eq!(choose(None, None, dataset), default_dir(dataset));
+        }
     }
 
     #[test]
-    fn only_missing_mnist_files_get_a_hint() {
+    fn each_dataset_has_its_own_directory_and_variable() {
+        assert_eq!(default_dir(DatasetKind::Mnist), Path::new("data/mnist"));
+        assert_eq!(
+            default_dir(DatasetKind::FashionMnist),
+            Path::new("data/fashion-mnist")
+        );
+        assert_eq!(env_var(DatasetKind::Mnist), "NEURITE_MNIST_DIR");
+        assert_eq!(
+            env_var(DatasetKind::FashionMnist),
+            "NEURITE_FASHION_MNIST_DIR"
+        );
+    }
+
+    #[test]
+    fn only_missing_dataset_files_get_a_hint() {
         let missing = neurite::load_mnist(Path::new("/nonexistent/mnist")).unwrap_err();
-        assert!(hint(&missing).is_some_and(|h| h.contains("--data")));
+        assert!(hint(&missing).is_some_and(|h| h.contains("--data") && h.contains("fashion")));
         assert!(hint(&Error::Dataset(neurite::DatasetReason::EmptyTraining)).is_none());
     }
 }

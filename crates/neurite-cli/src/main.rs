@@ -1,9 +1,9 @@
 //! `neurite`: the native command line of the Neurite engine.
 //!
-//! `neurite train` runs the seed program (or any model specification) on MNIST with a Keras-like
-//! progress display; `eval`, `predict` and `summary` work on saved `.safetensors` models. Every
-//! error is printed as `error: <message>` on stderr with exit code 1; malformed flags are
-//! reported by the argument parser with exit code 2.
+//! `neurite train` runs the seed program (or any model specification) on MNIST or Fashion-MNIST
+//! (`--dataset`) with a Keras-like progress display; `eval`, `predict` and `summary` work on
+//! saved `.safetensors` models. Every error is printed as `error: <message>` on stderr with exit
+//! code 1; malformed flags are reported by the argument parser with exit code 2.
 
 mod cli;
 mod commands;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use neurite::{Error, ModelSpec, PixelMode, Result, Sequential};
+use neurite::{DatasetKind, Error, ModelSpec, PixelMode, Result, Sequential};
 
 /// The name that selects the seed program's model.
 pub const SEED_MLP: &str = "seed-mlp";
@@ -72,6 +72,14 @@ impl ResolvedModel {
         match self {
             ResolvedModel::Spec(_) => PixelMode::Scaled,
             ResolvedModel::Trained(model) => model.pixels(),
+        }
+    }
+
+    /// The dataset a saved model was trained on; MNIST for a new one.
+    pub fn dataset(&self) -> DatasetKind {
+        match self {
+            ResolvedModel::Spec(_) => DatasetKind::Mnist,
+            ResolvedModel::Trained(model) => model.dataset(),
         }
     }
 }

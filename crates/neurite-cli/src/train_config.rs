@@ -1,7 +1,7 @@
 //! `neurite train`'s flags as a [`Config`]: a plain mapping, with no range checks of its own —
 //! [`Config::check`] is the one place those live.
 
-use neurite::{Config, ModelSpec, PixelMode, TrainConfig};
+use neurite::{Config, DatasetKind, ModelSpec, PixelMode, TrainConfig};
 
 use crate::cli::TrainArgs;
 
@@ -9,8 +9,14 @@ use crate::cli::TrainArgs;
 ///
 /// Without `--lr`, the learning rate is the optimizer's Keras default (for Adam, the seed
 /// program's 1e-3); without `--pixels`, the pixel mode is `model_pixels`, the one a saved
-/// model was trained with (scaled for a new one).
-pub fn from_args(args: &TrainArgs, model: ModelSpec, model_pixels: PixelMode) -> Config {
+/// model was trained with (scaled for a new one); without `--dataset`, the dataset is
+/// `model_dataset`, the one a saved model was trained on (MNIST for a new one).
+pub fn from_args(
+    args: &TrainArgs,
+    model: ModelSpec,
+    model_pixels: PixelMode,
+    model_dataset: DatasetKind,
+) -> Config {
     let optimizer = args.optimizer.spec();
     Config {
         model,
@@ -22,6 +28,7 @@ pub fn from_args(args: &TrainArgs, model: ModelSpec, model_pixels: PixelMode) ->
             l2: args.l2,
             seed: args.seed,
             pixels: args.pixels.map_or(model_pixels, PixelMode::from),
+            dataset: args.dataset.map_or(model_dataset, DatasetKind::from),
             validation_split: args.validation_split,
             train_subset: args.train_subset,
             ..TrainConfig::default()
@@ -46,7 +53,13 @@ mod tests {
     }
 
     fn checked(flags: &[&str]) -> Result<CheckedConfig> {
-        from_args(&args(flags), ModelSpec::seed_mlp(), PixelMode::Scaled).check()
+        from_args(
+            &args(flags),
+            ModelSpec::seed_mlp(),
+            PixelMode::Scaled,
+            DatasetKind::Mnist,
+        )
+        .check()
     }
 
     #[test]
@@ -135,6 +148,29 @@ mod tests {
                 other => panic!("{flags:?}: expected an error on {field}, got {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_dataset_is_the_flags_else_the_saved_models_else_mnist() {
+        let dataset = |flags: &[&str], model_dataset| {
+            from_args(
+                &args(flags),
+                ModelSpec::seed_mlp(),
+                PixelMode::Scaled,
+                model_dataset,
+            )
+            .training
+            .dataset
+        };
+        let (mnist, fashion) = (DatasetKind::Mnist, DatasetKind::FashionMnist);
+        assert_eq!(dataset(&[], mnist), mnist);
+        assert_eq!(dataset(&[], fashion), fashion);
+        assert_eq!(dataset(&["--dataset", "fashion-mnist"], mnist), fashion);
+        assert_eq!(dataset(&["--dataset", "mnist"], fashion), mnist);
+        let err = Cli::try_parse_from(["neurite", "train", "--dataset", "cifar"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("fashion-mnist"), "{err}");
     }
 
     #[test]

@@ -290,3 +290,73 @@ fn the_same_seed_trains_the_same_epoch_and_another_seed_another() {
     assert_ne!(other[0], first[0], "training loss");
     assert_ne!(other[2], first[2], "test loss");
 }
+
+/// The Fashion-MNIST directory: `NEURITE_FASHION_MNIST_DIR`, else `data/fashion-mnist` at the
+/// workspace root; `None` if the variable is unset and the folder absent (the test then says
+/// so and passes; `./scripts/test.sh` sets the variable).
+fn fashion_mnist_dir() -> Option<String> {
+    let asked = std::env::var_os("NEURITE_FASHION_MNIST_DIR").filter(|dir| !dir.is_empty());
+    let dir = asked
+        .clone()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/fashion-mnist"));
+    if asked.is_none() && !dir.exists() {
+        eprintln!("skipped: no Fashion-MNIST in {}", dir.display());
+        return None;
+    }
+    Some(dir.to_str().expect("the path is UTF-8").to_owned())
+}
+
+/// A model trained with `--dataset fashion-mnist` says so in its file: `eval` reads
+/// Fashion-MNIST's directory without being told (MNIST's is made unreadable), and `predict`
+/// names Fashion-MNIST's classes.
+#[test]
+fn a_fashion_mnist_model_is_evaluated_on_fashion_mnist_and_names_its_classes() {
+    let Some(dir) = fashion_mnist_dir() else {
+        return;
+    };
+    let model = TempFile::new("fashion-model.safetensors");
+    let output = train_quickly(&dir, &model, &["--dataset", "fashion-mnist"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let epoch: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+    let trained = epoch["test_accuracy"].as_f64().unwrap();
+    assert!(trained > 0.6 && trained < 0.92, "test accuracy {trained}");
+
+    let with_env = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_neurite"))
+            .args(args)
+            .env("NEURITE_FASHION_MNIST_DIR", &dir)
+            .env("NEURITE_MNIST_DIR", "/nonexistent/mnist")
+            .output()
+            .expect("the neurite binary runs")
+    };
+    let output = with_env(&["eval", "--model", model.path(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let eval: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+    assert_eq!(eval["dataset"], "fashion-mnist");
+    assert_eq!(eval["test_accuracy"].as_f64(), Some(trained));
+    // Told otherwise, it reads MNIST's directory (here, one that does not exist).
+    let output = with_env(&["eval", "--model", model.path(), "--dataset", "mnist"]);
+    assert_fails(&output, 1, "/nonexistent/mnist");
+
+    let fashion = neurite::load_mnist(Path::new(&dir)).expect("Fashion-MNIST loads");
+    assert_eq!(fashion.test.labels()[0], 9);
+    let image = TempFile::new("ankle-boot.png");
+    write_png(&image.0, 28, 28, fashion.test.image(0));
+    let output = neurite(&["predict", "--model", model.path(), "--image", image.path()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 11, "{text}");
+    assert!(lines[0].starts_with("T-shirt/top  "), "{text}");
+    assert!(lines[9].starts_with("Ankle boot   "), "{text}");
+    let predicted = lines[10]
+        .strip_prefix("predicted: ")
+        .expect("the last line");
+    assert!(
+        neurite::DatasetKind::FashionMnist
+            .class_names()
+            .contains(&predicted),
+        "{text}"
+    );
+}

@@ -6,8 +6,8 @@
 //! Nothing trained is replaced without asking. The learning rate and the batch size apply to
 //! the current run at once (mid-run too); other training settings (epochs, optimizer, L2,
 //! seed, subset) apply to the current model, keeping its weights, once it has trained or when
-//! it was loaded from a file or a stored run. A change of architecture or pixel mode needs a
-//! new model: it is built at once only while there is nothing to lose, and otherwise waits for
+//! it was loaded from a file or a stored run. A change of architecture, pixel mode or dataset
+//! needs a new model: it is built at once only while there is nothing to lose, and otherwise waits for
 //! Reset (whose replacement can be undone from the stored run).
 
 use neurite::Config;
@@ -44,6 +44,14 @@ fn with_live_settings(running: &Config, wanted: &Config) -> Config {
     same_run
 }
 
+/// Whether `wanted` describes `running`'s model: its architecture, the pixels it reads and the
+/// dataset it learns (whose classes its outputs are).
+fn describes_model(wanted: &Config, running: &Config) -> bool {
+    running.model == wanted.model
+        && running.training.pixels == wanted.training.pixels
+        && running.training.dataset == wanted.training.dataset
+}
+
 /// The plan for controls that check as `wanted`, given the run the worker confirmed, its
 /// phase, and whether its model came from a file or a stored run (`kept`).
 pub fn plan(wanted: Config, running: Option<&Config>, phase: Phase, kept: bool) -> Plan {
@@ -54,8 +62,7 @@ pub fn plan(wanted: Config, running: Option<&Config>, phase: Phase, kept: bool) 
         return Plan::Nothing;
     }
     let nothing_to_lose = phase == Phase::Idle && !kept;
-    let same_model =
-        running.model == wanted.model && running.training.pixels == wanted.training.pixels;
+    let same_model = describes_model(&wanted, running);
     if !same_model {
         return if nothing_to_lose {
             Plan::Configure(wanted)
@@ -93,7 +100,7 @@ pub fn draft_after_configured(draft: &Draft, config: &Config, kept: bool) -> Opt
         if kept {
             *checked == *config
         } else {
-            checked.model == config.model && checked.training.pixels == config.training.pixels
+            describes_model(&checked, config)
         }
     });
     (!describes).then(|| Draft::from_config(config))
@@ -191,14 +198,15 @@ mod tests {
     }
 
     #[test]
-    fn a_new_architecture_or_pixel_mode_waits_for_reset_when_there_is_something_to_keep() {
+    fn a_new_architecture_pixel_mode_or_dataset_waits_for_reset_when_there_is_something_to_keep() {
         let wider = with(|c| {
             if let neurite::LayerSpec::Dense { units, .. } = &mut c.model.layers[1] {
                 *units = 256;
             }
         });
         let raw = with(|c| c.training.pixels = neurite::PixelMode::Raw);
-        for changed in [wider, raw] {
+        let fashion = with(|c| c.training.dataset = neurite::DatasetKind::FashionMnist);
+        for changed in [wider, raw, fashion] {
             assert_eq!(
                 plan(changed.clone(), Some(&seed()), Phase::Idle, false),
                 Plan::Configure(changed.clone())

@@ -1,13 +1,13 @@
-//! The worker's browser glue: receives requests, fetches MNIST (gunzipped by the browser's
+//! The worker's browser glue: receives requests, fetches a dataset's files (gunzipped by the browser's
 //! `DecompressionStream`, so the wasm carries no inflater), and runs the [`Session`] in slices
 //! of [`SLICE_MS`], yielding between them through a `MessageChannel` so that requests (pause,
 //! a new learning rate) are handled within one slice.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
-use neurite::Dataset;
+use neurite::{Dataset, DatasetKind};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, ReadableWritablePair, Response};
@@ -20,7 +20,7 @@ use crate::transport::{self, EngineJson};
 /// Milliseconds of work between two yields.
 pub const SLICE_MS: f64 = 15.0;
 
-/// The four files, as shipped in the site's `mnist/` folder.
+/// The four files, as shipped in the site's `mnist/` and `fashion-mnist/` folders.
 const FILES: [&str; 4] = [
     "train-images-idx3-ubyte.gz",
     "train-labels-idx1-ubyte.gz",
@@ -41,6 +41,8 @@ struct Worker {
     scope: DedicatedWorkerGlobalScope,
     session: RefCell<Session>,
     slicer: Slicer,
+    /// Data requests received, so that a load a later one superseded is dropped.
+    loads: Cell<u64>,
 }
 
 impl Worker {
@@ -80,10 +82,14 @@ impl Worker {
                 return self.post_error(ErrorKind::Protocol, WorkerProblem::Undecodable { detail });
             }
         };
-        if let ToWorker::LoadData { base_url } = &request.msg {
+        if let ToWorker::LoadData { base_url, dataset } = &request.msg {
             let worker = Rc::clone(self);
-            let base_url = base_url.clone();
-            wasm_bindgen_futures::spawn_local(async move { worker.load(&base_url).await });
+            let (base_url, dataset) = (base_url.clone(), *dataset);
+            let request = worker.loads.get() + 1;
+            worker.loads.set(request);
+            wasm_bindgen_futures::spawn_local(async move {
+                worker.load(&base_url, dataset, request).await
+            });
             return;
         }
         let mut out = Outbox::new();
@@ -128,13 +134,20 @@ impl Worker {
         Ok(Uint8Array::new(&buffer).to_vec())
     }
 
-    async fn load(&self, base_url: &str) {
+    /// Loads `dataset` from `base_url`, unless a later request (`request` counts them)
+    /// supersedes it: only the data asked for last is kept.
+    async fn load(&self, base_url: &str, dataset: DatasetKind, request: u64) {
         let started = self.now();
+        let superseded = || self.loads.get() != request;
         let mut files = Vec::with_capacity(FILES.len());
         for name in FILES {
             match self.fetch_gunzipped(&format!("{base_url}{name}")).await {
                 Ok(bytes) => files.push(bytes),
+                Err(_) if superseded() => return,
                 Err(e) => return self.post_error(ErrorKind::Data, e),
+            }
+            if superseded() {
+                return;
             }
         }
         let train = Dataset::from_idx_bytes("train", &files[0], &files[1]);
@@ -146,7 +159,7 @@ impl Worker {
                 let millis = self.now() - started;
                 self.session
                     .borrow_mut()
-                    .set_data(train, test, millis, &mut out);
+                    .set_data(dataset, train, test, millis, &mut out);
                 self.post(out);
             }
             (Err(e), _) | (_, Err(e)) => {
@@ -166,6 +179,7 @@ pub fn start() {
             scope,
             session: RefCell::new(Session::new()),
             slicer,
+            loads: Cell::new(0),
         },
         |worker| worker.run_slice(),
         |worker, data| worker.on_request(data),

@@ -121,7 +121,7 @@ fn a_short_real_training_run_in_the_worker_lowers_the_loss() {
     let mut clock = move || performance.now();
     let mut session = Session::new();
     let mut out = Outbox::new();
-    session.set_data(train, test, 0.0, &mut out);
+    session.set_data(neurite::DatasetKind::Mnist, train, test, 0.0, &mut out);
     session.handle(
         Envelope::bare(ToWorker::Configure { config }),
         &mut clock,

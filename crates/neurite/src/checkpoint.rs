@@ -116,11 +116,12 @@ fn bad(reason: ModelFileReason) -> Error {
 }
 
 /// The configuration, position and step count of a `training` metadata value, checked
-/// against the file's own model and pixel mode.
+/// against the file's own model, pixel mode and dataset.
 pub(crate) fn read_metadata(
     json: &str,
     spec: &crate::ModelSpec,
     pixels: PixelMode,
+    dataset: crate::DatasetKind,
 ) -> Result<(CheckedConfig, Position, u64)> {
     let meta: TrainingMeta = serde_json::from_str(json).map_err(|e| {
         bad(ModelFileReason::TrainingUnreadable {
@@ -135,7 +136,10 @@ pub(crate) fn read_metadata(
             detail: other.to_string(),
         }),
     })?;
-    if config.model != *spec || config.training.pixels != pixels {
+    if config.model != *spec
+        || config.training.pixels != pixels
+        || config.training.dataset != dataset
+    {
         return Err(bad(ModelFileReason::TrainingOtherModel));
     }
     check_position(&meta.position, config.training.epochs)?;

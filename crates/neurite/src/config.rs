@@ -17,7 +17,9 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Bound, Error, Loss, ModelSpec, Optimizer, OptimizerSpec, Quantity, Reason, Result};
+use crate::{
+    Bound, DatasetKind, Error, Loss, ModelSpec, Optimizer, OptimizerSpec, Quantity, Reason, Result,
+};
 
 /// Largest learning rate accepted.
 pub const MAX_LEARNING_RATE: f64 = 10.0;
@@ -89,6 +91,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// How pixels are fed.
     pub pixels: PixelMode,
+    /// The images trained on (MNIST when a stored configuration predates the choice).
+    pub dataset: DatasetKind,
     /// Fraction of the training set held out for validation (its tail, as Keras), `[0, 1)`.
     pub validation_split: f64,
     /// Train on only the first this-many samples.
@@ -107,6 +111,7 @@ impl Default for TrainConfig {
             l2: 0.0,
             seed: 42,
             pixels: PixelMode::Scaled,
+            dataset: DatasetKind::Mnist,
             validation_split: 0.0,
             train_subset: None,
         }
@@ -528,5 +533,21 @@ mod tests {
         assert_eq!(config.training.epochs, 2);
         assert_eq!(config.training.pixels, PixelMode::Raw);
         assert_eq!(config.training.batch_size, 32);
+    }
+
+    #[test]
+    fn the_dataset_is_part_of_the_training_config_and_mnist_when_absent() {
+        // A configuration stored before the choice existed means MNIST.
+        let old: Config = serde_json::from_str(r#"{"training":{"epochs":2}}"#).unwrap();
+        assert_eq!(old.training.dataset, DatasetKind::Mnist);
+        let mut fashion = Config::default();
+        fashion.training.dataset = DatasetKind::FashionMnist;
+        let json = serde_json::to_string(&fashion).unwrap();
+        assert!(json.contains(r#""dataset":"fashion-mnist""#), "{json}");
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), fashion);
+        assert!(
+            serde_json::from_str::<Config>(r#"{"training":{"dataset":"cifar"}}"#).is_err(),
+            "an unknown dataset is refused"
+        );
     }
 }

@@ -37,7 +37,7 @@ pub mod trainer;
 
 pub use activation::Activation;
 pub use config::{CheckedConfig, Config, PixelMode, TrainConfig};
-pub use data::{Dataset, Mnist, load_mnist};
+pub use data::{Dataset, DatasetKind, Mnist, load_mnist};
 pub use error::{
     Bound, CsvColumn, CsvReason, DatasetReason, Error, IdxReason, ModelFileReason, Quantity,
     Reason, Result, idx_type_name,

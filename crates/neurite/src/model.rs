@@ -23,7 +23,7 @@ use crate::layers::{
 };
 use crate::loss::{Loss, Targets};
 use crate::spec::{LayerSpec, ModelSpec, Pair};
-use crate::{Activation, Dataset, PixelMode, Result, Scalar};
+use crate::{Activation, Dataset, DatasetKind, PixelMode, Result, Scalar};
 
 /// Weight penalties added to the loss, as Keras's `kernel_regularizer=L1L2(l1, l2)`:
 /// `l1·Σ|w| + l2·Σw²` over every dense kernel.
@@ -57,6 +57,8 @@ pub struct Sequential<F: Scalar = f32> {
     pixel_batch: SparseRows<F>,
     /// How pixels become the inputs the weights were trained on.
     pixels: PixelMode,
+    /// The dataset the weights were trained on.
+    dataset: DatasetKind,
 }
 
 impl<F: Scalar> Sequential<F> {
@@ -134,6 +136,7 @@ impl<F: Scalar> Sequential<F> {
             first_trainable,
             pixel_batch: SparseRows::new(),
             pixels: PixelMode::default(),
+            dataset: DatasetKind::default(),
             layers,
             head,
             acts: Vec::new(),
@@ -154,6 +157,17 @@ impl<F: Scalar> Sequential<F> {
     /// Records the pixel mode the weights are trained with.
     pub fn set_pixels(&mut self, pixels: PixelMode) {
         self.pixels = pixels;
+    }
+
+    /// The dataset the weights were trained on (set by the trainer, kept in model files), whose
+    /// class names its outputs have. [`DatasetKind::Mnist`] for a new model.
+    pub fn dataset(&self) -> DatasetKind {
+        self.dataset
+    }
+
+    /// Records the dataset the weights are trained on.
+    pub fn set_dataset(&mut self, dataset: DatasetKind) {
+        self.dataset = dataset;
     }
 
     /// The architecture.
@@ -398,6 +412,7 @@ impl<F: Scalar> Sequential<F> {
         let mut copy =
             Sequential::<G>::from_spec(&self.spec, 0).expect("the specification built this model");
         copy.pixels = self.pixels;
+        copy.dataset = self.dataset;
         for (to, from) in copy.params_mut().into_iter().zip(self.params()) {
             for (t, &f) in to.value.iter_mut().zip(from.value) {
                 *t = G::lit(f.to_f64_lossless());

@@ -3,8 +3,10 @@
 //! Tensors are named `{layer}.{param}` (`dense_1.kernel`, `dense_1.bias`, …) in Keras's layout
 //! (a dense kernel is `[inputs, units]`), as little-endian `f32`. The header's `__metadata__`
 //! holds `format` (`neurite`), `format_version` (`1`), `model_spec`, the [`ModelSpec`] as
-//! JSON, and `pixels` (`scaled` or `raw`), how the model's inputs are made from `u8` pixels
-//! (files without it are read as `scaled`). A checkpoint ([`crate::checkpoint`]) adds where
+//! JSON, `pixels` (`scaled` or `raw`), how the model's inputs are made from `u8` pixels
+//! (files without it are read as `scaled`), and `dataset` (`mnist` or `fashion-mnist`), the
+//! images it was trained on, whose class names its outputs have (files without it are read as
+//! `mnist`). A checkpoint ([`crate::checkpoint`]) adds where
 //! training stood and the optimizer's state. `docs/model-format.md` shows how to read a file
 //! with NumPy and move it to Keras or PyTorch.
 //!
@@ -21,10 +23,12 @@ use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 
 use crate::checkpoint::{self, TrainingState, TrainingView};
-use crate::{Error, ModelFileReason, ModelSpec, PixelMode, Result, Sequential};
+use crate::{DatasetKind, Error, ModelFileReason, ModelSpec, PixelMode, Result, Sequential};
 
 /// The `format_version` this engine writes and reads.
 pub const FORMAT_VERSION: &str = "1";
+/// The metadata key naming the dataset the model was trained on.
+pub const DATASET_KEY: &str = "dataset";
 /// The largest header accepted (the JSON before the tensor data), in bytes.
 pub const MAX_HEADER_BYTES: u64 = 1 << 20;
 
@@ -75,6 +79,7 @@ pub(crate) fn write(model: &Sequential<f32>, training: Option<&TrainingView<'_>>
         ("format_version".to_owned(), FORMAT_VERSION.to_owned()),
         ("model_spec".to_owned(), model.spec().to_json()),
         ("pixels".to_owned(), pixels_name(model.pixels()).to_owned()),
+        (DATASET_KEY.to_owned(), model.dataset().name().to_owned()),
     ]);
     if let Some(view) = training {
         metadata.insert(
@@ -252,9 +257,18 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
             }));
         }
     };
+    // Files without the key predate Fashion-MNIST, when every model learnt MNIST.
+    let dataset = match info.get(DATASET_KEY) {
+        None => DatasetKind::Mnist,
+        Some(name) => DatasetKind::from_name(name).ok_or_else(|| {
+            bad(ModelFileReason::UnknownDataset {
+                got: name.to_owned(),
+            })
+        })?,
+    };
     let training = info
         .get(checkpoint::TRAINING_KEY)
-        .map(|json| checkpoint::read_metadata(json, &spec, pixels))
+        .map(|json| checkpoint::read_metadata(json, &spec, pixels, dataset))
         .transpose()?;
     let params = spec.param_shapes();
     let state_shapes = training
@@ -299,6 +313,7 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
     let mut model =
         Sequential::<f32>::from_spec(&spec, 0).expect("a validated specification builds");
     model.set_pixels(pixels);
+    model.set_dataset(dataset);
     for ((name, _), tensor_values) in params.iter().zip(values) {
         let stored = model.set_param(name, &tensor_values);
         debug_assert!(stored, "expected parameter {name} exists");
@@ -570,6 +585,56 @@ mod tests {
     }
 
     #[test]
+    fn the_dataset_survives_a_file_and_files_without_it_read_as_mnist() {
+        let mut model = Sequential::<f32>::from_spec(&small_spec(), 3).unwrap();
+        assert_eq!(
+            from_bytes(&to_bytes(&model)).unwrap().dataset(),
+            DatasetKind::Mnist
+        );
+        model.set_dataset(DatasetKind::FashionMnist);
+        let bytes = to_bytes(&model);
+        let (_, metadata) = SafeTensors::read_metadata(&bytes).unwrap();
+        assert_eq!(
+            metadata.metadata().as_ref().unwrap()[DATASET_KEY],
+            "fashion-mnist"
+        );
+        assert_eq!(
+            from_bytes(&bytes).unwrap().dataset(),
+            DatasetKind::FashionMnist
+        );
+
+        let spec = small_spec().to_json();
+        let named = model.named_params();
+        let tensors: Vec<_> = named
+            .iter()
+            .map(|(name, p)| {
+                (
+                    name.as_str(),
+                    Dtype::F32,
+                    p.shape.clone(),
+                    f32_bytes(p.value),
+                )
+            })
+            .collect();
+        let older = craft(&tensors, &[("format_version", "1"), ("model_spec", &spec)]);
+        assert_eq!(from_bytes(&older).unwrap().dataset(), DatasetKind::Mnist);
+        let odd = craft(
+            &tensors,
+            &[
+                ("format_version", "1"),
+                ("model_spec", &spec),
+                ("dataset", "cifar-10"),
+            ],
+        );
+        assert_eq!(
+            from_bytes(&odd).unwrap_err(),
+            Error::ModelFile(ModelFileReason::UnknownDataset {
+                got: "cifar-10".into()
+            })
+        );
+    }
+
+    #[test]
     fn metadata_holds_the_spec_and_the_version() {
         let model = Sequential::<f32>::from_spec(&small_spec(), 3).unwrap();
         let bytes = to_bytes(&model);
@@ -577,6 +642,7 @@ mod tests {
         let info = metadata.metadata().as_ref().unwrap();
         assert_eq!(info["format_version"], "1");
         assert_eq!(info["pixels"], "scaled");
+        assert_eq!(info["dataset"], "mnist");
         assert_eq!(
             ModelSpec::from_json(&info["model_spec"]).unwrap(),
             small_spec()
@@ -613,6 +679,7 @@ mod tests {
         assert_eq!(header_len % 8, 0);
         let header = std::str::from_utf8(&first[8..8 + header_len]).unwrap();
         let keys = [
+            "\"dataset\"",
             "\"format\"",
             "\"format_version\"",
             "\"model_spec\"",

@@ -7,8 +7,13 @@
 //! covers, which anti-aliases), then translate it so the intensity-weighted centre of mass
 //! lands on pixel (14, 14). Ink is bright on dark, as in MNIST; a dark-on-light image (a border
 //! brighter than mid-grey) is inverted first.
+//!
+//! Fashion-MNIST's articles (Xiao, Rasul and Vollgraf, 2017) were trimmed to their edges, resized
+//! so that the longer side is 28 pixels, and centred in the 28×28 field, light on dark.
+//! [`to_fashion_mnist`] does that with the same steps: the bounding box scaled to fill the
+//! field, centred by its box. [`for_dataset`] picks the one a dataset's images were made with.
 
-use crate::{Error, Result};
+use crate::{DatasetKind, Error, Result};
 
 /// Side of an MNIST image.
 pub const SIDE: usize = 28;
@@ -46,8 +51,37 @@ impl GrayImage {
     }
 }
 
+/// Where the scaled ink goes in the 28×28 field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Centring {
+    /// Its intensity-weighted centre of mass on the field's centre (MNIST).
+    Mass,
+    /// Its bounding box in the middle of the field (Fashion-MNIST).
+    Box,
+}
+
 /// The 784 pixels (row-major, bright ink on black) that MNIST's preprocessing makes of `image`.
 pub fn to_mnist(image: &GrayImage) -> Result<Vec<u8>> {
+    normalise(image, BOX, Centring::Mass)
+}
+
+/// The 784 pixels (row-major, light on black) that Fashion-MNIST's preprocessing makes of
+/// `image`: the article's bounding box scaled so that its longer side is 28 pixels, centred.
+pub fn to_fashion_mnist(image: &GrayImage) -> Result<Vec<u8>> {
+    normalise(image, SIDE, Centring::Box)
+}
+
+/// `image` made as `dataset`'s images were made ([`to_mnist`], [`to_fashion_mnist`]).
+pub fn for_dataset(image: &GrayImage, dataset: DatasetKind) -> Result<Vec<u8>> {
+    match dataset {
+        DatasetKind::Mnist => to_mnist(image),
+        DatasetKind::FashionMnist => to_fashion_mnist(image),
+    }
+}
+
+/// The ink of `image`, light on dark, its bounding box scaled (area-averaged) so that its
+/// longer side is `fit` pixels, placed in the 28×28 field as `centring` says.
+fn normalise(image: &GrayImage, fit: usize, centring: Centring) -> Result<Vec<u8>> {
     if image.width == 0 || image.height == 0 {
         return Err(Error::Image(format!(
             "the image is {}×{}, empty",
@@ -82,9 +116,9 @@ pub fn to_mnist(image: &GrayImage) -> Result<Vec<u8>> {
         ));
     }
     let (crop_w, crop_h) = (x1 - x0 + 1, y1 - y0 + 1);
-    let scale = BOX as f64 / crop_w.max(crop_h) as f64;
-    let out_w = ((crop_w as f64 * scale).round() as usize).clamp(1, BOX);
-    let out_h = ((crop_h as f64 * scale).round() as usize).clamp(1, BOX);
+    let scale = fit as f64 / crop_w.max(crop_h) as f64;
+    let out_w = ((crop_w as f64 * scale).round() as usize).clamp(1, fit);
+    let out_h = ((crop_h as f64 * scale).round() as usize).clamp(1, fit);
 
     // Area averaging: output pixel (ox, oy) covers [ox, ox + 1) / sx × [oy, oy + 1) / sy of the
     // crop; each input pixel contributes the fraction of it that lies inside.
@@ -121,17 +155,22 @@ pub fn to_mnist(image: &GrayImage) -> Result<Vec<u8>> {
         }
     }
 
-    let total: f64 = small.iter().sum();
-    let (mut cx, mut cy) = (0.0, 0.0);
-    for (i, &v) in small.iter().enumerate() {
-        cx += v * (i % out_w) as f64;
-        cy += v * (i / out_w) as f64;
-    }
-    let centre = SIDE as f64 / 2.0;
-    let (dx, dy) = (
-        (centre - cx / total).round() as isize,
-        (centre - cy / total).round() as isize,
-    );
+    let (dx, dy) = match centring {
+        Centring::Mass => {
+            let total: f64 = small.iter().sum();
+            let (mut cx, mut cy) = (0.0, 0.0);
+            for (i, &v) in small.iter().enumerate() {
+                cx += v * (i % out_w) as f64;
+                cy += v * (i / out_w) as f64;
+            }
+            let centre = SIDE as f64 / 2.0;
+            (
+                (centre - cx / total).round() as isize,
+                (centre - cy / total).round() as isize,
+            )
+        }
+        Centring::Box => (((SIDE - out_w) / 2) as isize, ((SIDE - out_h) / 2) as isize),
+    };
 
     let mut out = vec![0u8; SIDE * SIDE];
     for (i, &v) in small.iter().enumerate() {
@@ -225,6 +264,28 @@ mod tests {
                 pixels: vec![0; 8]
             })
             .is_err()
+        );
+    }
+
+    #[test]
+    fn an_article_fills_the_field_along_its_longer_side_and_is_centred_by_its_box() {
+        // A 60×30 dark shape on white (a bag, say) → 28×14, inverted, rows 7–20.
+        let image = canvas(100, 80, |x, y| {
+            !((20..80).contains(&x) && (25..55).contains(&y))
+        });
+        let out = to_fashion_mnist(&image).unwrap();
+        for y in 0..SIDE {
+            for x in 0..SIDE {
+                let expected = if (7..21).contains(&y) { 255 } else { 0 };
+                assert_eq!(out[y * SIDE + x], expected, "pixel ({x}, {y})");
+            }
+        }
+        // MNIST's preprocessing makes another image of it: a 20-pixel box.
+        assert_ne!(to_mnist(&image).unwrap(), out);
+        assert_eq!(for_dataset(&image, DatasetKind::FashionMnist).unwrap(), out);
+        assert_eq!(
+            for_dataset(&image, DatasetKind::Mnist).unwrap(),
+            to_mnist(&image).unwrap()
         );
     }
 

@@ -133,6 +133,7 @@ impl Trainer {
     /// the model then records.
     pub fn with_model(config: CheckedConfig, mut model: Sequential<f32>) -> Self {
         model.set_pixels(config.training.pixels);
+        model.set_dataset(config.training.dataset);
         let optimizer = Optimizer::new(config.training.optimizer);
         let finite = FiniteCopy::of(&mut model, &optimizer);
         Trainer {
@@ -163,7 +164,10 @@ impl Trainer {
     /// If the state is not for this model ([`ModelFileReason::TrainingOtherModel`]).
     pub fn resume(model: Sequential<f32>, state: TrainingState) -> Result<Self> {
         let other_model = || Error::ModelFile(ModelFileReason::TrainingOtherModel);
-        if state.config.model != *model.spec() || state.config.training.pixels != model.pixels() {
+        if state.config.model != *model.spec()
+            || state.config.training.pixels != model.pixels()
+            || state.config.training.dataset != model.dataset()
+        {
             return Err(other_model());
         }
         let mut trainer = Trainer::with_model(state.config, model);
@@ -270,12 +274,13 @@ impl Trainer {
     /// its state afresh; more epochs than done let a finished run go on; a run stopped by
     /// divergence (at its last finite weights) may go on with, say, a smaller learning rate.
     ///
-    /// The pixel mode stays the model's: its weights were trained on it.
+    /// The pixel mode and the dataset stay the model's: its weights were trained on them.
     ///
     /// # Errors
     /// If the settings do not check with this model.
     pub fn retune(&mut self, mut training: crate::TrainConfig) -> Result<()> {
         training.pixels = self.config.training.pixels;
+        training.dataset = self.config.training.dataset;
         let checked = crate::Config {
             model: self.config.model.clone(),
             training,

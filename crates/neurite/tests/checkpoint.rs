@@ -9,7 +9,8 @@ use neurite::checkpoint::TRAINING_KEY;
 use neurite::model_file::{self, ModelFile};
 use neurite::spec::LayerSpec;
 use neurite::{
-    Activation, Config, Dataset, Error, ModelFileReason, ModelSpec, OptimizerSpec, Outcome, Trainer,
+    Activation, Config, Dataset, DatasetKind, Error, ModelFileReason, ModelSpec, OptimizerSpec,
+    Outcome, Trainer,
 };
 use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
@@ -214,6 +215,26 @@ fn refusal(parts: &Parts) -> ModelFileReason {
 }
 
 #[test]
+fn a_run_on_fashion_mnist_resumes_on_fashion_mnist_and_retuning_keeps_it() {
+    let data = quarters();
+    let mut fashion = config(OptimizerSpec::adam());
+    fashion.training.dataset = DatasetKind::FashionMnist;
+    let mut trainer = Trainer::new(fashion.check().unwrap()).unwrap();
+    assert_eq!(trainer.model().dataset(), DatasetKind::FashionMnist);
+    trainer.run_batches(&data, 3).unwrap();
+    let resumed = resume(&trainer.checkpoint());
+    assert_eq!(resumed.model().dataset(), DatasetKind::FashionMnist);
+    assert_eq!(resumed.config().training.dataset, DatasetKind::FashionMnist);
+    // The weights were trained on Fashion-MNIST: new settings cannot move them to MNIST.
+    let mut settings = trainer.config().training.clone();
+    settings.dataset = DatasetKind::Mnist;
+    settings.epochs = 5;
+    trainer.retune(settings).unwrap();
+    assert_eq!(trainer.config().training.epochs, 5);
+    assert_eq!(trainer.config().training.dataset, DatasetKind::FashionMnist);
+}
+
+#[test]
 fn a_checkpoint_that_lies_about_its_run_is_refused_with_its_reason() {
     let data = quarters();
     let mut trainer = Trainer::new(config(OptimizerSpec::adam()).check().unwrap()).unwrap();
@@ -244,6 +265,16 @@ fn a_checkpoint_that_lies_about_its_run_is_refused_with_its_reason() {
 
     let mut parts = Parts::of(&honest);
     parts.training(|t| t["config"]["training"]["pixels"] = "raw".into());
+    assert_eq!(refusal(&parts), ModelFileReason::TrainingOtherModel);
+
+    // A run on one dataset is not the model of a file that says it learnt another.
+    let mut parts = Parts::of(&honest);
+    parts.training(|t| t["config"]["training"]["dataset"] = "fashion-mnist".into());
+    assert_eq!(refusal(&parts), ModelFileReason::TrainingOtherModel);
+    let mut parts = Parts::of(&honest);
+    parts
+        .metadata
+        .insert("dataset".into(), "fashion-mnist".into());
     assert_eq!(refusal(&parts), ModelFileReason::TrainingOtherModel);
 
     let mut parts = Parts::of(&honest);

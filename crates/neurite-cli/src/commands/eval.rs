@@ -1,10 +1,11 @@
-//! `neurite eval`: a saved model's loss and accuracy on the 10 000 MNIST test images.
+//! `neurite eval`: a saved model's loss and accuracy on the 10 000 test images of the dataset it
+//! was trained on (or of `--dataset`).
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use neurite::metrics::evaluate;
-use neurite::{Loss, Penalties, PixelMode, Result};
+use neurite::{DatasetKind, Loss, Penalties, PixelMode, Result};
 use serde::Serialize;
 
 use super::write_line;
@@ -14,6 +15,7 @@ use crate::data_dir;
 /// What `--json` prints.
 #[derive(Serialize)]
 struct EvalJson {
+    dataset: &'static str,
     test_loss: f64,
     test_accuracy: f64,
     samples: usize,
@@ -22,7 +24,8 @@ struct EvalJson {
 /// Evaluates the model and prints its test loss and accuracy.
 pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut model = neurite::model_file::load(&args.model)?;
-    let test = data_dir::load(args.data.as_deref())?.test;
+    let dataset = args.dataset.map_or(model.dataset(), DatasetKind::from);
+    let test = data_dir::load(args.data.as_deref(), dataset)?.test;
     let pixels = args.pixels.map_or(model.pixels(), PixelMode::from);
     let result = evaluate(
         &mut model,
@@ -41,6 +44,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<ExitCode> {
     }
     if args.json {
         let line = EvalJson {
+            dataset: dataset.name(),
             test_loss: result.loss,
             test_accuracy: result.accuracy,
             samples: test.len(),

@@ -1,4 +1,5 @@
-//! `neurite train`: trains on MNIST epoch by epoch, evaluating on the test set after each one.
+//! `neurite train`: trains on MNIST or Fashion-MNIST epoch by epoch, evaluating on the test set
+//! after each one.
 //!
 //! The trainer runs [`BATCHES_PER_CALL`] batches at a time so the progress bar can move; its
 //! calls never cross an epoch boundary. Throughput is measured over training alone.
@@ -30,9 +31,14 @@ struct Splits {
 /// Trains as the flags say; exits non-zero if training diverged.
 pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<ExitCode> {
     let resolved = model_arg::resolve(&ModelArg::parse(&args.model))?;
-    let config =
-        train_config::from_args(args, resolved.spec().clone(), resolved.pixels()).check()?;
-    let mnist = data_dir::load(args.data.as_deref())?;
+    let config = train_config::from_args(
+        args,
+        resolved.spec().clone(),
+        resolved.pixels(),
+        resolved.dataset(),
+    )
+    .check()?;
+    let mnist = data_dir::load(args.data.as_deref(), config.training.dataset)?;
     let splits = if config.training.validation_split > 0.0 {
         let (train, validation) = mnist.train.split_tail(config.training.validation_split);
         Splits {

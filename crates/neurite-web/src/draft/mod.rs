@@ -5,7 +5,9 @@
 //! check never reaches the worker.
 
 use neurite::layers::Init;
-use neurite::{Activation, CheckedConfig, Config, LayerSpec, ModelSpec, OptimizerSpec, PixelMode};
+use neurite::{
+    Activation, CheckedConfig, Config, DatasetKind, LayerSpec, ModelSpec, OptimizerSpec, PixelMode,
+};
 
 use crate::i18n::{Lang, engine_errors};
 
@@ -88,6 +90,8 @@ impl OptimizerChoice {
 /// Every control's value, as the learner left it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
+    /// The images to train on.
+    pub dataset: DatasetKind,
     /// The input's shape, `[28, 28]` (or `[28, 28, 1]`, as Keras's convnet declares it).
     pub input_shape: Vec<usize>,
     /// Convolutional blocks before the flatten layer, input side first.
@@ -219,12 +223,14 @@ impl Draft {
         Draft::from_config(&Config::default())
     }
 
-    /// The seed program's training with `model` (a preset architecture).
-    pub fn with_model(model: ModelSpec) -> Self {
-        Draft::from_config(&Config {
+    /// The seed program's training with `model` (a preset architecture) on `dataset`.
+    pub fn with_model(model: ModelSpec, dataset: DatasetKind) -> Self {
+        let mut config = Config {
             model,
             ..Config::default()
-        })
+        };
+        config.training.dataset = dataset;
+        Draft::from_config(&config)
     }
 
     /// The controls showing `config` (its hidden layers are its dense layers but the last).
@@ -282,6 +288,7 @@ impl Draft {
         }
         let t = &config.training;
         let mut draft = Draft {
+            dataset: t.dataset,
             input_shape: config.model.input_shape.clone(),
             conv,
             flatten_dropout,
@@ -419,6 +426,7 @@ impl Draft {
                 optimizer: self.optimizer_spec()?,
                 l2: number("l2", &self.l2)?,
                 pixels: self.pixels,
+                dataset: self.dataset,
                 train_subset: if subset.is_empty() {
                     None
                 } else {
@@ -584,7 +592,9 @@ mod tests {
         draft.hidden = vec![HiddenLayer::relu(300), HiddenLayer::relu(100)];
         draft.hidden[0].dropout = "0.25".into();
         draft.train_subset = "5000".into();
+        draft.dataset = DatasetKind::FashionMnist;
         let config = draft.check().unwrap().into_inner();
+        assert_eq!(config.training.dataset, DatasetKind::FashionMnist);
         assert_eq!(
             Draft::from_config(&config).check().unwrap().into_inner(),
             config
@@ -611,14 +621,17 @@ mod tests {
     #[test]
     fn the_convnet_presets_survive_a_round_trip_through_the_controls() {
         for model in [ModelSpec::keras_convnet(), ModelSpec::lenet()] {
-            let config = Config {
-                model: model.clone(),
-                ..Config::default()
-            };
-            let draft = Draft::with_model(model);
-            assert_eq!(draft.check().unwrap().into_inner(), config);
+            for dataset in DatasetKind::ALL {
+                let mut config = Config {
+                    model: model.clone(),
+                    ..Config::default()
+                };
+                config.training.dataset = dataset;
+                let draft = Draft::with_model(model.clone(), dataset);
+                assert_eq!(draft.check().unwrap().into_inner(), config);
+            }
         }
-        let keras = Draft::with_model(ModelSpec::keras_convnet());
+        let keras = Draft::with_model(ModelSpec::keras_convnet(), DatasetKind::Mnist);
         assert_eq!(keras.conv.len(), 2);
         assert_eq!(keras.conv[1].filters, "64");
         assert_eq!(keras.conv[1].pool, PoolChoice::Max);
@@ -628,7 +641,7 @@ mod tests {
 
     #[test]
     fn a_kernel_too_large_for_its_image_is_refused_at_that_block() {
-        let mut draft = Draft::with_model(ModelSpec::keras_convnet());
+        let mut draft = Draft::with_model(ModelSpec::keras_convnet(), DatasetKind::Mnist);
         draft.conv.push(ConvBlock::relu(8));
         draft.conv[2].kernel = "7".into();
         let refusal = draft.check().unwrap_err();

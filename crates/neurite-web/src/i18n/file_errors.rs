@@ -41,6 +41,9 @@ pub fn model_file(reason: &ModelFileReason) -> String {
         ModelFileReason::UnknownPixels { got } => {
             format!("pixels 的值是 {got:?}，应为 \"scaled\" 或 \"raw\"")
         }
+        ModelFileReason::UnknownDataset { got } => {
+            format!("dataset 的值是 {got:?}，应为 \"mnist\" 或 \"fashion-mnist\"")
+        }
         ModelFileReason::UnexpectedTensor { name } => {
             format!("多余的张量 {name}：模型结构中没有这个参数")
         }
@@ -294,6 +297,12 @@ mod tests {
             (
                 file(ModelFileReason::UnknownPixels { got: "gray".into() }),
                 vec!["gray", "scaled", "raw"],
+            ),
+            (
+                file(ModelFileReason::UnknownDataset {
+                    got: "cifar-10".into(),
+                }),
+                vec!["cifar-10", "mnist", "fashion-mnist"],
             ),
             (
                 file(ModelFileReason::UnexpectedTensor { name: name() }),

@@ -5,6 +5,7 @@
 //! string beside its translation.
 
 pub mod backprop;
+pub mod datasets;
 pub mod engine_errors;
 pub mod file_errors;
 pub mod glossary;
@@ -102,10 +103,9 @@ macro_rules! texts {
 
 texts! {
     Title => "Neurite playground", "Neurite 神经网络实验场";
-    Tagline => "A neural network — dense or convolutional — learns MNIST in your browser, in a background worker.",
-        "一个神经网络（全连接或卷积）在你的浏览器里（后台 Worker 中）学习 MNIST 手写数字。";
-    LoadingData => "Loading MNIST…", "正在加载 MNIST……";
-    DataReady => "MNIST loaded", "MNIST 已加载";
+    Tagline => "A neural network — dense or convolutional — learns MNIST's digits or Fashion-MNIST's clothes in your browser, in a background worker.",
+        "一个神经网络（全连接或卷积）在你的浏览器里（后台 Worker 中）学习 MNIST 手写数字或 Fashion-MNIST 服装图像。";
+    Dataset => "Dataset", "数据集";
     Model => "Model", "模型";
     Training => "Training", "训练";
     Preset => "Preset", "预设";
@@ -122,9 +122,9 @@ texts! {
     PoolMax => "max 2×2", "最大 2×2";
     PoolAverage => "average 2×2", "平均 2×2";
     FlattenDropout => "Dropout after flatten", "展平后的 Dropout 比率";
-    FeatureMaps => "Feature maps of your drawing", "你的手写数字的特征图";
-    FeatureMapsNote => "What each convolution and pooling layer sees in the digit you drew, one image per channel, redrawn as the model learns. Point at a cell to outline the pixels it looks at.",
-        "每个卷积层和池化层从你画的数字里看到了什么：每个通道一张图，随着模型的学习不断更新。把指针移到某个格子上，会在输入图像上框出它所看的像素（感受野）。";
+    FeatureMaps => "Feature maps of your drawing", "你所画图像的特征图";
+    FeatureMapsNote => "What each convolution and pooling layer sees in what you drew, one image per channel, redrawn as the model learns. Point at a cell to outline the pixels it looks at.",
+        "每个卷积层和池化层从你画的图里看到了什么：每个通道一张图，随着模型的学习不断更新。把指针移到某个格子上，会在输入图像上框出它所看的像素（感受野）。";
     ReceptiveField => "Receptive field: input rows × columns", "感受野：输入的行 × 列";
     HiddenLayers => "Hidden layers", "隐藏层";
     AddLayer => "Add layer", "添加层";
@@ -175,7 +175,7 @@ texts! {
     TrueLabel => "true", "真实";
     PredictedLabel => "predicted", "预测";
     CellImages => "Test images in this cell", "该单元格中的测试图像";
-    Misclassified => "Misclassified test digits", "被误分类的测试数字";
+    Misclassified => "Misclassified test images", "被误分类的测试图像";
     FirstLayer => "First-layer weights", "第一层权重";
     Summary => "Model summary", "模型概要";
     Layer => "Layer", "层";
@@ -183,6 +183,7 @@ texts! {
     Params => "Parameters", "参数量";
     TotalParams => "Total parameters", "参数总数";
     Draw => "Draw a digit", "手写一个数字";
+    DrawFashion => "Draw a garment, a shoe or a bag", "画一件衣服、一只鞋或一个包";
     DrawHint => "Draw with a mouse, a finger or a pen.", "用鼠标、手指或触控笔书写。";
     Clear => "Clear", "清除";
     ModelSees => "What the model sees (28×28)", "模型看到的图像（28×28）";
@@ -207,7 +208,7 @@ texts! {
     Language => "Language", "语言";
     Learn => "Learn: how a network learns", "学习：神经网络如何学习";
     NoEpochYet => "Shown after the first epoch.", "第一轮训练结束后显示。";
-    ChangesNeedReset => "Model changes apply on Reset.", "模型结构的修改在重置后生效。";
+    ChangesNeedReset => "Model and dataset changes apply on Reset.", "模型结构和数据集的修改在重置后生效。";
     ShowMath => "Show the math", "展示计算过程";
     ShowMathOpen => "Take an example apart", "拆解一个样本";
     ShowMathClose => "Close", "收起";

@@ -16,7 +16,10 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
             fixed("nothing to reset: no model yet", "没有可重置的：还没有模型")
         }
         WorkerProblem::NoModelToSave => fixed("no model to save yet", "还没有可保存的模型"),
-        WorkerProblem::DataLoading => fixed("MNIST is still loading", "MNIST 仍在加载中"),
+        WorkerProblem::DataLoading => fixed(
+            "the run's dataset is still loading",
+            "本次训练所用的数据集仍在加载中",
+        ),
         WorkerProblem::NoModel => fixed("no model configured", "还没有配置模型"),
         WorkerProblem::RunOver => fixed(
             "the run is over: reset to train again",
@@ -117,7 +120,7 @@ mod tests {
         let cases = [
             (WorkerProblem::NothingToReset, vec![]),
             (WorkerProblem::NoModelToSave, vec![]),
-            (WorkerProblem::DataLoading, vec!["MNIST"]),
+            (WorkerProblem::DataLoading, vec![]),
             (WorkerProblem::NoModel, vec![]),
             (WorkerProblem::RunOver, vec![]),
             (WorkerProblem::NoFile, vec![]),

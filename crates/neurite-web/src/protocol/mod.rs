@@ -10,7 +10,7 @@
 //! JSON has no NaN or infinity, yet a loss can be either; such fields go through
 //! [`maybe_finite`], which writes them as the strings `"NaN"`, `"inf"` and `"-inf"`.
 
-use neurite::{Config, ConfusionMatrix, Summary};
+use neurite::{Config, ConfusionMatrix, DatasetKind, Summary};
 use serde::{Deserialize, Serialize};
 
 mod checkpoint;
@@ -55,10 +55,15 @@ impl<M> Envelope<M> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ToWorker {
-    /// Fetch MNIST's gzip files from `base_url` (e.g. `./mnist/`) and decompress them.
+    /// Fetch a dataset's gzip files from `base_url` (e.g. `./mnist/`, `./fashion-mnist/`) and
+    /// decompress them, replacing the data held (of a request sent after this one, only the
+    /// last is kept).
     LoadData {
         /// The folder holding `train-images-idx3-ubyte.gz` and the three others.
         base_url: String,
+        /// Which dataset the files are (MNIST when not given).
+        #[serde(default)]
+        dataset: DatasetKind,
     },
     /// Build a fresh model and trainer. The page sends only configurations that passed
     /// [`Config::check`]; the worker checks again, as it trusts no message.
@@ -209,9 +214,12 @@ pub enum FromWorker {
         /// The instruction set its kernels run on.
         kernels: neurite::kernels::KernelSet,
     },
-    /// MNIST is loaded. Payload: the test set, its `test_samples` labels followed by its
+    /// A dataset is loaded. Payload: the test set, its `test_samples` labels followed by its
     /// `test_samples × 784` pixels, for the page's gallery and confusion-matrix drill-down.
     DataLoaded {
+        /// Which dataset (MNIST when not given).
+        #[serde(default)]
+        dataset: DatasetKind,
         /// Training samples.
         train_samples: usize,
         /// Test samples.
@@ -400,7 +408,8 @@ pub mod samples {
     pub fn requests() -> Vec<ToWorker> {
         vec![
             ToWorker::LoadData {
-                base_url: "./mnist/".into(),
+                base_url: "./fashion-mnist/".into(),
+                dataset: DatasetKind::FashionMnist,
             },
             ToWorker::Configure {
                 config: Config::default(),
@@ -461,6 +470,7 @@ pub mod samples {
                 kernels: neurite::kernels::KernelSet::RelaxedSimd,
             },
             FromWorker::DataLoaded {
+                dataset: DatasetKind::FashionMnist,
                 train_samples: 60_000,
                 test_samples: 10_000,
                 millis: 512.5,
@@ -664,6 +674,27 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&ToWorker::Start).unwrap(),
             r#""start""#
+        );
+    }
+
+    #[test]
+    fn a_request_for_data_without_a_dataset_means_mnist() {
+        let old: ToWorker =
+            serde_json::from_str(r#"{"load_data":{"base_url":"./mnist/"}}"#).unwrap();
+        assert_eq!(
+            old,
+            ToWorker::LoadData {
+                base_url: "./mnist/".into(),
+                dataset: DatasetKind::Mnist
+            }
+        );
+        let json = serde_json::to_string(&samples::requests()[0]).unwrap();
+        assert!(json.contains(r#""dataset":"fashion-mnist""#), "{json}");
+        assert!(
+            serde_json::from_str::<ToWorker>(
+                r#"{"load_data":{"base_url":"./x/","dataset":"cifar"}}"#
+            )
+            .is_err()
         );
     }
 

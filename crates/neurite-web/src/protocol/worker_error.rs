@@ -46,7 +46,7 @@ pub enum WorkerProblem {
     NothingToReset,
     /// An export before any model was configured.
     NoModelToSave,
-    /// Training asked for before MNIST has arrived.
+    /// Training asked for before the run's dataset has arrived.
     DataLoading,
     /// Training asked for before a model was configured.
     NoModel,

@@ -14,8 +14,8 @@ use checkpoint::Origin;
 
 use ndarray::Array2;
 use neurite::{
-    CheckedConfig, Config, ConfusionMatrix, Dataset, DatasetReason, Outcome, StepReport, Trainer,
-    model_file,
+    CheckedConfig, Config, ConfusionMatrix, Dataset, DatasetKind, DatasetReason, Outcome,
+    StepReport, Trainer, model_file,
 };
 
 use crate::protocol::{
@@ -35,6 +35,8 @@ pub const PROGRESS_INTERVAL_MS: f64 = 100.0;
 pub const SNAPSHOT_INTERVAL_MS: f64 = 250.0;
 
 struct Data {
+    /// Which dataset: a run trains only on the one its configuration names.
+    dataset: DatasetKind,
     train: Dataset,
     test_slices: Vec<Dataset>,
 }
@@ -162,21 +164,34 @@ impl Session {
         self.trainer.as_ref()
     }
 
-    /// Takes the loaded data and announces it, with the test set as payload.
-    pub fn set_data(&mut self, train: Dataset, test: Dataset, millis: f64, out: &mut Outbox) {
+    /// Takes the loaded data of `dataset` (in place of any held before) and announces it, with
+    /// the test set as payload.
+    pub fn set_data(
+        &mut self,
+        dataset: DatasetKind,
+        train: Dataset,
+        test: Dataset,
+        millis: f64,
+        out: &mut Outbox,
+    ) {
         let test_slices = (0..test.len())
             .step_by(EVAL_SLICE)
             .map(|start| test.slice(start..(start + EVAL_SLICE).min(test.len())))
             .collect();
         out.push(Envelope::with_payload(
             FromWorker::DataLoaded {
+                dataset,
                 train_samples: train.len(),
                 test_samples: test.len(),
                 millis,
             },
             TestImages::encode(&test),
         ));
-        self.data = Some(Data { train, test_slices });
+        self.data = Some(Data {
+            dataset,
+            train,
+            test_slices,
+        });
         // A model configured before the data arrived now knows its batches per epoch.
         self.push_progress(0.0, out);
     }
@@ -359,14 +374,22 @@ impl Session {
     }
 
     fn ready_to_train(&self, out: &mut Outbox) -> bool {
-        if self.data.is_none() {
-            out.push(error(ErrorKind::State, WorkerProblem::DataLoading));
-            false
-        } else if self.trainer.is_none() {
-            out.push(error(ErrorKind::State, WorkerProblem::NoModel));
-            false
-        } else {
-            true
+        match (&self.data, &self.trainer) {
+            (None, _) => {
+                out.push(error(ErrorKind::State, WorkerProblem::DataLoading));
+                false
+            }
+            (Some(_), None) => {
+                out.push(error(ErrorKind::State, WorkerProblem::NoModel));
+                false
+            }
+            // The run's dataset is still on its way (the page asks for it once the model is
+            // built): the data held is another's.
+            (Some(data), Some(trainer)) if data.dataset != trainer.config().training.dataset => {
+                out.push(error(ErrorKind::State, WorkerProblem::DataLoading));
+                false
+            }
+            (Some(_), Some(_)) => true,
         }
     }
 
@@ -443,8 +466,10 @@ impl Session {
             .as_ref()
             .map(|t| t.config().training.clone())
             .unwrap_or_default();
-        // The loaded weights expect the pixels they were trained on.
+        // The loaded weights expect the pixels they were trained on, and name the classes of
+        // the dataset they learnt.
         training.pixels = model.pixels();
+        training.dataset = model.dataset();
         let config = Config {
             model: model.spec().clone(),
             training,
@@ -771,7 +796,13 @@ mod tests {
     pub(super) fn session() -> (Session, Outbox) {
         let mut session = Session::new();
         let mut out = Outbox::new();
-        session.set_data(toy_data(256), toy_data(64), 1.0, &mut out);
+        session.set_data(
+            DatasetKind::Mnist,
+            toy_data(256),
+            toy_data(64),
+            1.0,
+            &mut out,
+        );
         session.handle(
             Envelope::bare(ToWorker::Configure {
                 config: toy_config(),
@@ -814,6 +845,49 @@ mod tests {
                 .any(|m| matches!(m, FromWorker::Snapshot { .. }))
         );
         assert_eq!(session.phase(), Phase::Idle);
+    }
+
+    #[test]
+    fn a_run_trains_only_on_the_dataset_its_configuration_names() {
+        let (mut session, mut out) = session();
+        let mut fashion = toy_config();
+        fashion.training.dataset = DatasetKind::FashionMnist;
+        session.handle(
+            Envelope::bare(ToWorker::Configure { config: fashion }),
+            &mut || 0.0,
+            &mut out,
+        );
+        out.clear();
+        // MNIST is held, the run is on Fashion-MNIST: it waits for its data.
+        session.handle(Envelope::bare(ToWorker::Start), &mut || 0.0, &mut out);
+        assert_eq!(
+            only_error(&out),
+            &WorkerError::worker(ErrorKind::State, WorkerProblem::DataLoading)
+        );
+        assert_eq!(session.phase(), Phase::Idle);
+        out.clear();
+        session.set_data(
+            DatasetKind::FashionMnist,
+            toy_data(256),
+            toy_data(64),
+            1.0,
+            &mut out,
+        );
+        assert!(matches!(
+            replies(&out)[0],
+            FromWorker::DataLoaded {
+                dataset: DatasetKind::FashionMnist,
+                ..
+            }
+        ));
+        out.clear();
+        session.handle(Envelope::bare(ToWorker::Start), &mut || 0.0, &mut out);
+        assert_eq!(session.phase(), Phase::Running);
+        assert!(
+            !replies(&out)
+                .iter()
+                .any(|m| matches!(m, FromWorker::Error(_)))
+        );
     }
 
     #[test]

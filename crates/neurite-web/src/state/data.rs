@@ -1,15 +1,18 @@
-//! [`DataStatus`]: how far MNIST has come, as the worker reports it.
+//! [`DataStatus`]: how far the dataset the run trains on has come, as the worker reports it.
+
+use neurite::DatasetKind;
 
 use crate::protocol::{ErrorKind, FromWorker, WorkerError};
 
-/// How far MNIST has come.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// How far the dataset has come.
+#[derive(Debug, Clone, PartialEq)]
 pub enum DataStatus {
     /// Being fetched by the worker.
-    #[default]
-    Loading,
+    Loading(DatasetKind),
     /// Loaded in `millis`.
     Loaded {
+        /// Which dataset.
+        dataset: DatasetKind,
         /// Training samples.
         train: usize,
         /// Time to fetch and decompress.
@@ -19,15 +22,23 @@ pub enum DataStatus {
     Failed(WorkerError),
 }
 
+impl Default for DataStatus {
+    fn default() -> Self {
+        DataStatus::Loading(DatasetKind::default())
+    }
+}
+
 impl DataStatus {
     /// The status after `reply`, if `reply` is about the data.
     pub fn after(reply: &FromWorker) -> Option<DataStatus> {
         match reply {
             FromWorker::DataLoaded {
+                dataset,
                 train_samples,
                 millis,
                 ..
             } => Some(DataStatus::Loaded {
+                dataset: *dataset,
                 train: *train_samples,
                 millis: *millis,
             }),
@@ -52,6 +63,7 @@ mod tests {
     #[test]
     fn loaded_and_failed_data_are_reported_and_other_replies_ignored() {
         let loaded = FromWorker::DataLoaded {
+            dataset: DatasetKind::FashionMnist,
             train_samples: 60_000,
             test_samples: 10_000,
             millis: 480.0,
@@ -59,6 +71,7 @@ mod tests {
         assert_eq!(
             DataStatus::after(&loaded),
             Some(DataStatus::Loaded {
+                dataset: DatasetKind::FashionMnist,
                 train: 60_000,
                 millis: 480.0
             })
@@ -77,5 +90,9 @@ mod tests {
             WorkerProblem::DataLoading,
         ));
         assert_eq!(DataStatus::after(&other), None);
+        assert_eq!(
+            DataStatus::default(),
+            DataStatus::Loading(DatasetKind::Mnist)
+        );
     }
 }

@@ -34,7 +34,8 @@ pub struct SavedRun {
 }
 
 impl SavedRun {
-    /// A name for a new run: its layer widths and optimizer, e.g. `784-128-10 adam`.
+    /// A name for a new run: its layer widths and optimizer, e.g. `784-128-10 adam`, after the
+    /// dataset's name when it is not MNIST (`Fashion-MNIST 784-128-10 adam`).
     pub fn default_name(config: &Config) -> String {
         let mut widths = vec![config.model.input_shape.iter().product::<usize>()];
         widths.extend(config.model.layers.iter().filter_map(|l| match l {
@@ -42,7 +43,11 @@ impl SavedRun {
             _ => None,
         }));
         let widths: Vec<String> = widths.iter().map(usize::to_string).collect();
-        format!("{} {}", widths.join("-"), config.training.optimizer.name())
+        let name = format!("{} {}", widths.join("-"), config.training.optimizer.name());
+        match config.training.dataset {
+            neurite::DatasetKind::Mnist => name,
+            other => format!("{} {name}", other.title()),
+        }
     }
 
     /// The latest test accuracy drawn, if an epoch has ended.
@@ -266,6 +271,31 @@ mod tests {
             SavedRun::default_name(&Config::default()),
             "784-128-10 adam"
         );
+        let mut fashion = Config::default();
+        fashion.training.dataset = neurite::DatasetKind::FashionMnist;
+        assert_eq!(
+            SavedRun::default_name(&fashion),
+            "Fashion-MNIST 784-128-10 adam"
+        );
+    }
+
+    #[test]
+    fn a_run_stored_before_the_dataset_choice_reads_as_mnist() {
+        // A stored run's record as an earlier version wrote it: no `dataset` in its config.
+        let mut value = serde_json::to_value(SavedRun {
+            id: "run-1".into(),
+            name: "784-128-10 adam".into(),
+            saved_at_ms: 0.0,
+            config: Config::default(),
+            steps: 10,
+            epochs_done: 0,
+            curves: Curves::default(),
+        })
+        .unwrap();
+        let training = value["config"]["training"].as_object_mut().unwrap();
+        assert!(training.remove("dataset").is_some());
+        let old: SavedRun = serde_json::from_value(value).unwrap();
+        assert_eq!(old.config.training.dataset, neurite::DatasetKind::Mnist);
     }
 
     #[test]

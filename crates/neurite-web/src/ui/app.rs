@@ -1,12 +1,14 @@
-//! The page's layout, and its start: the worker, MNIST, the seed model, the saved language.
+//! The page's layout, and its start: the worker, the dataset (MNIST, or the one the run trains
+//! on), the seed model, the saved language.
 
 use leptos::prelude::*;
 
+use neurite::DatasetKind;
 use neurite::kernels::KernelSet;
 
 use crate::dom;
 use crate::draft::Draft;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, datasets};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
 use crate::reset_plan;
 use crate::state::{DataStatus, Notice, Run};
@@ -26,8 +28,48 @@ use crate::ui::status::Status;
 use crate::ui::summary::ModelSummary;
 use crate::ui::weights::Weights;
 
-/// The site's MNIST folder, relative to the worker's script.
-const MNIST_URL: &str = "./mnist/";
+/// The site's folder of a dataset's files, relative to the worker's script: `./mnist/`,
+/// `./fashion-mnist/` (copied there by Trunk.toml's hook).
+fn data_url(dataset: DatasetKind) -> String {
+    format!("./{}/", dataset.name())
+}
+
+/// The data the worker holds follows the run: the page asks for the dataset of each model the
+/// worker builds (a new configuration, a loaded file, a continued run) when it differs from the
+/// one last asked for, and ignores data other than that one.
+#[derive(Clone, Copy)]
+struct DataSource {
+    link: Link,
+    status: RwSignal<DataStatus>,
+    /// The dataset last asked for.
+    requested: StoredValue<Option<DatasetKind>>,
+}
+
+impl DataSource {
+    /// Asks the worker for `dataset`.
+    fn load(self, dataset: DatasetKind) {
+        self.requested.set_value(Some(dataset));
+        self.status.set(DataStatus::Loading(dataset));
+        self.link.send(ToWorker::LoadData {
+            base_url: data_url(dataset),
+            dataset,
+        });
+    }
+
+    /// Asks for `dataset` unless it was the last asked for; whether it asked.
+    fn follow(self, dataset: DatasetKind) -> bool {
+        let other = self.requested.get_value() != Some(dataset);
+        if other {
+            self.load(dataset);
+        }
+        other
+    }
+
+    /// Whether `dataset` is the one asked for (data of another arrived late and is ignored).
+    fn wants(self, dataset: DatasetKind) -> bool {
+        self.requested.get_value() == Some(dataset)
+    }
+}
 
 /// The language to start in: `?lang=`, the saved choice, then the browser's.
 fn start_lang() -> Lang {
@@ -44,26 +86,36 @@ fn start_lang() -> Lang {
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(start_lang());
     let notice = RwSignal::new(None::<Notice>);
-    let data = RwSignal::new(DataStatus::Loading);
+    let data = RwSignal::new(DataStatus::default());
     let kernels = RwSignal::new(None::<KernelSet>);
     let selected_cell = RwSignal::new(None::<(u8, u8)>);
     let picked_test_image = RwSignal::new(None::<usize>);
     let tests = TestResults::new();
     let link = Link::spawn(move |failure| notice.set(Some(Notice::Link(failure))));
     let control = RunControl::new(Draft::seed_program(), Run::default(), link);
-    link.subscribe(move |reply| route(reply, control, data, kernels, tests, selected_cell, notice));
-    link.send(ToWorker::LoadData {
-        base_url: MNIST_URL.into(),
+    let source = DataSource {
+        link,
+        status: data,
+        requested: StoredValue::new(None),
+    };
+    link.subscribe(move |reply| {
+        route(
+            reply,
+            control,
+            source,
+            kernels,
+            tests,
+            selected_cell,
+            notice,
+        )
     });
+    source.load(control.draft.with_untracked(|d| d.dataset));
     control.apply_draft();
-    // A fresh worker after a crash: MNIST and the controls' model first; the stored run's
+    // A fresh worker after a crash: the dataset and the controls' model first; the stored run's
     // checkpoint follows (see SavedRuns).
     link.on_restart(move || {
-        data.set(DataStatus::Loading);
         control.run.set(Run::default());
-        link.send(ToWorker::LoadData {
-            base_url: MNIST_URL.into(),
-        });
+        source.load(control.draft.with_untracked(|d| d.dataset));
         control.apply_draft();
     });
     expose_test_hooks(link);
@@ -72,15 +124,23 @@ pub fn App() -> impl IntoView {
 
     let t = move |text: Text| text.in_lang(lang.get());
     let data_status = move || match data.get() {
-        DataStatus::Loading => t(Text::LoadingData).to_string(),
-        DataStatus::Loaded { train, millis } => {
-            format!("{} ({train}, {:.1} s)", t(Text::DataReady), millis / 1000.0)
-        }
+        DataStatus::Loading(dataset) => datasets::loading(dataset, lang.get()),
+        DataStatus::Loaded {
+            dataset,
+            train,
+            millis,
+        } => datasets::loaded(dataset, train, millis, lang.get()),
         DataStatus::Failed(error) => error.message(lang.get()).to_string(),
     };
     let choice = lang;
     let lang: Signal<Lang> = lang.into();
     let run = control.run;
+    // Whose class names the views show: the run's dataset, else the controls'.
+    let dataset: Signal<DatasetKind> = Memo::new(move |_| {
+        run.with(|r| r.config.as_ref().map(|c| c.training.dataset))
+            .unwrap_or_else(|| control.draft.with(|d| d.dataset))
+    })
+    .into();
 
     view! {
         <header>
@@ -117,17 +177,17 @@ pub fn App() -> impl IntoView {
                 <Charts run=run lang=lang/>
             </section>
             <section class="panel draw-panel">
-                <DrawingPad link=link lang=lang/>
+                <DrawingPad link=link lang=lang dataset=dataset/>
             </section>
             <FeatureMaps link=link lang=lang/>
             <section class="panel math-panel">
-                <ShowTheMath link=link run=run tests=tests pick=picked_test_image lang=lang/>
+                <ShowTheMath link=link run=run tests=tests pick=picked_test_image lang=lang dataset=dataset/>
             </section>
             <section class="panel">
-                <Confusion run=run tests=tests selected=selected_cell pick=picked_test_image lang=lang/>
+                <Confusion run=run tests=tests selected=selected_cell pick=picked_test_image lang=lang dataset=dataset/>
             </section>
             <section class="panel">
-                <Gallery run=run tests=tests pick=picked_test_image lang=lang/>
+                <Gallery run=run tests=tests pick=picked_test_image lang=lang dataset=dataset/>
             </section>
             <section class="panel">
                 <Weights link=link lang=lang/>
@@ -161,19 +221,21 @@ fn expose_test_hooks(link: Link) {
 fn route(
     reply: &Envelope<FromWorker>,
     control: RunControl,
-    data: RwSignal<DataStatus>,
+    source: DataSource,
     kernels: RwSignal<Option<KernelSet>>,
     tests: TestResults,
     selected_cell: RwSignal<Option<(u8, u8)>>,
     notice: RwSignal<Option<Notice>>,
 ) {
     let msg = &reply.msg;
-    if let Some(status) = DataStatus::after(msg) {
-        data.set(status);
+    // Data of a dataset asked for before the one the run needs, arriving late: not shown.
+    let stale = matches!(msg, FromWorker::DataLoaded { dataset, .. } if !source.wants(*dataset));
+    if let Some(status) = DataStatus::after(msg).filter(|_| !stale) {
+        source.status.set(status);
     }
     match msg {
         FromWorker::Ready { kernels: set } => kernels.set(Some(*set)),
-        FromWorker::DataLoaded { test_samples, .. } => {
+        FromWorker::DataLoaded { test_samples, .. } if !stale => {
             if let Some(images) = reply
                 .payload
                 .clone()
@@ -190,6 +252,10 @@ fn route(
         } => {
             tests.predictions.set_value(Vec::new());
             selected_cell.set(None);
+            if source.follow(config.training.dataset) {
+                // The old dataset's images would be shown with the new one's class names.
+                tests.images.set_value(TestImages::default());
+            }
             if let Some(draft) = control.draft.with_untracked(|d| {
                 let kept = resumed.is_some() || loaded.is_some();
                 reset_plan::draft_after_configured(d, config, kept)

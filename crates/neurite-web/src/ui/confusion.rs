@@ -1,13 +1,14 @@
-//! The test set's confusion matrix after each epoch; clicking a cell shows its images, and
+//! The test set's confusion matrix after each epoch, its rows and columns named as the run's
+//! dataset names its classes; clicking a cell shows its images, and
 //! clicking an image takes it apart in "show the math". The table is built once per number
 //! of classes (as soon as the model is known); an epoch updates its cells' counts and colours
 //! in place, a few rows per task, so that no task of the page changes a hundred cells.
 
 use leptos::prelude::*;
-use neurite::{LayerSpec, ModelSpec};
+use neurite::{DatasetKind, LayerSpec, ModelSpec};
 
 use crate::dom::{self, Steps};
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, datasets};
 use crate::state::sheet::SheetLayout;
 use crate::state::{EpochResult, Run};
 use crate::test_set::indices_where;
@@ -78,8 +79,11 @@ pub fn Confusion(
     selected: RwSignal<Option<(u8, u8)>>,
     pick: RwSignal<Option<usize>>,
     lang: Signal<Lang>,
+    dataset: Signal<DatasetKind>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
+    let name = move |class: usize| datasets::class_name(dataset.get(), class, lang.get());
+    let named = move || dataset.get() != DatasetKind::Mnist;
     // A task after the reply that brought it: a hundred cells change at each epoch.
     let last_epoch = dom::deferred(Memo::new(move |_| run.with(|r| r.last_epoch.clone())));
     // Known from the model before its first epoch, so that the table is built while the page
@@ -121,13 +125,13 @@ pub fn Confusion(
                     </td>
                 }
             }).collect_view();
-            view! { <tr><th>{truth}</th>{cells}</tr> }
+            view! { <tr><th data-testid=format!("confusion-row-{truth}")>{move || name(truth)}</th>{cells}</tr> }
         }).collect_view();
         view! {
-            <table class="confusion" data-testid="confusion"
+            <table class="confusion" data-testid="confusion" class:named=named
                 data-epoch=move || table_epoch.get()>
                 <caption>{move || t(Text::TrueLabel)} " ↓ · " {move || t(Text::PredictedLabel)} " →"</caption>
-                <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
+                <thead><tr><th></th>{(0..classes).map(|p| view! { <th>{move || name(p)}</th> }).collect_view()}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -163,7 +167,7 @@ pub fn Confusion(
         {move || last_epoch.with(Option::is_none).then(|| view! { <p class="empty">{t(Text::NoEpochYet)}</p> })}
         {table}
         {move || selected.get().map(|(truth, predicted)| view! {
-            <h3>{t(Text::CellImages)} ": " {truth} " → " {predicted}</h3>
+            <h3>{t(Text::CellImages)} ": " {name(usize::from(truth))} " → " {name(usize::from(predicted))}</h3>
         })}
         <DigitGrid wanted=cell_images tests pick testid="cell-images" figure_testid="cell-image"
             layout=SheetLayout::ONE_LINE/>

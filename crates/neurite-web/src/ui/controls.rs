@@ -2,12 +2,12 @@
 //! refused.
 
 use leptos::prelude::*;
-use neurite::{Activation, PixelMode};
+use neurite::{Activation, DatasetKind, PixelMode};
 
 use crate::draft::{
     Draft, HiddenLayer, INITS, MAX_HIDDEN_UNITS, OptimizerChoice, Refusal, learning_rate_from_log,
 };
-use crate::i18n::{Lang, Text, glossary};
+use crate::i18n::{Lang, Text, datasets, glossary};
 use crate::ui::state::RunControl;
 
 /// Log₁₀ of the learning-rate slider's ends.
@@ -207,6 +207,13 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
     let optimizer = Memo::new(move |_| state.control.draft.with(|d| d.optimizer));
     let nesterov = Memo::new(move |_| state.control.draft.with(|d| d.nesterov));
     let slider = shown(state, |d| d.log_learning_rate().unwrap_or(-3.0).to_string());
+    let dataset = Memo::new(move |_| state.control.draft.with(|d| d.dataset));
+    // A preset keeps the dataset chosen.
+    let preset = move |model: neurite::ModelSpec| {
+        let dataset = state.control.draft.with_untracked(|d| d.dataset);
+        state.control.draft.set(Draft::with_model(model, dataset));
+        state.control.configure();
+    };
     let pixels = Memo::new(move |_| {
         state.control.draft.with(|d| match d.pixels {
             PixelMode::Raw => "raw",
@@ -249,21 +256,32 @@ pub fn Controls(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
     };
 
     view! {
+        <label class="field">
+            <span>{move || t(Text::Dataset)}</span>
+            <select data-testid="field-dataset"
+                prop:value=move || dataset.get().name()
+                on:change=move |ev| {
+                    if let Some(chosen) = DatasetKind::from_name(&event_target_value(&ev)) {
+                        edit(state, |d| d.dataset = chosen);
+                    }
+                }>
+                {DatasetKind::ALL.into_iter().map(|kind| view! {
+                    <option value=kind.name()>{move || datasets::menu_entry(kind).in_lang(state.lang.get())}</option>
+                }).collect_view()}
+            </select>
+        </label>
         <h2>{move || t(Text::Model)}</h2>
         <div class="preset">
             <span>{move || t(Text::Preset)} ": "</span>
-            <button data-testid="preset-seed" on:click=move |_| {
-                state.control.draft.set(Draft::seed_program());
-                state.control.configure();
-            }>{move || t(Text::SeedPreset)}</button>
-            <button data-testid="preset-keras-convnet" on:click=move |_| {
-                state.control.draft.set(Draft::with_model(neurite::ModelSpec::keras_convnet()));
-                state.control.configure();
-            }>{move || t(Text::KerasConvnetPreset)}</button>
-            <button data-testid="preset-lenet" on:click=move |_| {
-                state.control.draft.set(Draft::with_model(neurite::ModelSpec::lenet()));
-                state.control.configure();
-            }>{move || t(Text::LenetPreset)}</button>
+            <button data-testid="preset-seed" on:click=move |_| preset(neurite::ModelSpec::seed_mlp())>
+                {move || t(Text::SeedPreset)}
+            </button>
+            <button data-testid="preset-keras-convnet" on:click=move |_| preset(neurite::ModelSpec::keras_convnet())>
+                {move || t(Text::KerasConvnetPreset)}
+            </button>
+            <button data-testid="preset-lenet" on:click=move |_| preset(neurite::ModelSpec::lenet())>
+                {move || t(Text::LenetPreset)}
+            </button>
         </div>
         {super::conv_controls::conv_section(state, refusal)}
         <h3 title=move || state.tip(Text::HiddenLayers)>{move || t(Text::HiddenLayers)}</h3>

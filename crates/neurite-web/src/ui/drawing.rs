@@ -1,21 +1,24 @@
-//! The drawing pad: strokes from mouse, touch and pen (Pointer Events), MNIST's preprocessing
-//! (`neurite::preprocess::to_mnist`), the 28×28 image the model sees, and the ten class
-//! probabilities. The worker classifies the drawing after every stroke and again whenever the
-//! weights change, so the bars move while the network learns.
+//! The drawing pad: strokes from mouse, touch and pen (Pointer Events), the preprocessing of the
+//! run's dataset (`neurite::preprocess::for_dataset`: MNIST's digits were centred by their mass
+//! in a 20-pixel box, Fashion-MNIST's articles fill the field), the 28×28 image the model sees,
+//! and the ten class probabilities, each named as the run's dataset names its classes. The
+//! worker classifies the drawing after every stroke and again whenever the weights change, so
+//! the bars move while the network learns.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use neurite::preprocess::{GrayImage, to_mnist};
+use neurite::preprocess::{self, GrayImage};
 use web_sys::{HtmlCanvasElement, PointerEvent};
 
 use crate::dom::context_2d;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, datasets};
 use crate::protocol::{Envelope, FromWorker, ToWorker};
 use crate::ui::digit::{SIDE, paint_gray};
 use crate::ui::link::Link;
+use neurite::DatasetKind;
 
 /// Side of the pad in canvas pixels (ten per MNIST pixel).
 pub const PAD: u32 = 280;
@@ -87,8 +90,12 @@ pub fn DrawingPad(
     link: Link,
     /// The page's language.
     lang: Signal<Lang>,
+    /// The dataset whose classes the model's outputs are.
+    dataset: Signal<DatasetKind>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
+    let name = move |class: usize| datasets::class_name(dataset.get(), class, lang.get());
+    let named = move || dataset.get() != DatasetKind::Mnist;
     // The worker's latest class probabilities for a drawing: its number and the probabilities.
     let prediction = RwSignal::new(None::<(u64, Vec<f32>)>);
     link.subscribe(move |reply| {
@@ -121,7 +128,9 @@ pub fn DrawingPad(
         let Some(canvas) = pad.get_untracked() else {
             return;
         };
-        let image = read_pad(&canvas).and_then(|image| to_mnist(&image).ok());
+        let made_as = dataset.get_untracked();
+        let image =
+            read_pad(&canvas).and_then(|image| preprocess::for_dataset(&image, made_as).ok());
         if let (Some(pixels), Some(preview)) = (&image, preview.get_untracked()) {
             paint_gray(&preview, SIDE, SIDE, pixels);
         }
@@ -217,7 +226,7 @@ pub fn DrawingPad(
                 view! {
                     <div class="bar" class:best=move || best() == Some(digit)
                         data-testid=format!("bar-{digit}") data-value=move || value().to_string()>
-                        <span class="bar-label">{digit}</span>
+                        <span class="bar-label" title=move || name(digit)>{move || name(digit)}</span>
                         <span class="bar-track">
                             <span class="bar-fill" style:width=move || format!("{:.1}%", value() * 100.0)></span>
                         </span>
@@ -229,7 +238,7 @@ pub fn DrawingPad(
     };
 
     view! {
-        <h2>{move || t(Text::Draw)}</h2>
+        <h2>{move || t(if named() { Text::DrawFashion } else { Text::Draw })}</h2>
         <p class="hint">{move || t(Text::DrawHint)}</p>
         <div class="pad-row">
             <canvas node_ref=pad class="pad" data-testid="pad" width=PAD height=PAD
@@ -242,9 +251,11 @@ pub fn DrawingPad(
             </div>
         </div>
         <h3>{move || t(Text::Probabilities)}
-            " · " <b data-testid="prediction">{move || best().map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</b>
+            " · " <b data-testid="prediction" data-class=move || best().map(|d| d.to_string())>
+                {move || best().map(name).unwrap_or_else(|| "–".into())}
+            </b>
         </h3>
-        <div class="bars" data-testid="bars"
+        <div class="bars" data-testid="bars" class:named=named
             data-classified=move || classified.get().to_string()
             data-drawing=move || drawing.get().to_string()
             data-answered=move || answered.get().to_string()

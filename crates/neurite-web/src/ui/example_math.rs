@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use web_sys::MouseEvent;
 
 use crate::formulas::{self, Working};
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, datasets};
 use crate::protocol::{ExampleQuery, ExampleReport, ExampleSource, WeightAt};
 use crate::state::{ExampleView, Run};
 use crate::ui::digit::{Digit, SIDE, diverging, paint_rgba};
 use crate::ui::link::Link;
 use crate::ui::state::TestResults;
 use crate::widgets::backprop::story::num;
+use neurite::DatasetKind;
 
 /// A number as a cell shows it, with its full value in `data-value` for tests and tooltips.
 fn cell(value: f64, testid: String) -> impl IntoView {
@@ -42,8 +43,10 @@ pub fn ShowTheMath(
     tests: TestResults,
     pick: RwSignal<Option<usize>>,
     lang: Signal<Lang>,
+    dataset: Signal<DatasetKind>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
+    let name = move |class: usize| datasets::class_name(dataset.get(), class, lang.get());
     let state = RwSignal::new(ExampleView::default());
     link.subscribe(move |reply| {
         state.maybe_update(|view| view.apply(reply));
@@ -108,7 +111,8 @@ pub fn ShowTheMath(
         let digit = index.and_then(|i| {
             tests.images.with_value(|images| {
                 (i < images.len()).then(|| {
-                    let caption = format!("#{i} · {} {}", t(Text::TrueLabel), images.labels()[i]);
+                    let truth = name(usize::from(images.labels()[i]));
+                    let caption = format!("#{i} · {} {truth}", t(Text::TrueLabel));
                     view! { <Digit pixels=images.image(i).to_vec() caption testid="math-digit"/> }
                 })
             })
@@ -142,7 +146,7 @@ pub fn ShowTheMath(
                 let k = k as u8;
                 view! {
                     <button class="label-pick" class:primary=move || label.get() == k
-                        data-testid=format!("math-label-{k}") on:click=move |_| label.set(k)>{k}</button>
+                        data-testid=format!("math-label-{k}") on:click=move |_| label.set(k)>{move || name(usize::from(k))}</button>
                 }
             })
             .collect_view();
@@ -158,7 +162,7 @@ pub fn ShowTheMath(
                     let p = r.probabilities.get(k).copied().unwrap_or(0.0);
                     view! {
                         <tr class:target=k == usize::from(r.example.label)>
-                            <th>{k}</th>
+                            <th>{name(k)}</th>
                             {cell(r.logits[k], format!("math-logit-{k}"))}
                             {cell(p, format!("math-prob-{k}"))}
                             <td class="math-bar"><span style:width=format!("{:.1}%", p * 100.0)></span></td>

@@ -1,14 +1,16 @@
-//! Misclassified test digits after the latest epoch, with predicted and true labels.
+//! Misclassified test images after the latest epoch, with predicted and true labels named as
+//! the run's dataset names its classes.
 
 use leptos::prelude::*;
 
 use crate::dom;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, datasets};
 use crate::state::Run;
 use crate::state::sheet::SheetLayout;
 use crate::test_set::indices_where;
 use crate::ui::digit_grid::{DigitGrid, GridDigit};
 use crate::ui::state::TestResults;
+use neurite::DatasetKind;
 
 /// Digits shown.
 const SHOWN: usize = 40;
@@ -20,6 +22,7 @@ pub fn Gallery(
     tests: TestResults,
     pick: RwSignal<Option<usize>>,
     lang: Signal<Lang>,
+    dataset: Signal<DatasetKind>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
     // A task after the reply that brought the epoch's predictions; the run's number too, so
@@ -30,6 +33,8 @@ pub fn Gallery(
     let wanted = Memo::new(move |_| {
         last_epoch.track();
         let lang = lang.get();
+        let dataset = dataset.get();
+        let name = |class: u8| datasets::class_name(dataset, usize::from(class), lang);
         tests.images.with_value(|images| {
             tests.predictions.with_value(|predictions| {
                 indices_where(images.labels(), predictions, |t, p| t != p)
@@ -40,9 +45,9 @@ pub fn Gallery(
                         caption: format!(
                             "{} {} · {} {}",
                             Text::PredictedLabel.in_lang(lang),
-                            predictions[index],
+                            name(predictions[index]),
                             Text::TrueLabel.in_lang(lang),
-                            images.labels()[index]
+                            name(images.labels()[index])
                         ),
                     })
                     .collect()

@@ -92,10 +92,11 @@ impl RunControl {
                 });
                 self.run.update(|run| {
                     if let Some(config) = run.config.as_mut() {
-                        // The model keeps its pixel mode (see Trainer::retune).
-                        let pixels = config.training.pixels;
+                        // The model keeps its pixel mode and dataset (see Trainer::retune).
+                        let (pixels, dataset) = (config.training.pixels, config.training.dataset);
                         config.training = training;
                         config.training.pixels = pixels;
+                        config.training.dataset = dataset;
                     }
                 });
             }

@@ -363,7 +363,8 @@ impl Dataset {
     }
 }
 
-/// The MNIST training and test sets.
+/// The MNIST training and test sets, or those of a dataset in MNIST's files (Fashion-MNIST,
+/// [`super::DatasetKind`]).
 #[derive(Debug, Clone)]
 pub struct Mnist {
     /// 60 000 training images.
@@ -391,7 +392,8 @@ fn read_either(dir: &Path, name: &str) -> Result<Vec<u8>> {
     std::fs::read(&path).map_err(|e| Error::io(path.display(), &e))
 }
 
-/// Loads MNIST from `dir`, which holds the four original files, each plain or `.gz`.
+/// Loads MNIST from `dir`, which holds the four original files, each plain or `.gz` (or
+/// Fashion-MNIST, whose files have the same names and format).
 pub fn load_mnist(dir: &Path) -> Result<Mnist> {
     let [train_images, train_labels, test_images, test_labels] =
         MNIST_FILES.map(|n| read_either(dir, n));

@@ -69,6 +69,11 @@ pub enum ModelFileReason {
         /// The value found.
         got: String,
     },
+    /// The `dataset` metadata names no dataset the engine knows.
+    UnknownDataset {
+        /// The value found.
+        got: String,
+    },
     /// A tensor the specification does not name.
     UnexpectedTensor {
         /// The tensor's name.
@@ -174,6 +179,10 @@ impl fmt::Display for ModelFileReason {
             ModelFileReason::UnknownPixels { got } => {
                 write!(f, "pixels is {got:?}; expected \"scaled\" or \"raw\"")
             }
+            ModelFileReason::UnknownDataset { got } => write!(
+                f,
+                "dataset is {got:?}; expected \"mnist\" or \"fashion-mnist\""
+            ),
             ModelFileReason::UnexpectedTensor { name } => write!(
                 f,
                 "unexpected tensor {name}: the specification has no such parameter"
