@@ -15,6 +15,8 @@ use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use std::any::TypeId;
+
 use self::im2col::Im2col;
 use self::winograd::Winograd;
 use super::window::{Image, Window};
@@ -28,15 +30,28 @@ enum Algorithm<F> {
 }
 
 impl<F: Scalar> Algorithm<F> {
-    /// The faster way for `window`: see [`winograd::applies`].
+    /// The faster way for `window`: see [`winograd::applies`]. Only in `f32`, the numbers
+    /// models train in: an `f64` copy (a worked example, a gradient check) computes the exact
+    /// sums over patches, and since the choice is made by type, no `f64` Winograd code is
+    /// compiled into the site's wasm.
     fn for_window(window: Window, filters: usize) -> Self {
-        if winograd::applies(&window) {
+        if winograd::applies(&window) && TypeId::of::<F>() == TypeId::of::<f32>() {
             Algorithm::Winograd(Winograd::new(window, filters))
         } else {
             Algorithm::Im2col(Im2col::new(window, filters))
         }
     }
 }
+
+/// Whether a convolution in `F` may hold Winograd's buffers: in `f32` (and, in this crate's
+/// tests, in `f64`, whose gradients they check). Known when compiled, so that the `f64` passes
+/// are not compiled into the site's wasm.
+#[inline(always)]
+fn winograd_in<F: 'static>() -> bool {
+    cfg!(test) || TypeId::of::<F>() == TypeId::of::<f32>()
+}
+
+const ONLY_F32: &str = "Winograd's algorithm is only chosen in f32";
 
 /// A 2-D convolution with its activation.
 pub struct Conv2d<F> {
@@ -144,9 +159,10 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
         _ctx: &mut ForwardContext<'_>,
     ) {
         match &mut self.algorithm {
-            Algorithm::Winograd(winograd) => {
+            Algorithm::Winograd(winograd) if winograd_in::<F>() => {
                 winograd.forward(input, self.kernel.view(), output.view_mut());
             }
+            Algorithm::Winograd(_) => unreachable!("{ONLY_F32}"),
             Algorithm::Im2col(im2col) => {
                 let rows = output.nrows() * self.window.positions();
                 let z = output
@@ -192,9 +208,10 @@ impl<F: Scalar> Layer<F> for Conv2d<F> {
             bias_grad.iter_mut().zip(row).for_each(|(b, &g)| *b += g);
         }
         match &mut self.algorithm {
-            Algorithm::Winograd(winograd) => {
+            Algorithm::Winograd(winograd) if winograd_in::<F>() => {
                 winograd.backward(grad_output.view(), self.kernel_grad.view_mut(), grad_input);
             }
+            Algorithm::Winograd(_) => unreachable!("{ONLY_F32}"),
             Algorithm::Im2col(im2col) => im2col.backward(
                 self.kernel.view(),
                 grad_z.view(),
@@ -264,6 +281,13 @@ mod tests {
         layer
     }
 
+    /// `layer` computing with Winograd's algorithm, as it does in `f32`.
+    fn with_winograd(mut layer: Conv2d<f64>) -> Conv2d<f64> {
+        assert!(winograd::applies(&layer.window));
+        layer.algorithm = Algorithm::Winograd(Winograd::new(layer.window, layer.filters));
+        layer
+    }
+
     fn image(height: usize, width: usize, channels: usize) -> Image {
         Image {
             height,
@@ -298,10 +322,19 @@ mod tests {
         ];
         for (input, size, strides, padding, filters) in cases {
             for activation in [Activation::Linear, Activation::Tanh, Activation::Softmax] {
-                let mut layer = conv(input, size, strides, padding, filters, activation);
-                check_layer(&mut layer, input.features(), 2).unwrap_or_else(|e| {
-                    panic!("{input:?} {size:?} {strides:?} {padding:?} {activation:?}: {e}")
-                });
+                let layer = conv(input, size, strides, padding, filters, activation);
+                let exact = matches!(layer.algorithm, Algorithm::Im2col(_));
+                let mut layers = vec![layer];
+                if exact && winograd::applies(&layers[0].window) {
+                    layers.push(with_winograd(conv(
+                        input, size, strides, padding, filters, activation,
+                    )));
+                }
+                for mut layer in layers {
+                    check_layer(&mut layer, input.features(), 2).unwrap_or_else(|e| {
+                        panic!("{input:?} {size:?} {strides:?} {padding:?} {activation:?}: {e}")
+                    });
+                }
             }
         }
         let mut relu = conv(
@@ -316,18 +349,30 @@ mod tests {
     }
 
     #[test]
-    fn winograd_takes_three_by_three_kernels_at_stride_one_over_enough_channels() {
+    fn winograd_takes_three_by_three_kernels_at_stride_one_over_enough_channels_in_f32() {
         let winograd = |channels, size, strides| {
-            let layer = conv(
-                image(8, 8, channels),
-                size,
-                strides,
-                Padding::Same,
+            let window = Window::new(image(8, 8, channels), size, strides, Padding::Same).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            let layer = Conv2d::<f32>::new(
+                "c",
+                window,
                 2,
                 Activation::Linear,
+                Init::GlorotUniform,
+                &mut rng,
             );
             matches!(layer.algorithm, Algorithm::Winograd(_))
         };
+        // An `f64` copy sums over patches.
+        let f64_layer = conv(
+            image(8, 8, winograd::MIN_CHANNELS),
+            [3, 3],
+            [1, 1],
+            Padding::Same,
+            2,
+            Activation::Linear,
+        );
+        assert!(matches!(f64_layer.algorithm, Algorithm::Im2col(_)));
         assert!(winograd(winograd::MIN_CHANNELS, [3, 3], [1, 1]));
         assert!(!winograd(winograd::MIN_CHANNELS - 1, [3, 3], [1, 1]));
         assert!(!winograd(winograd::MIN_CHANNELS, [3, 3], [2, 2]));
