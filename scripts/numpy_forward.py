@@ -7,7 +7,7 @@ Prints the test accuracy. With --compare, reads the classes `neurite eval --pred
 wrote (one per line) and prints how many NumPy's forward pass agrees with; exits 1 below
 99.9 % agreement.
 
-Dense, flatten, activation and dropout layers, and the convolutional ones: conv2d,
+Dense, flatten, reshape, activation and dropout layers, and the convolutional ones: conv2d,
 max_pooling2d, average_pooling2d and global_average_pooling2d, with Keras's semantics
 (images channels last, `[batch, height, width, channels]`; `same` padding as TensorFlow's).
 It shares no code with the engine.
@@ -104,6 +104,8 @@ def forward(spec, tensors, x):
         name = f"{kind}_{counts[kind]}"
         if kind == "flatten":
             x = x.reshape(len(x), -1)
+        elif kind == "reshape":
+            x = x.reshape(len(x), *layer["target_shape"])
         elif kind == "dense":
             x = x @ tensors[f"{name}.kernel"] + tensors[f"{name}.bias"]
             x = ACTIVATIONS[layer.get("activation", "linear")](x)

@@ -47,5 +47,5 @@ pub use metrics::{ConfusionMatrix, Evaluation};
 pub use model::{Penalties, Sequential, Summary};
 pub use optimizer::{ElementStep, Optimizer, OptimizerSpec, Slot};
 pub use scalar::Scalar;
-pub use spec::{LayerSpec, ModelSpec};
+pub use spec::{LayerSpec, ModelSpec, TargetShape};
 pub use trainer::{Outcome, StepReport, Trainer};

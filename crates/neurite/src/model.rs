@@ -18,8 +18,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::kernels::sparse::SparseRows;
 use crate::layers::window::Padding;
 use crate::layers::{
-    ActivationLayer, Conv2d, Dense, Dropout, Flatten, ForwardContext, GlobalAveragePool2d, Layer,
-    ParamMut, ParamRef, Pool2d, Reduce,
+    ActivationLayer, Conv2d, Dense, Dropout, ForwardContext, GlobalAveragePool2d, Layer, ParamMut,
+    ParamRef, Pool2d, Reduce, Reshape,
 };
 use crate::loss::{Loss, Targets};
 use crate::spec::{LayerSpec, ModelSpec, Pair};
@@ -80,7 +80,10 @@ impl<F: Scalar> Sequential<F> {
                     .expect("global pooling takes an image")
             };
             let built: Box<dyn Layer<F>> = match *layer {
-                LayerSpec::Flatten => Box::new(Flatten::new(name, features)),
+                LayerSpec::Flatten => Box::new(Reshape::flatten(name, features)),
+                LayerSpec::Reshape { target_shape } => {
+                    Box::new(Reshape::to(name, target_shape.sizes()))
+                }
                 LayerSpec::Conv2d {
                     filters,
                     activation,
@@ -588,7 +591,9 @@ impl<F: Scalar> Sequential<F> {
                         };
                         format!("{ph}×{pw}{strides} {}", padding_name(padding))
                     }
-                    LayerSpec::Flatten | LayerSpec::GlobalAveragePooling2d => String::new(),
+                    LayerSpec::Flatten
+                    | LayerSpec::Reshape { .. }
+                    | LayerSpec::GlobalAveragePooling2d => String::new(),
                 },
                 output_shape: shape.output.clone(),
                 output_features: layer.output_features(),

@@ -276,9 +276,10 @@ impl Draft {
                     Some(last) => last.dropout = rate.to_string(),
                     None => flatten_dropout = rate.to_string(),
                 },
-                // Not among the form's controls: a standalone activation, global pooling, or
-                // pooling not after a convolution.
+                // Not among the form's controls: a standalone activation, global pooling,
+                // pooling not after a convolution, or a reshape.
                 LayerSpec::Flatten
+                | LayerSpec::Reshape { .. }
                 | LayerSpec::Activation { .. }
                 | LayerSpec::Conv2d { .. }
                 | LayerSpec::MaxPooling2d { .. }

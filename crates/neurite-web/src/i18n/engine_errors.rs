@@ -300,6 +300,13 @@ fn reason_zh(reason: &Reason) -> String {
             "{}×{} 的窗口放不进 {}×{} 的图像（请改用 same 填充、更小的窗口或更少的池化层）",
             window[0], window[1], image[0], image[1]
         ),
+        Reason::ReshapeSize {
+            input_shape,
+            target_shape,
+        } => format!(
+            "改变形状（Reshape）为 {target_shape:?} 后必须仍有输入 {input_shape:?} 的 {} 个数",
+            input_shape.iter().product::<usize>()
+        ),
         Reason::FlattenFirst { input_shape } => {
             format!("形状为 {input_shape:?} 的输入必须先经过 Flatten（展平）层，才能进入全连接层")
         }
@@ -428,6 +435,13 @@ mod tests {
                     image: [3, 3],
                 },
                 vec!["5×5", "3×3"],
+            ),
+            (
+                Reason::ReshapeSize {
+                    input_shape: vec![28, 28],
+                    target_shape: vec![28, 27],
+                },
+                vec!["[28, 27]", "[28, 28]", "784"],
             ),
             (
                 Reason::FlattenFirst {

@@ -54,6 +54,13 @@ pub enum Reason {
         /// `[rows, columns]` of the image.
         image: [usize; 2],
     },
+    /// A reshape's target does not hold its input's numbers.
+    ReshapeSize {
+        /// The shape that reaches it.
+        input_shape: Vec<usize>,
+        /// The shape asked for.
+        target_shape: Vec<usize>,
+    },
     /// A dense layer is reached by a multi-dimensional input without a flatten layer before it.
     FlattenFirst {
         /// The model's input shape.
@@ -307,6 +314,15 @@ impl fmt::Display for Reason {
                 "a {}×{} window does not fit a {}×{} image (use 'same' padding, a smaller window \
                  or fewer pooling layers)",
                 window[0], window[1], image[0], image[1]
+            ),
+            Reason::ReshapeSize {
+                input_shape,
+                target_shape,
+            } => write!(
+                f,
+                "a reshape to {target_shape:?} must hold the {} numbers of its input \
+                 {input_shape:?}",
+                input_shape.iter().product::<usize>()
             ),
             Reason::FlattenFirst { input_shape } => write!(
                 f,

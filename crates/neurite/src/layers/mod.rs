@@ -11,16 +11,16 @@ mod activation_layer;
 pub(crate) mod conv2d;
 mod dense;
 mod dropout;
-mod flatten;
 mod pooling;
+mod reshape;
 pub mod window;
 
 pub use activation_layer::ActivationLayer;
 pub use conv2d::Conv2d;
 pub use dense::{Dense, Init};
 pub use dropout::Dropout;
-pub use flatten::Flatten;
 pub use pooling::{GlobalAveragePool2d, Pool2d, Reduce};
+pub use reshape::Reshape;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rand_chacha::ChaCha8Rng;

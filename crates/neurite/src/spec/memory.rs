@@ -138,7 +138,8 @@ impl ModelSpec {
                     });
                     only_flatten_so_far = false;
                 }
-                LayerSpec::Flatten => {}
+                // Both hand their input buffer on (`Layer::passes_values_through`).
+                LayerSpec::Flatten | LayerSpec::Reshape { .. } => {}
                 _ => only_flatten_so_far = false,
             }
         }

@@ -115,6 +115,56 @@ pub enum LayerSpec {
     },
     /// Each channel's mean over the whole image, as Keras's `GlobalAveragePooling2D`.
     GlobalAveragePooling2d,
+    /// The same numbers in another shape, as Keras's `Reshape(target_shape)`: `[28, 28, 1]`
+    /// makes an image of one channel, `[784]` a vector. Its sizes multiply to the input's.
+    Reshape {
+        /// The shape of each sample out.
+        target_shape: TargetShape,
+    },
+}
+
+/// A reshape's target: one to three sizes (JSON: an array, `[28, 28, 1]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<usize>", into = "Vec<usize>")]
+pub struct TargetShape {
+    sizes: [usize; 3],
+    rank: usize,
+}
+
+impl TargetShape {
+    /// `sizes` as a target, if there are one to three.
+    pub fn new(sizes: &[usize]) -> Option<TargetShape> {
+        let mut target = TargetShape {
+            sizes: [0; 3],
+            rank: sizes.len(),
+        };
+        target.sizes.get_mut(..sizes.len())?.copy_from_slice(sizes);
+        (!sizes.is_empty()).then_some(target)
+    }
+
+    /// The sizes, outermost first.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes[..self.rank]
+    }
+}
+
+impl TryFrom<Vec<usize>> for TargetShape {
+    type Error = String;
+
+    fn try_from(sizes: Vec<usize>) -> std::result::Result<TargetShape, String> {
+        TargetShape::new(&sizes).ok_or_else(|| {
+            format!(
+                "a reshape's target_shape has one to three sizes, not {}",
+                sizes.len()
+            )
+        })
+    }
+}
+
+impl From<TargetShape> for Vec<usize> {
+    fn from(target: TargetShape) -> Vec<usize> {
+        target.sizes().to_vec()
+    }
 }
 
 /// Two sizes, `[rows, columns]`. JSON may give one number for both, as Keras takes
@@ -172,6 +222,7 @@ impl LayerSpec {
             LayerSpec::MaxPooling2d { .. } => "max_pooling2d",
             LayerSpec::AveragePooling2d { .. } => "average_pooling2d",
             LayerSpec::GlobalAveragePooling2d => "global_average_pooling2d",
+            LayerSpec::Reshape { .. } => "reshape",
         }
     }
 

@@ -64,6 +64,22 @@ impl ModelSpec {
             };
             let (output, window) = match *layer {
                 LayerSpec::Flatten => (vec![shape.iter().product()], None),
+                LayerSpec::Reshape { target_shape } => {
+                    let numbers = target_shape
+                        .sizes()
+                        .iter()
+                        .try_fold(1usize, |product, &size| product.checked_mul(size));
+                    if numbers != Some(shape.iter().product()) {
+                        return Err(Error::invalid(
+                            field("target_shape"),
+                            Reason::ReshapeSize {
+                                input_shape: shape.clone(),
+                                target_shape: target_shape.sizes().to_vec(),
+                            },
+                        ));
+                    }
+                    (target_shape.sizes().to_vec(), None)
+                }
                 LayerSpec::Dense { units, .. } => {
                     check_units(&field("units"), units, super::MAX_UNITS)?;
                     if shape.len() != 1 {
@@ -207,6 +223,7 @@ mod tests {
     use super::*;
     use crate::Activation;
     use crate::layers::Init;
+    use crate::spec::TargetShape;
 
     fn conv(filters: usize, size: usize, padding: Padding) -> LayerSpec {
         LayerSpec::Conv2d {
@@ -376,6 +393,47 @@ mod tests {
         assert_eq!(shapes[1].output, [2]);
     }
 
+    #[test]
+    fn a_reshape_keeps_the_numbers_or_is_refused_naming_both_shapes() {
+        let reshape = |sizes: &[usize]| LayerSpec::Reshape {
+            target_shape: TargetShape::new(sizes).unwrap(),
+        };
+        // A flat input made an image again: a convolution takes it.
+        let shapes = ModelSpec {
+            input_shape: vec![784],
+            layers: vec![reshape(&[28, 28, 1]), conv(2, 3, Padding::Valid)],
+        }
+        .layer_shapes()
+        .unwrap();
+        assert_eq!(shapes[0].output, [28, 28, 1]);
+        assert_eq!(shapes[1].output, [26, 26, 2]);
+        let error = ModelSpec {
+            input_shape: vec![28, 28],
+            layers: vec![reshape(&[28, 27])],
+        }
+        .layer_shapes()
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "layers[0].target_shape: a reshape to [28, 27] must hold the 784 numbers of its \
+             input [28, 28]"
+        );
+        // Sizes whose product overflows are refused, not wrapped around.
+        let huge = ModelSpec {
+            input_shape: vec![4],
+            layers: vec![reshape(&[1 << 32, 1 << 32, 4])],
+        };
+        assert!(huge.layer_shapes().is_err());
+        assert!(TargetShape::new(&[]).is_none() && TargetShape::new(&[1, 2, 3, 4]).is_none());
+        let json = r#"{"type":"reshape","target_shape":[28,28,1]}"#;
+        let parsed: LayerSpec = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed, reshape(&[28, 28, 1]));
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
+        let four: Result<LayerSpec, _> =
+            serde_json::from_str(r#"{"type":"reshape","target_shape":[1,2,3,4]}"#);
+        assert!(four.unwrap_err().to_string().contains("one to three sizes"));
+    }
+
     fn any_layer() -> impl proptest::strategy::Strategy<Value = LayerSpec> {
         use proptest::prelude::*;
         let pair = || (0usize..6, 0usize..6).prop_map(|(a, b)| Pair([a, b]));
@@ -422,6 +480,9 @@ mod tests {
                 activation: Activation::Softmax
             }),
             Just(LayerSpec::Dropout { rate: 0.25 }),
+            proptest::collection::vec(0usize..30, 1..=3).prop_map(|sizes| LayerSpec::Reshape {
+                target_shape: TargetShape::new(&sizes).unwrap(),
+            }),
         ]
     }
 
