@@ -203,6 +203,15 @@ texts! {
     Download => "Download", "下载";
     Delete => "Delete", "删除";
     RunName => "Name", "名称";
+    CompareRun => "Compare", "对比";
+    CompareHint => "Tick runs to draw their curves beside this run's.", "勾选训练记录，即可把它们的曲线与当前训练画在一起。";
+    ComparedRuns => "Drawn beside this run", "与当前训练对比";
+    SameSetup => "same setup", "设置相同";
+    ThisRun => "This run", "当前训练";
+    ReferenceRun => "reference for the differences", "作为比较的基准";
+    CompareFull => "At most six runs are drawn at once.", "最多同时对比六个训练记录。";
+    CurvesCsv => "Curves (CSV)", "曲线（CSV）";
+    RunJson => "Run (JSON)", "记录（JSON）";
     EpochsDone => "epochs", "轮";
     StepsDone => "steps", "步";
     Language => "Language", "语言";

@@ -7,9 +7,14 @@
 //! - [`notice`]: what the banner says.
 //! - [`example`]: the example "show the math" takes apart, and the worker's report on it.
 //! - [`saved`]: stored runs, and which of them each of the worker's runs is written to.
+//! - [`compare`]: what differs between two runs' configurations, for the legend of runs
+//!   drawn side by side.
+//! - [`curves_file`]: a stored run's curves as JSON and CSV files.
 //! - [`paced`]: how a long list reaches the page a few items per task.
 //! - [`sheet`]: where each digit of a grid sits on the one canvas that shows them.
 
+pub mod compare;
+pub mod curves_file;
 pub mod data;
 pub mod example;
 pub mod notice;

@@ -11,7 +11,7 @@ use crate::draft::Draft;
 use crate::i18n::{Lang, Text, datasets};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
 use crate::reset_plan;
-use crate::state::{DataStatus, Notice, Run};
+use crate::state::{DataStatus, Notice, Run, SavedRun};
 use crate::test_set::TestImages;
 use crate::ui::charts::Charts;
 use crate::ui::confusion::Confusion;
@@ -91,6 +91,8 @@ pub fn App() -> impl IntoView {
     let selected_cell = RwSignal::new(None::<(u8, u8)>);
     let picked_test_image = RwSignal::new(None::<usize>);
     let tests = TestResults::new();
+    // The stored runs the charts draw beside the current run.
+    let compared = RwSignal::new(Vec::<SavedRun>::new());
     let link = Link::spawn(move |failure| notice.set(Some(Notice::Link(failure))));
     let control = RunControl::new(Draft::seed_program(), Run::default(), link);
     let source = DataSource {
@@ -170,11 +172,11 @@ pub fn App() -> impl IntoView {
             <section class="panel controls-panel">
                 <Controls control=control lang=lang/>
                 <ModelFiles link=link run=run lang=lang/>
-                <SavedRuns control=control lang=lang/>
+                <SavedRuns control=control compared=compared lang=lang/>
             </section>
             <section class="panel run-panel">
                 <Status control=control data=data kernels=kernels lang=lang/>
-                <Charts run=run lang=lang/>
+                <Charts run=run compared=compared.into() lang=lang/>
             </section>
             <section class="panel draw-panel">
                 <DrawingPad link=link lang=lang dataset=dataset/>

@@ -1,4 +1,6 @@
-//! Loss and accuracy curves on canvases: train (smoothed per batch) and test (per epoch).
+//! Loss and accuracy curves on canvases: train (smoothed per batch) and test (per epoch), and
+//! the curves of the stored runs picked to compare, each in its own colour (see
+//! [`crate::ui::compared`] for their legend).
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -6,7 +8,8 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::dom::{self, Redraw};
 use crate::i18n::{Lang, Text};
-use crate::state::{CurvePoint, Run};
+use crate::state::{CurvePoint, Run, SavedRun};
+use crate::ui::compared::{ComparedLegend, OVERLAY_COLOURS};
 use crate::widgets::views::plot::{Frame, INK};
 
 const TRAIN_COLOUR: &str = "#2563eb";
@@ -37,6 +40,8 @@ struct Curves<'a> {
     epochs: f64,
     train: &'a [CurvePoint],
     test: &'a [CurvePoint],
+    /// Stored runs drawn beside the run: their colour, train and test curves.
+    compared: Vec<(&'static str, &'a [CurvePoint], &'a [CurvePoint])>,
 }
 
 /// Draws both curves, their legend and the epochs' ticks through the site's one plotting
@@ -45,23 +50,22 @@ fn draw(canvas: &HtmlCanvasElement, metric: Metric, curves: &Curves<'_>) {
     let Some(ctx) = dom::context_2d(canvas) else {
         return;
     };
-    let values = || {
-        curves
-            .train
-            .iter()
-            .chain(curves.test)
-            .map(|p| metric.of(p))
-            .filter(|v| v.is_finite())
+    let points = || {
+        curves.train.iter().chain(curves.test).chain(
+            curves
+                .compared
+                .iter()
+                .flat_map(|(_, train, test)| train.iter().chain(test.iter())),
+        )
     };
+    let values = || points().map(|p| metric.of(p)).filter(|v| v.is_finite());
     let y = match metric {
         Metric::Loss => (0.0, values().fold(0.5f64, f64::max) * 1.05),
         Metric::Accuracy => (values().fold(0.9f64, f64::min).max(0.0) - 0.02, 1.0),
     };
-    let x_max = curves
-        .train
-        .last()
-        .map_or(0.0, |p| p.position)
-        .max(curves.epochs)
+    let x_max = points()
+        .map(|p| p.position)
+        .fold(curves.epochs, f64::max)
         .max(1.0);
     let frame = Frame {
         width: f64::from(canvas.width()),
@@ -82,14 +86,26 @@ fn draw(canvas: &HtmlCanvasElement, metric: Metric, curves: &Curves<'_>) {
         let ys: Vec<f64> = points.iter().map(|p| metric.of(p)).collect();
         frame.curve(&ctx, &xs, &ys, colour, false);
     };
+    let dots = |points: &[CurvePoint], colour: &str| {
+        for p in points {
+            let v = metric.of(p);
+            if v.is_finite() {
+                frame.dot(&ctx, p.position, v, colour);
+            }
+        }
+    };
+    // The compared runs under this run: their train curves faint, their test curves dotted
+    // at each epoch as this run's are.
+    for &(colour, train, test) in &curves.compared {
+        ctx.set_global_alpha(0.45);
+        series(train, colour);
+        ctx.set_global_alpha(1.0);
+        series(test, colour);
+        dots(test, colour);
+    }
     series(curves.train, TRAIN_COLOUR);
     series(curves.test, TEST_COLOUR);
-    for p in curves.test {
-        let v = metric.of(p);
-        if v.is_finite() {
-            frame.dot(&ctx, p.position, v, TEST_COLOUR);
-        }
-    }
+    dots(curves.test, TEST_COLOUR);
     legend(
         &ctx,
         &frame,
@@ -135,6 +151,7 @@ fn legend(ctx: &CanvasRenderingContext2d, frame: &Frame, entries: &[(&str, &str)
 
 fn chart(
     run: RwSignal<Run>,
+    compared: Signal<Vec<SavedRun>>,
     lang: Signal<Lang>,
     metric: Metric,
     title: Text,
@@ -156,30 +173,52 @@ fn chart(
             )
         })
     });
+    let compared_drawn = Memo::new(move |_| {
+        compared.with(|runs| {
+            runs.iter()
+                .map(|r| (r.id.clone(), r.curves.train.len(), r.curves.test.len()))
+                .collect::<Vec<_>>()
+        })
+    });
     Effect::new(move |_| {
         let Some(element) = canvas.get() else { return };
         lang.track();
         // Read, not only tracked: a memo never read has no sources, and never changes.
         drawn.with(|_| ());
+        compared_drawn.with(|_| ());
         redraw.request(move || {
             let lang = lang.get_untracked();
             run.with_untracked(|run| {
-                let curves = Curves {
-                    title: title.in_lang(lang),
-                    train_label: Text::Train.in_lang(lang),
-                    test_label: Text::Test.in_lang(lang),
-                    epochs: run.epochs() as f64,
-                    train: &run.train_curve,
-                    test: &run.test_curve,
-                };
-                draw(&element, metric, &curves);
-                // What the canvas shows, for tests: set by the drawing itself.
-                for (name, points) in [
-                    ("data-train-points", curves.train.len()),
-                    ("data-test-points", curves.test.len()),
-                ] {
-                    element.set_attribute(name, &points.to_string()).ok();
-                }
+                compared.with_untracked(|compared| {
+                    let curves = Curves {
+                        title: title.in_lang(lang),
+                        train_label: Text::Train.in_lang(lang),
+                        test_label: Text::Test.in_lang(lang),
+                        epochs: run.epochs() as f64,
+                        train: &run.train_curve,
+                        test: &run.test_curve,
+                        compared: compared
+                            .iter()
+                            .zip(OVERLAY_COLOURS)
+                            .map(|(r, colour)| (colour, &r.curves.train[..], &r.curves.test[..]))
+                            .collect(),
+                    };
+                    draw(&element, metric, &curves);
+                    // What the canvas shows, for tests: set by the drawing itself.
+                    let compared_points: usize = curves
+                        .compared
+                        .iter()
+                        .map(|(_, tr, te)| tr.len() + te.len())
+                        .sum();
+                    for (name, points) in [
+                        ("data-train-points", curves.train.len()),
+                        ("data-test-points", curves.test.len()),
+                        ("data-compared-runs", curves.compared.len()),
+                        ("data-compared-points", compared_points),
+                    ] {
+                        element.set_attribute(name, &points.to_string()).ok();
+                    }
+                })
             });
         });
     });
@@ -188,13 +227,19 @@ fn chart(
     }
 }
 
-/// The loss chart and the accuracy chart.
+/// The loss chart and the accuracy chart, with the stored runs picked to compare and their
+/// legend.
 #[component]
-pub fn Charts(run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
+pub fn Charts(
+    run: RwSignal<Run>,
+    compared: Signal<Vec<SavedRun>>,
+    lang: Signal<Lang>,
+) -> impl IntoView {
     view! {
         <div class="charts">
-            {chart(run, lang, Metric::Loss, Text::Loss, "chart-loss")}
-            {chart(run, lang, Metric::Accuracy, Text::Accuracy, "chart-accuracy")}
+            {chart(run, compared, lang, Metric::Loss, Text::Loss, "chart-loss")}
+            {chart(run, compared, lang, Metric::Accuracy, Text::Accuracy, "chart-accuracy")}
         </div>
+        <ComparedLegend run=run compared=compared lang=lang/>
     }
 }

@@ -3,6 +3,7 @@
 
 mod app;
 mod charts;
+mod compared;
 mod confusion;
 mod controls;
 mod conv_controls;

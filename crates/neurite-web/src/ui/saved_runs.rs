@@ -1,8 +1,10 @@
 //! Nothing trained is lost: every checkpoint the worker sends is stored in IndexedDB with the
 //! curves drawn so far ([`RunStore`]); the page offers to continue the newest stored run when it
 //! opens, to bring back a trained model that was replaced, and to continue, rename, download or
-//! delete any stored run. When the worker crashes, the fresh one continues from the current
-//! run's last checkpoint. Which stored run a checkpoint goes to is [`Autosave`]'s rule.
+//! delete any stored run, to download its curves as CSV or its record as JSON, and to pick
+//! runs whose curves the charts draw beside the current run's (at most
+//! [`OVERLAY_COLOURS`]`.len()`). When the worker crashes, the fresh one continues from the
+//! current run's last checkpoint. Which stored run a checkpoint goes to is [`Autosave`]'s rule.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,7 +12,9 @@ use leptos::task::spawn_local;
 use crate::dom;
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, FromWorker, ToWorker};
+use crate::state::curves_file;
 use crate::state::{Autosave, Curves, SavedRun, StorageProblem, StoreAction};
+use crate::ui::compared::OVERLAY_COLOURS;
 use crate::ui::model_io::download;
 use crate::ui::state::RunControl;
 use crate::ui::storage::RunStore;
@@ -66,9 +70,14 @@ impl Store {
     }
 }
 
-/// The stored runs, and the offers to continue one.
+/// The stored runs, and the offers to continue one. The runs picked to compare are written to
+/// `compared` (in the order picked, kept up to date as their runs train on).
 #[component]
-pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
+pub fn SavedRuns(
+    control: RunControl,
+    compared: RwSignal<Vec<SavedRun>>,
+    lang: Signal<Lang>,
+) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
     let link = control.link;
     let store = Store {
@@ -83,6 +92,26 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
     // runs asked to continue, until the worker confirms.
     let latest = StoredValue::new(None::<(String, Vec<u8>)>);
     let resuming = StoredValue::new(Vec::<(String, Curves, Vec<u8>)>::new());
+    // The ids of the runs picked to compare, in the order picked.
+    let picked = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let runs = picked.with(|ids| {
+            store.runs.with(|runs| {
+                ids.iter()
+                    .filter_map(|id| runs.iter().find(|r| &r.id == id).cloned())
+                    .collect::<Vec<_>>()
+            })
+        });
+        compared.set(runs);
+    });
+    let pick = move |id: String, on: bool| {
+        picked.update(|ids| {
+            ids.retain(|i| *i != id);
+            if on && ids.len() < OVERLAY_COLOURS.len() {
+                ids.push(id);
+            }
+        })
+    };
 
     spawn_local(async move {
         match RunStore::open().await {
@@ -195,6 +224,7 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
         store.with_db(async move |db| db.save_record(&record).await);
     };
     let delete = move |id: String| {
+        picked.update(|ids| ids.retain(|i| *i != id));
         store.runs.update(|runs| runs.retain(|r| r.id != id));
         store.with_db(async move |db| db.delete(&id).await);
     };
@@ -206,6 +236,22 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
             );
             Ok(())
         });
+    };
+    let offer_curves = move |run: SavedRun, csv: bool| {
+        let (text, file, mime) = if csv {
+            (
+                curves_file::csv(&run),
+                curves_file::file_name(&run, "csv"),
+                "text/csv",
+            )
+        } else {
+            (
+                curves_file::json(&run),
+                curves_file::file_name(&run, "json"),
+                "application/json",
+            )
+        };
+        dom::download(text.as_bytes(), &file, mime);
     };
     let summary = move |run: &SavedRun| {
         let accuracy = run
@@ -257,7 +303,10 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
             })}
             <details>
                 <summary>{move || t(Text::SavedRuns)}" ("{move || store.runs.with(Vec::len)}")"</summary>
-                <p class="hint">{move || t(Text::SavedRunsHint)}</p>
+                <p class="hint">{move || t(Text::SavedRunsHint)}" "{move || t(Text::CompareHint)}</p>
+                {move || (picked.with(Vec::len) >= OVERLAY_COLOURS.len()).then(|| view! {
+                    <p class="hint" data-testid="compare-full">{move || t(Text::CompareFull)}</p>
+                })}
                 <ul class="run-list">
                     // Keyed by id, each line reading its record: a new checkpoint of a run
                     // updates its line's text, it does not build the line again.
@@ -280,8 +329,23 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                             };
                             let record = move |id: &str| store.find(id);
                             let (for_rename, for_resume, for_download) = (id.clone(), id.clone(), id.clone());
+                            let (for_csv, for_json) = (id.clone(), id.clone());
+                            let is_picked = {
+                                let id = id.clone();
+                                Memo::new(move |_| picked.with(|ids| ids.contains(&id)))
+                            };
+                            let for_pick = id.clone();
                             view! {
                                 <li data-testid="saved-run">
+                                    <label class="run-compare">
+                                        <input type="checkbox" data-testid="run-compare"
+                                            prop:checked=move || is_picked.get()
+                                            prop:disabled=move || {
+                                                !is_picked.get() && picked.with(Vec::len) >= OVERLAY_COLOURS.len()
+                                            }
+                                            on:change=move |ev| pick(for_pick.clone(), event_target_checked(&ev))/>
+                                        {move || t(Text::CompareRun)}
+                                    </label>
                                     <input class="run-name" data-testid="run-name" aria-label=move || t(Text::RunName)
                                         prop:value=move || name.get()
                                         on:change=move |ev| if let Some(run) = record(&for_rename) {
@@ -297,6 +361,16 @@ pub fn SavedRuns(control: RunControl, lang: Signal<Lang>) -> impl IntoView {
                                         offer_download(run);
                                     }>
                                         {move || t(Text::Download)}
+                                    </button>
+                                    <button data-testid="run-csv" on:click=move |_| if let Some(run) = record(&for_csv) {
+                                        offer_curves(run, true);
+                                    }>
+                                        {move || t(Text::CurvesCsv)}
+                                    </button>
+                                    <button data-testid="run-json" on:click=move |_| if let Some(run) = record(&for_json) {
+                                        offer_curves(run, false);
+                                    }>
+                                        {move || t(Text::RunJson)}
                                     </button>
                                     <button data-testid="run-delete" on:click=move |_| delete(id.clone())>
                                         {move || t(Text::Delete)}
