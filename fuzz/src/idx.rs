@@ -1,5 +1,6 @@
 //! Target `idx`: an IDX image file and an IDX label file (each plain or gzip), read by
-//! `neurite::data::parse_idx` and `neurite::Dataset::from_idx_bytes`.
+//! `neurite::data::parse_idx`, `neurite::Dataset::from_idx_bytes` and, as a learner's own
+//! collection, `neurite::Collection::from_idx_bytes`.
 //!
 //! The input is the images' length as a big-endian `u16`, the images' bytes, then the labels'
 //! bytes. Each file is either refused with a message or read as an array whose data fills its
@@ -57,6 +58,30 @@ pub fn idx(data: &[u8]) {
                     .iter()
                     .all(|&l| usize::from(l) < dataset.classes())
             );
+        }
+        Err(e) => assert!(
+            !e.to_string().trim().is_empty(),
+            "a refusal without a message"
+        ),
+    }
+    check_collection(images, labels);
+}
+
+/// Reads the two files as a learner's collection: refused with a message, or 1 to
+/// `MAX_IMAGES` images of 28×28 labelled 0–9 that write back as the files read (once plain).
+fn check_collection(images: &[u8], labels: &[u8]) {
+    use neurite::data::collection::{IMAGE_BYTES, MAX_IMAGES};
+    match bound::timed("idx", || {
+        neurite::Collection::from_idx_bytes("fuzz-images", images, "fuzz-labels", labels)
+    }) {
+        Ok(collection) => {
+            assert!((1..=MAX_IMAGES).contains(&collection.len()));
+            assert!(collection.labels().iter().all(|&l| l < 10));
+            let (images_again, labels_again) = collection.to_idx();
+            assert_eq!(images_again.len(), 16 + collection.len() * IMAGE_BYTES);
+            let again = neurite::Collection::from_idx_bytes("", &images_again, "", &labels_again)
+                .unwrap_or_else(|e| panic!("a collection read does not read back: {e}"));
+            assert_eq!(again, collection);
         }
         Err(e) => assert!(
             !e.to_string().trim().is_empty(),

@@ -37,10 +37,12 @@ pub mod trainer;
 
 pub use activation::Activation;
 pub use config::{CheckedConfig, Config, PixelMode, TrainConfig};
-pub use data::{Dataset, DatasetKind, Mnist, load_mnist};
+pub use data::{
+    Collection, Dataset, DatasetKind, Mix, Mnist, TrainingData, load_extra, load_mnist,
+};
 pub use error::{
-    Bound, CsvColumn, CsvReason, DatasetReason, Error, IdxReason, ModelFileReason, Quantity,
-    Reason, Result, idx_type_name,
+    Bound, CollectionReason, CsvColumn, CsvReason, DatasetReason, Error, IdxReason,
+    ModelFileReason, Quantity, Reason, Result, idx_type_name,
 };
 pub use loss::{Loss, Targets};
 pub use metrics::{ConfusionMatrix, Evaluation};

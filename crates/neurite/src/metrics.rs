@@ -62,6 +62,16 @@ impl ConfusionMatrix {
     pub fn get(&self, truth: usize, predicted: usize) -> u32 {
         self.counts[truth * self.classes + predicted]
     }
+
+    /// How many samples were counted.
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+
+    /// How many samples were predicted as their own class (the diagonal): `8` of `8/10`.
+    pub fn correct(&self) -> u32 {
+        (0..self.classes).map(|class| self.get(class, class)).sum()
+    }
 }
 
 /// A model's results on a dataset.
@@ -171,7 +181,15 @@ mod tests {
     fn every_sample_gets_a_prediction_and_a_confusion_count() {
         let result = run(&mut model(4, 3), &data(4, 3)).unwrap();
         assert_eq!(result.predictions.len(), 6);
-        assert_eq!(result.confusion.counts.iter().sum::<u32>(), 6);
+        assert_eq!(result.confusion.total(), 6);
+        let right = result
+            .predictions
+            .iter()
+            .zip(data(4, 3).labels())
+            .filter(|(p, t)| p == t)
+            .count();
+        assert_eq!(result.confusion.correct() as usize, right);
+        assert_eq!(result.accuracy, right as f64 / 6.0);
         assert!(result.loss.is_finite() && (0.0..=1.0).contains(&result.accuracy));
     }
 

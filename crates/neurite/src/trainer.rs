@@ -21,6 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::{Position, TrainingState, TrainingView};
+use crate::data::TrainingData;
 use crate::loss::Targets;
 use crate::metrics::{Evaluation, evaluate, predicted_classes};
 use crate::model::Penalties;
@@ -315,18 +316,18 @@ impl Trainer {
         self.model.check_fits(data)
     }
 
-    fn samples_in(&self, data: &Dataset) -> usize {
-        self.config
-            .training
-            .train_subset
-            .map_or(data.len(), |n| n.min(data.len()))
-    }
-
     /// Trains on up to `max_batches` batches of `data`, stopping early at the end of an epoch.
-    pub fn run_batches(&mut self, data: &Dataset, max_batches: usize) -> Result<StepReport> {
+    /// An epoch visits the samples [`TrainingData::samples_per_epoch`] gives for the run's
+    /// `train_subset`: a [`Dataset`]'s first `train_subset`, all of a [`crate::Mix`].
+    pub fn run_batches<D: TrainingData + ?Sized>(
+        &mut self,
+        data: &D,
+        max_batches: usize,
+    ) -> Result<StepReport> {
+        let samples = data.samples_per_epoch(self.config.training.train_subset);
+        let data = data.dataset();
         self.check_data(data)?;
         self.regression = data.values().is_some();
-        let samples = self.samples_in(data);
         let batch_size = self.config.training.batch_size;
         let batches_per_epoch = samples.div_ceil(batch_size);
         if self.is_done() {
@@ -487,7 +488,7 @@ impl Trainer {
     }
 
     /// Trains the rest of the current epoch.
-    pub fn run_epoch(&mut self, data: &Dataset) -> Result<StepReport> {
+    pub fn run_epoch<D: TrainingData + ?Sized>(&mut self, data: &D) -> Result<StepReport> {
         self.run_batches(data, usize::MAX)
     }
 

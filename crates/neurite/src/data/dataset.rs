@@ -229,6 +229,14 @@ impl Dataset {
         }
     }
 
+    /// All the samples' pixels, one sample after another; `None` for a dataset of numbers.
+    pub fn pixels(&self) -> Option<&[u8]> {
+        match &self.samples {
+            Samples::Pixels(pixels) => Some(pixels),
+            Samples::Numbers(_) => None,
+        }
+    }
+
     /// Whether the samples are image pixels (else numbers).
     pub fn holds_pixels(&self) -> bool {
         matches!(self.samples, Samples::Pixels(_))

@@ -85,6 +85,16 @@ fn parse_header(bytes: &[u8], source: &str) -> Result<(Vec<usize>, usize, usize)
     Ok((dims, header_len, total))
 }
 
+/// The dimensions an IDX file's header declares (plain or gzip), checked as [`parse_idx`] checks
+/// them, without reading its data: a gzip file is inflated only as far as its header. Lets a
+/// reader refuse a file by its shape before holding its data.
+pub fn idx_dims(bytes: &[u8], source: &str) -> Result<Vec<usize>> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        return gzip_dims(bytes, source);
+    }
+    parse_header(bytes, source).map(|(dims, _, _)| dims)
+}
+
 /// Parses an IDX file held in memory, gunzipping it first when it starts with the gzip magic
 /// (with the crate feature `gzip`; without it, a gzip file is refused with a message).
 /// `source` names the file in errors (`train-images`).
@@ -116,31 +126,55 @@ fn parse_gzip(_: &[u8], source: &str) -> Result<IdxArray> {
     Err(Error::idx(source, IdxReason::GzipUnsupported))
 }
 
+#[cfg(not(feature = "gzip"))]
+fn gzip_dims(_: &[u8], source: &str) -> Result<Vec<usize>> {
+    Err(Error::idx(source, IdxReason::GzipUnsupported))
+}
+
 #[cfg(feature = "gzip")]
-fn parse_gzip(bytes: &[u8], source: &str) -> Result<IdxArray> {
-    let gz_error = |e: std::io::Error| {
+fn gzip_error(source: &str) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| {
         Error::idx(
             source,
             IdxReason::GzipCorrupt {
                 detail: e.to_string(),
             },
         )
-    };
-    let mut decoder = flate2::read::GzDecoder::new(bytes);
+    }
+}
+
+/// Inflates a gzip IDX file's header and checks it: its dimensions, its length and the data
+/// bytes it promises.
+#[cfg(feature = "gzip")]
+fn gzip_header(decoder: &mut impl Read, source: &str) -> Result<(Vec<usize>, usize, usize)> {
     let mut head = [0u8; 4];
-    decoder.read_exact(&mut head).map_err(gz_error)?;
+    decoder.read_exact(&mut head).map_err(gzip_error(source))?;
     let ndims = usize::from(head[3]).min(4);
     let mut header = head.to_vec();
     header.resize(4 + 4 * ndims, 0);
-    decoder.read_exact(&mut header[4..]).map_err(gz_error)?;
-    let (dims, _, total) = parse_header(&header, source)?;
+    decoder
+        .read_exact(&mut header[4..])
+        .map_err(gzip_error(source))?;
+    parse_header(&header, source)
+}
+
+#[cfg(feature = "gzip")]
+fn gzip_dims(bytes: &[u8], source: &str) -> Result<Vec<usize>> {
+    let mut decoder = flate2::read::GzDecoder::new(bytes);
+    gzip_header(&mut decoder, source).map(|(dims, _, _)| dims)
+}
+
+#[cfg(feature = "gzip")]
+fn parse_gzip(bytes: &[u8], source: &str) -> Result<IdxArray> {
+    let mut decoder = flate2::read::GzDecoder::new(bytes);
+    let (dims, _, total) = gzip_header(&mut decoder, source)?;
     // Read at most one byte past what the header promises, so a lying header cannot make us
     // inflate (or allocate) more than that: one buffer of that size, which never doubles.
     let mut data = Vec::with_capacity(total + 1);
     (&mut decoder)
         .take(total as u64 + 1)
         .read_to_end(&mut data)
-        .map_err(gz_error)?;
+        .map_err(gzip_error(source))?;
     if data.len() != total {
         return Err(Error::idx(
             source,
@@ -229,6 +263,23 @@ mod tests {
             ),
             (vec![0x1f, 0x8b, 8, 0, 0, 0], "gzip stream is corrupt"),
         ]
+    }
+
+    #[test]
+    fn the_dimensions_are_read_from_the_header_alone() {
+        // A header promising 70 000 images, and no data: its dimensions are read all the same.
+        let header = encode_idx(&[70_000, 28, 28], &[]);
+        assert_eq!(idx_dims(&header, "images").unwrap(), [70_000, 28, 28]);
+        #[cfg(feature = "gzip")]
+        assert_eq!(
+            idx_dims(&gzip(&header), "images").unwrap(),
+            [70_000, 28, 28]
+        );
+        let err = idx_dims(&[0, 0, 8, 3, 0], "images")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("header needs 16 bytes"), "{err}");
+        assert!(parse_idx(&header, "images").is_err());
     }
 
     #[cfg(not(feature = "gzip"))]

@@ -223,6 +223,22 @@ pub enum DatasetReason {
         /// The data's values per sample.
         values: usize,
     },
+    /// A training set that is not labelled images, into which a collection cannot be mixed.
+    MixNotImages,
+    /// A collection whose images are not the shape of the training set's.
+    MixShape {
+        /// The training set's sample shape.
+        base: Vec<usize>,
+        /// The collection's.
+        extra: Vec<usize>,
+    },
+    /// A collection with other classes than the training set's.
+    MixClasses {
+        /// The training set's classes.
+        base: usize,
+        /// The collection's.
+        extra: usize,
+    },
 }
 
 impl fmt::Display for DatasetReason {
@@ -282,6 +298,17 @@ impl fmt::Display for DatasetReason {
             DatasetReason::OutputsNotValues { outputs, values } => write!(
                 f,
                 "the model gives {outputs} outputs but the data has {values} values per sample to regress"
+            ),
+            DatasetReason::MixNotImages => f.write_str(
+                "the training set is not labelled images: a collection can only be mixed into images",
+            ),
+            DatasetReason::MixShape { base, extra } => write!(
+                f,
+                "the collection's images have shape {extra:?} but the training set's {base:?}"
+            ),
+            DatasetReason::MixClasses { base, extra } => write!(
+                f,
+                "the collection has {extra} classes but the training set {base}"
             ),
         }
     }

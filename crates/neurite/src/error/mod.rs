@@ -6,11 +6,13 @@
 
 use std::fmt;
 
+mod collection;
 mod config;
 mod csv;
 mod data;
 mod model_file;
 
+pub use collection::CollectionReason;
 pub use config::{Bound, Quantity, Reason};
 pub use csv::{CsvColumn, CsvReason};
 pub use data::{DatasetReason, IdxReason, idx_type_name};
@@ -43,6 +45,16 @@ pub enum Error {
     /// Two parts of a dataset disagree (e.g. image and label counts).
     #[error("dataset: {0}")]
     Dataset(DatasetReason),
+
+    /// A collection of the learner's own images ("my digits") is refused: its directory, one
+    /// of its two files, or the images and labels given for it.
+    #[error("{source_name}: {reason}")]
+    Collection {
+        /// Which file or directory (e.g. `my-digits-labels-idx1-ubyte`).
+        source_name: Source,
+        /// What is wrong with it.
+        reason: CollectionReason,
+    },
 
     /// A model file is malformed or does not match its specification.
     #[error("model file: {0}")]
@@ -89,6 +101,14 @@ impl Error {
     /// An [`Error::Idx`] for the file called `source_name`.
     pub fn idx(source_name: impl Into<String>, reason: IdxReason) -> Self {
         Error::Idx {
+            source_name: source_name.into(),
+            reason,
+        }
+    }
+
+    /// An [`Error::Collection`] about the file or directory called `source_name`.
+    pub fn collection(source_name: impl Into<String>, reason: CollectionReason) -> Self {
+        Error::Collection {
             source_name: source_name.into(),
             reason,
         }
