@@ -84,6 +84,37 @@ ensure_fashion_mnist() {
   verify_and_gzip_dataset "$dir" "$sums" Fashion-MNIST
 }
 
+# A Python of the project's own, .venv/ in the checkout (never committed), with what the export
+# check runs: onnxruntime and onnx for the ONNX files, NumPy for the generated scripts' --numpy
+# paths. pip runs only when a package is missing at its pinned version.
+PYTHON_PACKAGES=(onnxruntime==1.32.0 onnx==1.23.2 numpy==2.4.6)
+ensure_python_venv() {
+  local venv="$ROOT/.venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    step "creating the Python venv (.venv)"
+    # Debian's python3 makes venvs only with its python3-venv package (ensurepip).
+    if ! python3 -m venv "$venv"; then
+      rm -rf "$venv"
+      if is_root; then
+        apt-get update && apt-get install -y python3-venv
+        python3 -m venv "$venv"
+      else
+        echo "python3 -m venv failed: install python3-venv (as root), then run again" >&2
+        exit 1
+      fi
+    fi
+  fi
+  local installed package missing=()
+  installed="$("$venv/bin/python" -m pip freeze --disable-pip-version-check 2>/dev/null)"
+  for package in "${PYTHON_PACKAGES[@]}"; do
+    grep -qixF "$package" <<<"$installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    step "installing Python packages: ${missing[*]}"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
+  fi
+}
+
 # The browser build's tools: the wasm32 target, Trunk, the wasm-bindgen CLI matching Cargo.lock,
 # and npm's binaryen (a wasm-opt that handles wasm-bindgen's output; Debian's 108 breaks it).
 TRUNK_VERSION=0.21.14

@@ -7,15 +7,18 @@ step "toolchain"
 ensure_rust_components
 ensure_mnist
 ensure_fashion_mnist
+ensure_python_venv
 
 step "format"
 cargo fmt --all -- --check
 
-step "the core has no platform dependency"
-if cargo tree -p neurite --target all -e normal | grep -E 'wasm-bindgen|web-sys|js-sys'; then
-  echo "crates/neurite must not depend on wasm or web crates" >&2
-  exit 1
-fi
+step "the core and the exporter have no platform dependency"
+for crate in neurite neurite-export; do
+  if cargo tree -p "$crate" --target all -e normal | grep -E 'wasm-bindgen|web-sys|js-sys'; then
+    echo "crates/$crate must not depend on wasm or web crates" >&2
+    exit 1
+  fi
+done
 
 step "clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -28,6 +31,8 @@ NEURITE_MNIST_DIR="$ROOT/data/mnist" NEURITE_FASHION_MNIST_DIR="$ROOT/data/fashi
   cargo test --workspace
 step "the core without its gzip feature (as the browser builds it)"
 cargo test -p neurite --no-default-features --lib data::idx
+step "exports against the engine (ONNX in onnxruntime, the PyTorch and Keras scripts' NumPy paths)"
+scripts/check_exports.sh
 
 # The browser playground (crates/neurite-web, www/, tests/e2e/).
 step "browser toolchain"

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use neurite::{DatasetKind, OptimizerSpec, PixelMode, TrainConfig};
 
+use crate::commands::export::ExportArgs;
+
 /// Train, evaluate and run dense and convolutional networks on MNIST or Fashion-MNIST.
 #[derive(Debug, Parser)]
 #[command(name = "neurite", version)]
@@ -28,6 +30,8 @@ pub enum Command {
     Predict(PredictArgs),
     /// Print a model's layers, output shapes and parameter counts.
     Summary(SummaryArgs),
+    /// Export a saved model to ONNX, or as a PyTorch or Keras script that rebuilds it.
+    Export(ExportArgs),
 }
 
 /// Flags of `neurite train`.
@@ -89,6 +93,26 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N")]
     pub train_subset: Option<usize>,
 
+    /// Mix your own images into training and report the accuracy on them after each epoch: a
+    /// directory holding one images file (*images-idx3-ubyte, as the playground's "my digits"
+    /// export my-digits-images-idx3-ubyte) and its labels file (*labels-idx1-ubyte), plain or
+    /// .gz, of 28×28 images labelled 0–9
+    #[arg(long, value_name = "DIR")]
+    pub extra: Option<PathBuf>,
+
+    /// Expected fraction of each batch taken from --extra, 0 to 1 (0: only report on them; 1:
+    /// train on them alone, fine-tuning). The default, 0.1, shows each of 30 images 22 times an
+    /// epoch beside 6 000 MNIST images (222 times beside all 60 000): enough to learn them,
+    /// while nine samples in ten stay MNIST's, so its test accuracy holds
+    #[arg(
+        long,
+        value_name = "S",
+        requires = "extra",
+        allow_negative_numbers = true,
+        default_value_t = neurite::data::mix::DEFAULT_SHARE
+    )]
+    pub extra_share: f64,
+
     /// Save the trained model to this .safetensors file
     #[arg(long, value_name = "FILE.safetensors")]
     pub out: Option<PathBuf>,
@@ -126,6 +150,12 @@ pub struct EvalArgs {
     /// Also write the predicted class of every test image, one per line, to this file
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
+
+    /// Also evaluate on your own images, printing their accuracy and confusion matrix: a
+    /// directory holding one *images-idx3-ubyte file and its *labels-idx1-ubyte file (as
+    /// `train --extra`)
+    #[arg(long, value_name = "DIR")]
+    pub extra: Option<PathBuf>,
 }
 
 /// Flags of `neurite predict`.

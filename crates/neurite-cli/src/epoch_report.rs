@@ -20,6 +20,33 @@ impl From<&neurite::Evaluation> for Scores {
     }
 }
 
+/// How a model does on the learner's own images (`--extra`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExtraScores {
+    /// Images classified correctly.
+    pub correct: usize,
+    /// Images in the collection.
+    pub samples: usize,
+    /// Mean loss.
+    pub loss: f64,
+}
+
+impl ExtraScores {
+    /// The model's results on the collection.
+    pub fn of(evaluation: &neurite::Evaluation) -> Self {
+        ExtraScores {
+            correct: evaluation.confusion.correct() as usize,
+            samples: evaluation.predictions.len(),
+            loss: evaluation.loss,
+        }
+    }
+
+    /// Fraction classified correctly.
+    pub fn accuracy(&self) -> f64 {
+        self.correct as f64 / self.samples.max(1) as f64
+    }
+}
+
 /// The results of one finished epoch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EpochReport {
@@ -35,6 +62,8 @@ pub struct EpochReport {
     pub validation: Option<Scores>,
     /// Scores on the test set, after the epoch.
     pub test: Scores,
+    /// Scores on the learner's own images (`--extra`), after the epoch.
+    pub extra: Option<ExtraScores>,
     /// Samples trained on in the epoch.
     pub samples: usize,
     /// Seconds spent training in the epoch (evaluation excluded).
@@ -49,7 +78,8 @@ impl EpochReport {
 
     /// `Epoch 1/5 - 1875/1875 - 2.1s - loss: 0.2570 - accuracy: 0.9265 - test_loss: … -
     /// test_accuracy: … - 28571 samples/s`, with `val_loss` and `val_accuracy` before the test
-    /// scores when a validation set was held out.
+    /// scores when a validation set was held out, and `my digits: 8/10` after them with
+    /// `--extra`.
     pub fn keras_line(&self) -> String {
         let mut line = format!(
             "Epoch {}/{} - {}/{} - {:.1}s - loss: {:.4} - accuracy: {:.4}",
@@ -68,16 +98,19 @@ impl EpochReport {
             );
         }
         line += &format!(
-            " - test_loss: {:.4} - test_accuracy: {:.4} - {:.0} samples/s",
-            self.test.loss,
-            self.test.accuracy,
-            self.samples_per_second()
+            " - test_loss: {:.4} - test_accuracy: {:.4}",
+            self.test.loss, self.test.accuracy
         );
+        if let Some(extra) = self.extra {
+            line += &format!(" - my digits: {}/{}", extra.correct, extra.samples);
+        }
+        line += &format!(" - {:.0} samples/s", self.samples_per_second());
         line
     }
 
     /// One JSON object: `{"epoch", "epochs", "loss", "accuracy", ["val_loss", "val_accuracy",]
-    /// "test_loss", "test_accuracy", "samples_per_second", "seconds"}`, in that order.
+    /// "test_loss", "test_accuracy", ["extra_loss", "extra_accuracy", "extra_correct",
+    /// "extra_samples",] "samples_per_second", "seconds"}`, in that order.
     pub fn to_json(&self) -> String {
         let line = EpochJson {
             epoch: self.epoch,
@@ -88,6 +121,10 @@ impl EpochReport {
             val_accuracy: self.validation.map(|v| v.accuracy),
             test_loss: self.test.loss,
             test_accuracy: self.test.accuracy,
+            extra_loss: self.extra.map(|e| e.loss),
+            extra_accuracy: self.extra.map(|e| e.accuracy()),
+            extra_correct: self.extra.map(|e| e.correct),
+            extra_samples: self.extra.map(|e| e.samples),
             samples_per_second: self.samples_per_second(),
             seconds: self.seconds,
         };
@@ -108,6 +145,14 @@ struct EpochJson {
     val_accuracy: Option<f64>,
     test_loss: f64,
     test_accuracy: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_loss: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_accuracy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_correct: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_samples: Option<usize>,
     samples_per_second: f64,
     seconds: f64,
 }
@@ -139,6 +184,7 @@ mod tests {
                 loss: 0.1402,
                 accuracy: 0.958,
             },
+            extra: None,
             samples: 60_000,
             seconds: 2.1,
         }
@@ -195,6 +241,28 @@ mod tests {
         .to_json();
         assert!(
             json.contains(r#""accuracy":0.92649,"val_loss":0.2,"val_accuracy":0.9,"test_loss""#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn the_learner_s_own_images_are_reported_after_the_test_set() {
+        let mut with_extra = report(None);
+        with_extra.extra = Some(ExtraScores {
+            correct: 8,
+            samples: 10,
+            loss: 0.5,
+        });
+        let line = with_extra.keras_line();
+        assert!(
+            line.ends_with("test_accuracy: 0.9580 - my digits: 8/10 - 28571 samples/s"),
+            "{line}"
+        );
+        let json = with_extra.to_json();
+        assert!(
+            json.contains(
+                r#""test_accuracy":0.958,"extra_loss":0.5,"extra_accuracy":0.8,"extra_correct":8,"extra_samples":10,"samples_per_second""#
+            ),
             "{json}"
         );
     }

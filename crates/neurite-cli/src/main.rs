@@ -7,6 +7,7 @@
 
 mod cli;
 mod commands;
+mod confusion_table;
 mod data_dir;
 mod epoch_report;
 mod model_arg;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args, &mut out),
         Command::Predict(args) => commands::predict::run(args, &mut out),
         Command::Summary(args) => commands::summary::run(args, &mut out),
+        Command::Export(args) => commands::export::run(args, &mut out),
     };
     match result {
         Ok(code) => code,

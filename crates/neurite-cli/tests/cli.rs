@@ -360,3 +360,213 @@ fn a_fashion_mnist_model_is_evaluated_on_fashion_mnist_and_names_its_classes() {
         "{text}"
     );
 }
+
+/// A fresh directory in the temp directory, unique to this run, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A directory holding `files`, by name.
+    fn with(name: &str, files: &[(&str, &[u8])]) -> Self {
+        let dir = TempDir(TempFile::new(name).0.clone());
+        std::fs::create_dir_all(&dir.0).unwrap();
+        for (file, bytes) in files {
+            std::fs::write(dir.0.join(file), bytes).unwrap();
+        }
+        dir
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("temp paths are UTF-8")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A collection's two files, as the playground exports them, in a directory of their own.
+fn my_digits_dir(name: &str, collection: &neurite::Collection) -> TempDir {
+    use neurite::data::collection::{IMAGES_FILE, LABELS_FILE};
+    let (images, labels) = collection.to_idx();
+    TempDir::with(name, &[(IMAGES_FILE, &images), (LABELS_FILE, &labels)])
+}
+
+/// `--extra` mixes the learner's digits into training, reports them after every epoch, and
+/// `eval --extra` gives the same accuracy on them with their confusion matrix.
+#[test]
+fn extra_digits_are_trained_on_reported_each_epoch_and_evaluated() {
+    let dir = mnist_dir();
+    // 30 test digits, turned a quarter turn: a style MNIST lacks.
+    let mnist = neurite::load_mnist(Path::new(&dir)).expect("MNIST loads");
+    let turned = |i: usize| -> Vec<u8> {
+        let image = mnist.test.image(i);
+        (0..784)
+            .map(|at| image[(27 - at % 28) * 28 + at / 28])
+            .collect()
+    };
+    let pixels = (5_000..5_030).flat_map(turned).collect();
+    let labels = mnist.test.labels()[5_000..5_030].to_vec();
+    let mine = my_digits_dir("mine", &neurite::Collection::new(pixels, labels).unwrap());
+
+    let model = TempFile::new("mine.safetensors");
+    let output = train_quickly(&dir, &model, &["--extra", mine.path()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let epoch: Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    assert_eq!(epoch["extra_samples"].as_u64(), Some(30), "{epoch}");
+    let correct = epoch["extra_correct"].as_u64().unwrap();
+    assert!(
+        correct >= 20,
+        "{correct}/30 of the mixed-in digits: {epoch}"
+    );
+    assert_eq!(
+        epoch["extra_accuracy"].as_f64(),
+        Some(correct as f64 / 30.0)
+    );
+
+    let output = neurite(&[
+        "eval",
+        "--data",
+        &dir,
+        "--model",
+        model.path(),
+        "--extra",
+        mine.path(),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let eval: Value = serde_json::from_str(stdout(&output).trim()).expect("a JSON object");
+    assert_eq!(eval["extra_correct"].as_u64(), Some(correct));
+    assert_eq!(eval["test_accuracy"], epoch["test_accuracy"]);
+    let confusion = eval["extra_confusion"].as_array().unwrap();
+    assert_eq!(confusion.len(), 10);
+    let diagonal: u64 = (0..10).map(|c| confusion[c][c].as_u64().unwrap()).sum();
+    assert_eq!(diagonal, correct);
+
+    let output = neurite(&[
+        "eval",
+        "--data",
+        &dir,
+        "--model",
+        model.path(),
+        "--extra",
+        mine.path(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 14, "{text}");
+    assert!(
+        lines[1].starts_with(&format!("my digits: {correct}/30 - loss: ")),
+        "{text}"
+    );
+    assert_eq!(
+        lines[3], "true\\pred  0  1  2  3  4  5  6  7  8  9",
+        "{text}"
+    );
+
+    // Without --json, the mix is described and each epoch's line ends with the digits' score.
+    let output = neurite(&[
+        "train",
+        "--data",
+        &dir,
+        "--epochs",
+        "1",
+        "--train-subset",
+        "2000",
+        "--extra",
+        mine.path(),
+        "--extra-share",
+        "0.2",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with(&format!(
+            "My digits (30 images from {}): 17 copies mixed in, 510 of 2510 samples an epoch \
+             (20.3 %)\n",
+            mine.path()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(" - my digits: "), "{text}");
+}
+
+#[test]
+fn bad_extra_directories_and_shares_are_errors_naming_what_is_wrong() {
+    use neurite::data::collection::{IMAGES_FILE, LABELS_FILE};
+    let empty = TempDir::with("empty", &[]);
+    let (images, _) = neurite::Collection::new(vec![0; 2 * 784], vec![1, 2])
+        .unwrap()
+        .to_idx();
+    let bad_label = neurite::data::idx::encode_idx(&[2], &[1, 12]);
+    let bad = TempDir::with("bad", &[(IMAGES_FILE, &images), (LABELS_FILE, &bad_label)]);
+    let lonely = TempDir::with("lonely", &[(IMAGES_FILE, &images)]);
+    let dir = mnist_dir();
+    let cases = [
+        (
+            &empty,
+            format!("error: {}: no collection here", empty.path()),
+        ),
+        (
+            &bad,
+            format!("{LABELS_FILE}: label 12 at index 1 is not one of the classes 0–9"),
+        ),
+        (
+            &lonely,
+            format!("{IMAGES_FILE}: its labels file is missing"),
+        ),
+    ];
+    // An untrained model is enough for `eval`.
+    let model = TempFile::new("untrained.safetensors");
+    let untrained = neurite::Sequential::<f32>::from_spec(&neurite::ModelSpec::seed_mlp(), 1);
+    neurite::model_file::save(&untrained.unwrap(), &model.0).unwrap();
+    for (extra, expected) in cases {
+        let output = neurite(&[
+            "train",
+            "--data",
+            &dir,
+            "--extra",
+            extra.path(),
+            "--epochs",
+            "1",
+        ]);
+        assert_fails(&output, 1, &expected);
+        let args = [
+            "eval",
+            "--data",
+            &dir,
+            "--model",
+            model.path(),
+            "--extra",
+            extra.path(),
+        ];
+        assert_fails(&neurite(&args), 1, &expected);
+    }
+
+    // A share outside [0, 1] is refused before any data is read.
+    for share in ["1.5", "-0.1", "nan"] {
+        let args = [
+            "train",
+            "--data",
+            "/nonexistent/mnist",
+            "--extra",
+            empty.path(),
+            "--extra-share",
+            share,
+        ];
+        let output = neurite(&args);
+        assert_fails(&output, 1, "error: extra_share: must be in [0, 1]");
+        assert!(
+            !stderr(&output).contains("nonexistent"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_fails(
+        &neurite(&["train", "--extra-share", "0.5"]),
+        2,
+        "--extra <DIR>",
+    );
+}

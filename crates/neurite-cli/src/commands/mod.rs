@@ -2,6 +2,7 @@
 //! the binary) and returns the process's exit code, or the error to report.
 
 pub mod eval;
+pub mod export;
 pub mod predict;
 pub mod summary;
 pub mod train;

@@ -1,5 +1,6 @@
 //! `neurite train`: trains on MNIST or Fashion-MNIST epoch by epoch, evaluating on the test set
-//! after each one.
+//! after each one — and, with `--extra DIR`, on the learner's own images, mixed into the training
+//! batches at `--extra-share` ([`neurite::Mix`]).
 //!
 //! The trainer runs [`BATCHES_PER_CALL`] batches at a time so the progress bar can move; its
 //! calls never cross an epoch boundary. Throughput is measured over training alone.
@@ -9,11 +10,13 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use neurite::{Dataset, Outcome, Result, StepReport, Trainer};
+use neurite::{
+    CheckedConfig, Collection, Dataset, Mix, Outcome, Result, StepReport, Trainer, TrainingData,
+};
 
 use super::write_line;
 use crate::cli::TrainArgs;
-use crate::epoch_report::{EpochReport, Scores, rate};
+use crate::epoch_report::{EpochReport, ExtraScores, Scores, rate};
 use crate::model_arg::{self, ModelArg, ResolvedModel};
 use crate::progress::EpochBar;
 use crate::{data_dir, train_config};
@@ -23,9 +26,12 @@ pub const BATCHES_PER_CALL: usize = 50;
 
 /// The data a run trains and is evaluated on.
 struct Splits {
-    train: Dataset,
+    /// The training set, or it with the learner's images mixed in.
+    train: Box<dyn TrainingData>,
     validation: Option<Dataset>,
     test: Dataset,
+    /// The learner's own images (`--extra`), evaluated after each epoch.
+    extra: Option<Collection>,
 }
 
 /// Trains as the flags say; exits non-zero if training diverged.
@@ -38,21 +44,11 @@ pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<ExitCode> {
         resolved.dataset(),
     )
     .check()?;
-    let mnist = data_dir::load(args.data.as_deref(), config.training.dataset)?;
-    let splits = if config.training.validation_split > 0.0 {
-        let (train, validation) = mnist.train.split_tail(config.training.validation_split);
-        Splits {
-            train,
-            validation: Some(validation).filter(|v| !v.is_empty()),
-            test: mnist.test,
-        }
-    } else {
-        Splits {
-            train: mnist.train,
-            validation: None,
-            test: mnist.test,
-        }
-    };
+    if args.extra.is_some() {
+        // Checked with the configuration, before any data is read.
+        neurite::data::mix::check_share(args.extra_share)?;
+    }
+    let splits = load_splits(args, &config, out)?;
     let mut trainer = match resolved {
         ResolvedModel::Spec(_) => Trainer::new(config)?,
         ResolvedModel::Trained(model) => Trainer::with_model(config, *model),
@@ -78,6 +74,39 @@ pub fn run(args: &TrainArgs, out: &mut dyn Write) -> Result<ExitCode> {
     })
 }
 
+/// The training set (with `--extra` mixed in), the validation set held out of it and the test
+/// set; says what the mix holds unless the output is JSON.
+fn load_splits(args: &TrainArgs, config: &CheckedConfig, out: &mut dyn Write) -> Result<Splits> {
+    let mnist = data_dir::load(args.data.as_deref(), config.training.dataset)?;
+    let (train_set, validation) = if config.training.validation_split > 0.0 {
+        let (train_set, validation) = mnist.train.split_tail(config.training.validation_split);
+        (train_set, Some(validation).filter(|v| !v.is_empty()))
+    } else {
+        (mnist.train, None)
+    };
+    let mut splits = Splits {
+        train: Box::new(train_set),
+        validation,
+        test: mnist.test,
+        extra: None,
+    };
+    if let Some(dir) = &args.extra {
+        let extra = neurite::load_extra(dir)?;
+        let mix = Mix::new(
+            splits.train.dataset(),
+            config.training.train_subset,
+            &extra,
+            args.extra_share,
+        )?;
+        if !args.json {
+            write_line(out, mix_summary(&mix, extra.len(), dir))?;
+        }
+        splits.train = Box::new(mix);
+        splits.extra = Some(extra);
+    }
+    Ok(splits)
+}
+
 /// Runs every epoch, handing each finished one to `epoch_done`; returns the step that diverged,
 /// if one did.
 fn train(
@@ -92,7 +121,7 @@ fn train(
     let mut training_time = Duration::ZERO;
     loop {
         let started = Instant::now();
-        let step = trainer.run_batches(&data.train, BATCHES_PER_CALL)?;
+        let step = trainer.run_batches(data.train.as_ref(), BATCHES_PER_CALL)?;
         training_time += started.elapsed();
         samples += step.samples;
         let seconds = training_time.as_secs_f64();
@@ -114,6 +143,10 @@ fn train(
                     None => None,
                 };
                 let test = Scores::from(&trainer.evaluate(&data.test)?);
+                let extra = match &data.extra {
+                    Some(extra) => Some(ExtraScores::of(&trainer.evaluate(extra.dataset())?)),
+                    None => None,
+                };
                 epoch_done(&EpochReport {
                     epoch: step.epoch,
                     epochs,
@@ -124,6 +157,7 @@ fn train(
                     },
                     validation,
                     test,
+                    extra,
                     samples,
                     seconds,
                 })?;
@@ -134,6 +168,22 @@ fn train(
                 training_time = Duration::ZERO;
             }
         }
+    }
+}
+
+/// What the mix holds, said before training: `My digits (30 images from DIR): 22 copies mixed
+/// in, 660 of 6660 samples an epoch (9.9 %)`.
+fn mix_summary(mix: &Mix, images: usize, dir: &Path) -> String {
+    let what = format!("My digits ({images} images from {})", dir.display());
+    match (mix.base_samples(), mix.copies()) {
+        (_, 0) => format!("{what}: evaluated after each epoch, not trained on (share 0)"),
+        (0, _) => format!("{what}: trained on alone, once an epoch (share 1)"),
+        (_, copies) => format!(
+            "{what}: {copies} copies mixed in, {} of {} samples an epoch ({:.1} %)",
+            mix.extra_samples(),
+            mix.len(),
+            100.0 * mix.share()
+        ),
     }
 }
 
@@ -209,9 +259,10 @@ mod tests {
     #[test]
     fn every_epoch_is_reported_once_with_all_its_samples() {
         let data = Splits {
-            train: toy(300),
+            train: Box::new(toy(300)),
             validation: Some(toy(20)),
             test: toy(40),
+            extra: None,
         };
         let mut reports = Vec::new();
         let diverged = train(&mut trainer(3, |_| {}), &data, false, &mut |r| {
@@ -230,11 +281,26 @@ mod tests {
     }
 
     #[test]
+    fn the_mix_is_described_before_training() {
+        let base = Dataset::new(vec![28, 28], vec![0; 600 * 784], vec![3; 600], 10).unwrap();
+        let mine = Collection::new(vec![9; 3 * 784], vec![1, 2, 3]).unwrap();
+        let dir = Path::new("mine");
+        let summary = |share| mix_summary(&Mix::new(&base, None, &mine, share).unwrap(), 3, dir);
+        assert_eq!(
+            summary(0.1),
+            "My digits (3 images from mine): 22 copies mixed in, 66 of 666 samples an epoch (9.9 %)"
+        );
+        assert!(summary(0.0).ends_with("evaluated after each epoch, not trained on (share 0)"));
+        assert!(summary(1.0).ends_with("trained on alone, once an epoch (share 1)"));
+    }
+
+    #[test]
     fn divergence_stops_training_and_names_the_batch() {
         let data = Splits {
-            train: toy(300),
+            train: Box::new(toy(300)),
             validation: None,
             test: toy(40),
+            extra: None,
         };
         // A linear output under squared error, raw 0–255 inputs and plain SGD at the largest
         // learning rate: every step overshoots further until the numbers overflow.
