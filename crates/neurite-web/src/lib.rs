@@ -23,6 +23,7 @@
 
 pub mod article;
 pub mod draft;
+pub mod exporter;
 pub mod formulas;
 pub mod i18n;
 pub mod plane;
@@ -110,6 +111,15 @@ pub fn run_worker() {
     worker::start();
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!("the worker runs in a browser: build it with Trunk");
+}
+
+/// The `exporter` binary's `main`: answers the page's export requests in a dedicated worker
+/// (wasm32), or says where it runs (elsewhere).
+pub fn run_exporter() {
+    #[cfg(target_arch = "wasm32")]
+    exporter::worker::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the exporter runs in a browser: build it with Trunk");
 }
 
 /// The 2-D playground worker's `main`: starts its trainer in a dedicated worker (wasm32), or

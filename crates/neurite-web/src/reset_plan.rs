@@ -106,6 +106,14 @@ pub fn draft_after_configured(draft: &Draft, config: &Config, kept: bool) -> Opt
     (!describes).then(|| Draft::from_config(config))
 }
 
+/// Whether a model built from `config` answers an older request than the last configuration
+/// the page sent (`last_sent`): the learner changed the controls since (while the worker was
+/// busy loading data, say), a newer model is on its way, and the controls must not go back to
+/// this one. A model loaded from a file or a stored run (`kept`) answers no such request.
+pub fn answers_an_older_request(config: &Config, kept: bool, last_sent: Option<&Config>) -> bool {
+    !kept && last_sent.is_some_and(|sent| sent != config)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +256,26 @@ mod tests {
             true
         ));
         assert_eq!(draft_after_configured(&shown, &loaded, true), None);
+    }
+
+    #[test]
+    fn a_model_asked_for_before_the_last_edit_does_not_take_the_controls_back() {
+        let first = seed();
+        let wider = with(|c| {
+            c.model.layers[1] = neurite::LayerSpec::Dense {
+                units: 256,
+                activation: neurite::Activation::Relu,
+                init: neurite::layers::Init::GlorotUniform,
+            }
+        });
+        // Both sent while the worker was busy: the first answer is an older request's.
+        assert!(answers_an_older_request(&first, false, Some(&wider)));
+        assert!(!answers_an_older_request(&wider, false, Some(&wider)));
+        assert!(!answers_an_older_request(&first, false, None));
+        // A loaded model is followed whatever was sent before.
+        assert!(!answers_an_older_request(&first, true, Some(&wider)));
+        // And the controls would have gone back without the rule.
+        let controls = Draft::from_config(&wider);
+        assert!(draft_after_configured(&controls, &first, false).is_some());
     }
 }

@@ -43,6 +43,13 @@ pub fn message(error: &neurite::Error, lang: Lang) -> String {
         (Error::Dataset(reason), Lang::Zh) => {
             format!("数据集：{}", file_errors::dataset(reason))
         }
+        (
+            Error::Collection {
+                source_name,
+                reason,
+            },
+            Lang::Zh,
+        ) => format!("{source_name}：{}", file_errors::collection(reason)),
         (Error::Csv { line, reason }, Lang::Zh) => {
             let at = if *line == 0 {
                 String::new()

@@ -3,7 +3,7 @@
 //! Their English is the engine's own [`Display`](std::fmt::Display); names and numbers from the
 //! file (a tensor's name, a shape, a parser's detail) stay as they are.
 
-use neurite::{CsvColumn, CsvReason, DatasetReason, IdxReason, ModelFileReason};
+use neurite::{CollectionReason, CsvColumn, CsvReason, DatasetReason, IdxReason, ModelFileReason};
 
 use super::Lang;
 use super::engine_errors::config_error;
@@ -189,6 +189,63 @@ pub fn dataset(reason: &DatasetReason) -> String {
         }
         DatasetReason::OutputsNotValues { outputs, values } => {
             format!("模型有 {outputs} 个输出，但数据每个样本有 {values} 个回归目标值")
+        }
+        DatasetReason::MixNotImages => "训练集不是带标签的图像：手写集只能混入图像数据".into(),
+        DatasetReason::MixShape { base, extra } => {
+            format!("手写集图像的形状是 {extra:?}，而训练集的是 {base:?}")
+        }
+        DatasetReason::MixClasses { base, extra } => {
+            format!("手写集有 {extra} 个类别，而训练集有 {base} 个")
+        }
+    }
+}
+
+/// Why a collection of the learner's own images is refused, in 中文.
+pub fn collection(reason: &CollectionReason) -> String {
+    use neurite::data::collection::{IMAGE_SIDE, IMAGES_SUFFIX, LABELS_SUFFIX};
+    let side = IMAGE_SIDE;
+    match reason {
+        CollectionReason::NoPair => format!(
+            "这里没有手写集：应有一个名为 *{IMAGES_SUFFIX} 的图像文件，以及同名但以 \
+             *{LABELS_SUFFIX} 结尾的标签文件（都可以带 .gz 后缀）"
+        ),
+        CollectionReason::NoLabels { expected } => {
+            format!("缺少它的标签文件：旁边应有 {expected}（或 {expected}.gz）")
+        }
+        CollectionReason::SeveralPairs { images_files } => format!(
+            "其中有 {} 个手写集（{}）；目录中只能保留一对文件",
+            images_files.len(),
+            images_files.join("、")
+        ),
+        CollectionReason::FileTooLarge { max } => {
+            format!("文件超过 {max} 字节，超出了手写集文件的上限")
+        }
+        CollectionReason::ImageDimensions { dims } => match dims[..] {
+            [_, rows, cols] => format!(
+                "图像大小为 {rows}×{cols} 像素；手写集中的图像应与 MNIST 一样为 {side}×{side}"
+            ),
+            _ => format!("图像的维度是 {dims:?}，应为 [数量, {side}, {side}]"),
+        },
+        CollectionReason::LabelDimensions { dims } => {
+            format!("标签的维度是 {dims:?}，应为 [数量]")
+        }
+        CollectionReason::PixelCount { bytes } => format!(
+            "{bytes} 个像素字节无法组成完整的 {side}×{side} 图像（每张 {} 字节）",
+            side * side
+        ),
+        CollectionReason::Empty => "其中没有图像".into(),
+        CollectionReason::TooManyImages { images, max } => {
+            format!("其中有 {images} 张图像，超过了手写集最多 {max} 张的上限")
+        }
+        CollectionReason::CountMismatch {
+            images,
+            labels,
+            images_file,
+        } => format!(
+            "其中有 {labels} 个标签，而 {images_file} 中有 {images} 张图像：每张图像应有一个标签"
+        ),
+        CollectionReason::LabelOutOfRange { label, index } => {
+            format!("第 {index} 个标签是 {label}，不是 0–9 中的类别")
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod datasets;
 pub mod engine_errors;
 pub mod file_errors;
 pub mod glossary;
+pub mod links;
 pub mod playground2d;
 pub mod widgets;
 pub mod worker_errors;
@@ -212,6 +213,26 @@ texts! {
     CompareFull => "At most six runs are drawn at once.", "最多同时对比六个训练记录。";
     CurvesCsv => "Curves (CSV)", "曲线（CSV）";
     RunJson => "Run (JSON)", "记录（JSON）";
+    ExportFor => "Export for", "导出到";
+    ExportHint => "The model as an ONNX graph (onnxruntime, ONNX Runtime Web, netron), or as a PyTorch or Keras script that rebuilds it, evaluates it and trains it further (downloaded with the model file it reads).",
+        "将模型导出为 ONNX 计算图（可用于 onnxruntime、ONNX Runtime Web、netron），或导出为 PyTorch、Keras 脚本：脚本会重建模型、评估它并继续训练（与它读取的模型文件一起下载）。";
+    ExportOnnx => "ONNX", "ONNX";
+    ExportPyTorch => "PyTorch", "PyTorch";
+    ExportKeras => "Keras", "Keras";
+    MyDigits => "My digits", "我的手写数字";
+    MyDigitsHint => "Teach the model your own handwriting: give a drawing its digit to add it, mix your digits into training or fine-tune on them alone, and see how the model does on them.",
+        "用你自己的笔迹训练模型：为手写图选出它的数字即可加入；可以把它们混入训练，或只用它们微调，并查看模型在它们上的表现。";
+    AddAs => "Add this drawing as", "将这幅手写图加入为";
+    MyDigitsEmpty => "No digits yet: draw one on the pad and add it with its digit.", "还没有手写数字：在画板上写一个，并选出它的数字加入。";
+    MyDigitsAccuracy => "The model on your digits", "模型在你的手写数字上的准确率";
+    MyDigitsOnlyMnist => "Your digits are used with MNIST; the current dataset's classes are not digits.", "手写数字只与 MNIST 一起使用；当前数据集的类别不是数字。";
+    MixShare => "Share of each batch from my digits (%)", "每批中我的手写数字所占比例（%）";
+    FineTune => "Fine-tune on my digits", "只用我的手写数字微调";
+    Passes => "Passes", "遍数";
+    ExportIdx => "Download (IDX)", "下载（IDX）";
+    ImportIdx => "Add from IDX files", "从 IDX 文件导入";
+    DigitLabel => "Digit", "数字";
+    Predicted => "predicted", "预测";
     EpochsDone => "epochs", "轮";
     StepsDone => "steps", "步";
     Language => "Language", "语言";

@@ -53,6 +53,36 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
                 count.saturating_sub(1)
             ),
         ),
+        WorkerProblem::MyDigitsPayload { count, bytes } => pick(
+            format!("{count} of your digits were announced but {bytes} bytes do not hold them"),
+            format!("声明了 {count} 个手写数字，但 {bytes} 字节的数据装不下它们"),
+        ),
+        WorkerProblem::MyDigitsShare { share } => {
+            let most = crate::protocol::MAX_MY_DIGITS_SHARE * 100.0;
+            pick(
+                format!(
+                    "the share of your digits in a batch must be from 0 to {most} %, not {share}"
+                ),
+                format!("你的手写数字在每批中所占比例必须在 0 到 {most}% 之间，而不是 {share}"),
+            )
+        }
+        WorkerProblem::FineTune {
+            has_digits: false, ..
+        } => fixed(
+            "add some of your own digits before fine-tuning on them",
+            "请先添加一些自己的手写数字，再用它们微调",
+        ),
+        WorkerProblem::FineTune { passes, .. } => {
+            let most = crate::protocol::MAX_FINE_TUNE_PASSES;
+            pick(
+                format!("fine-tuning makes 1 to {most} passes over your digits, not {passes}"),
+                format!("微调应在你的手写数字上训练 1 到 {most} 遍，而不是 {passes} 遍"),
+            )
+        }
+        WorkerProblem::FineTuneDiverged => fixed(
+            "fine-tuning diverged (the loss became infinite or NaN): the model was left as it was; try a lower learning rate",
+            "微调发散了（损失变成了无穷大或 NaN）：模型保持原样；请尝试更小的学习率",
+        ),
         WorkerProblem::WeightValue { value, limit } => pick(
             format!("a weight must be a finite number from −{limit} to {limit}, not {value}"),
             format!("权重必须是 −{limit} 到 {limit} 之间的有限数，而不是 {value}"),
@@ -138,6 +168,34 @@ mod tests {
                 vec!["10000", "9999"],
             ),
             (WorkerProblem::NoDrawing, vec![]),
+            (WorkerProblem::FineTuneDiverged, vec![]),
+            (
+                WorkerProblem::MyDigitsPayload {
+                    count: 12,
+                    bytes: 700,
+                },
+                vec!["12", "700"],
+            ),
+            (
+                WorkerProblem::MyDigitsShare {
+                    share: "NaN".into(),
+                },
+                vec!["NaN", "50"],
+            ),
+            (
+                WorkerProblem::FineTune {
+                    passes: 5000,
+                    has_digits: true,
+                },
+                vec!["5000", "200"],
+            ),
+            (
+                WorkerProblem::FineTune {
+                    passes: 20,
+                    has_digits: false,
+                },
+                vec![],
+            ),
             (
                 WorkerProblem::NoSuchUnit { layer: 3, unit: 17 },
                 vec!["3", "17"],

@@ -138,7 +138,32 @@ pub enum ToWorker {
         /// What to take apart.
         example: Option<ExampleQuery>,
     },
+    /// The learner's own digits ("my digits"), in the payload as their `count` × 784 pixels
+    /// followed by their `count` labels ([`crate::state::my_digits::MyDigits::payload`]), and
+    /// the share of each training batch drawn from them, in `[0, MAX_MY_DIGITS_SHARE]` (0:
+    /// training is not changed). The worker evaluates the model on them now and whenever its
+    /// weights change ([`FromWorker::MyDigitsEvaluated`]); no payload or `count` 0 forgets them.
+    SetMyDigits {
+        /// How many digits the payload holds.
+        count: usize,
+        /// The expected fraction of each batch drawn from them.
+        share: f64,
+    },
+    /// Train the current model on the learner's digits alone for `passes` passes over them
+    /// (with the run's optimizer settings, a fresh optimizer state, and the run's place in its
+    /// epochs unchanged), then answer with [`FromWorker::FineTuned`]. At most
+    /// [`MAX_FINE_TUNE_PASSES`].
+    FineTune {
+        /// Passes over the digits.
+        passes: u32,
+    },
 }
+
+/// The largest share of a batch the learner's digits may take while training on MNIST (more
+/// would forget MNIST; fine-tuning on them alone is [`ToWorker::FineTune`]).
+pub const MAX_MY_DIGITS_SHARE: f64 = 0.5;
+/// The most passes one [`ToWorker::FineTune`] makes.
+pub const MAX_FINE_TUNE_PASSES: u32 = 200;
 
 /// Where a run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -334,6 +359,28 @@ pub enum FromWorker {
         /// The batch's loss.
         #[serde(with = "maybe_finite")]
         loss: f64,
+    },
+    /// The model on the learner's digits ([`ToWorker::SetMyDigits`]), after they were sent
+    /// and whenever the weights changed.
+    MyDigitsEvaluated {
+        /// Optimizer steps behind the weights used.
+        steps: u64,
+        /// Each digit's predicted class, in the collection's order.
+        predictions: Vec<u8>,
+        /// Their confusion matrix (true class by row).
+        confusion: ConfusionMatrix,
+    },
+    /// [`ToWorker::FineTune`] is done: the model's accuracy on the learner's digits and on the
+    /// test set, before and after.
+    FineTuned {
+        /// Passes made over the digits.
+        passes: u32,
+        /// Accuracy on the digits before.
+        before: f64,
+        /// Accuracy on the digits after.
+        after: f64,
+        /// Test-set accuracy after.
+        test_accuracy: f64,
     },
     /// A request failed; the worker's state is unchanged.
     Error(WorkerError),

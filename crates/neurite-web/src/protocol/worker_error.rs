@@ -104,6 +104,28 @@ pub enum WorkerProblem {
         /// The unit asked for.
         unit: usize,
     },
+    /// "My digits" whose payload does not hold `count` digits with labels 0–9.
+    MyDigitsPayload {
+        /// The digits announced.
+        count: usize,
+        /// The payload's bytes.
+        bytes: usize,
+    },
+    /// A share of each batch for "my digits" outside `[0, MAX_MY_DIGITS_SHARE]`.
+    MyDigitsShare {
+        /// The share asked for, as written.
+        share: String,
+    },
+    /// Fine-tuning asked for without digits, or with too many passes.
+    FineTune {
+        /// The passes asked for.
+        passes: u32,
+        /// Whether there are digits to fine-tune on.
+        has_digits: bool,
+    },
+    /// Fine-tuning on the learner's digits made the loss or a gradient non-finite: the model
+    /// was left as it was.
+    FineTuneDiverged,
     /// A message the worker cannot read.
     Undecodable {
         /// The decoder's message.
@@ -173,6 +195,7 @@ impl From<neurite::Error> for WorkerError {
             neurite::Error::ModelFile(_) => (ErrorKind::ModelFile, None),
             neurite::Error::Idx { .. }
             | neurite::Error::Dataset(_)
+            | neurite::Error::Collection { .. }
             | neurite::Error::Csv { .. }
             | neurite::Error::Io { .. } => (ErrorKind::Data, None),
             neurite::Error::Image(_) => (ErrorKind::State, None),

@@ -9,6 +9,7 @@
 mod checkpoint;
 mod example;
 mod feature_maps;
+mod my_digits;
 
 use checkpoint::Origin;
 
@@ -130,6 +131,8 @@ pub struct Session {
     last_checkpoint_at: f64,
     /// The optimizer steps of the run's last checkpoint (or of its start).
     checkpoint_steps: Option<u64>,
+    /// The learner's own digits, if the page sent some.
+    my_digits: Option<my_digits::MyDigitsHeld>,
 }
 
 /// A clock in milliseconds.
@@ -292,9 +295,14 @@ impl Session {
             }
             ToWorker::Ping { beat } => out.push(Envelope::bare(FromWorker::Pong { beat })),
             ToWorker::Crash => panic!("the page asked the worker to crash"),
+            ToWorker::SetMyDigits { count, share } => {
+                self.set_my_digits(count, share, request.payload.as_deref(), out);
+            }
+            ToWorker::FineTune { passes } => self.fine_tune(passes, now, out),
         }
         self.predict_if_due(clock, out);
         self.explain_if_due(out);
+        self.evaluate_my_digits_if_due(out);
     }
 
     /// Takes the example apart if the weights (or the drawing) changed since the last time.
@@ -520,6 +528,7 @@ impl Session {
         }
         self.predict_if_due(clock, out);
         self.explain_if_due(out);
+        self.evaluate_my_digits_if_due(out);
     }
 
     /// Trains one batch; returns whether training stopped (step done, diverged, finished).
@@ -528,7 +537,12 @@ impl Session {
             self.phase = Phase::Paused;
             return true;
         };
-        let report = match trainer.run_batches(&data.train, 1) {
+        // The run's training set, with the learner's digits mixed in if asked.
+        let train = match &mut self.my_digits {
+            Some(held) => held.training_set(data, trainer.config()),
+            None => Ok(&data.train as &dyn neurite::data::TrainingData),
+        };
+        let report = match train.and_then(|train| trainer.run_batches(train, 1)) {
             Ok(report) => report,
             Err(e) => {
                 out.push(engine_error(e));
@@ -649,12 +663,14 @@ impl Session {
         };
         let config = trainer.config();
         let epochs = config.training.epochs;
-        let per_epoch = self.data.as_ref().map_or(1, |d| {
+        let mixed = self.my_digits.as_ref().and_then(|held| held.mixed_len());
+        let per_epoch = mixed.or(self.data.as_ref().map(|d| {
             config
                 .training
                 .train_subset
                 .map_or(d.train.len(), |n| n.min(d.train.len()))
-        });
+        }));
+        let per_epoch = per_epoch.unwrap_or(1);
         let report = self.last_report.as_ref();
         let batch_size = config.training.batch_size;
         let m = &mut self.meter;
@@ -707,6 +723,9 @@ impl Session {
         self.snapshot_steps = steps;
         self.prediction_due = true;
         self.example_due = true;
+        if let Some(held) = &mut self.my_digits {
+            held.due = true;
+        }
         let Some((kernel, tile)) = trainer.model().first_layer_templates() else {
             return;
         };

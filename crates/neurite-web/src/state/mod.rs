@@ -10,15 +10,19 @@
 //! - [`compare`]: what differs between two runs' configurations, for the legend of runs
 //!   drawn side by side.
 //! - [`curves_file`]: a stored run's curves as JSON and CSV files.
+//! - [`my_digits`]: the learner's own handwriting, kept as training data.
 //! - [`paced`]: how a long list reaches the page a few items per task.
+//! - [`playground_url`]: the playground's configuration in its link, read and written.
 //! - [`sheet`]: where each digit of a grid sits on the one canvas that shows them.
 
 pub mod compare;
 pub mod curves_file;
 pub mod data;
 pub mod example;
+pub mod my_digits;
 pub mod notice;
 pub mod paced;
+pub mod playground_url;
 pub mod run;
 pub mod saved;
 pub mod sheet;

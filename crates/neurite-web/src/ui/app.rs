@@ -1,5 +1,5 @@
 //! The page's layout, and its start: the worker, the dataset (MNIST, or the one the run trains
-//! on), the seed model, the saved language.
+//! on), the setup of the page's link (the seed program without one), the saved language.
 
 use leptos::prelude::*;
 
@@ -7,21 +7,23 @@ use neurite::DatasetKind;
 use neurite::kernels::KernelSet;
 
 use crate::dom;
-use crate::draft::Draft;
 use crate::i18n::{Lang, Text, datasets};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
 use crate::reset_plan;
 use crate::state::{DataStatus, Notice, Run, SavedRun};
 use crate::test_set::TestImages;
+use crate::ui::address::{self, LinkRefusals};
 use crate::ui::charts::Charts;
 use crate::ui::confusion::Confusion;
 use crate::ui::controls::Controls;
+use crate::ui::copy_link::CopyLink;
 use crate::ui::drawing::DrawingPad;
 use crate::ui::example_math::ShowTheMath;
 use crate::ui::feature_maps::FeatureMaps;
 use crate::ui::gallery::Gallery;
 use crate::ui::link::Link;
 use crate::ui::model_io::ModelFiles;
+use crate::ui::my_digits::MyDigitsPanel;
 use crate::ui::saved_runs::SavedRuns;
 use crate::ui::state::{RunControl, TestResults};
 use crate::ui::status::Status;
@@ -93,8 +95,13 @@ pub fn App() -> impl IntoView {
     let tests = TestResults::new();
     // The stored runs the charts draw beside the current run.
     let compared = RwSignal::new(Vec::<SavedRun>::new());
+    // The pad's drawing as the model sees it, for "my digits".
+    let drawn = RwSignal::new(None::<Vec<u8>>);
     let link = Link::spawn(move |failure| notice.set(Some(Notice::Link(failure))));
-    let control = RunControl::new(Draft::seed_program(), Run::default(), link);
+    // The page's link sets the controls; a stored run is still offered (see SavedRuns).
+    let opened = address::open_address();
+    let link_refusals = RwSignal::new(Some((opened.refusals, opened.more_refusals)));
+    let control = RunControl::new(opened.draft, Run::default(), link);
     let source = DataSource {
         link,
         status: data,
@@ -120,6 +127,8 @@ pub fn App() -> impl IntoView {
         source.load(control.draft.with_untracked(|d| d.dataset));
         control.apply_draft();
     });
+    address::follow_controls(control);
+    address::follow_address(control, link_refusals);
     expose_test_hooks(link);
 
     dom::follow_lang(lang.into());
@@ -168,6 +177,7 @@ pub fn App() -> impl IntoView {
                 <button on:click=move |_| notice.set(None)>"×"</button>
             </div>
         })}
+        <LinkRefusals shown=link_refusals lang=lang/>
         <main>
             <section class="panel controls-panel">
                 <Controls control=control lang=lang/>
@@ -176,10 +186,12 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="panel run-panel">
                 <Status control=control data=data kernels=kernels lang=lang/>
+                <CopyLink setup=control.checked lang=lang/>
                 <Charts run=run compared=compared.into() lang=lang/>
             </section>
             <section class="panel draw-panel">
-                <DrawingPad link=link lang=lang dataset=dataset/>
+                <DrawingPad link=link lang=lang dataset=dataset drawn=drawn/>
+                <MyDigitsPanel link=link drawn=drawn.into() dataset=dataset lang=lang/>
             </section>
             <FeatureMaps link=link lang=lang/>
             <section class="panel math-panel">
@@ -258,10 +270,15 @@ fn route(
                 // The old dataset's images would be shown with the new one's class names.
                 tests.images.set_value(TestImages::default());
             }
-            if let Some(draft) = control.draft.with_untracked(|d| {
-                let kept = resumed.is_some() || loaded.is_some();
-                reset_plan::draft_after_configured(d, config, kept)
-            }) {
+            let kept = resumed.is_some() || loaded.is_some();
+            let older = control.last_configured.with_value(|sent| {
+                reset_plan::answers_an_older_request(config, kept, sent.as_ref())
+            });
+            if let Some(draft) = control
+                .draft
+                .with_untracked(|d| reset_plan::draft_after_configured(d, config, kept))
+                .filter(|_| !older)
+            {
                 control.draft.set(draft);
             }
         }

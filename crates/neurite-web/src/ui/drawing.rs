@@ -92,6 +92,8 @@ pub fn DrawingPad(
     lang: Signal<Lang>,
     /// The dataset whose classes the model's outputs are.
     dataset: Signal<DatasetKind>,
+    /// Set to the drawing as the model sees it (28×28) after each stroke, `None` when cleared.
+    drawn: RwSignal<Option<Vec<u8>>>,
 ) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
     let name = move |class: usize| datasets::class_name(dataset.get(), class, lang.get());
@@ -141,6 +143,7 @@ pub fn DrawingPad(
             probabilities.set(None);
             answered.set(number);
         }
+        drawn.set(image.clone());
         link.send_envelope(Envelope {
             msg: ToWorker::Classify { drawing: number },
             payload: image,
@@ -211,6 +214,7 @@ pub fn DrawingPad(
         first_since_clear.set_value(number + 1);
         link.send(ToWorker::Classify { drawing: number });
         probabilities.set(None);
+        drawn.set(None);
     };
 
     let best = move || {

@@ -1,6 +1,7 @@
 //! Saving the trained model as the engine's `.safetensors` file, and loading one. The worker
 //! reads an uploaded file; one that does not read, or is not a model for MNIST, is refused with
-//! the engine's message and the current model stays.
+//! the engine's message and the current model stays. The exports to other tools start here too
+//! (see [`crate::ui::exports`]).
 
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -9,6 +10,7 @@ use web_sys::HtmlInputElement;
 use crate::i18n::{Lang, Text};
 use crate::protocol::{Envelope, ErrorKind, FromWorker, ToWorker};
 use crate::state::{Notice, Run};
+use crate::ui::exports::{ExportButtons, PendingExport};
 use crate::ui::link::Link;
 
 /// The downloaded file's name.
@@ -59,9 +61,13 @@ async fn upload(link: Link, error: RwSignal<Option<Notice>>, input: HtmlInputEle
 pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl IntoView {
     let t = move |text: Text| text.in_lang(lang.get());
     let model_error = RwSignal::new(None::<Notice>);
+    let pending = PendingExport::new();
     link.subscribe(move |reply| match &reply.msg {
+        // The model file asked for by an export goes to the exporter; any other is saved.
         FromWorker::ModelFile { .. } => {
-            if let Some(bytes) = &reply.payload {
+            if let Some(bytes) = &reply.payload
+                && !pending.take_model_file(bytes)
+            {
                 download(bytes, FILE_NAME);
             }
         }
@@ -86,6 +92,7 @@ pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl In
                     }/>
             </label>
         </div>
+        <ExportButtons link=link pending=pending no_model=no_model lang=lang/>
         {move || model_error.get().map(|shown| view! {
             <p class="error" data-testid="model-file-error" role="alert">
                 {move || shown.message(lang.get())}

@@ -10,6 +10,7 @@
 
 use leptos::prelude::*;
 
+use neurite::Config;
 use neurite::config::CheckedConfig;
 
 use crate::dom::Redraw;
@@ -32,6 +33,9 @@ pub struct RunControl {
     pub run: RwSignal<Run>,
     /// The worker.
     pub link: Link,
+    /// The configuration of the last model asked of the worker: its answers to older requests
+    /// leave the controls as they are ([`reset_plan::answers_an_older_request`]).
+    pub last_configured: StoredValue<Option<Config>>,
     /// Tells the run's readers of the progress reports that came since they last heard.
     progress_shown: Redraw,
 }
@@ -51,6 +55,7 @@ impl RunControl {
             checked: Memo::new(move |_| draft.with(Draft::check)),
             run: RwSignal::new(run),
             link,
+            last_configured: StoredValue::new(None),
             progress_shown: Redraw::at_most_every(PROGRESS_SHOWN_MS),
         }
     }
@@ -85,7 +90,7 @@ impl RunControl {
             .with_untracked(|r| (r.config.clone(), r.phase, r.kept));
         match reset_plan::plan(checked.into_inner(), running.as_ref(), phase, kept) {
             Plan::Nothing | Plan::NeedsReset => {}
-            Plan::Configure(config) => self.link.send(ToWorker::Configure { config }),
+            Plan::Configure(config) => self.send_configure(config),
             Plan::Retune(training) => {
                 self.link.send(ToWorker::SetTraining {
                     training: training.clone(),
@@ -133,10 +138,14 @@ impl RunControl {
     /// A fresh model from the controls (Reset, or a preset).
     pub fn configure(self) {
         if let Ok(checked) = self.checked.get_untracked() {
-            self.link.send(ToWorker::Configure {
-                config: checked.into_inner(),
-            });
+            self.send_configure(checked.into_inner());
         }
+    }
+
+    /// Asks the worker for a new model of `config`.
+    fn send_configure(self, config: Config) {
+        self.last_configured.set_value(Some(config.clone()));
+        self.link.send(ToWorker::Configure { config });
     }
 }
 

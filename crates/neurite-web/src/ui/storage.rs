@@ -1,6 +1,6 @@
 //! The page's store of runs, in IndexedDB: database `neurite`, with the object store `runs`
 //! (each [`SavedRun`] as JSON text) and `files` (its checkpoint file's bytes), both keyed by the
-//! run's id.
+//! run's id; and `digits`, the learner's own handwriting (see `ui::digit_store`).
 //!
 //! A run and its file are written in one transaction: either both are replaced or, if the
 //! write fails (the quota is reached, say), neither, and the previous checkpoint stays whole.
@@ -13,9 +13,12 @@ use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 use crate::state::{SavedRun, StorageProblem};
 
 const DATABASE: &str = "neurite";
-const VERSION: u32 = 1;
+/// Version 2 added the `digits` store.
+const VERSION: u32 = 2;
 const RUNS: &str = "runs";
 const FILES: &str = "files";
+/// The store of the learner's digits.
+pub(super) const DIGITS: &str = "digits";
 
 /// What the browser said, as text.
 fn detail(value: &JsValue) -> String {
@@ -27,7 +30,7 @@ fn detail(value: &JsValue) -> String {
         .unwrap_or_else(|| format!("{value:?}"))
 }
 
-fn failed(value: JsValue) -> StorageProblem {
+pub(super) fn failed(value: JsValue) -> StorageProblem {
     StorageProblem::Failed {
         detail: detail(&value),
     }
@@ -47,7 +50,7 @@ fn problem_of(error: Option<web_sys::DomException>) -> StorageProblem {
 }
 
 /// The request's result once it succeeds.
-async fn finished(request: &IdbRequest) -> Result<JsValue, StorageProblem> {
+pub(super) async fn finished(request: &IdbRequest) -> Result<JsValue, StorageProblem> {
     let settled = Promise::new(&mut |resolve, reject| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));
@@ -59,7 +62,7 @@ async fn finished(request: &IdbRequest) -> Result<JsValue, StorageProblem> {
 }
 
 /// Resolves once the transaction has committed.
-async fn committed(transaction: &IdbTransaction) -> Result<(), StorageProblem> {
+pub(super) async fn committed(transaction: &IdbTransaction) -> Result<(), StorageProblem> {
     let settled = Promise::new(&mut |resolve, reject| {
         transaction.set_oncomplete(Some(&resolve));
         transaction.set_onerror(Some(&reject));
@@ -71,9 +74,9 @@ async fn committed(transaction: &IdbTransaction) -> Result<(), StorageProblem> {
     }
 }
 
-/// The page's store of runs.
+/// The page's store of runs (and of the learner's digits).
 #[derive(Clone)]
-pub struct RunStore(IdbDatabase);
+pub struct RunStore(pub(super) IdbDatabase);
 
 impl RunStore {
     /// Opens (creating on first use) the store.
@@ -92,7 +95,7 @@ impl RunStore {
             if let Ok(db) = upgrading.result() {
                 let db: IdbDatabase = db.unchecked_into();
                 let names = db.object_store_names();
-                for store in [RUNS, FILES] {
+                for store in [RUNS, FILES, DIGITS] {
                     if !names.contains(store) {
                         db.create_object_store(store).ok();
                     }
