@@ -58,12 +58,12 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
             format!("声明了 {count} 个手写数字，但 {bytes} 字节的数据装不下它们"),
         ),
         WorkerProblem::MyDigitsShare { share } => {
-            let most = crate::protocol::MAX_MY_DIGITS_SHARE * 100.0;
+            let most = crate::protocol::MAX_MY_DIGITS_SHARE;
             pick(
                 format!(
-                    "the share of your digits in a batch must be from 0 to {most} %, not {share}"
+                    "the share of your digits in a batch must be from 0 to {most}, not {share}"
                 ),
-                format!("你的手写数字在每批中所占比例必须在 0 到 {most}% 之间，而不是 {share}"),
+                format!("你的手写数字在每批中所占比例必须在 0 到 {most} 之间，而不是 {share}"),
             )
         }
         WorkerProblem::FineTune {
@@ -79,6 +79,20 @@ pub fn worker_problem(problem: &WorkerProblem, lang: Lang) -> String {
                 format!("微调应在你的手写数字上训练 1 到 {most} 遍，而不是 {passes} 遍"),
             )
         }
+        WorkerProblem::FineTuneTooLong {
+            passes,
+            digits,
+            max_samples,
+        } => pick(
+            format!(
+                "{passes} passes over {digits} digits are {} samples; fine-tuning trains at most {max_samples} at once: ask for fewer passes",
+                *passes as usize * digits
+            ),
+            format!(
+                "在 {digits} 个数字上训练 {passes} 遍共 {} 个样本；一次微调最多训练 {max_samples} 个：请减少遍数",
+                *passes as usize * digits
+            ),
+        ),
         WorkerProblem::FineTuneDiverged => fixed(
             "fine-tuning diverged (the loss became infinite or NaN): the model was left as it was; try a lower learning rate",
             "微调发散了（损失变成了无穷大或 NaN）：模型保持原样；请尝试更小的学习率",
@@ -170,6 +184,14 @@ mod tests {
             (WorkerProblem::NoDrawing, vec![]),
             (WorkerProblem::FineTuneDiverged, vec![]),
             (
+                WorkerProblem::FineTuneTooLong {
+                    passes: 200,
+                    digits: 150,
+                    max_samples: 20_000,
+                },
+                vec!["200", "150", "30000", "20000"],
+            ),
+            (
                 WorkerProblem::MyDigitsPayload {
                     count: 12,
                     bytes: 700,
@@ -180,7 +202,7 @@ mod tests {
                 WorkerProblem::MyDigitsShare {
                     share: "NaN".into(),
                 },
-                vec!["NaN", "50"],
+                vec!["NaN", "0.5"],
             ),
             (
                 WorkerProblem::FineTune {

@@ -152,7 +152,7 @@ pub enum ToWorker {
     /// Train the current model on the learner's digits alone for `passes` passes over them
     /// (with the run's optimizer settings, a fresh optimizer state, and the run's place in its
     /// epochs unchanged), then answer with [`FromWorker::FineTuned`]. At most
-    /// [`MAX_FINE_TUNE_PASSES`].
+    /// [`MAX_FINE_TUNE_PASSES`], and at most [`MAX_FINE_TUNE_SAMPLES`] samples in all.
     FineTune {
         /// Passes over the digits.
         passes: u32,
@@ -164,6 +164,9 @@ pub enum ToWorker {
 pub const MAX_MY_DIGITS_SHARE: f64 = 0.5;
 /// The most passes one [`ToWorker::FineTune`] makes.
 pub const MAX_FINE_TUNE_PASSES: u32 = 200;
+/// The most samples one [`ToWorker::FineTune`] trains on (passes × digits): it trains in one
+/// go, and a convnet takes about 6 s for these in a browser, well within the page's heartbeat.
+pub const MAX_FINE_TUNE_SAMPLES: usize = 20_000;
 
 /// Where a run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -123,6 +123,15 @@ pub enum WorkerProblem {
         /// Whether there are digits to fine-tune on.
         has_digits: bool,
     },
+    /// Fine-tuning asked for more samples (passes × digits) than one request trains.
+    FineTuneTooLong {
+        /// The passes asked for.
+        passes: u32,
+        /// The digits.
+        digits: usize,
+        /// The most samples allowed.
+        max_samples: usize,
+    },
     /// Fine-tuning on the learner's digits made the loss or a gradient non-finite: the model
     /// was left as it was.
     FineTuneDiverged,

@@ -23,15 +23,18 @@ pub(super) enum Origin {
 }
 
 impl Session {
-    /// Queues a checkpoint of the run, unless it has not trained or this state was sent.
+    /// Queues a checkpoint of the run, unless it has not trained (nor been fine-tuned) or this
+    /// state was sent.
     pub(super) fn push_checkpoint(&mut self, reason: CheckpointReason, now: f64, out: &mut Outbox) {
         let Some(trainer) = &self.trainer else {
             return;
         };
         let steps = trainer.steps();
-        if steps == 0 || self.checkpoint_steps == Some(steps) || trainer.diverged() {
+        let sent = steps == 0 || self.checkpoint_steps == Some(steps);
+        if (sent && !self.fine_tuned) || trainer.diverged() {
             return;
         }
+        self.fine_tuned = false;
         self.checkpoint_steps = Some(steps);
         self.last_checkpoint_at = now;
         out.push(Envelope::with_payload(
@@ -49,6 +52,7 @@ impl Session {
     /// first, then the new run is announced, paused where it stands.
     pub(super) fn install(&mut self, trainer: Trainer, origin: Origin, now: f64, out: &mut Outbox) {
         self.push_checkpoint(CheckpointReason::BeforeReplace, now, out);
+        self.fine_tuned = false;
         self.run += 1;
         let position = trainer.position();
         out.push(Envelope::bare(FromWorker::Configured {

@@ -133,6 +133,9 @@ pub struct Session {
     checkpoint_steps: Option<u64>,
     /// The learner's own digits, if the page sent some.
     my_digits: Option<my_digits::MyDigitsHeld>,
+    /// Whether fine-tuning changed the weights since the last checkpoint (it takes no step of
+    /// the run, so the steps do not say so).
+    fine_tuned: bool,
 }
 
 /// A clock in milliseconds.
@@ -302,7 +305,7 @@ impl Session {
         }
         self.predict_if_due(clock, out);
         self.explain_if_due(out);
-        self.evaluate_my_digits_if_due(out);
+        self.evaluate_my_digits_if_due(clock, out);
     }
 
     /// Takes the example apart if the weights (or the drawing) changed since the last time.
@@ -528,7 +531,7 @@ impl Session {
         }
         self.predict_if_due(clock, out);
         self.explain_if_due(out);
-        self.evaluate_my_digits_if_due(out);
+        self.evaluate_my_digits_if_due(clock, out);
     }
 
     /// Trains one batch; returns whether training stopped (step done, diverged, finished).
@@ -663,7 +666,10 @@ impl Session {
         };
         let config = trainer.config();
         let epochs = config.training.epochs;
-        let mixed = self.my_digits.as_ref().and_then(|held| held.mixed_len());
+        let mixed = self.my_digits.as_ref().and_then(|held| {
+            let data = self.data.as_ref()?;
+            held.mixed_len(data.dataset, config.training.train_subset)
+        });
         let per_epoch = mixed.or(self.data.as_ref().map(|d| {
             config
                 .training

@@ -5,10 +5,10 @@
 use neurite::data::{Collection, Mix, TrainingData};
 use neurite::{CheckedConfig, Dataset, DatasetKind, Trainer};
 
-use super::{Data, Outbox, Session, engine_error, error};
+use super::{Clock, Data, Outbox, SNAPSHOT_INTERVAL_MS, Session, engine_error, error};
 use crate::protocol::{
-    CheckpointReason, Envelope, ErrorKind, FromWorker, MAX_FINE_TUNE_PASSES, MAX_MY_DIGITS_SHARE,
-    WorkerProblem,
+    CheckpointReason, Envelope, ErrorKind, FromWorker, MAX_FINE_TUNE_PASSES, MAX_FINE_TUNE_SAMPLES,
+    MAX_MY_DIGITS_SHARE, Phase, WorkerProblem,
 };
 use crate::state::my_digits::MyDigits;
 
@@ -21,13 +21,21 @@ pub(super) struct MyDigitsHeld {
     mixed: Option<(DatasetKind, Option<usize>, Mix)>,
     /// Whether the model has not been evaluated on them under the current weights.
     pub(super) due: bool,
+    /// No evaluation before this time (the clock's milliseconds): while training, evaluations
+    /// take at most a tenth of the worker's time.
+    not_before: f64,
 }
 
 impl MyDigitsHeld {
-    /// Samples per epoch of the mixed training set, once built (and while mixing is on).
-    pub(super) fn mixed_len(&self) -> Option<usize> {
-        let (_, _, mix) = self.mixed.as_ref().filter(|_| self.share > 0.0)?;
-        Some(mix.len())
+    /// Samples per epoch of the mixed training set of `dataset` and `subset`, once built (and
+    /// while mixing is on).
+    pub(super) fn mixed_len(&self, dataset: DatasetKind, subset: Option<usize>) -> Option<usize> {
+        match &self.mixed {
+            Some((kind, s, mix)) if self.share > 0.0 && *kind == dataset && *s == subset => {
+                Some(mix.len())
+            }
+            _ => None,
+        }
     }
 
     /// The set to train on: the run's training samples with the digits mixed in, built once
@@ -39,6 +47,8 @@ impl MyDigitsHeld {
     ) -> neurite::Result<&'a dyn TrainingData> {
         // Digits are mixed into MNIST only (Fashion-MNIST's classes are not digits).
         if self.share <= 0.0 || data.dataset != DatasetKind::Mnist {
+            // A mix of other data is not kept (it can hold 94 MB).
+            self.mixed = None;
             return Ok(&data.train);
         }
         let subset = config.training.train_subset;
@@ -89,11 +99,15 @@ impl Session {
             share,
             mixed: None,
             due: true,
+            not_before: f64::NEG_INFINITY,
         });
     }
 
-    /// Evaluates the model on the learner's digits if the weights changed since the last time.
-    pub(super) fn evaluate_my_digits_if_due(&mut self, out: &mut Outbox) {
+    /// Evaluates the model on the learner's digits if the weights changed since the last time,
+    /// and if the last evaluation was long enough ago: the next waits ten times as long as this
+    /// one took (a thousand digits through a convnet take a few hundred milliseconds), and at
+    /// least as long as a snapshot of the weights.
+    pub(super) fn evaluate_my_digits_if_due(&mut self, clock: Clock<'_>, out: &mut Outbox) {
         let (Some(trainer), Some(held)) = (&mut self.trainer, &mut self.my_digits) else {
             return;
         };
@@ -101,8 +115,15 @@ impl Session {
         if !held.due || trainer.config().training.dataset != DatasetKind::Mnist {
             return;
         }
+        let started = clock();
+        if started < held.not_before && self.phase == Phase::Running {
+            return;
+        }
         held.due = false;
-        match trainer.evaluate(held.digits.dataset()) {
+        let evaluated = trainer.evaluate(held.digits.dataset());
+        let ended = clock();
+        held.not_before = ended + (10.0 * (ended - started)).max(SNAPSHOT_INTERVAL_MS);
+        match evaluated {
             Ok(result) => out.push(Envelope::bare(FromWorker::MyDigitsEvaluated {
                 steps: trainer.steps(),
                 predictions: result.predictions,
@@ -116,11 +137,23 @@ impl Session {
     /// Trains the model on the learner's digits alone for `passes` passes, with the run's
     /// optimizer settings and a fresh optimizer state, leaving the run's place unchanged.
     pub(super) fn fine_tune(&mut self, passes: u32, now: f64, out: &mut Outbox) {
-        let has_digits = self.my_digits.is_some();
+        let digits = self.my_digits.as_ref().map_or(0, |held| held.digits.len());
+        let has_digits = digits > 0;
         if !has_digits || passes == 0 || passes > MAX_FINE_TUNE_PASSES {
             return out.push(error(
                 ErrorKind::State,
                 WorkerProblem::FineTune { passes, has_digits },
+            ));
+        }
+        // One request is trained at once, between two heartbeats of the page.
+        if passes as usize * digits > MAX_FINE_TUNE_SAMPLES {
+            return out.push(error(
+                ErrorKind::State,
+                WorkerProblem::FineTuneTooLong {
+                    passes,
+                    digits,
+                    max_samples: MAX_FINE_TUNE_SAMPLES,
+                },
             ));
         }
         let (Some(trainer), Some(held)) = (&mut self.trainer, &mut self.my_digits) else {
@@ -155,6 +188,8 @@ impl Session {
             Err(e) => return out.push(engine_error(e)),
         };
         held.due = true;
+        held.not_before = f64::NEG_INFINITY;
+        self.fine_tuned = true;
         let test_accuracy = self.test_accuracy().unwrap_or(f64::NAN);
         out.push(Envelope::bare(FromWorker::FineTuned {
             passes,
@@ -162,10 +197,9 @@ impl Session {
             after,
             test_accuracy,
         }));
-        // New weights: shown, classified, kept.
+        // New weights: shown, classified, kept (a checkpoint even of a run of no steps).
         self.snapshot_steps = u64::MAX;
         self.push_snapshot(now, out);
-        self.checkpoint_steps = None;
         self.push_checkpoint(CheckpointReason::Paused, now, out);
     }
 
@@ -395,7 +429,7 @@ mod tests {
     fn bad_requests_are_refused_with_a_reason() {
         let (mut session, mut out) = digit_session();
         send(&mut session, &mine(), 0.75, &mut out);
-        assert!(only_error(&out).en.contains("from 0 to 50 %, not 0.75"));
+        assert!(only_error(&out).en.contains("from 0 to 0.5, not 0.75"));
         out.clear();
         send(&mut session, &mine(), f64::NAN, &mut out);
         assert!(only_error(&out).en.ends_with("not NaN"));
@@ -432,5 +466,46 @@ mod tests {
             &mut out,
         );
         assert!(only_error(&out).en.contains("not 10000"));
+        out.clear();
+        // 200 passes over 10 digits are within one request; 150 digits would not be.
+        let mut many = MyDigits::default();
+        for i in 0..150 {
+            many.add(mine().image(i % 10), 1).unwrap();
+        }
+        send(&mut session, &many, 0.0, &mut out);
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::FineTune { passes: 200 }),
+            &mut || 0.0,
+            &mut out,
+        );
+        assert_eq!(
+            only_error(&out).en,
+            "200 passes over 150 digits are 30000 samples; fine-tuning trains at most 20000 at \
+             once: ask for fewer passes"
+        );
+    }
+
+    #[test]
+    fn a_model_fine_tuned_before_any_step_is_kept_as_a_checkpoint() {
+        let (mut session, mut out) = digit_session();
+        send(&mut session, &mine(), 0.0, &mut out);
+        assert_eq!(session.trainer().unwrap().steps(), 0);
+        out.clear();
+        session.handle(
+            Envelope::bare(ToWorker::FineTune { passes: 5 }),
+            &mut || 0.0,
+            &mut out,
+        );
+        let checkpoints = |out: &Outbox| {
+            out.iter()
+                .filter(|e| matches!(e.msg, FromWorker::Checkpoint { steps: 0, .. }))
+                .count()
+        };
+        assert_eq!(checkpoints(&out), 1, "{:?}", replies(&out));
+        // Replaced by a new model: that state was sent, and is not sent again.
+        out.clear();
+        session.handle(Envelope::bare(ToWorker::Reset), &mut || 0.0, &mut out);
+        assert_eq!(checkpoints(&out), 0, "already sent");
     }
 }

@@ -98,17 +98,20 @@ impl Difference {
     /// A colon follows the setting's name when a value has words of its own (`layer 2: dense
     /// 128 relu → dense 256 relu`).
     pub fn describe(&self, lang: Lang) -> String {
+        // The few values that are words.
+        let word = |value: &str| match (lang, value) {
+            (Lang::Zh, "all") => "全部".to_string(),
+            (Lang::Zh, "true") => "是".to_string(),
+            (Lang::Zh, "false") => "否".to_string(),
+            _ => value.to_string(),
+        };
+        let (from, to) = (word(&self.from), word(&self.to));
         let colon = match (self.from.contains(' ') || self.to.contains(' '), lang) {
             (false, _) => " ",
             (true, Lang::En) => ": ",
             (true, Lang::Zh) => "：",
         };
-        format!(
-            "{}{colon}{} → {}",
-            self.setting.label(lang),
-            self.from,
-            self.to
-        )
+        format!("{}{colon}{from} → {to}", self.setting.label(lang))
     }
 }
 
@@ -480,6 +483,10 @@ mod tests {
         assert_eq!(
             differences(&a, &b).last().unwrap().describe(Lang::En),
             "training images all → 6000"
+        );
+        assert_eq!(
+            differences(&a, &b).last().unwrap().describe(Lang::Zh),
+            "训练图像数 全部 → 6000"
         );
         assert_eq!(
             differences(&a, &b)[3].describe(Lang::En),

@@ -88,9 +88,11 @@ impl MyDigitsProblem {
             ),
             MyDigitsProblem::TooMany { count } => pick(
                 format!(
-                    "the files hold {count} images; a collection holds at most {MAX_MY_DIGITS}"
+                    "that makes {count} digits; a collection holds at most {MAX_MY_DIGITS}: nothing was added"
                 ),
-                format!("文件中有 {count} 张图像；手写集最多容纳 {MAX_MY_DIGITS} 张"),
+                format!(
+                    "这样会有 {count} 个数字；手写集最多容纳 {MAX_MY_DIGITS} 个：未添加任何数字"
+                ),
             ),
         }
     }
@@ -132,6 +134,18 @@ impl MyDigits {
         }
         self.pixels.extend_from_slice(image);
         self.labels.push(label);
+        Ok(())
+    }
+
+    /// Adds every digit of `other` after these, or none if they would be more than
+    /// [`MAX_MY_DIGITS`].
+    pub fn append(&mut self, other: &MyDigits) -> Result<(), MyDigitsProblem> {
+        let count = self.len() + other.len();
+        if count > MAX_MY_DIGITS {
+            return Err(MyDigitsProblem::TooMany { count });
+        }
+        self.pixels.extend_from_slice(&other.pixels);
+        self.labels.extend_from_slice(&other.labels);
         Ok(())
     }
 
@@ -261,6 +275,25 @@ mod tests {
             digits.add(&[0; 10], 1),
             Err(MyDigitsProblem::NotAnImage { pixels: 10 })
         );
+    }
+
+    #[test]
+    fn a_collection_is_appended_whole_or_not_at_all() {
+        let mut digits = collection(&[1, 2]);
+        digits.append(&collection(&[3])).unwrap();
+        assert_eq!(digits.labels(), [1, 2, 3]);
+        assert_eq!(digits.image(2), image(1));
+        let mut big = MyDigits::default();
+        for i in 0..MAX_MY_DIGITS - 1 {
+            big.add(&image(1), (i % 10) as u8).unwrap();
+        }
+        assert_eq!(
+            big.append(&collection(&[4, 5])),
+            Err(MyDigitsProblem::TooMany {
+                count: MAX_MY_DIGITS + 1
+            })
+        );
+        assert_eq!(big.len(), MAX_MY_DIGITS - 1, "nothing added");
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub struct Run {
     /// The worker's number for the run (0 before the first).
     pub number: u64,
     /// Whether its model holds something to keep before it has trained here: it was loaded
-    /// from a file or continues a stored run.
+    /// from a file, continues a stored run, or was fine-tuned on the learner's digits.
     pub kept: bool,
 }
 
@@ -110,6 +110,8 @@ impl Run {
                 });
             }
             FromWorker::Diverged { .. } => self.phase = Phase::Diverged,
+            // Weights the run's steps do not account for: kept as a loaded model is.
+            FromWorker::FineTuned { .. } => self.kept = true,
             _ => return false,
         }
         true
@@ -215,6 +217,23 @@ mod tests {
         assert_eq!(run.phase, Phase::Idle);
         assert_eq!(run.epochs(), 5);
         assert_eq!(run.summary.as_ref().map(|s| s.total_params), Some(101_770));
+    }
+
+    #[test]
+    fn a_fine_tuned_model_is_one_to_keep() {
+        let mut run = Run::default();
+        run.apply(&configured());
+        assert!(!run.kept);
+        assert!(run.apply(&FromWorker::FineTuned {
+            passes: 20,
+            before: 0.1,
+            after: 1.0,
+            test_accuracy: 0.9,
+        }));
+        assert!(
+            run.kept,
+            "a new architecture now waits for Reset, which stores it first"
+        );
     }
 
     #[test]

@@ -97,6 +97,18 @@ impl PendingExport {
         true
     }
 
+    /// Forgets an export whose model file will not come (the trainer was restarted).
+    pub fn forget(self) {
+        if self
+            .asked
+            .try_update_value(Option::take)
+            .flatten()
+            .is_some()
+        {
+            self.busy.set(false);
+        }
+    }
+
     fn fail(self, en: &str, zh: &str) {
         self.busy.set(false);
         self.refused.set(Some(Refused {
@@ -147,6 +159,23 @@ impl PendingExport {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
+        // A worker that does not load, or traps: the export fails and the next one starts a
+        // fresh worker.
+        let on_error =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                event.prevent_default();
+                if let Some(exporter) = self.exporter.get_value() {
+                    exporter.worker.terminate();
+                }
+                self.exporter.set_value(None);
+                let detail = event.message();
+                self.fail(
+                    &format!("the exporter stopped ({detail}); try again"),
+                    &format!("导出程序意外停止（{detail}）；请重试"),
+                );
+            });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
         let exporter = Exporter {
             worker,
             model_file,

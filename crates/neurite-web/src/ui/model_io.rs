@@ -62,6 +62,8 @@ pub fn ModelFiles(link: Link, run: RwSignal<Run>, lang: Signal<Lang>) -> impl In
     let t = move |text: Text| text.in_lang(lang.get());
     let model_error = RwSignal::new(None::<Notice>);
     let pending = PendingExport::new();
+    // A restarted trainer does not answer the request of the one before.
+    link.on_restart(move || pending.forget());
     link.subscribe(move |reply| match &reply.msg {
         // The model file asked for by an export goes to the exporter; any other is saved.
         FromWorker::ModelFile { .. } => {

@@ -22,6 +22,8 @@ use crate::ui::digit::{SIDE, paint_gray};
 use crate::ui::link::Link;
 use crate::ui::storage::RunStore;
 
+/// Where the browser keeps the share of each batch asked for.
+const SHARE_KEY: &str = "neurite-my-digits-share";
 /// The largest file an import reads: a full collection's images.
 const MAX_IMPORT_BYTES: f64 = (16 + MAX_MY_DIGITS * PIXELS) as f64;
 
@@ -34,6 +36,8 @@ enum PanelNotice {
     Share(String),
     /// An import that is not two IDX files.
     NotTwoFiles,
+    /// A file larger than a full collection's images, by name.
+    FileTooLarge(String),
     FineTuned {
         passes: u32,
         before: f64,
@@ -56,6 +60,12 @@ impl PanelNotice {
                     format!("比例必须是 0 到 {most} 之间的数，而不是“{text}”"),
                 )
             }
+            PanelNotice::FileTooLarge(name) => pick(
+                format!(
+                    "{name} is larger than a collection of {MAX_MY_DIGITS} digits: it was not read"
+                ),
+                format!("{name} 比 {MAX_MY_DIGITS} 个数字的手写集还大：未读取"),
+            ),
             PanelNotice::NotTwoFiles => pick(
                 "choose the two IDX files of a collection: its images and its labels".into(),
                 "请选择手写集的两个 IDX 文件：图像文件和标签文件".into(),
@@ -65,20 +75,27 @@ impl PanelNotice {
                 before,
                 after,
                 test_accuracy,
-            } => pick(
-                format!(
-                    "fine-tuned with {passes} passes: your digits {} → {}; test set {}",
-                    percent(*before),
-                    percent(*after),
-                    percent(*test_accuracy)
-                ),
-                format!(
-                    "已微调 {passes} 遍：你的手写数字 {} → {}；测试集 {}",
-                    percent(*before),
-                    percent(*after),
-                    percent(*test_accuracy)
-                ),
-            ),
+            } => {
+                // The test set's part, when the worker holds it.
+                let (test_en, test_zh) = if test_accuracy.is_finite() {
+                    let shown = percent(*test_accuracy);
+                    (format!("; test set {shown}"), format!("；测试集 {shown}"))
+                } else {
+                    Default::default()
+                };
+                pick(
+                    format!(
+                        "fine-tuned with {passes} passes: your digits {} → {}{test_en}",
+                        percent(*before),
+                        percent(*after)
+                    ),
+                    format!(
+                        "已微调 {passes} 遍：你的手写数字 {} → {}{test_zh}",
+                        percent(*before),
+                        percent(*after)
+                    ),
+                )
+            }
         }
     }
 }
@@ -117,7 +134,13 @@ pub fn MyDigitsPanel(
     let t = move |text: Text| text.in_lang(lang.get());
     let digits = RwSignal::new(MyDigits::default());
     let db = StoredValue::new_local(None::<RunStore>);
-    let share_text = RwSignal::new("0".to_string());
+    // The share asked for last time (kept in the browser), else none.
+    let share_text = RwSignal::new(
+        dom::storage()
+            .and_then(|s| s.get_item(SHARE_KEY).ok().flatten())
+            .filter(|text| parse_share(text).is_some())
+            .unwrap_or_else(|| "0".to_string()),
+    );
     let passes_text = RwSignal::new("20".to_string());
     let notice = RwSignal::new(None::<PanelNotice>);
     // The worker's latest evaluation: each digit's prediction and the confusion matrix.
@@ -156,12 +179,25 @@ pub fn MyDigitsPanel(
         db.set_value(Some(opened.clone()));
         match opened.my_digits().await {
             Ok(Some((images, labels))) => match MyDigits::from_stored(&images, &labels) {
-                Ok(stored) => {
+                Ok(mut stored) => {
+                    // Digits added before the store answered come after the stored ones (if
+                    // they fit: the stored collection is never what gives way).
+                    let added = digits.get_untracked();
+                    let appended = stored.append(&added);
                     digits.set(stored);
-                    send();
+                    match appended {
+                        Ok(()) if !added.is_empty() => edited(),
+                        Ok(()) => send(),
+                        Err(p) => {
+                            notice.set(Some(PanelNotice::Digits(p)));
+                            send();
+                        }
+                    }
                 }
                 Err(p) => notice.set(Some(PanelNotice::Digits(p))),
             },
+            // Nothing stored yet: digits added meanwhile are stored now.
+            Ok(None) if !digits.with_untracked(MyDigits::is_empty) => edited(),
             Ok(None) => {}
             Err(p) => notice.set(Some(PanelNotice::Storage(p))),
         }
@@ -222,6 +258,9 @@ pub fn MyDigitsPanel(
         share_text.set(text.clone());
         match parse_share(&text) {
             Some(_) => {
+                if let Some(storage) = dom::storage() {
+                    storage.set_item(SHARE_KEY, text.trim()).ok();
+                }
                 notice.update(|n| {
                     if matches!(n, Some(PanelNotice::Share(_))) {
                         *n = None;
@@ -251,8 +290,12 @@ pub fn MyDigitsPanel(
             if let Some(list) = input.files() {
                 for i in 0..list.length() {
                     let Some(file) = list.get(i) else { continue };
-                    if file.size() > MAX_IMPORT_BYTES || list.length() != 2 {
+                    if list.length() != 2 {
                         continue;
+                    }
+                    if file.size() > MAX_IMPORT_BYTES {
+                        input.set_value("");
+                        return notice.set(Some(PanelNotice::FileTooLarge(file.name())));
                     }
                     if let Ok(buffer) = JsFuture::from(file.array_buffer()).await {
                         files.push((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()));
@@ -268,14 +311,15 @@ pub fn MyDigitsPanel(
                 Ok(imported) => imported,
                 Err(p) => return notice.set(Some(PanelNotice::Digits(p))),
             };
-            let added = digits.try_update(|d| {
-                (0..imported.len()).try_for_each(|i| d.add(imported.image(i), imported.labels()[i]))
-            });
-            match added {
+            // All of them, or none.
+            match digits.try_update(|d| d.append(&imported)) {
+                Some(Ok(())) => {
+                    notice.set(None);
+                    edited();
+                }
                 Some(Err(p)) => notice.set(Some(PanelNotice::Digits(p))),
-                _ => notice.set(None),
+                None => {}
             }
-            edited();
         });
     };
 

@@ -49,6 +49,26 @@ fn problem_of(error: Option<web_sys::DomException>) -> StorageProblem {
     }
 }
 
+/// The open request's result, or `None` if `blocked` settles first.
+async fn opened_unless_blocked(
+    opened: impl std::future::Future<Output = Result<JsValue, StorageProblem>>,
+    blocked: JsFuture,
+) -> Option<Result<JsValue, StorageProblem>> {
+    use std::pin::pin;
+    use std::task::Poll;
+    let (mut opened, mut blocked) = (pin!(opened), pin!(blocked));
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(result) = opened.as_mut().poll(cx) {
+            return Poll::Ready(Some(result));
+        }
+        match blocked.as_mut().poll(cx) {
+            Poll::Ready(_) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
+
 /// The request's result once it succeeds.
 pub(super) async fn finished(request: &IdbRequest) -> Result<JsValue, StorageProblem> {
     let settled = Promise::new(&mut |resolve, reject| {
@@ -103,11 +123,31 @@ impl RunStore {
             }
         });
         request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-        let db = finished(&request).await.map_err(|p| match p {
-            StorageProblem::Failed { detail } => StorageProblem::Unavailable { detail },
-            other => other,
-        })?;
-        Ok(RunStore(db.unchecked_into()))
+        // Another tab holding the previous version open blocks the upgrade until it closes:
+        // said at once rather than waited for (that tab's page predates `onversionchange`).
+        let blocked = Promise::new(&mut |_, reject| {
+            request.set_onblocked(Some(&reject));
+        });
+        let opened = finished(&request);
+        let db = match opened_unless_blocked(opened, JsFuture::from(blocked)).await {
+            Some(result) => result.map_err(|p| match p {
+                StorageProblem::Failed { detail } => StorageProblem::Unavailable { detail },
+                other => other,
+            })?,
+            None => {
+                return Err(StorageProblem::Unavailable {
+                    detail: "another tab of this site has the store open: close it and reload"
+                        .into(),
+                });
+            }
+        };
+        let db: IdbDatabase = db.unchecked_into();
+        // A newer version of the page, in another tab, asks for the store: this one lets go.
+        let closing = db.clone();
+        let on_version_change = Closure::<dyn FnMut()>::new(move || closing.close());
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget();
+        Ok(RunStore(db))
     }
 
     fn transaction(&self, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageProblem> {

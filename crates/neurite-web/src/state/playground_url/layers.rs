@@ -59,9 +59,10 @@ fn form(name: &str) -> &'static str {
         "activation" => "activation(ACTIVATION)",
         "dropout" => "dropout(RATE)",
         "conv2d" => "conv2d(FILTERS,KERNEL[,ACTIVATION][,strides=S][,padding=same][,init=INIT])",
-        "maxpool2d" => "maxpool2d or maxpool2d(SIZE[,strides=S][,padding=same])",
-        "avgpool2d" => "avgpool2d or avgpool2d(SIZE[,strides=S][,padding=same])",
-        "reshape" => "reshape(SIZES), such as reshape(28x28x1)",
+        // In the grammar's own notation, so that a message in either language reads it.
+        "maxpool2d" => "maxpool2d[(SIZE[,strides=S][,padding=same])]",
+        "avgpool2d" => "avgpool2d[(SIZE[,strides=S][,padding=same])]",
+        "reshape" => "reshape(SIZES: 28x28x1)",
         "globalavgpool2d" => "globalavgpool2d",
         _ => "flatten",
     }
