@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { serve, launch, openPlayground, stroke, assertNoCspReports } from './harness.mjs';
+import { serve, launch, openPlayground, stroke, assertNoCspReports, downloadsFrom } from './harness.mjs';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -25,20 +25,13 @@ let page;
 let errors;
 let dir;
 
-/** Clicks `testid` and resolves to the downloads it makes, by name, once there are `count`. */
+/** Clicks `testid`; resolves to the paths of the `count` files it downloads (copied into
+ * `dir` under their names), by name. */
 async function downloads(testid, count) {
-  const got = [];
-  const all = new Promise((done) => {
-    const listener = (d) => { got.push(d); if (got.length === count) { page.off('download', listener); done(); } };
-    page.on('download', listener);
-  });
-  await page.getByTestId(testid).click();
-  await all;
   const files = {};
-  for (const d of got) {
-    const path = join(dir, d.suggestedFilename());
-    await copyFile(await d.path(), path);
-    files[d.suggestedFilename()] = path;
+  for (const [name, d] of Object.entries(await downloadsFrom(page, testid, count))) {
+    files[name] = join(dir, name);
+    await copyFile(await d.path(), files[name]);
   }
   return files;
 }

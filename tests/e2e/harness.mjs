@@ -146,6 +146,18 @@ export async function openPage(browser, url, contextOptions = {}) {
   return { page, context, errors };
 }
 
+/** Clicks the element `testid` and resolves to the `count` downloads it starts, by name. */
+export async function downloadsFrom(page, testid, count) {
+  const got = [];
+  const all = new Promise((done) => {
+    const listener = (d) => { got.push(d); if (got.length === count) { page.off('download', listener); done(); } };
+    page.on('download', listener);
+  });
+  await page.getByTestId(testid).click();
+  await all;
+  return Object.fromEntries(got.map((d) => [d.suggestedFilename(), d]));
+}
+
 /** Saves a screenshot under tests/e2e/artifacts/. */
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });

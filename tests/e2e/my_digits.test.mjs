@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serve, launch, openPlayground, screenshot, assertNoCspReports } from './harness.mjs';
+import { serve, launch, openPlayground, screenshot, assertNoCspReports, downloadsFrom } from './harness.mjs';
 
 let server;
 let browser;
@@ -61,17 +61,12 @@ async function addDrawn(i, label) {
   await waitCount(before + 1);
 }
 
-/** Clicks the collection's download; resolves to [images, labels] bytes and their names. */
+/** Clicks the collection's download; resolves to its two files' paths and bytes, by name. */
 async function download() {
-  const downloads = [];
-  const both = new Promise((resolve) => {
-    const listener = (d) => { downloads.push(d); if (downloads.length === 2) { page.off('download', listener); resolve(); } };
-    page.on('download', listener);
-  });
-  await page.getByTestId('my-digits-export').click();
-  await both;
   const files = {};
-  for (const d of downloads) files[d.suggestedFilename()] = { path: await d.path(), bytes: await readFile(await d.path()) };
+  for (const [name, d] of Object.entries(await downloadsFrom(page, 'my-digits-export', 2))) {
+    files[name] = { path: await d.path(), bytes: await readFile(await d.path()) };
+  }
   return files;
 }
 

@@ -208,14 +208,9 @@ impl Session {
         let (trainer, data) = (self.trainer.as_mut()?, self.data.as_ref()?);
         let (mut correct, mut total) = (0, 0);
         for slice in &data.test_slices {
-            let result = trainer.evaluate(slice).ok()?;
-            correct += slice
-                .labels()
-                .iter()
-                .zip(&result.predictions)
-                .filter(|(t, p)| t == p)
-                .count();
-            total += slice.len();
+            let matrix = trainer.evaluate(slice).ok()?.confusion;
+            correct += matrix.correct();
+            total += matrix.total();
         }
         (total > 0).then(|| correct as f64 / total as f64)
     }
@@ -315,10 +310,7 @@ mod tests {
                     predictions,
                     confusion,
                     ..
-                } => Some((
-                    predictions.clone(),
-                    (0..10).map(|c| confusion.get(c, c)).sum(),
-                )),
+                } => Some((predictions.clone(), confusion.correct())),
                 _ => None,
             })
             .collect()

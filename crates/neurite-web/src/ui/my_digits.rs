@@ -325,18 +325,11 @@ pub fn MyDigitsPanel(
 
     let mnist = move || dataset.get() == DatasetKind::Mnist;
     let no_drawing = move || drawn.with(Option::is_none) || !mnist();
+    // Right and in all, from the worker's confusion matrix (its diagonal).
     let accuracy = Memo::new(move |_| {
         evaluated.with(|e| {
-            e.as_ref().map(|(predictions, _)| {
-                let correct = digits.with(|d| {
-                    d.labels()
-                        .iter()
-                        .zip(predictions)
-                        .filter(|(t, p)| t == p)
-                        .count()
-                });
-                (correct, predictions.len())
-            })
+            e.as_ref()
+                .map(|(_, matrix)| (matrix.correct() as usize, matrix.total() as usize))
         })
     });
     let grid = move || {
